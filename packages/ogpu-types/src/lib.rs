@@ -1,0 +1,29 @@
+//! Shared types of the OpenGPU contract suite.
+//!
+//! Every instantiate/execute/query/migrate message and response of the three contracts
+//! (`task-registry`, `provider-staking`, `settlement`), the task specification, statuses,
+//! event and attribute names, and the commitment hash functions live here, so that the
+//! contracts, the `ogpu` CLI and the provider daemon agree byte for byte. No contract logic.
+#![forbid(unsafe_code)]
+
+pub mod asset;
+pub mod commitment;
+pub mod events;
+pub mod provider;
+pub mod registry;
+pub mod settlement;
+pub mod staking;
+pub mod task;
+
+pub use asset::{Asset, AssetInfo};
+pub use commitment::{result_commitment, CommitmentError, Hash32};
+pub use provider::{Device, DeviceType, ProviderMetadata, Reputation};
+pub use task::{
+    CompetitionModel, DeviceClass, Eligibility, KernelArg, KernelSource, OpenClJob, Payload,
+    Requirements, ResponseStatus, Scalar, Task, TaskOutcome, TaskResponse as TaskResponseRecord,
+    TaskSpec, TaskStatus,
+};
+
+/// The empty migrate message every contract of the suite accepts.
+#[cosmwasm_schema::cw_serde]
+pub struct MigrateMsg {}

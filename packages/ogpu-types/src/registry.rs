@@ -1,0 +1,207 @@
+//! Messages of the `task-registry` contract, the suite's orchestrator.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Binary, HexBinary, Uint128};
+use cw20::Cw20ReceiveMsg;
+
+use crate::asset::AssetInfo;
+use crate::staking::{StakingConfigUpdate, StakingParams};
+use crate::task::{Payload, Task, TaskResponse, TaskSpec, TaskStatus};
+
+/// Bounds every task is validated against. Each is also capped by a compile-time
+/// maximum in the registry so that no configuration makes an execute path unbounded.
+#[cw_serde]
+pub struct TaskLimits {
+    /// Largest inline kernel source, bytes.
+    pub max_kernel_bytes: u32,
+    /// Largest sum of inline input buffers, bytes.
+    pub max_inline_input_bytes: u32,
+    /// Largest inline result, bytes.
+    pub max_inline_result_bytes: u32,
+    /// Largest output buffer, bytes.
+    pub max_output_bytes: u64,
+    /// Most kernel arguments.
+    pub max_args: u32,
+    /// Longest URI or entry point name.
+    pub max_uri_len: u32,
+    /// Longest provider allow-list.
+    pub max_allowed_providers: u32,
+    /// Most commitments one task accepts.
+    pub max_commitments: u32,
+    /// Shortest commit/reveal/confirm window, seconds.
+    pub min_window: u64,
+    /// Longest commit/reveal/confirm window, seconds.
+    pub max_window: u64,
+    /// Smallest per-provider collateral a task may ask, in the bond denom.
+    pub min_collateral: Uint128,
+}
+
+/// An asset accepted as a reward, with the smallest reward a task may offer in it.
+#[cw_serde]
+pub struct AcceptedAsset {
+    pub info: AssetInfo,
+    pub min_reward: Uint128,
+}
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// Owner of the suite (config, pause, migrations); defaults to the sender.
+    pub owner: Option<String>,
+    /// Receives protocol fees and the treasury's share of slashes.
+    pub treasury: String,
+    /// Protocol fee on every payout, basis points (≤ 10 000), rounded up.
+    pub protocol_fee_bps: u16,
+    /// Assets a reward may be paid in.
+    pub accepted_assets: Vec<AcceptedAsset>,
+    pub limits: TaskLimits,
+    /// Code id of `ogpu-provider-staking`, instantiated by the registry.
+    pub staking_code_id: u64,
+    /// Code id of `ogpu-settlement`, instantiated by the registry.
+    pub settlement_code_id: u64,
+    /// Parameters of the staking contract.
+    pub staking: StakingParams,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Publish a task paying its reward in the one native coin sent along.
+    PublishTask { spec: TaskSpec },
+    /// Publish a task paying in an allow-listed cw20 token (`Send` with a [`ReceiveMsg`]).
+    Receive(Cw20ReceiveMsg),
+    /// Post a result commitment (see [`crate::result_commitment`]) and lock collateral.
+    Commit { task_id: u64, commitment: HexBinary },
+    /// Open a commitment in a later block. `price` is required in Manual Confirmation and
+    /// must be absent in First Response (where the price is the reward).
+    Reveal {
+        task_id: u64,
+        result: Payload,
+        salt: HexBinary,
+        price: Option<Uint128>,
+    },
+    /// Client only, Manual Confirmation: accept a revealed response and pay its price.
+    Confirm { task_id: u64, provider: String },
+    /// Client only, before any commitment: withdraw the task with a full refund.
+    CancelTask { task_id: u64 },
+    /// Anyone, once a deadline passed: auto-confirm the cheapest revealed response
+    /// (Manual Confirmation) or expire the task, refunding the client and slashing the
+    /// committers that stayed silent.
+    Finalize { task_id: u64 },
+    /// Owner only: change limits, assets, fee, treasury or staking parameters.
+    UpdateConfig(ConfigUpdate),
+    /// Owner only: stop (or resume) publishing and committing. Reveals, confirmations,
+    /// cancellations, finalization, refunds and unbonding keep working.
+    SetPaused { paused: bool },
+    /// Owner only: propose a new owner, who must accept.
+    TransferOwnership { new_owner: String },
+    /// The proposed owner accepts ownership.
+    AcceptOwnership {},
+    /// Owner only: withdraw a pending ownership proposal.
+    CancelOwnershipTransfer {},
+    /// Owner only: migrate a child contract (the registry is its wasm admin).
+    MigrateChild {
+        child: Child,
+        new_code_id: u64,
+        msg: Binary,
+    },
+}
+
+/// The contracts the registry instantiates and administers.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum Child {
+    Staking,
+    Settlement,
+}
+
+/// Message embedded in a cw20 `Send` to the registry.
+#[cw_serde]
+pub enum ReceiveMsg {
+    PublishTask { spec: TaskSpec },
+}
+
+/// Fields of the suite's configuration to change; absent fields stay as they are.
+#[cw_serde]
+#[derive(Default)]
+pub struct ConfigUpdate {
+    pub treasury: Option<String>,
+    pub protocol_fee_bps: Option<u16>,
+    pub accepted_assets: Option<Vec<AcceptedAsset>>,
+    pub limits: Option<TaskLimits>,
+    pub staking: Option<StakingConfigUpdate>,
+}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    /// The registry's configuration and the children's addresses.
+    #[returns(ConfigResponse)]
+    Config {},
+    /// Current and proposed owner.
+    #[returns(OwnershipResponse)]
+    Ownership {},
+    /// One task with its spec.
+    #[returns(TaskDetails)]
+    Task { task_id: u64 },
+    /// Tasks in id order, optionally only those with `status`.
+    #[returns(TasksResponse)]
+    Tasks {
+        status: Option<TaskStatus>,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Tasks published by `client`, in id order.
+    #[returns(TasksResponse)]
+    TasksByClient {
+        client: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Tasks `provider` committed to, in id order.
+    #[returns(TasksResponse)]
+    TasksByProvider {
+        provider: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Responses to a task, in provider address order.
+    #[returns(ResponsesResponse)]
+    Responses {
+        task_id: u64,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub staking: Addr,
+    pub settlement: Addr,
+    pub treasury: Addr,
+    pub accepted_assets: Vec<AcceptedAsset>,
+    pub limits: TaskLimits,
+    pub paused: bool,
+    /// Id the next published task gets.
+    pub next_task_id: u64,
+}
+
+#[cw_serde]
+pub struct OwnershipResponse {
+    pub owner: Addr,
+    pub pending_owner: Option<Addr>,
+}
+
+#[cw_serde]
+pub struct TaskDetails {
+    pub task: Task,
+    pub spec: TaskSpec,
+}
+
+#[cw_serde]
+pub struct TasksResponse {
+    pub tasks: Vec<Task>,
+}
+
+#[cw_serde]
+pub struct ResponsesResponse {
+    pub responses: Vec<TaskResponse>,
+}

@@ -1,0 +1,202 @@
+//! Messages of the `provider-staking` contract: registration, stake, unbonding, collateral
+//! locks, slashing, jail and reputation.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Timestamp, Uint128};
+
+use crate::asset::Asset;
+use crate::provider::{Earning, ProviderMetadata, Reputation};
+use crate::task::Eligibility;
+
+/// Size caps on provider metadata.
+#[cw_serde]
+pub struct MetadataLimits {
+    /// Longest moniker, bytes.
+    pub max_moniker_len: u32,
+    /// Most devices.
+    pub max_devices: u32,
+    /// Longest vendor, name, version or task-kind string, bytes.
+    pub max_field_len: u32,
+    /// Most task kinds.
+    pub max_task_kinds: u32,
+}
+
+/// Staking parameters, given to the registry at instantiate and forwarded.
+#[cw_serde]
+pub struct StakingParams {
+    /// Native denom of stake and collateral.
+    pub bond_denom: String,
+    /// Bonded stake below which a provider is jailed (cannot lock collateral).
+    pub min_stake: Uint128,
+    /// Seconds between `Unbond` and the funds becoming claimable.
+    pub unbonding_period: u64,
+    /// Share of a slash paid to the harmed client, basis points; the rest goes to the treasury.
+    pub slash_client_share_bps: u16,
+    /// Most pending unbonding entries per provider.
+    pub max_unbonding_entries: u32,
+    pub metadata_limits: MetadataLimits,
+}
+
+/// Staking parameters to change; absent fields stay as they are.
+#[cw_serde]
+#[derive(Default)]
+pub struct StakingConfigUpdate {
+    pub min_stake: Option<Uint128>,
+    pub unbonding_period: Option<u64>,
+    pub slash_client_share_bps: Option<u16>,
+    pub max_unbonding_entries: Option<u32>,
+    pub metadata_limits: Option<MetadataLimits>,
+}
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    pub params: StakingParams,
+    pub treasury: String,
+}
+
+/// What happens to one provider's lock when a task settles.
+#[cw_serde]
+pub enum Verdict {
+    /// Won and was paid `earned`: unlock, `completed += 1`, earnings recorded.
+    Won { earned: Asset },
+    /// Lost the race or was not chosen: unlock, no counter changes.
+    Released {},
+    /// Failed to deliver: the locked collateral is slashed, split between `beneficiary`
+    /// (the harmed client) and the treasury; `failed += 1`, `slashed += 1`.
+    Slashed { beneficiary: String },
+}
+
+/// One provider's verdict for a settling task.
+#[cw_serde]
+pub struct CollateralOutcome {
+    pub provider: String,
+    pub verdict: Verdict,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Register with at least `min_stake` of the bond denom attached.
+    Register { metadata: ProviderMetadata },
+    /// Replace the caller's metadata.
+    UpdateMetadata { metadata: ProviderMetadata },
+    /// Add the attached bond denom to the caller's stake (and unjail when back at `min_stake`).
+    Bond {},
+    /// Move free (unlocked) stake into the unbonding queue.
+    Unbond { amount: Uint128 },
+    /// Withdraw every unbonding entry whose release time passed.
+    Claim {},
+    /// Stop providing: needs no locked collateral; all stake starts unbonding.
+    Deregister {},
+    /// Registry only: check eligibility and lock `amount` of the provider's free stake.
+    LockCollateral {
+        task_id: u64,
+        provider: String,
+        amount: Uint128,
+        eligibility: Eligibility,
+    },
+    /// Registry only: unlock, slash and record reputation for every provider of a task,
+    /// in one call (every cross-contract call costs an instance fee on wasmd).
+    SettleCollateral {
+        task_id: u64,
+        outcomes: Vec<CollateralOutcome>,
+    },
+    /// Registry only: change parameters or the treasury.
+    UpdateConfig {
+        treasury: Option<String>,
+        update: StakingConfigUpdate,
+    },
+}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(ConfigResponse)]
+    Config {},
+    /// One provider.
+    #[returns(ProviderResponse)]
+    Provider { address: String },
+    /// Providers in address order; `active_only` skips deregistered and jailed ones.
+    #[returns(ProvidersResponse)]
+    Providers {
+        active_only: Option<bool>,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    /// A provider's collateral locks in task order.
+    #[returns(LocksResponse)]
+    Locks {
+        provider: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Sums over all providers, for conservation checks.
+    #[returns(StakingTotals)]
+    Totals {},
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub registry: Addr,
+    pub treasury: Addr,
+    pub params: StakingParams,
+}
+
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum ProviderStatus {
+    Active,
+    /// Bonded stake fell below `min_stake`; cannot lock collateral until topped up.
+    Jailed,
+    /// Left the market; stake is unbonding.
+    Deregistered,
+}
+
+#[cw_serde]
+pub struct UnbondingEntry {
+    pub amount: Uint128,
+    pub release_at: Timestamp,
+}
+
+#[cw_serde]
+pub struct ProviderResponse {
+    pub address: Addr,
+    pub metadata: ProviderMetadata,
+    pub status: ProviderStatus,
+    /// Bonded stake, including the locked part.
+    pub bonded: Uint128,
+    /// Part of `bonded` locked as task collateral.
+    pub locked: Uint128,
+    pub unbonding: Vec<UnbondingEntry>,
+    pub reputation: Reputation,
+    pub reputation_score: u64,
+    pub earnings: Vec<Earning>,
+}
+
+#[cw_serde]
+pub struct ProvidersResponse {
+    pub providers: Vec<ProviderResponse>,
+}
+
+#[cw_serde]
+pub struct Lock {
+    pub task_id: u64,
+    pub amount: Uint128,
+}
+
+#[cw_serde]
+pub struct LocksResponse {
+    pub locks: Vec<Lock>,
+}
+
+#[cw_serde]
+pub struct StakingTotals {
+    pub bond_denom: String,
+    /// Sum of bonded stake (locked included).
+    pub bonded: Uint128,
+    /// Sum of locked collateral.
+    pub locked: Uint128,
+    /// Sum of pending unbonding entries.
+    pub unbonding: Uint128,
+    /// Sum ever slashed.
+    pub slashed: Uint128,
+}

@@ -1,0 +1,286 @@
+//! The task: what a client asks for, how providers compete for it, and its on-chain record.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Binary, HexBinary, Int64, Timestamp, Uint128, Uint64};
+
+use crate::asset::Asset;
+use crate::commitment::{sha256, to_hash32, CommitmentError, Hash32};
+use crate::provider::{Device, DeviceType};
+
+/// Bytes given inline (size-capped) or by reference to off-chain storage.
+#[cw_serde]
+pub enum Payload {
+    /// The bytes themselves.
+    Inline { data: Binary },
+    /// Bytes stored elsewhere; whoever fetches them verifies `sha256` and `size`.
+    Reference {
+        uri: String,
+        sha256: HexBinary,
+        size: Uint64,
+    },
+}
+
+impl Payload {
+    /// The payload's identity: `sha256` of its bytes.
+    pub fn digest(&self) -> Result<Hash32, CommitmentError> {
+        match self {
+            Payload::Inline { data } => Ok(sha256(data)),
+            Payload::Reference { sha256, .. } => to_hash32("sha256", sha256),
+        }
+    }
+
+    /// Number of bytes the payload stands for.
+    pub fn size(&self) -> u64 {
+        match self {
+            Payload::Inline { data } => data.len() as u64,
+            Payload::Reference { size, .. } => size.u64(),
+        }
+    }
+}
+
+/// Where the kernel's OpenCL C source comes from.
+#[cw_serde]
+pub enum KernelSource {
+    /// Source text inline (capped by `TaskLimits::max_kernel_bytes`).
+    Inline { source: String },
+    /// Source stored off-chain, identified by its SHA-256.
+    Reference { uri: String, sha256: HexBinary },
+}
+
+/// A scalar kernel argument. Floats travel as their IEEE-754 bit pattern because
+/// CosmWasm contracts must not execute float instructions.
+#[cw_serde]
+pub enum Scalar {
+    I32(i32),
+    U32(u32),
+    I64(Int64),
+    U64(Uint64),
+    /// `f32::to_bits` of the value.
+    F32Bits(u32),
+}
+
+/// One argument of the kernel's entry point, in order.
+#[cw_serde]
+pub enum KernelArg {
+    /// A read-only input buffer.
+    Input { payload: Payload },
+    /// A write-only output buffer of `size` bytes; the result is all output buffers in order.
+    Output { size: Uint64 },
+    /// A scalar value.
+    Scalar { value: Scalar },
+}
+
+/// The work: one OpenCL kernel launch. Its result is the bytes of its output buffers
+/// concatenated in argument order; the result's identity is `sha256(result)`.
+#[cw_serde]
+pub struct OpenClJob {
+    pub kernel: KernelSource,
+    /// Name of the `__kernel` function to run.
+    pub entry_point: String,
+    pub args: Vec<KernelArg>,
+    /// Global work size, 1 to 3 dimensions.
+    pub global_work_size: Vec<Uint64>,
+    /// Local work size; same dimensions as the global size, or absent for the driver's choice.
+    pub local_work_size: Option<Vec<Uint64>>,
+}
+
+/// Device classes a task may demand.
+#[cw_serde]
+#[derive(Copy, Eq, Default)]
+pub enum DeviceClass {
+    #[default]
+    Any,
+    Gpu,
+    Cpu,
+}
+
+impl DeviceClass {
+    pub fn admits(self, device_type: DeviceType) -> bool {
+        match self {
+            DeviceClass::Any => true,
+            DeviceClass::Gpu => device_type == DeviceType::Gpu,
+            DeviceClass::Cpu => device_type == DeviceType::Cpu,
+        }
+    }
+}
+
+/// What the staking contract checks when a provider locks collateral for a task.
+#[cw_serde]
+#[derive(Default)]
+pub struct Eligibility {
+    /// Minimum bonded stake (on top of the staking contract's own `min_stake`).
+    pub min_stake: Uint128,
+    pub device_class: DeviceClass,
+    /// Minimum global memory of one qualifying device, MiB.
+    pub min_memory_mb: u64,
+    /// Minimum benchmarked GFLOP/s of one qualifying device.
+    pub min_gflops: u64,
+    /// Minimum [`crate::Reputation::score`].
+    pub min_reputation: u64,
+}
+
+impl Eligibility {
+    /// True when one single device meets the class, memory and throughput demands.
+    pub fn admits_device(&self, device: &Device) -> bool {
+        self.device_class.admits(device.device_type)
+            && device.memory_mb >= self.min_memory_mb
+            && device.gflops >= self.min_gflops
+    }
+}
+
+/// Who may take part in a task.
+#[cw_serde]
+#[derive(Default)]
+pub struct Requirements {
+    pub eligibility: Eligibility,
+    /// When not empty, only these providers may commit (size-capped).
+    pub allowed_providers: Vec<String>,
+}
+
+/// How providers compete. Windows are in seconds and bounded by `TaskLimits`.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum CompetitionModel {
+    /// Providers commit during `commit_window`; each opens its commitment in a later block
+    /// within `reveal_window` seconds of committing. The first valid reveal wins the whole
+    /// reward, paid in the same transaction.
+    FirstResponse {
+        commit_window: u64,
+        reveal_window: u64,
+    },
+    /// Providers commit a result and a price ≤ reward during `commit_window`, reveal during
+    /// the following `reveal_window`; the client confirms one revealed response within the
+    /// reveal and `confirm_window`, after which anyone can finalize and the cheapest
+    /// revealed response is confirmed automatically.
+    ManualConfirmation {
+        commit_window: u64,
+        reveal_window: u64,
+        confirm_window: u64,
+    },
+}
+
+impl CompetitionModel {
+    /// Stable lowercase name, used in events and queries.
+    pub fn name(&self) -> &'static str {
+        match self {
+            CompetitionModel::FirstResponse { .. } => "first_response",
+            CompetitionModel::ManualConfirmation { .. } => "manual_confirmation",
+        }
+    }
+}
+
+/// What a client publishes. The reward is the funds sent with `PublishTask`
+/// (or the cw20 amount), the most the client pays.
+#[cw_serde]
+pub struct TaskSpec {
+    pub job: OpenClJob,
+    pub requirements: Requirements,
+    pub model: CompetitionModel,
+    /// Collateral in the bond denom each provider locks when it commits.
+    pub collateral: Uint128,
+}
+
+/// Life-cycle status of a task. Every task ends in one of the last three.
+#[cw_serde]
+#[derive(Copy, Eq, PartialOrd, Ord, Hash)]
+pub enum TaskStatus {
+    /// Accepting commitments, reveals or a confirmation, depending on the time.
+    Open,
+    /// A result was accepted and paid.
+    Completed,
+    /// Deadlines passed with no accepted result; the client was refunded.
+    Expired,
+    /// Withdrawn by the client before any commitment; fully refunded.
+    Cancelled,
+}
+
+impl TaskStatus {
+    pub fn is_terminal(self) -> bool {
+        self != TaskStatus::Open
+    }
+
+    /// Stable lowercase name, used in events and as a storage index key.
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "open",
+            TaskStatus::Completed => "completed",
+            TaskStatus::Expired => "expired",
+            TaskStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The accepted result of a completed task.
+#[cw_serde]
+pub struct TaskOutcome {
+    pub winner: Addr,
+    /// Gross amount paid to the winner (before the protocol fee).
+    pub price: Uint128,
+    /// `sha256` of the accepted result.
+    pub digest: HexBinary,
+}
+
+/// A task's on-chain header: everything but the (large) spec.
+#[cw_serde]
+pub struct Task {
+    pub id: u64,
+    pub client: Addr,
+    /// Escrowed reward: the most the client pays.
+    pub reward: Asset,
+    /// Collateral each provider locks, in the bond denom.
+    pub collateral: Uint128,
+    pub model: CompetitionModel,
+    pub status: TaskStatus,
+    pub created_height: u64,
+    pub created_at: Timestamp,
+    /// Last moment (inclusive) a commitment is accepted.
+    pub commit_deadline: Timestamp,
+    /// Last moment (inclusive) any reveal is accepted.
+    pub reveal_deadline: Timestamp,
+    /// Manual Confirmation: last moment (inclusive) the client may confirm.
+    pub confirm_deadline: Option<Timestamp>,
+    pub commit_count: u32,
+    pub reveal_count: u32,
+    /// Manual Confirmation: the cheapest revealed response so far (earliest wins ties).
+    pub best: Option<Addr>,
+    /// Set when the task completed.
+    pub outcome: Option<TaskOutcome>,
+    /// When the task reached its terminal status.
+    pub finished_at: Option<Timestamp>,
+}
+
+/// Where a provider's response to a task stands.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum ResponseStatus {
+    /// Commitment posted, not opened.
+    Committed,
+    /// Opened; result and price are public.
+    Revealed,
+    /// Accepted and paid.
+    Won,
+    /// Another response was accepted; collateral returned.
+    Lost,
+    /// Not opened in its window; collateral slashed.
+    Slashed,
+}
+
+/// One provider's response to a task.
+#[cw_serde]
+pub struct TaskResponse {
+    pub task_id: u64,
+    pub provider: Addr,
+    pub commitment: HexBinary,
+    pub committed_height: u64,
+    pub committed_at: Timestamp,
+    /// Last moment (inclusive) this commitment may be opened.
+    pub reveal_deadline: Timestamp,
+    pub status: ResponseStatus,
+    /// Set on reveal: `sha256` of the result.
+    pub digest: Option<HexBinary>,
+    /// Set on reveal: the result (inline or by reference).
+    pub result: Option<Payload>,
+    /// Set on reveal: the asked price (the reward in First Response).
+    pub price: Option<Uint128>,
+    pub revealed_height: Option<u64>,
+}
