@@ -11,6 +11,7 @@ pub mod commitment;
 pub mod events;
 pub mod provider;
 pub mod registry;
+pub mod schema;
 pub mod settlement;
 pub mod staking;
 pub mod task;
