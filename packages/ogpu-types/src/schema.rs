@@ -8,9 +8,8 @@ use std::path::PathBuf;
 pub fn export(api: Api) {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "schema".into()));
     std::fs::create_dir_all(&dir).expect("create the schema directory");
-    let json = api.render();
-    let path = dir.join(format!("{}.json", json.contract_name));
-    let text = json.to_string().expect("render the schema");
+    let path = dir.join(format!("{}.json", api.contract_name));
+    let text = api.render().to_string().expect("render the schema");
     std::fs::write(&path, text + "\n").expect("write the schema file");
     println!("wrote {}", path.display());
 }
