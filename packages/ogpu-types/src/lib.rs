@@ -20,7 +20,7 @@ pub use asset::{Asset, AssetInfo};
 pub use commitment::{result_commitment, CommitmentError, Hash32};
 pub use provider::{Device, DeviceType, ProviderMetadata, Reputation};
 pub use task::{
-    CompetitionModel, DeviceClass, Eligibility, KernelArg, KernelSource, OpenClJob, Payload,
+    CompetitionModel, DeviceClass, Eligibility, KernelArg, KernelSource, Offer, OpenClJob, Payload,
     Requirements, ResponseStatus, Scalar, Task, TaskOutcome, TaskResponse as TaskResponseRecord,
     TaskSpec, TaskStatus,
 };

@@ -220,6 +220,13 @@ pub struct TaskOutcome {
     pub digest: HexBinary,
 }
 
+/// A revealed price offer.
+#[cw_serde]
+pub struct Offer {
+    pub provider: Addr,
+    pub price: Uint128,
+}
+
 /// A task's on-chain header: everything but the (large) spec.
 #[cw_serde]
 pub struct Task {
@@ -235,14 +242,15 @@ pub struct Task {
     pub created_at: Timestamp,
     /// Last moment (inclusive) a commitment is accepted.
     pub commit_deadline: Timestamp,
-    /// Last moment (inclusive) any reveal is accepted.
+    /// Last moment (inclusive) any reveal is accepted. In First Response it is the latest
+    /// commitment's own reveal deadline (the commit deadline while there is none).
     pub reveal_deadline: Timestamp,
     /// Manual Confirmation: last moment (inclusive) the client may confirm.
     pub confirm_deadline: Option<Timestamp>,
     pub commit_count: u32,
     pub reveal_count: u32,
     /// Manual Confirmation: the cheapest revealed response so far (earliest wins ties).
-    pub best: Option<Addr>,
+    pub best: Option<Offer>,
     /// Set when the task completed.
     pub outcome: Option<TaskOutcome>,
     /// When the task reached its terminal status.
