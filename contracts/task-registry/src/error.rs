@@ -1,0 +1,165 @@
+use cosmwasm_std::{OverflowError, StdError, Timestamp, Uint128};
+use cw_utils::PaymentError;
+use ogpu_types::{CommitmentError, TaskStatus};
+use thiserror::Error;
+
+#[derive(Error, Debug, PartialEq)]
+pub enum ContractError {
+    #[error(transparent)]
+    Std(#[from] StdError),
+
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+
+    #[error(transparent)]
+    Overflow(#[from] OverflowError),
+
+    #[error(transparent)]
+    Commitment(#[from] CommitmentError),
+
+    #[error("unauthorized: only {expected} may do this")]
+    Unauthorized { expected: String },
+
+    #[error("no ownership transfer is pending to the sender")]
+    NotPendingOwner {},
+
+    #[error("the market is paused: publishing and committing are disabled")]
+    Paused {},
+
+    #[error("protocol fee {bps} bps exceeds 10000")]
+    InvalidFee { bps: u16 },
+
+    #[error("invalid limits: {reason}")]
+    InvalidLimits { reason: String },
+
+    #[error("invalid accepted assets: {reason}")]
+    InvalidAssets { reason: String },
+
+    #[error("asset {asset} is not accepted as a reward")]
+    AssetNotAccepted { asset: String },
+
+    #[error("reward {reward} is below the minimum {min} for this asset")]
+    RewardTooLow { reward: Uint128, min: Uint128 },
+
+    #[error("collateral {collateral} is below the minimum {min}")]
+    CollateralTooLow { collateral: Uint128, min: Uint128 },
+
+    #[error("kernel source is empty")]
+    EmptyKernel {},
+
+    #[error("inline kernel is {size} bytes, the limit is {max}")]
+    KernelTooLarge { size: u64, max: u64 },
+
+    #[error("entry point must be 1 to {max} characters of [A-Za-z0-9_]")]
+    InvalidEntryPoint { max: u32 },
+
+    #[error("{field} is {len} characters, the limit is {max}")]
+    UriTooLong { field: String, len: u64, max: u64 },
+
+    #[error("{field} must not be empty")]
+    EmptyField { field: String },
+
+    #[error("the kernel has {count} arguments, the limit is {max}")]
+    TooManyArgs { count: u64, max: u64 },
+
+    #[error("the kernel needs at least one output buffer")]
+    NoOutputBuffer {},
+
+    #[error("output buffer of {size} bytes is outside 1..={max}")]
+    InvalidOutputSize { size: u64, max: u64 },
+
+    #[error("inline inputs total {size} bytes, the limit is {max}")]
+    InlineInputTooLarge { size: u64, max: u64 },
+
+    #[error("referenced payload must have a size of at least 1 byte")]
+    EmptyReference {},
+
+    #[error("work size must have 1 to 3 non-zero dimensions and local must match global")]
+    InvalidWorkSize {},
+
+    #[error("{window} window {value}s is outside {min}..={max}s")]
+    InvalidWindow {
+        window: String,
+        value: u64,
+        min: u64,
+        max: u64,
+    },
+
+    #[error("allow-list has {count} providers, the limit is {max}")]
+    TooManyAllowedProviders { count: u64, max: u64 },
+
+    #[error("provider {provider} is listed twice")]
+    DuplicateProvider { provider: String },
+
+    #[error("task {task_id} not found")]
+    TaskNotFound { task_id: u64 },
+
+    #[error("task {task_id} is {status:?}, not open")]
+    TaskNotOpen { task_id: u64, status: TaskStatus },
+
+    #[error("task {task_id} stopped accepting commitments at {deadline}")]
+    CommitClosed { task_id: u64, deadline: Timestamp },
+
+    #[error("provider {provider} is not on task {task_id}'s allow-list")]
+    NotAllowed { task_id: u64, provider: String },
+
+    #[error("provider {provider} already committed to task {task_id}")]
+    AlreadyCommitted { task_id: u64, provider: String },
+
+    #[error("task {task_id} already has the maximum of {max} commitments")]
+    TooManyCommitments { task_id: u64, max: u32 },
+
+    #[error("provider {provider} has no commitment on task {task_id}")]
+    NoCommitment { task_id: u64, provider: String },
+
+    #[error("provider {provider} already revealed on task {task_id}")]
+    AlreadyRevealed { task_id: u64, provider: String },
+
+    #[error("a commitment can only be revealed in a later block than block {committed_height}")]
+    RevealTooEarly { committed_height: u64 },
+
+    #[error("the reveal phase of task {task_id} opens after {opens_after}")]
+    RevealNotOpen {
+        task_id: u64,
+        opens_after: Timestamp,
+    },
+
+    #[error("the reveal window closed at {deadline}")]
+    RevealWindowClosed { deadline: Timestamp },
+
+    #[error("the inline result is {size} bytes, the limit is {max}")]
+    ResultTooLarge { size: u64, max: u64 },
+
+    #[error("this model pays the reward: do not send a price")]
+    PriceNotAccepted {},
+
+    #[error("this model needs the committed price in the reveal")]
+    PriceRequired {},
+
+    #[error("price {price} exceeds the reward {reward}")]
+    PriceAboveReward { price: Uint128, reward: Uint128 },
+
+    #[error("the revealed result, price and salt do not match the commitment")]
+    CommitmentMismatch {},
+
+    #[error("task {task_id} does not use {expected}")]
+    WrongModel { task_id: u64, expected: String },
+
+    #[error("the confirm window closed at {deadline}")]
+    ConfirmWindowClosed { deadline: Timestamp },
+
+    #[error("provider {provider} has not revealed a response to task {task_id}")]
+    ResponseNotRevealed { task_id: u64, provider: String },
+
+    #[error("task {task_id} has commitments and can no longer be cancelled")]
+    HasCommitments { task_id: u64 },
+
+    #[error("task {task_id} cannot be finalized before {after} has passed")]
+    NotFinalizable { task_id: u64, after: Timestamp },
+
+    #[error("unknown reply id {id}")]
+    UnknownReplyId { id: u64 },
+
+    #[error("child contract instantiation returned no address")]
+    MissingChildAddress {},
+}

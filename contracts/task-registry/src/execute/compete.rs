@@ -1,0 +1,332 @@
+//! The competition: commitments, reveals, the client's confirmation and the
+//! permissionless `Finalize` that ends every task once its deadlines pass.
+
+use cosmwasm_std::{
+    Addr, DepsMut, Empty, Env, Event, HexBinary, MessageInfo, Response, Timestamp, Uint128,
+};
+use cw_utils::nonpayable;
+use ogpu_types::commitment::{result_commitment, to_hash32};
+use ogpu_types::events::{self, attr};
+use ogpu_types::staking;
+use ogpu_types::{CompetitionModel, Offer, Payload, ResponseStatus, Task, TaskResponseRecord};
+
+use crate::error::ContractError;
+use crate::execute::settle::{self, Ending};
+use crate::execute::{call, ensure_open, load_task};
+use crate::state::{tasks, CONFIG, PROVIDER_TASKS, REQUIREMENTS, RESPONSES};
+use crate::validate;
+
+/// Records a sealed result commitment and locks the provider's collateral. The lock is
+/// also the eligibility check, so committing crosses into staking exactly once.
+pub fn commit(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    task_id: u64,
+    commitment: HexBinary,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    to_hash32("commitment", &commitment)?;
+    let config = CONFIG.load(deps.storage)?;
+    if config.paused {
+        return Err(ContractError::Paused {});
+    }
+    let mut task = load_task(deps.storage, task_id)?;
+    ensure_open(&task)?;
+    let now = env.block.time;
+    if now > task.commit_deadline {
+        return Err(ContractError::CommitClosed {
+            task_id,
+            deadline: task.commit_deadline,
+        });
+    }
+    let provider = info.sender;
+    let requirements = REQUIREMENTS.load(deps.storage, task_id)?;
+    let allowed = &requirements.allowed_providers;
+    if !allowed.is_empty() && !allowed.iter().any(|a| a == provider.as_str()) {
+        return Err(ContractError::NotAllowed {
+            task_id,
+            provider: provider.into_string(),
+        });
+    }
+    if RESPONSES.has(deps.storage, (task_id, &provider)) {
+        return Err(ContractError::AlreadyCommitted {
+            task_id,
+            provider: provider.into_string(),
+        });
+    }
+    if task.commit_count >= config.limits.max_commitments {
+        return Err(ContractError::TooManyCommitments {
+            task_id,
+            max: config.limits.max_commitments,
+        });
+    }
+
+    let reveal_deadline = match task.model {
+        CompetitionModel::FirstResponse { reveal_window, .. } => {
+            let own = now.plus_seconds(reveal_window);
+            task.reveal_deadline = task.reveal_deadline.max(own);
+            own
+        }
+        CompetitionModel::ManualConfirmation { .. } => task.reveal_deadline,
+    };
+    let old = task.clone();
+    task.commit_count += 1;
+    tasks().replace(deps.storage, task_id, Some(&task), Some(&old))?;
+    RESPONSES.save(
+        deps.storage,
+        (task_id, &provider),
+        &TaskResponseRecord {
+            task_id,
+            provider: provider.clone(),
+            commitment: commitment.clone(),
+            committed_height: env.block.height,
+            committed_at: now,
+            reveal_deadline,
+            status: ResponseStatus::Committed,
+            digest: None,
+            result: None,
+            price: None,
+            revealed_height: None,
+        },
+    )?;
+    PROVIDER_TASKS.save(deps.storage, (&provider, task_id), &Empty {})?;
+
+    let lock = staking::ExecuteMsg::LockCollateral {
+        task_id,
+        provider: provider.to_string(),
+        amount: task.collateral,
+        eligibility: requirements.eligibility,
+    };
+    let event = Event::new(events::TASK_COMMITTED).add_attributes([
+        (attr::TASK_ID, task_id.to_string()),
+        (attr::PROVIDER, provider.to_string()),
+        (attr::COMMITMENT, commitment.to_hex()),
+        (attr::REVEAL_DEADLINE, reveal_deadline.seconds().to_string()),
+    ]);
+    Ok(Response::new()
+        .add_message(call(&config.staking, &lock)?)
+        .add_attribute(attr::ACTION, "commit")
+        .add_event(event))
+}
+
+/// Opens a commitment. In First Response the first valid reveal wins and is paid in this
+/// same transaction; in Manual Confirmation the response joins the offers.
+pub fn reveal(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    task_id: u64,
+    result: Payload,
+    salt: HexBinary,
+    price: Option<Uint128>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let config = CONFIG.load(deps.storage)?;
+    validate::result(&config.limits, &result)?;
+    let salt = to_hash32("salt", &salt)?;
+    let mut task = load_task(deps.storage, task_id)?;
+    ensure_open(&task)?;
+    let provider = info.sender;
+    let mut response = RESPONSES
+        .may_load(deps.storage, (task_id, &provider))?
+        .ok_or_else(|| ContractError::NoCommitment {
+            task_id,
+            provider: provider.to_string(),
+        })?;
+    if response.status != ResponseStatus::Committed {
+        return Err(ContractError::AlreadyRevealed {
+            task_id,
+            provider: provider.into_string(),
+        });
+    }
+    if env.block.height <= response.committed_height {
+        return Err(ContractError::RevealTooEarly {
+            committed_height: response.committed_height,
+        });
+    }
+    let now = env.block.time;
+    let is_first_response = matches!(task.model, CompetitionModel::FirstResponse { .. });
+    if !is_first_response && now <= task.commit_deadline {
+        return Err(ContractError::RevealNotOpen {
+            task_id,
+            opens_after: task.commit_deadline,
+        });
+    }
+    if now > response.reveal_deadline {
+        return Err(ContractError::RevealWindowClosed {
+            deadline: response.reveal_deadline,
+        });
+    }
+    let price = match (is_first_response, price) {
+        (true, None) => task.reward.amount,
+        (true, Some(_)) => return Err(ContractError::PriceNotAccepted {}),
+        (false, None) => return Err(ContractError::PriceRequired {}),
+        (false, Some(price)) if price > task.reward.amount => {
+            return Err(ContractError::PriceAboveReward {
+                price,
+                reward: task.reward.amount,
+            })
+        }
+        (false, Some(price)) => price,
+    };
+    let digest = result.digest()?;
+    let expected = result_commitment(task_id, provider.as_str(), &digest, price, &salt);
+    if response.commitment.as_slice() != expected {
+        return Err(ContractError::CommitmentMismatch {});
+    }
+
+    let digest = HexBinary::from(digest);
+    response.status = ResponseStatus::Revealed;
+    response.digest = Some(digest.clone());
+    response.result = Some(result);
+    response.price = Some(price);
+    response.revealed_height = Some(env.block.height);
+    RESPONSES.save(deps.storage, (task_id, &provider), &response)?;
+
+    let event = Event::new(events::TASK_REVEALED).add_attributes([
+        (attr::TASK_ID, task_id.to_string()),
+        (attr::PROVIDER, provider.to_string()),
+        (attr::DIGEST, digest.to_hex()),
+        (attr::PRICE, price.to_string()),
+    ]);
+    let outcome = if is_first_response {
+        let ending = Ending::Completed {
+            winner: provider,
+            price,
+            digest,
+        };
+        settle::settle(deps, &env, &config, task, ending)?
+    } else {
+        let old = task.clone();
+        task.reveal_count += 1;
+        // Strictly cheaper replaces the best offer, so the earliest reveal wins ties.
+        if task.best.as_ref().is_none_or(|best| price < best.price) {
+            task.best = Some(Offer { provider, price });
+        }
+        tasks().replace(deps.storage, task_id, Some(&task), Some(&old))?;
+        Response::new()
+    };
+    Ok(outcome
+        .add_attribute(attr::ACTION, "reveal")
+        .add_event(event))
+}
+
+/// Manual Confirmation: the client accepts one revealed offer; it is paid its price and
+/// the rest of the reward is refunded in this transaction.
+pub fn confirm(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    task_id: u64,
+    provider: String,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let task = load_task(deps.storage, task_id)?;
+    if task.client != info.sender {
+        return Err(ContractError::Unauthorized {
+            expected: "the task's client".into(),
+        });
+    }
+    let Some(confirm_deadline) = task.confirm_deadline else {
+        return Err(ContractError::WrongModel {
+            task_id,
+            expected: "manual_confirmation".into(),
+        });
+    };
+    ensure_open(&task)?;
+    if env.block.time > confirm_deadline {
+        return Err(ContractError::ConfirmWindowClosed {
+            deadline: confirm_deadline,
+        });
+    }
+    let provider = deps.api.addr_validate(&provider)?;
+    let (price, digest) = revealed_offer(&deps, task_id, &provider)?;
+    let config = CONFIG.load(deps.storage)?;
+    let ending = Ending::Completed {
+        winner: provider,
+        price,
+        digest,
+    };
+    Ok(settle::settle(deps, &env, &config, task, ending)?.add_attribute(attr::ACTION, "confirm"))
+}
+
+fn revealed_offer(
+    deps: &DepsMut,
+    task_id: u64,
+    provider: &Addr,
+) -> Result<(Uint128, HexBinary), ContractError> {
+    let not_revealed = || ContractError::ResponseNotRevealed {
+        task_id,
+        provider: provider.to_string(),
+    };
+    let response = RESPONSES
+        .may_load(deps.storage, (task_id, provider))?
+        .ok_or_else(not_revealed)?;
+    match (response.status, response.price, response.digest) {
+        (ResponseStatus::Revealed, Some(price), Some(digest)) => Ok((price, digest)),
+        _ => Err(not_revealed()),
+    }
+}
+
+/// What `Finalize` may do with a task at `now`.
+enum Due {
+    /// Nothing yet; try again after this moment.
+    NotBefore(Timestamp),
+    Expire,
+    /// Manual Confirmation: the confirm window passed; the cheapest offer is confirmed.
+    AutoConfirm(Offer),
+}
+
+fn due(task: &Task, now: Timestamp) -> Due {
+    let nobody_committed = task.commit_count == 0 && now > task.commit_deadline;
+    match task.model {
+        CompetitionModel::FirstResponse { .. } => {
+            // Every commitment's window has closed without a reveal (a reveal ends the task).
+            if nobody_committed || now > task.reveal_deadline.max(task.commit_deadline) {
+                Due::Expire
+            } else if task.commit_count == 0 {
+                Due::NotBefore(task.commit_deadline)
+            } else {
+                Due::NotBefore(task.reveal_deadline.max(task.commit_deadline))
+            }
+        }
+        CompetitionModel::ManualConfirmation { .. } => {
+            let confirm_deadline = task.confirm_deadline.unwrap_or(task.reveal_deadline);
+            let nobody_revealed = task.reveal_count == 0 && now > task.reveal_deadline;
+            match &task.best {
+                Some(best) if now > confirm_deadline => Due::AutoConfirm(best.clone()),
+                Some(_) => Due::NotBefore(confirm_deadline),
+                None if nobody_committed || nobody_revealed => Due::Expire,
+                None if task.commit_count == 0 => Due::NotBefore(task.commit_deadline),
+                None => Due::NotBefore(task.reveal_deadline),
+            }
+        }
+    }
+}
+
+/// Anyone may end a task whose deadlines have passed, so no task needs an operator.
+pub fn finalize(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    task_id: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let task = load_task(deps.storage, task_id)?;
+    ensure_open(&task)?;
+    let ending = match due(&task, env.block.time) {
+        Due::NotBefore(after) => return Err(ContractError::NotFinalizable { task_id, after }),
+        Due::Expire => Ending::Expired,
+        Due::AutoConfirm(best) => {
+            let (price, digest) = revealed_offer(&deps, task_id, &best.provider)?;
+            Ending::Completed {
+                winner: best.provider,
+                price,
+                digest,
+            }
+        }
+    };
+    let config = CONFIG.load(deps.storage)?;
+    Ok(settle::settle(deps, &env, &config, task, ending)?.add_attribute(attr::ACTION, "finalize"))
+}

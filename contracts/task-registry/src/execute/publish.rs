@@ -1,0 +1,160 @@
+//! Publishing tasks (native or cw20 reward) and cancelling them.
+
+use cosmwasm_std::{
+    from_json, to_json_binary, Addr, DepsMut, Env, Event, MessageInfo, Response, WasmMsg,
+};
+use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+use cw_utils::{nonpayable, one_coin};
+use ogpu_types::events::{self, attr};
+use ogpu_types::registry::ReceiveMsg;
+use ogpu_types::{settlement, Asset, AssetInfo, CompetitionModel, Task, TaskSpec, TaskStatus};
+
+use crate::error::ContractError;
+use crate::execute::{ensure_open, load_task, settle};
+use crate::state::{tasks, Config, CONFIG, JOBS, NEXT_TASK_ID, REQUIREMENTS};
+use crate::validate;
+
+pub fn publish_native(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    spec: TaskSpec,
+) -> Result<Response, ContractError> {
+    let coin = one_coin(&info)?;
+    let config = CONFIG.load(deps.storage)?;
+    let reward = Asset::from(coin.clone());
+    let (task_id, response) = publish(deps, &env, &config, info.sender.clone(), reward, spec)?;
+    let escrow = WasmMsg::Execute {
+        contract_addr: config.settlement.to_string(),
+        msg: to_json_binary(&settlement::ExecuteMsg::Escrow {
+            task_id,
+            payer: info.sender.to_string(),
+        })?,
+        funds: vec![coin],
+    };
+    Ok(response.add_message(escrow))
+}
+
+/// cw20 `Send` hook: `info.sender` is the token contract, `msg.sender` the client.
+pub fn receive_cw20(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: Cw20ReceiveMsg,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let ReceiveMsg::PublishTask { spec } = from_json(&msg.msg)?;
+    let config = CONFIG.load(deps.storage)?;
+    let client = deps.api.addr_validate(&msg.sender)?;
+    let token = info.sender;
+    let reward = Asset::new(AssetInfo::cw20(token.as_str()), msg.amount);
+    let (task_id, response) = publish(deps, &env, &config, client.clone(), reward, spec)?;
+    let escrow = WasmMsg::Execute {
+        contract_addr: token.to_string(),
+        msg: to_json_binary(&Cw20ExecuteMsg::Send {
+            contract: config.settlement.to_string(),
+            amount: msg.amount,
+            msg: to_json_binary(&settlement::ReceiveMsg::Escrow {
+                task_id,
+                payer: client.to_string(),
+            })?,
+        })?,
+        funds: vec![],
+    };
+    Ok(response.add_message(escrow))
+}
+
+/// Validates and stores a task; returns its id and a response without the escrow message.
+fn publish(
+    deps: DepsMut,
+    env: &Env,
+    config: &Config,
+    client: Addr,
+    reward: Asset,
+    spec: TaskSpec,
+) -> Result<(u64, Response), ContractError> {
+    if config.paused {
+        return Err(ContractError::Paused {});
+    }
+    validate::reward(&config.accepted_assets, &reward.info, reward.amount)?;
+    validate::task_spec(deps.api, &config.limits, &spec)?;
+
+    let task_id = NEXT_TASK_ID.load(deps.storage)?;
+    NEXT_TASK_ID.save(deps.storage, &(task_id + 1))?;
+
+    let now = env.block.time;
+    let (commit_deadline, reveal_deadline, confirm_deadline) = match spec.model {
+        // A First Response reveal deadline grows with each commitment; none yet.
+        CompetitionModel::FirstResponse { commit_window, .. } => {
+            let commit = now.plus_seconds(commit_window);
+            (commit, commit, None)
+        }
+        CompetitionModel::ManualConfirmation {
+            commit_window,
+            reveal_window,
+            confirm_window,
+        } => {
+            let commit = now.plus_seconds(commit_window);
+            let reveal = commit.plus_seconds(reveal_window);
+            (commit, reveal, Some(reveal.plus_seconds(confirm_window)))
+        }
+    };
+    let task = Task {
+        id: task_id,
+        client: client.clone(),
+        reward: reward.clone(),
+        collateral: spec.collateral,
+        model: spec.model,
+        status: TaskStatus::Open,
+        created_height: env.block.height,
+        created_at: now,
+        commit_deadline,
+        reveal_deadline,
+        confirm_deadline,
+        commit_count: 0,
+        reveal_count: 0,
+        best: None,
+        outcome: None,
+        finished_at: None,
+    };
+    tasks().save(deps.storage, task_id, &task)?;
+    JOBS.save(deps.storage, task_id, &spec.job)?;
+    REQUIREMENTS.save(deps.storage, task_id, &spec.requirements)?;
+
+    let event = Event::new(events::TASK_PUBLISHED).add_attributes([
+        (attr::TASK_ID, task_id.to_string()),
+        (attr::CLIENT, client.to_string()),
+        (attr::MODEL, spec.model.name().to_string()),
+        (attr::REWARD, reward.to_string()),
+        (attr::COLLATERAL, spec.collateral.to_string()),
+        (attr::COMMIT_DEADLINE, commit_deadline.seconds().to_string()),
+    ]);
+    let response = Response::new()
+        .add_attribute(attr::ACTION, "publish_task")
+        .add_attribute(attr::TASK_ID, task_id.to_string())
+        .add_event(event);
+    Ok((task_id, response))
+}
+
+/// The client withdraws a task nobody committed to; the escrow is refunded in full.
+pub fn cancel(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    task_id: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let task = load_task(deps.storage, task_id)?;
+    if task.client != info.sender {
+        return Err(ContractError::Unauthorized {
+            expected: "the task's client".into(),
+        });
+    }
+    ensure_open(&task)?;
+    if task.commit_count > 0 {
+        return Err(ContractError::HasCommitments { task_id });
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let response = settle::settle(deps, &env, &config, task, settle::Ending::Cancelled)?;
+    Ok(response.add_attribute(attr::ACTION, "cancel_task"))
+}

@@ -1,0 +1,134 @@
+//! Queries. Every list is paginated with a capped limit.
+
+use cosmwasm_std::{to_json_binary, Binary, Deps, Order, StdResult};
+use cw_storage_plus::Bound;
+use ogpu_types::registry::{
+    ConfigResponse, OwnershipResponse, QueryMsg, ResponsesResponse, TaskDetails, TasksResponse,
+};
+use ogpu_types::{Task, TaskSpec, TaskStatus};
+
+use crate::error::ContractError;
+use crate::execute::load_task;
+use crate::state::{
+    status_prefix, tasks, CONFIG, JOBS, NEXT_TASK_ID, OWNER, PENDING_OWNER, PROVIDER_TASKS,
+    REQUIREMENTS, RESPONSES,
+};
+
+pub const DEFAULT_LIMIT: u32 = 10;
+pub const MAX_LIMIT: u32 = 30;
+
+fn limit(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}
+
+pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
+    Ok(match msg {
+        QueryMsg::Config {} => to_json_binary(&config(deps)?)?,
+        QueryMsg::Ownership {} => to_json_binary(&OwnershipResponse {
+            owner: OWNER.load(deps.storage)?,
+            pending_owner: PENDING_OWNER.may_load(deps.storage)?,
+        })?,
+        QueryMsg::Task { task_id } => to_json_binary(&task(deps, task_id)?)?,
+        QueryMsg::Tasks {
+            status,
+            start_after,
+            limit: max,
+        } => to_json_binary(&tasks_by_status(deps, status, start_after, limit(max))?)?,
+        QueryMsg::TasksByClient {
+            client,
+            start_after,
+            limit: max,
+        } => {
+            let client = deps.api.addr_validate(&client)?;
+            let start = start_after.map(Bound::exclusive);
+            let tasks = tasks()
+                .idx
+                .client
+                .prefix(client)
+                .range(deps.storage, start, None, Order::Ascending)
+                .take(limit(max))
+                .map(|item| item.map(|(_, task)| task))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&TasksResponse { tasks })?
+        }
+        QueryMsg::TasksByProvider {
+            provider,
+            start_after,
+            limit: max,
+        } => {
+            let provider = deps.api.addr_validate(&provider)?;
+            let start = start_after.map(Bound::exclusive);
+            let tasks = PROVIDER_TASKS
+                .prefix(&provider)
+                .keys(deps.storage, start, None, Order::Ascending)
+                .take(limit(max))
+                .map(|id| Ok(tasks().load(deps.storage, id?)?))
+                .collect::<Result<_, ContractError>>()?;
+            to_json_binary(&TasksResponse { tasks })?
+        }
+        QueryMsg::Responses {
+            task_id,
+            start_after,
+            limit: max,
+        } => {
+            let after = start_after
+                .map(|a| deps.api.addr_validate(&a))
+                .transpose()?;
+            let start = after.as_ref().map(Bound::exclusive);
+            let responses = RESPONSES
+                .prefix(task_id)
+                .range(deps.storage, start, None, Order::Ascending)
+                .take(limit(max))
+                .map(|item| item.map(|(_, response)| response))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&ResponsesResponse { responses })?
+        }
+    })
+}
+
+fn config(deps: Deps) -> StdResult<ConfigResponse> {
+    let config = CONFIG.load(deps.storage)?;
+    Ok(ConfigResponse {
+        staking: config.staking,
+        settlement: config.settlement,
+        treasury: config.treasury,
+        accepted_assets: config.accepted_assets,
+        limits: config.limits,
+        paused: config.paused,
+        next_task_id: NEXT_TASK_ID.load(deps.storage)?,
+    })
+}
+
+fn task(deps: Deps, task_id: u64) -> Result<TaskDetails, ContractError> {
+    let task = load_task(deps.storage, task_id)?;
+    let spec = TaskSpec {
+        job: JOBS.load(deps.storage, task_id)?,
+        requirements: REQUIREMENTS.load(deps.storage, task_id)?,
+        model: task.model,
+        collateral: task.collateral,
+    };
+    Ok(TaskDetails { task, spec })
+}
+
+fn tasks_by_status(
+    deps: Deps,
+    status: Option<TaskStatus>,
+    start_after: Option<u64>,
+    limit: usize,
+) -> StdResult<TasksResponse> {
+    let start = start_after.map(Bound::exclusive);
+    let page: Box<dyn Iterator<Item = StdResult<(u64, Task)>>> = match status {
+        Some(status) => Box::new(tasks().idx.status.prefix(status_prefix(status)).range(
+            deps.storage,
+            start,
+            None,
+            Order::Ascending,
+        )),
+        None => Box::new(tasks().range(deps.storage, start, None, Order::Ascending)),
+    };
+    let tasks = page
+        .take(limit)
+        .map(|item| item.map(|(_, task)| task))
+        .collect::<StdResult<_>>()?;
+    Ok(TasksResponse { tasks })
+}
