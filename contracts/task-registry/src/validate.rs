@@ -297,3 +297,6 @@ pub fn reward(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,440 @@
+//! Every rejection of the spec and config validation, with the exact error.
+
+use super::*;
+use cosmwasm_std::testing::MockApi;
+use cosmwasm_std::{Binary, HexBinary, Uint64};
+use ogpu_types::{CommitmentError, DeviceClass, Eligibility, Scalar};
+
+fn limits_fixture() -> TaskLimits {
+    TaskLimits {
+        max_kernel_bytes: 64,
+        max_inline_input_bytes: 16,
+        max_inline_result_bytes: 32,
+        max_output_bytes: 1024,
+        max_args: 4,
+        max_uri_len: 40,
+        max_allowed_providers: 2,
+        max_commitments: 8,
+        min_window: 10,
+        max_window: 100,
+        min_collateral: Uint128::new(5),
+    }
+}
+
+fn reference(uri: &str, hash_len: usize, size: u64) -> Payload {
+    Payload::Reference {
+        uri: uri.into(),
+        sha256: HexBinary::from(vec![1u8; hash_len]),
+        size: Uint64::new(size),
+    }
+}
+
+fn spec_fixture() -> TaskSpec {
+    TaskSpec {
+        job: OpenClJob {
+            kernel: KernelSource::Inline {
+                source: "__kernel void k(__global int* o) { o[0] = 1; }".into(),
+            },
+            entry_point: "k".into(),
+            args: vec![
+                KernelArg::Input {
+                    payload: Payload::Inline {
+                        data: Binary::from(vec![0u8; 8]),
+                    },
+                },
+                KernelArg::Output {
+                    size: Uint64::new(4),
+                },
+                KernelArg::Scalar {
+                    value: Scalar::U32(3),
+                },
+            ],
+            global_work_size: vec![Uint64::new(1)],
+            local_work_size: None,
+        },
+        requirements: Requirements {
+            eligibility: Eligibility {
+                device_class: DeviceClass::Gpu,
+                ..Eligibility::default()
+            },
+            allowed_providers: vec![],
+        },
+        model: CompetitionModel::FirstResponse {
+            commit_window: 10,
+            reveal_window: 100,
+        },
+        collateral: Uint128::new(5),
+    }
+}
+
+fn check(spec: &TaskSpec) -> Result<(), ContractError> {
+    task_spec(&MockApi::default(), &limits_fixture(), spec)
+}
+
+#[test]
+fn valid_spec_passes() {
+    assert_eq!(check(&spec_fixture()), Ok(()));
+}
+
+#[test]
+fn kernel_source_is_checked() {
+    let mut spec = spec_fixture();
+    spec.job.kernel = KernelSource::Inline {
+        source: String::new(),
+    };
+    assert_eq!(check(&spec), Err(ContractError::EmptyKernel {}));
+
+    spec.job.kernel = KernelSource::Inline {
+        source: "x".repeat(65),
+    };
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::KernelTooLarge { size: 65, max: 64 })
+    );
+    spec.job.kernel = KernelSource::Inline {
+        source: "x".repeat(64),
+    };
+    assert_eq!(check(&spec), Ok(()));
+
+    spec.job.kernel = KernelSource::Reference {
+        uri: "x".repeat(41),
+        sha256: HexBinary::from(vec![0u8; 32]),
+    };
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::UriTooLong {
+            field: "kernel uri".into(),
+            len: 41,
+            max: 40
+        })
+    );
+    spec.job.kernel = KernelSource::Reference {
+        uri: String::new(),
+        sha256: HexBinary::from(vec![0u8; 32]),
+    };
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::EmptyField {
+            field: "kernel uri".into()
+        })
+    );
+    spec.job.kernel = KernelSource::Reference {
+        uri: "https://x/k.cl".into(),
+        sha256: HexBinary::from(vec![0u8; 31]),
+    };
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::Commitment(CommitmentError::InvalidLength {
+            field: "sha256",
+            len: 31
+        }))
+    );
+}
+
+#[test]
+fn entry_point_is_checked() {
+    for bad in ["", "has space", "semi;colon", &"k".repeat(129)] {
+        let mut spec = spec_fixture();
+        spec.job.entry_point = bad.to_string();
+        assert_eq!(
+            check(&spec),
+            Err(ContractError::InvalidEntryPoint { max: 128 }),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn arguments_are_checked() {
+    let mut spec = spec_fixture();
+    spec.job.args = vec![
+        KernelArg::Output {
+            size: Uint64::new(1)
+        };
+        5
+    ];
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::TooManyArgs { count: 5, max: 4 })
+    );
+
+    spec.job.args = vec![KernelArg::Scalar {
+        value: Scalar::I32(1),
+    }];
+    assert_eq!(check(&spec), Err(ContractError::NoOutputBuffer {}));
+
+    for size in [0, 1025] {
+        spec.job.args = vec![KernelArg::Output {
+            size: Uint64::new(size),
+        }];
+        assert_eq!(
+            check(&spec),
+            Err(ContractError::InvalidOutputSize { size, max: 1024 })
+        );
+    }
+
+    let inline = |n: usize| KernelArg::Input {
+        payload: Payload::Inline {
+            data: Binary::from(vec![0u8; n]),
+        },
+    };
+    let output = KernelArg::Output {
+        size: Uint64::new(4),
+    };
+    spec.job.args = vec![inline(9), inline(8), output.clone()];
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::InlineInputTooLarge { size: 17, max: 16 })
+    );
+    spec.job.args = vec![inline(8), inline(8), output.clone()];
+    assert_eq!(check(&spec), Ok(()));
+
+    spec.job.args = vec![
+        KernelArg::Input {
+            payload: reference("https://x/in", 32, 0),
+        },
+        output.clone(),
+    ];
+    assert_eq!(check(&spec), Err(ContractError::EmptyReference {}));
+    spec.job.args = vec![
+        KernelArg::Input {
+            payload: reference("https://x/in", 32, 1 << 40),
+        },
+        output,
+    ];
+    assert_eq!(check(&spec), Ok(()), "references are not inline-capped");
+}
+
+#[test]
+fn work_sizes_are_checked() {
+    let sizes = |v: &[u64]| v.iter().map(|&n| Uint64::new(n)).collect::<Vec<_>>();
+    let cases: [(&[u64], Option<&[u64]>); 5] = [
+        (&[], None),
+        (&[1, 1, 1, 1], None),
+        (&[4, 0], None),
+        (&[4, 4], Some(&[2])),
+        (&[4], Some(&[0])),
+    ];
+    for (global, local) in cases {
+        let mut spec = spec_fixture();
+        spec.job.global_work_size = sizes(global);
+        spec.job.local_work_size = local.map(sizes);
+        assert_eq!(
+            check(&spec),
+            Err(ContractError::InvalidWorkSize {}),
+            "{global:?} {local:?}"
+        );
+    }
+    let mut spec = spec_fixture();
+    spec.job.global_work_size = sizes(&[64, 64, 2]);
+    spec.job.local_work_size = Some(sizes(&[8, 8, 1]));
+    assert_eq!(check(&spec), Ok(()));
+}
+
+#[test]
+fn allow_list_is_checked() {
+    let api = MockApi::default();
+    let a = api.addr_make("a").to_string();
+    let b = api.addr_make("b").to_string();
+    let c = api.addr_make("c").to_string();
+    let mut spec = spec_fixture();
+
+    spec.requirements.allowed_providers = vec![a.clone(), b.clone(), c];
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::TooManyAllowedProviders { count: 3, max: 2 })
+    );
+    spec.requirements.allowed_providers = vec![a.clone(), a.clone()];
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::DuplicateProvider {
+            provider: a.clone()
+        })
+    );
+    // An upper-case spelling of a listed address is not accepted as a second entry.
+    spec.requirements.allowed_providers = vec![a.clone(), a.to_uppercase()];
+    assert!(matches!(check(&spec), Err(ContractError::Std(_))));
+    spec.requirements.allowed_providers = vec![a, b];
+    assert_eq!(check(&spec), Ok(()));
+}
+
+#[test]
+fn windows_are_checked_at_both_bounds() {
+    let mut spec = spec_fixture();
+    for (value, ok) in [(9, false), (10, true), (100, true), (101, false)] {
+        spec.model = CompetitionModel::ManualConfirmation {
+            commit_window: 50,
+            reveal_window: 50,
+            confirm_window: value,
+        };
+        let expected = if ok {
+            Ok(())
+        } else {
+            Err(ContractError::InvalidWindow {
+                window: "confirm".into(),
+                value,
+                min: 10,
+                max: 100,
+            })
+        };
+        assert_eq!(check(&spec), expected, "confirm window {value}");
+    }
+}
+
+#[test]
+fn collateral_minimum_is_checked() {
+    let mut spec = spec_fixture();
+    spec.collateral = Uint128::new(4);
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::CollateralTooLow {
+            collateral: Uint128::new(4),
+            min: Uint128::new(5)
+        })
+    );
+}
+
+#[test]
+fn results_are_checked() {
+    let limits = limits_fixture();
+    let inline = |n: usize| Payload::Inline {
+        data: Binary::from(vec![0u8; n]),
+    };
+    assert_eq!(result(&limits, &inline(32)), Ok(()));
+    assert_eq!(
+        result(&limits, &inline(33)),
+        Err(ContractError::ResultTooLarge { size: 33, max: 32 })
+    );
+    assert_eq!(result(&limits, &reference("ipfs://r", 32, 5000)), Ok(()));
+    assert_eq!(
+        result(&limits, &reference("ipfs://r", 20, 5000)),
+        Err(ContractError::Commitment(CommitmentError::InvalidLength {
+            field: "sha256",
+            len: 20
+        }))
+    );
+}
+
+#[test]
+fn rewards_are_checked() {
+    let usdc = AssetInfo::native("uusdc");
+    let assets = vec![AcceptedAsset {
+        info: usdc.clone(),
+        min_reward: Uint128::new(100),
+    }];
+    assert_eq!(reward(&assets, &usdc, Uint128::new(100)), Ok(()));
+    assert_eq!(
+        reward(&assets, &usdc, Uint128::new(99)),
+        Err(ContractError::RewardTooLow {
+            reward: Uint128::new(99),
+            min: Uint128::new(100)
+        })
+    );
+    assert_eq!(
+        reward(&assets, &AssetInfo::native("uatom"), Uint128::new(1000)),
+        Err(ContractError::AssetNotAccepted {
+            asset: "native:uatom".into()
+        })
+    );
+    let free = vec![AcceptedAsset {
+        info: usdc.clone(),
+        min_reward: Uint128::zero(),
+    }];
+    assert_eq!(
+        reward(&free, &usdc, Uint128::zero()),
+        Err(ContractError::RewardTooLow {
+            reward: Uint128::zero(),
+            min: Uint128::zero()
+        })
+    );
+}
+
+#[test]
+fn config_limits_respect_hard_caps() {
+    let reason = |r: &str| {
+        Err(ContractError::InvalidLimits {
+            reason: r.to_string(),
+        })
+    };
+    assert_eq!(limits(&limits_fixture()), Ok(()));
+    let mut l = limits_fixture();
+    l.max_commitments = 65;
+    assert_eq!(limits(&l), reason("max_commitments must be 1..=64"));
+    l = limits_fixture();
+    l.max_commitments = 0;
+    assert_eq!(limits(&l), reason("max_commitments must be 1..=64"));
+    l = limits_fixture();
+    l.max_allowed_providers = 65;
+    assert_eq!(
+        limits(&l),
+        reason("max_allowed_providers must be at most 64")
+    );
+    l = limits_fixture();
+    l.max_args = 65;
+    assert_eq!(limits(&l), reason("max_args must be 1..=64"));
+    l = limits_fixture();
+    l.max_inline_result_bytes = HARD_MAX_INLINE_BYTES + 1;
+    assert_eq!(
+        limits(&l),
+        reason("inline byte limits must be at most 262144")
+    );
+    l = limits_fixture();
+    l.max_uri_len = 0;
+    assert_eq!(limits(&l), reason("max_uri_len must be 1..=2048"));
+    l = limits_fixture();
+    l.max_output_bytes = 0;
+    assert_eq!(limits(&l), reason("max_output_bytes must be positive"));
+    l = limits_fixture();
+    l.min_window = 101;
+    assert_eq!(
+        limits(&l),
+        reason("windows need 0 < min_window <= max_window")
+    );
+}
+
+#[test]
+fn fee_and_assets_are_checked() {
+    assert_eq!(fee_bps(10_000), Ok(10_000));
+    assert_eq!(
+        fee_bps(10_001),
+        Err(ContractError::InvalidFee { bps: 10_001 })
+    );
+
+    let api = MockApi::default();
+    let asset = |info: AssetInfo| AcceptedAsset {
+        info,
+        min_reward: Uint128::one(),
+    };
+    let invalid = |r: &str| {
+        Err(ContractError::InvalidAssets {
+            reason: r.to_string(),
+        })
+    };
+    assert_eq!(
+        accepted_assets(&api, &[]),
+        invalid("between 1 and 16 assets")
+    );
+    assert_eq!(
+        accepted_assets(&api, &[asset(AssetInfo::native(""))]),
+        invalid("empty native denom")
+    );
+    assert_eq!(
+        accepted_assets(
+            &api,
+            &[asset(AssetInfo::native("u")), asset(AssetInfo::native("u"))]
+        ),
+        invalid("native:u listed twice")
+    );
+    assert!(matches!(
+        accepted_assets(&api, &[asset(AssetInfo::cw20("not-an-address"))]),
+        Err(ContractError::Std(_))
+    ));
+    let token = api.addr_make("token").to_string();
+    assert_eq!(
+        accepted_assets(
+            &api,
+            &[asset(AssetInfo::native("u")), asset(AssetInfo::cw20(token))]
+        ),
+        Ok(())
+    );
+}
