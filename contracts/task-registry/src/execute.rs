@@ -9,7 +9,7 @@ use cosmwasm_std::{to_json_binary, Addr, Storage, WasmMsg};
 use serde::Serialize;
 
 use crate::error::ContractError;
-use crate::state::tasks;
+use crate::state::TASKS;
 use ogpu_types::Task;
 
 /// A plain (non-reply) execute message to a child contract.
@@ -22,7 +22,7 @@ pub(crate) fn call(contract: &Addr, msg: &impl Serialize) -> Result<WasmMsg, Con
 }
 
 pub(crate) fn load_task(storage: &dyn Storage, task_id: u64) -> Result<Task, ContractError> {
-    tasks()
+    TASKS
         .may_load(storage, task_id)?
         .ok_or(ContractError::TaskNotFound { task_id })
 }

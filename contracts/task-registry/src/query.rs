@@ -5,13 +5,13 @@ use cw_storage_plus::Bound;
 use ogpu_types::registry::{
     ConfigResponse, OwnershipResponse, QueryMsg, ResponsesResponse, TaskDetails, TasksResponse,
 };
-use ogpu_types::{Task, TaskSpec, TaskStatus};
+use ogpu_types::{TaskSpec, TaskStatus};
 
 use crate::error::ContractError;
 use crate::execute::load_task;
 use crate::state::{
-    status_prefix, tasks, CONFIG, JOBS, NEXT_TASK_ID, OWNER, PENDING_OWNER, PROVIDER_TASKS,
-    REQUIREMENTS, RESPONSES,
+    CONFIG, JOBS, NEXT_TASK_ID, OWNER, PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS, RESPONSES,
+    TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
 };
 
 pub const DEFAULT_LIMIT: u32 = 10;
@@ -40,16 +40,13 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
             limit: max,
         } => {
             let client = deps.api.addr_validate(&client)?;
-            let start = start_after.map(Bound::exclusive);
-            let tasks = tasks()
-                .idx
-                .client
-                .prefix(client)
-                .range(deps.storage, start, None, Order::Ascending)
-                .take(limit(max))
-                .map(|item| item.map(|(_, task)| task))
-                .collect::<StdResult<_>>()?;
-            to_json_binary(&TasksResponse { tasks })?
+            let ids = TASKS_BY_CLIENT.prefix(&client).keys(
+                deps.storage,
+                start_after.map(Bound::exclusive),
+                None,
+                Order::Ascending,
+            );
+            to_json_binary(&load_tasks(deps, ids, limit(max))?)?
         }
         QueryMsg::TasksByProvider {
             provider,
@@ -57,14 +54,13 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
             limit: max,
         } => {
             let provider = deps.api.addr_validate(&provider)?;
-            let start = start_after.map(Bound::exclusive);
-            let tasks = PROVIDER_TASKS
-                .prefix(&provider)
-                .keys(deps.storage, start, None, Order::Ascending)
-                .take(limit(max))
-                .map(|id| Ok(tasks().load(deps.storage, id?)?))
-                .collect::<Result<_, ContractError>>()?;
-            to_json_binary(&TasksResponse { tasks })?
+            let ids = PROVIDER_TASKS.prefix(&provider).keys(
+                deps.storage,
+                start_after.map(Bound::exclusive),
+                None,
+                Order::Ascending,
+            );
+            to_json_binary(&load_tasks(deps, ids, limit(max))?)?
         }
         QueryMsg::Responses {
             task_id,
@@ -117,18 +113,36 @@ fn tasks_by_status(
     limit: usize,
 ) -> StdResult<TasksResponse> {
     let start = start_after.map(Bound::exclusive);
-    let page: Box<dyn Iterator<Item = StdResult<(u64, Task)>>> = match status {
-        Some(status) => Box::new(tasks().idx.status.prefix(status_prefix(status)).range(
-            deps.storage,
-            start,
-            None,
-            Order::Ascending,
-        )),
-        None => Box::new(tasks().range(deps.storage, start, None, Order::Ascending)),
-    };
-    let tasks = page
+    match status {
+        Some(status) => {
+            let ids = TASKS_BY_STATUS.prefix(status.name()).keys(
+                deps.storage,
+                start,
+                None,
+                Order::Ascending,
+            );
+            load_tasks(deps, ids, limit)
+        }
+        None => {
+            let tasks = TASKS
+                .range(deps.storage, start, None, Order::Ascending)
+                .take(limit)
+                .map(|item| item.map(|(_, task)| task))
+                .collect::<StdResult<_>>()?;
+            Ok(TasksResponse { tasks })
+        }
+    }
+}
+
+/// Loads the headers of at most `limit` task ids taken from a secondary index.
+fn load_tasks(
+    deps: Deps,
+    ids: impl Iterator<Item = StdResult<u64>>,
+    limit: usize,
+) -> StdResult<TasksResponse> {
+    let tasks = ids
         .take(limit)
-        .map(|item| item.map(|(_, task)| task))
+        .map(|id| TASKS.load(deps.storage, id?))
         .collect::<StdResult<_>>()?;
     Ok(TasksResponse { tasks })
 }

@@ -4,9 +4,9 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Empty};
-use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
+use cw_storage_plus::{Item, Map};
 use ogpu_types::registry::{AcceptedAsset, TaskLimits};
-use ogpu_types::{OpenClJob, Requirements, Task, TaskResponseRecord, TaskStatus};
+use ogpu_types::{OpenClJob, Requirements, Task, TaskResponseRecord};
 
 #[cw_serde]
 pub struct Config {
@@ -29,38 +29,13 @@ pub const PENDING_OWNER: Item<Addr> = Item::new("pown");
 /// Id of the next task; ids start at 1 and never repeat.
 pub const NEXT_TASK_ID: Item<u64> = Item::new("nid");
 
-/// Index key of a status: its stable name.
-fn status_key(status: TaskStatus) -> String {
-    status.name().to_string()
-}
-
-pub struct TaskIndexes<'a> {
-    pub status: MultiIndex<'a, String, Task, u64>,
-    pub client: MultiIndex<'a, Addr, Task, u64>,
-}
-
-impl IndexList<Task> for TaskIndexes<'_> {
-    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<Task>> + '_> {
-        let v: Vec<&dyn Index<Task>> = vec![&self.status, &self.client];
-        Box::new(v.into_iter())
-    }
-}
-
-/// Task headers by id, indexed by status and client.
-pub fn tasks<'a>() -> IndexedMap<u64, Task, TaskIndexes<'a>> {
-    IndexedMap::new(
-        "t",
-        TaskIndexes {
-            status: MultiIndex::new(|_, t: &Task| status_key(t.status), "t", "t_s"),
-            client: MultiIndex::new(|_, t: &Task| t.client.clone(), "t", "t_c"),
-        },
-    )
-}
-
-/// The prefix under which the status index keeps tasks of `status`.
-pub fn status_prefix(status: TaskStatus) -> String {
-    status_key(status)
-}
+/// Task headers by id.
+pub const TASKS: Map<u64, Task> = Map::new("t");
+/// (status name, task id) for every task: lists tasks by status. Written at publish and
+/// when the task reaches its terminal status (a header update does not touch it).
+pub const TASKS_BY_STATUS: Map<(&str, u64), Empty> = Map::new("ts");
+/// (client, task id) for every task: lists a client's tasks. Written once at publish.
+pub const TASKS_BY_CLIENT: Map<(&Addr, u64), Empty> = Map::new("tc");
 
 /// The job of each task; written once at publish.
 pub const JOBS: Map<u64, OpenClJob> = Map::new("job");

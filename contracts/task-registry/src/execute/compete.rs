@@ -13,7 +13,7 @@ use ogpu_types::{CompetitionModel, Offer, Payload, ResponseStatus, Task, TaskRes
 use crate::error::ContractError;
 use crate::execute::settle::{self, Ending};
 use crate::execute::{call, ensure_open, load_task};
-use crate::state::{tasks, CONFIG, PROVIDER_TASKS, REQUIREMENTS, RESPONSES};
+use crate::state::{CONFIG, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, TASKS};
 use crate::validate;
 
 /// Records a sealed result commitment and locks the provider's collateral. The lock is
@@ -70,9 +70,8 @@ pub fn commit(
         }
         CompetitionModel::ManualConfirmation { .. } => task.reveal_deadline,
     };
-    let old = task.clone();
     task.commit_count += 1;
-    tasks().replace(deps.storage, task_id, Some(&task), Some(&old))?;
+    TASKS.save(deps.storage, task_id, &task)?;
     RESPONSES.save(
         deps.storage,
         (task_id, &provider),
@@ -198,13 +197,12 @@ pub fn reveal(
         };
         settle::settle(deps, &env, &config, task, ending)?
     } else {
-        let old = task.clone();
         task.reveal_count += 1;
         // Strictly cheaper replaces the best offer, so the earliest reveal wins ties.
         if task.best.as_ref().is_none_or(|best| price < best.price) {
             task.best = Some(Offer { provider, price });
         }
-        tasks().replace(deps.storage, task_id, Some(&task), Some(&old))?;
+        TASKS.save(deps.storage, task_id, &task)?;
         Response::new()
     };
     Ok(outcome

@@ -1,7 +1,7 @@
 //! Publishing tasks (native or cw20 reward) and cancelling them.
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, DepsMut, Env, Event, MessageInfo, Response, WasmMsg,
+    from_json, to_json_binary, Addr, DepsMut, Empty, Env, Event, MessageInfo, Response, WasmMsg,
 };
 use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use cw_utils::{nonpayable, one_coin};
@@ -11,7 +11,9 @@ use ogpu_types::{settlement, Asset, AssetInfo, CompetitionModel, Task, TaskSpec,
 
 use crate::error::ContractError;
 use crate::execute::{ensure_open, load_task, settle};
-use crate::state::{tasks, Config, CONFIG, JOBS, NEXT_TASK_ID, REQUIREMENTS};
+use crate::state::{
+    Config, CONFIG, JOBS, NEXT_TASK_ID, REQUIREMENTS, TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
+};
 use crate::validate;
 
 pub fn publish_native(
@@ -117,7 +119,9 @@ fn publish(
         outcome: None,
         finished_at: None,
     };
-    tasks().save(deps.storage, task_id, &task)?;
+    TASKS.save(deps.storage, task_id, &task)?;
+    TASKS_BY_STATUS.save(deps.storage, (task.status.name(), task_id), &Empty {})?;
+    TASKS_BY_CLIENT.save(deps.storage, (&client, task_id), &Empty {})?;
     JOBS.save(deps.storage, task_id, &spec.job)?;
     REQUIREMENTS.save(deps.storage, task_id, &spec.requirements)?;
 

@@ -2,7 +2,7 @@
 //! escrow, settles collateral and reputation, and records the terminal status. Each
 //! ending crosses into each child contract at most once.
 
-use cosmwasm_std::{Addr, DepsMut, Env, Event, HexBinary, Order, Response, Uint128};
+use cosmwasm_std::{Addr, DepsMut, Empty, Env, Event, HexBinary, Order, Response, Uint128};
 use ogpu_types::events::{self, attr};
 use ogpu_types::settlement::{self, Payout};
 use ogpu_types::staking::{self, CollateralOutcome, Verdict};
@@ -10,7 +10,7 @@ use ogpu_types::{Asset, ResponseStatus, Task, TaskOutcome, TaskResponseRecord, T
 
 use crate::error::ContractError;
 use crate::execute::call;
-use crate::state::{tasks, Config, RESPONSES};
+use crate::state::{Config, RESPONSES, TASKS, TASKS_BY_STATUS};
 
 /// How a task ends.
 pub enum Ending {
@@ -109,7 +109,7 @@ pub fn settle(
         response = response.add_message(call(&config.staking, &msg)?);
     }
 
-    let old = task.clone();
+    let open_status = task.status;
     task.finished_at = Some(env.block.time);
     let event = match ending {
         Ending::Completed {
@@ -140,7 +140,9 @@ pub fn settle(
             Event::new(events::TASK_CANCELLED).add_attribute(attr::TASK_ID, task.id.to_string())
         }
     };
-    tasks().replace(deps.storage, task.id, Some(&task), Some(&old))?;
+    TASKS.save(deps.storage, task.id, &task)?;
+    TASKS_BY_STATUS.remove(deps.storage, (open_status.name(), task.id));
+    TASKS_BY_STATUS.save(deps.storage, (task.status.name(), task.id), &Empty {})?;
     Ok(response
         .add_event(event.add_attribute(attr::CLIENT, task.client.to_string()))
         .add_events(slash_events))
