@@ -1,0 +1,63 @@
+//! Entry points: thin dispatch into `execute` and `query`.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
+use ogpu_types::settlement::{ExecuteMsg, InstantiateMsg, QueryMsg};
+use ogpu_types::MigrateMsg;
+
+use crate::error::ContractError;
+use crate::{execute, query as queries};
+
+pub const CONTRACT_NAME: &str = env!("CARGO_PKG_NAME");
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    execute::instantiate(deps, info, msg)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    match msg {
+        ExecuteMsg::Escrow { task_id, payer } => execute::escrow_native(deps, info, task_id, payer),
+        ExecuteMsg::Receive(msg) => execute::receive_cw20(deps, info, msg),
+        ExecuteMsg::Release { task_id, payouts } => execute::release(deps, info, task_id, payouts),
+        ExecuteMsg::Refund { task_id } => execute::refund(deps, info, task_id),
+        ExecuteMsg::Withdraw { asset } => execute::withdraw(deps, info, asset),
+        ExecuteMsg::UpdateConfig {
+            treasury,
+            protocol_fee_bps,
+        } => execute::update_config(deps, info, treasury, protocol_fee_bps),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+    queries::dispatch(deps, msg)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+    execute::transfer_failed(deps, msg)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    let from = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", from.to_string())
+        .add_attribute("to_version", CONTRACT_VERSION))
+}

@@ -1,0 +1,37 @@
+//! Settlement storage.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Uint128};
+use cw_storage_plus::{Item, Map};
+use ogpu_types::settlement::{AssetTotals, EscrowStatus};
+use ogpu_types::Asset;
+
+#[cw_serde]
+pub struct Config {
+    /// The only account that may escrow, release, refund and configure.
+    pub registry: Addr,
+    pub treasury: Addr,
+    /// ≤ 10 000.
+    pub protocol_fee_bps: u16,
+}
+
+#[cw_serde]
+pub struct Escrow {
+    pub payer: Addr,
+    pub deposit: Asset,
+    pub status: EscrowStatus,
+    /// Net amounts sent (or credited) to recipients.
+    pub paid_out: Uint128,
+    pub fees: Uint128,
+    pub refunded: Uint128,
+}
+
+pub const CONFIG: Item<Config> = Item::new("cfg");
+/// One escrow per task id; once not `Held` it never changes again, and
+/// `paid_out + fees + refunded == deposit.amount` then.
+pub const ESCROWS: Map<u64, Escrow> = Map::new("e");
+/// Per asset key: `deposited == paid_out + fees + refunded + held`, and the contract's
+/// balance of the asset equals `held + credited`.
+pub const TOTALS: Map<&str, AssetTotals> = Map::new("tot");
+/// (recipient, asset key) → funds whose transfer failed, awaiting `Withdraw`.
+pub const CREDITS: Map<(&Addr, &str), Asset> = Map::new("cr");
