@@ -1,0 +1,173 @@
+//! The registry's messages: lock collateral (the eligibility check) and settle a task's
+//! locks (unlock, slash, reputation and earnings) in one call.
+
+use cosmwasm_std::{coins, BankMsg, Decimal, DepsMut, Event, MessageInfo, Response, Uint128};
+use cw_utils::nonpayable;
+use ogpu_types::events::{self, attr};
+use ogpu_types::staking::{CollateralOutcome, ProviderStatus, Verdict};
+use ogpu_types::Eligibility;
+
+use crate::error::ContractError;
+use crate::execute::only_registry;
+use crate::state::{EARNINGS, LOCKS, PROVIDERS, TOTALS};
+
+/// Most outcomes in one settlement (the registry caps a task at 64 commitments).
+pub const MAX_OUTCOMES: usize = 64;
+
+pub fn lock(
+    deps: DepsMut,
+    info: MessageInfo,
+    task_id: u64,
+    provider: String,
+    amount: Uint128,
+    eligibility: Eligibility,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let config = only_registry(deps.storage, &info.sender)?;
+    let address = deps.api.addr_validate(&provider)?;
+    let mut record = PROVIDERS.may_load(deps.storage, &address)?.ok_or_else(|| {
+        ContractError::ProviderNotFound {
+            provider: provider.clone(),
+        }
+    })?;
+    match record.status(config.params.min_stake) {
+        ProviderStatus::Deregistered => {
+            return Err(ContractError::ProviderDeregistered { provider })
+        }
+        ProviderStatus::Jailed => return Err(ContractError::ProviderJailed { provider }),
+        ProviderStatus::Active => {}
+    }
+    let required = eligibility.min_stake.max(config.params.min_stake);
+    if record.bonded < required {
+        return Err(ContractError::InsufficientStake {
+            bonded: record.bonded,
+            required,
+        });
+    }
+    let score = record.reputation.score();
+    if score < eligibility.min_reputation {
+        return Err(ContractError::InsufficientReputation {
+            score,
+            required: eligibility.min_reputation,
+        });
+    }
+    if !record
+        .metadata
+        .devices
+        .iter()
+        .any(|d| eligibility.admits_device(d))
+    {
+        return Err(ContractError::NoEligibleDevice {});
+    }
+    if LOCKS.has(deps.storage, (&address, task_id)) {
+        return Err(ContractError::AlreadyLocked { task_id, provider });
+    }
+    if record.free() < amount {
+        return Err(ContractError::InsufficientFreeStake {
+            free: record.free(),
+            needed: amount,
+        });
+    }
+    record.locked = record.locked.checked_add(amount)?;
+    PROVIDERS.save(deps.storage, &address, &record)?;
+    LOCKS.save(deps.storage, (&address, task_id), &amount)?;
+    TOTALS.update(deps.storage, |mut t| -> Result<_, ContractError> {
+        t.locked = t.locked.checked_add(amount)?;
+        Ok(t)
+    })?;
+    Ok(Response::new()
+        .add_attribute(attr::ACTION, "lock_collateral")
+        .add_event(Event::new(events::COLLATERAL_LOCKED).add_attributes([
+            (attr::TASK_ID, task_id.to_string()),
+            (attr::PROVIDER, provider),
+            (attr::AMOUNT, amount.to_string()),
+        ])))
+}
+
+pub fn settle(
+    deps: DepsMut,
+    info: MessageInfo,
+    task_id: u64,
+    outcomes: Vec<CollateralOutcome>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let config = only_registry(deps.storage, &info.sender)?;
+    if outcomes.len() > MAX_OUTCOMES {
+        return Err(ContractError::TooManyOutcomes {
+            count: outcomes.len() as u64,
+            max: MAX_OUTCOMES as u64,
+        });
+    }
+    let denom = &config.params.bond_denom;
+    let client_share = Decimal::bps(config.params.slash_client_share_bps.into());
+    let mut totals = TOTALS.load(deps.storage)?;
+    let mut response = Response::new().add_attribute(attr::ACTION, "settle_collateral");
+    for outcome in outcomes {
+        let address = deps.api.addr_validate(&outcome.provider)?;
+        let lock_key = (&address, task_id);
+        let amount =
+            LOCKS
+                .may_load(deps.storage, lock_key)?
+                .ok_or_else(|| ContractError::LockNotFound {
+                    task_id,
+                    provider: outcome.provider.clone(),
+                })?;
+        LOCKS.remove(deps.storage, lock_key);
+        let mut record = PROVIDERS.load(deps.storage, &address)?;
+        record.locked = record.locked.checked_sub(amount)?;
+        totals.locked = totals.locked.checked_sub(amount)?;
+        match outcome.verdict {
+            Verdict::Won { earned } => {
+                record.reputation.completed += 1;
+                let key = earned.info.key();
+                let total = EARNINGS
+                    .may_load(deps.storage, (&address, &key))?
+                    .unwrap_or_default()
+                    .checked_add(earned.amount)?;
+                EARNINGS.save(deps.storage, (&address, &key), &total)?;
+                response = response.add_event(released_event(task_id, &outcome.provider, amount));
+            }
+            Verdict::Released {} => {
+                response = response.add_event(released_event(task_id, &outcome.provider, amount));
+            }
+            Verdict::Slashed { beneficiary } => {
+                let beneficiary = deps.api.addr_validate(&beneficiary)?;
+                record.bonded = record.bonded.checked_sub(amount)?;
+                record.reputation.failed += 1;
+                record.reputation.slashed += 1;
+                totals.bonded = totals.bonded.checked_sub(amount)?;
+                totals.slashed = totals.slashed.checked_add(amount)?;
+                // The client's share rounds down; the treasury gets the rest.
+                let to_client = amount.mul_floor(client_share);
+                let to_treasury = amount - to_client;
+                for (to, part) in [(&beneficiary, to_client), (&config.treasury, to_treasury)] {
+                    if !part.is_zero() {
+                        response = response.add_message(BankMsg::Send {
+                            to_address: to.to_string(),
+                            amount: coins(part.u128(), denom),
+                        });
+                    }
+                }
+                response =
+                    response.add_event(Event::new(events::PROVIDER_SLASHED).add_attributes([
+                        (attr::TASK_ID, task_id.to_string()),
+                        (attr::PROVIDER, outcome.provider.clone()),
+                        (attr::AMOUNT, amount.to_string()),
+                        (attr::TO_CLIENT, to_client.to_string()),
+                        (attr::TO_TREASURY, to_treasury.to_string()),
+                    ]));
+            }
+        }
+        PROVIDERS.save(deps.storage, &address, &record)?;
+    }
+    TOTALS.save(deps.storage, &totals)?;
+    Ok(response)
+}
+
+fn released_event(task_id: u64, provider: &str, amount: Uint128) -> Event {
+    Event::new(events::COLLATERAL_RELEASED).add_attributes([
+        (attr::TASK_ID, task_id.to_string()),
+        (attr::PROVIDER, provider.to_string()),
+        (attr::AMOUNT, amount.to_string()),
+    ])
+}

@@ -1,0 +1,127 @@
+//! Queries. Lists are paginated with a capped limit.
+
+use cosmwasm_std::{to_json_binary, Addr, Binary, Deps, Order, StdResult, Uint128};
+use cw_storage_plus::Bound;
+use ogpu_types::provider::Earning;
+use ogpu_types::staking::{
+    ConfigResponse, Lock, LocksResponse, ProviderResponse, ProviderStatus, ProvidersResponse,
+    QueryMsg, StakingTotals,
+};
+
+use crate::error::ContractError;
+use crate::state::{Provider, CONFIG, EARNINGS, LOCKS, PROVIDERS, TOTALS};
+
+pub const DEFAULT_LIMIT: u32 = 10;
+pub const MAX_LIMIT: u32 = 30;
+/// With `active_only`, at most this many records are read per page; a page may then hold
+/// fewer than `limit` providers.
+const MAX_SCAN: usize = 300;
+/// Earnings listed per provider (one per accepted reward asset).
+const MAX_EARNINGS: usize = 32;
+
+fn limit(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}
+
+pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let min_stake = config.params.min_stake;
+    Ok(match msg {
+        QueryMsg::Config {} => to_json_binary(&ConfigResponse {
+            registry: config.registry,
+            treasury: config.treasury,
+            params: config.params,
+        })?,
+        QueryMsg::Provider { address } => {
+            let address = deps.api.addr_validate(&address)?;
+            let record = PROVIDERS.may_load(deps.storage, &address)?.ok_or_else(|| {
+                ContractError::ProviderNotFound {
+                    provider: address.to_string(),
+                }
+            })?;
+            to_json_binary(&response(deps, address, record, min_stake)?)?
+        }
+        QueryMsg::Providers {
+            active_only,
+            start_after,
+            limit: max,
+        } => {
+            let after = start_after
+                .map(|a| deps.api.addr_validate(&a))
+                .transpose()?;
+            let active_only = active_only.unwrap_or(false);
+            let providers = PROVIDERS
+                .range(
+                    deps.storage,
+                    after.as_ref().map(Bound::exclusive),
+                    None,
+                    Order::Ascending,
+                )
+                .take(MAX_SCAN)
+                .filter(|item| {
+                    !active_only
+                        || item
+                            .as_ref()
+                            .map_or(true, |(_, p)| p.status(min_stake) == ProviderStatus::Active)
+                })
+                .take(limit(max))
+                .map(|item| item.and_then(|(a, p)| response(deps, a, p, min_stake)))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&ProvidersResponse { providers })?
+        }
+        QueryMsg::Locks {
+            provider,
+            start_after,
+            limit: max,
+        } => {
+            let provider = deps.api.addr_validate(&provider)?;
+            let locks = LOCKS
+                .prefix(&provider)
+                .range(
+                    deps.storage,
+                    start_after.map(Bound::exclusive),
+                    None,
+                    Order::Ascending,
+                )
+                .take(limit(max))
+                .map(|item| item.map(|(task_id, amount)| Lock { task_id, amount }))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&LocksResponse { locks })?
+        }
+        QueryMsg::Totals {} => {
+            let totals = TOTALS.load(deps.storage)?;
+            to_json_binary(&StakingTotals {
+                bond_denom: config.params.bond_denom,
+                bonded: totals.bonded,
+                locked: totals.locked,
+                unbonding: totals.unbonding,
+                slashed: totals.slashed,
+            })?
+        }
+    })
+}
+
+fn response(
+    deps: Deps,
+    address: Addr,
+    record: Provider,
+    min_stake: Uint128,
+) -> StdResult<ProviderResponse> {
+    let earnings = EARNINGS
+        .prefix(&address)
+        .range(deps.storage, None, None, Order::Ascending)
+        .take(MAX_EARNINGS)
+        .map(|item| item.map(|(asset, amount)| Earning { asset, amount }))
+        .collect::<StdResult<_>>()?;
+    Ok(ProviderResponse {
+        status: record.status(min_stake),
+        reputation_score: record.reputation.score(),
+        address,
+        metadata: record.metadata,
+        bonded: record.bonded,
+        locked: record.locked,
+        unbonding: record.unbonding,
+        reputation: record.reputation,
+        earnings,
+    })
+}
