@@ -1,1 +1,12 @@
-//! placeholder
+//! A cw-multi-test harness for the OpenGPU contract suite, in the spirit of DAO DAO's
+//! `dao-testing`: [`SuiteBuilder`] instantiates the registry (which instantiates staking
+//! and settlement), a cw20 token and funded accounts; [`Suite`] drives every message,
+//! moves time, reads balances and checks conservation of funds.
+
+mod actions;
+mod conservation;
+pub mod fixtures;
+mod suite;
+
+pub use actions::{find_error, Sealed};
+pub use suite::{Suite, SuiteBuilder, BLOCK_SECONDS, BOND_DENOM, REWARD_DENOM};

@@ -1,0 +1,248 @@
+//! Typed helpers for every message and query a scenario needs.
+
+use anyhow::Result as AnyResult;
+use cosmwasm_std::{coin, coins, to_json_binary, Addr, Binary, HexBinary, Uint128};
+use cw_multi_test::AppResponse;
+use ogpu_types::commitment::{result_commitment, sha256};
+use ogpu_types::registry::{self, ExecuteMsg, QueryMsg, ReceiveMsg};
+use ogpu_types::settlement::{self, EscrowResponse, TotalsResponse};
+use ogpu_types::staking::{self, ProviderResponse, StakingTotals};
+use ogpu_types::{Payload, Task, TaskResponseRecord, TaskSpec};
+
+use crate::fixtures;
+use crate::suite::{Suite, BOND_DENOM, REWARD_DENOM};
+
+/// Finds an error of type `E` anywhere in a failed execution's chain (errors raised in a
+/// child contract reach the test wrapped in context by the registry's call).
+pub fn find_error<E: std::error::Error + Send + Sync + 'static>(err: &anyhow::Error) -> Option<&E> {
+    err.chain().find_map(|e| e.downcast_ref::<E>())
+}
+
+/// What a provider keeps secret between its commitment and its reveal.
+#[derive(Clone, Debug)]
+pub struct Sealed {
+    pub result: Payload,
+    pub salt: HexBinary,
+    /// `None` in First Response.
+    pub price: Option<Uint128>,
+    pub digest: HexBinary,
+    pub commitment: HexBinary,
+}
+
+impl Sealed {
+    /// Seals `result` for `provider` on `task_id`; `committed_price` is the price that
+    /// goes into the hash (the reward in First Response, the offer otherwise).
+    pub fn new(
+        task_id: u64,
+        provider: &Addr,
+        result: &[u8],
+        committed_price: u128,
+        price: Option<u128>,
+    ) -> Self {
+        let digest = sha256(result);
+        let salt = sha256(format!("salt/{task_id}/{provider}").as_bytes());
+        let commitment = result_commitment(
+            task_id,
+            provider.as_str(),
+            &digest,
+            Uint128::new(committed_price),
+            &salt,
+        );
+        Sealed {
+            result: Payload::Inline {
+                data: Binary::from(result),
+            },
+            salt: HexBinary::from(salt),
+            price: price.map(Uint128::new),
+            digest: HexBinary::from(digest),
+            commitment: HexBinary::from(commitment),
+        }
+    }
+}
+
+impl Suite {
+    pub fn register(&mut self, provider: &Addr, stake: u128) -> AnyResult<AppResponse> {
+        let msg = staking::ExecuteMsg::Register {
+            metadata: fixtures::metadata(provider.as_str()),
+        };
+        let staking = self.staking.clone();
+        self.execute(provider, &staking, &msg, &coins(stake, BOND_DENOM))
+    }
+
+    fn exec_registry(&mut self, sender: &Addr, msg: &ExecuteMsg) -> AnyResult<AppResponse> {
+        let registry = self.registry.clone();
+        self.execute(sender, &registry, msg, &[])
+    }
+
+    /// Publishes `spec` with a reward of `reward` in the native reward denom.
+    pub fn publish(&mut self, client: &Addr, spec: TaskSpec, reward: u128) -> AnyResult<u64> {
+        let registry = self.registry.clone();
+        let response = self.execute(
+            client,
+            &registry,
+            &ExecuteMsg::PublishTask { spec },
+            &[coin(reward, REWARD_DENOM)],
+        )?;
+        Ok(task_id(&response))
+    }
+
+    /// Publishes `spec` paying `reward` of the suite's cw20 token.
+    pub fn publish_cw20(&mut self, client: &Addr, spec: TaskSpec, reward: u128) -> AnyResult<u64> {
+        let token = self.token.clone();
+        let msg = cw20::Cw20ExecuteMsg::Send {
+            contract: self.registry.to_string(),
+            amount: Uint128::new(reward),
+            msg: to_json_binary(&ReceiveMsg::PublishTask { spec })?,
+        };
+        let response = self.execute(client, &token, &msg, &[])?;
+        Ok(task_id(&response))
+    }
+
+    /// Commits a First Response result (the committed price is the task's reward).
+    pub fn commit_result(
+        &mut self,
+        provider: &Addr,
+        task_id: u64,
+        result: &[u8],
+    ) -> AnyResult<Sealed> {
+        let reward = self.task(task_id).reward.amount.u128();
+        let sealed = Sealed::new(task_id, provider, result, reward, None);
+        self.commit(provider, task_id, &sealed)?;
+        Ok(sealed)
+    }
+
+    /// Commits a Manual Confirmation offer of `price`.
+    pub fn commit_offer(
+        &mut self,
+        provider: &Addr,
+        task_id: u64,
+        result: &[u8],
+        price: u128,
+    ) -> AnyResult<Sealed> {
+        let sealed = Sealed::new(task_id, provider, result, price, Some(price));
+        self.commit(provider, task_id, &sealed)?;
+        Ok(sealed)
+    }
+
+    pub fn commit(
+        &mut self,
+        provider: &Addr,
+        task_id: u64,
+        sealed: &Sealed,
+    ) -> AnyResult<AppResponse> {
+        let msg = ExecuteMsg::Commit {
+            task_id,
+            commitment: sealed.commitment.clone(),
+        };
+        self.exec_registry(provider, &msg)
+    }
+
+    pub fn reveal(
+        &mut self,
+        provider: &Addr,
+        task_id: u64,
+        sealed: &Sealed,
+    ) -> AnyResult<AppResponse> {
+        let msg = ExecuteMsg::Reveal {
+            task_id,
+            result: sealed.result.clone(),
+            salt: sealed.salt.clone(),
+            price: sealed.price,
+        };
+        self.exec_registry(provider, &msg)
+    }
+
+    pub fn confirm(
+        &mut self,
+        client: &Addr,
+        task_id: u64,
+        provider: &Addr,
+    ) -> AnyResult<AppResponse> {
+        let msg = ExecuteMsg::Confirm {
+            task_id,
+            provider: provider.to_string(),
+        };
+        self.exec_registry(client, &msg)
+    }
+
+    pub fn cancel(&mut self, client: &Addr, task_id: u64) -> AnyResult<AppResponse> {
+        self.exec_registry(client, &ExecuteMsg::CancelTask { task_id })
+    }
+
+    pub fn finalize(&mut self, sender: &Addr, task_id: u64) -> AnyResult<AppResponse> {
+        self.exec_registry(sender, &ExecuteMsg::Finalize { task_id })
+    }
+
+    /// Executes any registry message as the owner.
+    pub fn as_owner(&mut self, msg: &ExecuteMsg) -> AnyResult<AppResponse> {
+        let owner = self.owner.clone();
+        self.exec_registry(&owner, msg)
+    }
+
+    pub fn task(&self, task_id: u64) -> Task {
+        self.query_registry::<registry::TaskDetails>(&QueryMsg::Task { task_id })
+            .task
+    }
+
+    pub fn responses(&self, task_id: u64) -> Vec<TaskResponseRecord> {
+        let msg = QueryMsg::Responses {
+            task_id,
+            start_after: None,
+            limit: None,
+        };
+        self.query_registry::<registry::ResponsesResponse>(&msg)
+            .responses
+    }
+
+    pub fn query_registry<T: serde::de::DeserializeOwned>(&self, msg: &QueryMsg) -> T {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.registry, msg)
+            .unwrap()
+    }
+
+    pub fn provider_info(&self, provider: &Addr) -> ProviderResponse {
+        let msg = staking::QueryMsg::Provider {
+            address: provider.to_string(),
+        };
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.staking, &msg)
+            .unwrap()
+    }
+
+    pub fn staking_totals(&self) -> StakingTotals {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.staking, &staking::QueryMsg::Totals {})
+            .unwrap()
+    }
+
+    pub fn escrow(&self, task_id: u64) -> EscrowResponse {
+        let msg = settlement::QueryMsg::Escrow { task_id };
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.settlement, &msg)
+            .unwrap()
+    }
+
+    pub fn settlement_totals(&self) -> TotalsResponse {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.settlement, &settlement::QueryMsg::Totals {})
+            .unwrap()
+    }
+}
+
+/// The id in a publish response's `ogpu_task_published` event.
+fn task_id(response: &AppResponse) -> u64 {
+    let event_type = format!("wasm-{}", ogpu_types::events::TASK_PUBLISHED);
+    response
+        .events
+        .iter()
+        .filter(|e| e.ty == event_type)
+        .flat_map(|e| &e.attributes)
+        .find(|a| a.key == ogpu_types::events::attr::TASK_ID)
+        .map(|a| a.value.parse().unwrap())
+        .expect("publish emits the task id")
+}
