@@ -15,7 +15,8 @@ use crate::suite::{Suite, BOND_DENOM, REWARD_DENOM};
 /// Finds an error of type `E` anywhere in a failed execution's chain (errors raised in a
 /// child contract reach the test wrapped in context by the registry's call).
 pub fn find_error<E: std::error::Error + Send + Sync + 'static>(err: &anyhow::Error) -> Option<&E> {
-    err.chain().find_map(|e| e.downcast_ref::<E>())
+    err.downcast_ref::<E>()
+        .or_else(|| err.chain().find_map(|e| e.downcast_ref::<E>()))
 }
 
 /// What a provider keeps secret between its commitment and its reveal.
@@ -63,7 +64,7 @@ impl Sealed {
 impl Suite {
     pub fn register(&mut self, provider: &Addr, stake: u128) -> AnyResult<AppResponse> {
         let msg = staking::ExecuteMsg::Register {
-            metadata: fixtures::metadata(provider.as_str()),
+            metadata: fixtures::metadata("gpu-node"),
         };
         let staking = self.staking.clone();
         self.execute(provider, &staking, &msg, &coins(stake, BOND_DENOM))
@@ -245,4 +246,17 @@ fn task_id(response: &AppResponse) -> u64 {
         .find(|a| a.key == ogpu_types::events::attr::TASK_ID)
         .map(|a| a.value.parse().unwrap())
         .expect("publish emits the task id")
+}
+
+/// Asserts that `result` failed with exactly `expected` (found anywhere in the chain).
+#[track_caller]
+pub fn assert_error<T: std::fmt::Debug, E>(result: AnyResult<T>, expected: E)
+where
+    E: std::error::Error + PartialEq + Send + Sync + 'static,
+{
+    let err = result.expect_err("expected the call to fail");
+    match find_error::<E>(&err) {
+        Some(actual) => assert_eq!(actual, &expected),
+        None => panic!("expected {expected:?}, got {err:?}"),
+    }
 }

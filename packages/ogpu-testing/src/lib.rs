@@ -8,5 +8,5 @@ mod conservation;
 pub mod fixtures;
 mod suite;
 
-pub use actions::{find_error, Sealed};
+pub use actions::{assert_error, find_error, Sealed};
 pub use suite::{Suite, SuiteBuilder, BLOCK_SECONDS, BOND_DENOM, REWARD_DENOM};

@@ -108,6 +108,8 @@ impl SuiteBuilder {
                 router.bank.init_balance(storage, account, coins).unwrap();
             }
         });
+        // Whole seconds, so deadlines computed in tests are exact.
+        app.update_block(|b| b.time = cosmwasm_std::Timestamp::from_seconds(b.time.seconds()));
         let codes = Codes {
             registry: app.store_code(registry_code()),
             staking: app.store_code(staking_code()),
