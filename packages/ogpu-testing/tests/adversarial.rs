@@ -1,0 +1,516 @@
+//! Privileged messages from strangers, bad funds, pause, ownership, double settlement,
+//! unknown replies and migrations.
+
+use cosmwasm_std::testing::{mock_dependencies, mock_env};
+use cosmwasm_std::{coin, coins, to_json_binary, Reply, SubMsgResult, Uint128};
+use cw_multi_test::Executor;
+use cw_utils::PaymentError;
+use ogpu_provider_staking::ContractError as StakingError;
+use ogpu_settlement::ContractError as SettlementError;
+use ogpu_task_registry::ContractError as RegistryError;
+use ogpu_testing::fixtures;
+use ogpu_testing::{assert_error, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
+use ogpu_types::registry::{Child, ConfigUpdate, ExecuteMsg, OwnershipResponse, QueryMsg};
+use ogpu_types::settlement::{self, EscrowStatus, Payout};
+use ogpu_types::staking::{self, CollateralOutcome, StakingConfigUpdate, Verdict};
+use ogpu_types::{Eligibility, MigrateMsg, TaskStatus};
+
+#[test]
+fn owner_only_messages_reject_strangers() {
+    let mut suite = SuiteBuilder::new().build();
+    let stranger = suite.stranger.clone();
+    let registry = suite.registry.clone();
+    let owner_only = [
+        ExecuteMsg::UpdateConfig(ConfigUpdate::default()),
+        ExecuteMsg::SetPaused { paused: true },
+        ExecuteMsg::TransferOwnership {
+            new_owner: stranger.to_string(),
+        },
+        ExecuteMsg::CancelOwnershipTransfer {},
+        ExecuteMsg::MigrateChild {
+            child: Child::Staking,
+            new_code_id: suite.codes.staking,
+            msg: to_json_binary(&MigrateMsg {}).unwrap(),
+        },
+    ];
+    for msg in owner_only {
+        assert_error(
+            suite.execute(&stranger, &registry, &msg, &[]),
+            RegistryError::Unauthorized {
+                expected: "the owner".into(),
+            },
+        );
+    }
+    assert_error(
+        suite.execute(&stranger, &registry, &ExecuteMsg::AcceptOwnership {}, &[]),
+        RegistryError::NotPendingOwner {},
+    );
+}
+
+#[test]
+fn children_accept_privileged_calls_only_from_the_registry() {
+    let mut suite = SuiteBuilder::new().build();
+    let (stranger, p0) = (suite.stranger.clone(), suite.provider(0));
+    let (staking_addr, settlement_addr) = (suite.staking.clone(), suite.settlement.clone());
+    let staking_msgs = [
+        staking::ExecuteMsg::LockCollateral {
+            task_id: 1,
+            provider: p0.to_string(),
+            amount: Uint128::new(1),
+            eligibility: Eligibility::default(),
+        },
+        staking::ExecuteMsg::SettleCollateral {
+            task_id: 1,
+            outcomes: vec![CollateralOutcome {
+                provider: p0.to_string(),
+                verdict: Verdict::Slashed {
+                    beneficiary: stranger.to_string(),
+                },
+            }],
+        },
+        staking::ExecuteMsg::UpdateConfig {
+            treasury: Some(stranger.to_string()),
+            update: StakingConfigUpdate::default(),
+        },
+    ];
+    for msg in staking_msgs {
+        assert_error(
+            suite.execute(&stranger, &staking_addr, &msg, &[]),
+            StakingError::Unauthorized {},
+        );
+    }
+    let settlement_msgs = [
+        settlement::ExecuteMsg::Release {
+            task_id: 1,
+            payouts: vec![Payout {
+                recipient: stranger.to_string(),
+                amount: Uint128::new(1),
+            }],
+        },
+        settlement::ExecuteMsg::Refund { task_id: 1 },
+        settlement::ExecuteMsg::UpdateConfig {
+            treasury: Some(stranger.to_string()),
+            protocol_fee_bps: None,
+        },
+    ];
+    for msg in settlement_msgs {
+        assert_error(
+            suite.execute(&stranger, &settlement_addr, &msg, &[]),
+            SettlementError::Unauthorized {},
+        );
+    }
+    let escrow = settlement::ExecuteMsg::Escrow {
+        task_id: 99,
+        payer: stranger.to_string(),
+    };
+    assert_error(
+        suite.execute(
+            &stranger,
+            &settlement_addr,
+            &escrow,
+            &coins(5, REWARD_DENOM),
+        ),
+        SettlementError::Unauthorized {},
+    );
+    suite.assert_conservation();
+}
+
+#[test]
+fn publishing_needs_exactly_one_accepted_coin_above_the_minimum() {
+    let mut suite = SuiteBuilder::new().build();
+    let client = suite.client();
+    let registry = suite.registry.clone();
+    let publish = ExecuteMsg::PublishTask {
+        spec: fixtures::spec(fixtures::first_response()),
+    };
+    assert_error(
+        suite.execute(&client, &registry, &publish, &[]),
+        RegistryError::Payment(PaymentError::NoFunds {}),
+    );
+    assert_error(
+        suite.execute(
+            &client,
+            &registry,
+            &publish,
+            &[coin(500, REWARD_DENOM), coin(500, BOND_DENOM)],
+        ),
+        RegistryError::Payment(PaymentError::MultipleDenoms {}),
+    );
+    assert_error(
+        suite.execute(&client, &registry, &publish, &coins(500, BOND_DENOM)),
+        RegistryError::AssetNotAccepted {
+            asset: format!("native:{BOND_DENOM}"),
+        },
+    );
+    assert_error(
+        suite.execute(&client, &registry, &publish, &coins(99, REWARD_DENOM)),
+        RegistryError::RewardTooLow {
+            reward: Uint128::new(99),
+            min: Uint128::new(100),
+        },
+    );
+    // Funds on a non-payable message.
+    let id = suite
+        .publish(&client, fixtures::spec(fixtures::first_response()), 1_000)
+        .unwrap();
+    let commit = ExecuteMsg::CancelTask { task_id: id };
+    assert_error(
+        suite.execute(&client, &registry, &commit, &coins(1, REWARD_DENOM)),
+        RegistryError::Payment(PaymentError::NonPayable {}),
+    );
+    suite.assert_conservation();
+}
+
+#[test]
+fn a_cw20_reward_is_escrowed_and_paid_like_a_native_one() {
+    let mut suite = SuiteBuilder::new().build();
+    let (client, p0) = (suite.client(), suite.provider(0));
+    let start = suite.cw20_balance(&client);
+    let task_id = suite
+        .publish_cw20(&client, fixtures::spec(fixtures::first_response()), 10_000)
+        .unwrap();
+    assert_eq!(suite.cw20_balance(&suite.settlement), 10_000);
+    let sealed = suite.commit_result(&p0, task_id, b"r").unwrap();
+    suite.advance_blocks(1);
+    suite.reveal(&p0, task_id, &sealed).unwrap();
+    assert_eq!(suite.cw20_balance(&client), start - 10_000);
+    assert_eq!(suite.cw20_balance(&p0), start + 9_750);
+    assert_eq!(suite.cw20_balance(&suite.treasury), 250);
+    suite.assert_conservation();
+
+    // An expired cw20 task is refunded in the token.
+    let second = suite
+        .publish_cw20(&client, fixtures::spec(fixtures::first_response()), 5_000)
+        .unwrap();
+    suite.cancel(&client, second).unwrap();
+    assert_eq!(suite.cw20_balance(&client), start - 10_000);
+    suite.assert_conservation();
+}
+
+#[test]
+fn an_unlisted_cw20_token_is_refused() {
+    let mut suite = SuiteBuilder::new().build();
+    let client = suite.client();
+    let other = suite
+        .app
+        .instantiate_contract(
+            suite.codes.cw20,
+            client.clone(),
+            &cw20_base::msg::InstantiateMsg {
+                name: "Other".into(),
+                symbol: "OTHER".into(),
+                decimals: 6,
+                initial_balances: vec![cw20::Cw20Coin {
+                    address: client.to_string(),
+                    amount: Uint128::new(1_000),
+                }],
+                mint: None,
+                marketing: None,
+            },
+            &[],
+            "other",
+            None,
+        )
+        .unwrap();
+    let send = cw20::Cw20ExecuteMsg::Send {
+        contract: suite.registry.to_string(),
+        amount: Uint128::new(500),
+        msg: to_json_binary(&ogpu_types::registry::ReceiveMsg::PublishTask {
+            spec: fixtures::spec(fixtures::first_response()),
+        })
+        .unwrap(),
+    };
+    assert_error(
+        suite.execute(&client, &other, &send, &[]),
+        RegistryError::AssetNotAccepted {
+            asset: format!("cw20:{other}"),
+        },
+    );
+}
+
+#[test]
+fn pause_stops_new_work_but_never_traps_funds() {
+    let mut suite = SuiteBuilder::new().build();
+    let (client, p0, p1) = (suite.client(), suite.provider(0), suite.provider(1));
+    let open = suite
+        .publish(&client, fixtures::spec(fixtures::first_response()), 1_000)
+        .unwrap();
+    let sealed = suite.commit_result(&p0, open, b"r").unwrap();
+    let idle = suite
+        .publish(&client, fixtures::spec(fixtures::first_response()), 1_000)
+        .unwrap();
+    suite
+        .as_owner(&ExecuteMsg::SetPaused { paused: true })
+        .unwrap();
+
+    assert_error(
+        suite.publish(&client, fixtures::spec(fixtures::first_response()), 1_000),
+        RegistryError::Paused {},
+    );
+    assert_error(
+        suite.commit_result(&p1, open, b"r"),
+        RegistryError::Paused {},
+    );
+    suite.advance_blocks(1);
+    suite.reveal(&p0, open, &sealed).unwrap();
+    suite.cancel(&client, idle).unwrap();
+    let staking = suite.staking.clone();
+    suite
+        .execute(
+            &p1,
+            &staking,
+            &staking::ExecuteMsg::Unbond {
+                amount: Uint128::new(10),
+            },
+            &[],
+        )
+        .unwrap();
+    suite
+        .as_owner(&ExecuteMsg::SetPaused { paused: false })
+        .unwrap();
+    suite
+        .publish(&client, fixtures::spec(fixtures::first_response()), 1_000)
+        .unwrap();
+    suite.assert_conservation();
+}
+
+#[test]
+fn ownership_moves_in_two_steps() {
+    let mut suite = SuiteBuilder::new().build();
+    let (stranger, next) = (suite.stranger.clone(), suite.client());
+    let registry = suite.registry.clone();
+    suite
+        .as_owner(&ExecuteMsg::TransferOwnership {
+            new_owner: next.to_string(),
+        })
+        .unwrap();
+    assert_error(
+        suite.execute(&stranger, &registry, &ExecuteMsg::AcceptOwnership {}, &[]),
+        RegistryError::NotPendingOwner {},
+    );
+    suite
+        .execute(&next, &registry, &ExecuteMsg::AcceptOwnership {}, &[])
+        .unwrap();
+    let ownership: OwnershipResponse = suite.query_registry(&QueryMsg::Ownership {});
+    assert_eq!(
+        (ownership.owner, ownership.pending_owner),
+        (next.clone(), None)
+    );
+    // The old owner lost its rights.
+    assert_error(
+        suite.as_owner(&ExecuteMsg::SetPaused { paused: true }),
+        RegistryError::Unauthorized {
+            expected: "the owner".into(),
+        },
+    );
+}
+
+#[test]
+fn the_owner_migrates_children_through_the_registry() {
+    let mut suite = SuiteBuilder::new().build();
+    let info = suite
+        .app
+        .wrap()
+        .query_wasm_contract_info(&suite.staking)
+        .unwrap();
+    assert_eq!(info.admin, Some(suite.registry.clone()));
+    let msg = ExecuteMsg::MigrateChild {
+        child: Child::Settlement,
+        new_code_id: suite.codes.settlement,
+        msg: to_json_binary(&MigrateMsg {}).unwrap(),
+    };
+    suite.as_owner(&msg).unwrap();
+    // Migrating a child to a different contract is refused by the child (cw2 name check).
+    let wrong = ExecuteMsg::MigrateChild {
+        child: Child::Settlement,
+        new_code_id: suite.codes.staking,
+        msg: to_json_binary(&MigrateMsg {}).unwrap(),
+    };
+    assert!(suite.as_owner(&wrong).is_err());
+}
+
+#[test]
+fn config_updates_reach_the_children() {
+    let mut suite = SuiteBuilder::new().build();
+    let new_treasury = suite.stranger.clone();
+    suite
+        .as_owner(&ExecuteMsg::UpdateConfig(ConfigUpdate {
+            treasury: Some(new_treasury.to_string()),
+            protocol_fee_bps: Some(100),
+            staking: Some(StakingConfigUpdate {
+                min_stake: Some(Uint128::new(1)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }))
+        .unwrap();
+    let s: settlement::ConfigResponse = suite
+        .app
+        .wrap()
+        .query_wasm_smart(&suite.settlement, &settlement::QueryMsg::Config {})
+        .unwrap();
+    assert_eq!(
+        (s.treasury, s.protocol_fee_bps),
+        (new_treasury.clone(), 100)
+    );
+    let k: staking::ConfigResponse = suite
+        .app
+        .wrap()
+        .query_wasm_smart(&suite.staking, &staking::QueryMsg::Config {})
+        .unwrap();
+    assert_eq!((k.treasury, k.params.min_stake.u128()), (new_treasury, 1));
+    assert_error(
+        suite.as_owner(&ExecuteMsg::UpdateConfig(ConfigUpdate {
+            protocol_fee_bps: Some(10_001),
+            ..Default::default()
+        })),
+        RegistryError::InvalidFee { bps: 10_001 },
+    );
+}
+
+#[test]
+fn settled_escrows_and_locks_cannot_be_settled_again() {
+    let mut suite = SuiteBuilder::new().build();
+    let (client, p0) = (suite.client(), suite.provider(0));
+    let task_id = suite
+        .publish(&client, fixtures::spec(fixtures::first_response()), 1_000)
+        .unwrap();
+    let sealed = suite.commit_result(&p0, task_id, b"r").unwrap();
+    suite.advance_blocks(1);
+    suite.reveal(&p0, task_id, &sealed).unwrap();
+
+    // Even the registry itself cannot pay, refund or slash twice.
+    let (registry, settlement_addr, staking_addr) = (
+        suite.registry.clone(),
+        suite.settlement.clone(),
+        suite.staking.clone(),
+    );
+    let closed = SettlementError::EscrowClosed {
+        task_id,
+        status: EscrowStatus::Released,
+    };
+    let refund = settlement::ExecuteMsg::Refund { task_id };
+    assert_error(
+        suite.execute(&registry, &settlement_addr, &refund, &[]),
+        closed,
+    );
+    let release = settlement::ExecuteMsg::Release {
+        task_id,
+        payouts: vec![Payout {
+            recipient: p0.to_string(),
+            amount: Uint128::new(1),
+        }],
+    };
+    assert_error(
+        suite.execute(&registry, &settlement_addr, &release, &[]),
+        SettlementError::EscrowClosed {
+            task_id,
+            status: EscrowStatus::Released,
+        },
+    );
+    let slash = staking::ExecuteMsg::SettleCollateral {
+        task_id,
+        outcomes: vec![CollateralOutcome {
+            provider: p0.to_string(),
+            verdict: Verdict::Slashed {
+                beneficiary: client.to_string(),
+            },
+        }],
+    };
+    assert_error(
+        suite.execute(&registry, &staking_addr, &slash, &[]),
+        StakingError::LockNotFound {
+            task_id,
+            provider: p0.to_string(),
+        },
+    );
+    assert_error(
+        suite.reveal(&p0, task_id, &sealed),
+        RegistryError::TaskNotOpen {
+            task_id,
+            status: TaskStatus::Completed,
+        },
+    );
+    suite.assert_conservation();
+}
+
+#[test]
+fn a_release_cannot_exceed_the_escrow() {
+    let mut suite = SuiteBuilder::new().build();
+    let client = suite.client();
+    let task_id = suite
+        .publish(&client, fixtures::spec(fixtures::first_response()), 1_000)
+        .unwrap();
+    let (registry, settlement_addr) = (suite.registry.clone(), suite.settlement.clone());
+    let payout = |amount: u128| Payout {
+        recipient: client.to_string(),
+        amount: Uint128::new(amount),
+    };
+    let cases = [
+        (
+            vec![payout(600), payout(401)],
+            SettlementError::PayoutExceedsEscrow {
+                total: Uint128::new(1_001),
+                deposit: Uint128::new(1_000),
+            },
+        ),
+        (vec![], SettlementError::NoPayouts {}),
+        (
+            vec![payout(0)],
+            SettlementError::ZeroPayout {
+                recipient: client.to_string(),
+            },
+        ),
+    ];
+    for (payouts, expected) in cases {
+        let msg = settlement::ExecuteMsg::Release { task_id, payouts };
+        assert_error(
+            suite.execute(&registry, &settlement_addr, &msg, &[]),
+            expected,
+        );
+    }
+    suite.assert_conservation();
+}
+
+#[test]
+fn unknown_reply_ids_are_errors() {
+    #[allow(deprecated)]
+    let reply = |id| Reply {
+        id,
+        payload: Default::default(),
+        gas_used: 0,
+        result: SubMsgResult::Err("boom".into()),
+    };
+    let mut deps = mock_dependencies();
+    assert_eq!(
+        ogpu_task_registry::contract::reply(deps.as_mut(), mock_env(), reply(7)),
+        Err(RegistryError::UnknownReplyId { id: 7 })
+    );
+    assert_eq!(
+        ogpu_settlement::contract::reply(deps.as_mut(), mock_env(), reply(9)),
+        Err(SettlementError::UnknownReplyId { id: 9 })
+    );
+}
+
+#[test]
+fn migrate_refuses_other_contracts_and_downgrades() {
+    let mut deps = mock_dependencies();
+    cw2::set_contract_version(&mut deps.storage, "crates.io:other", "0.1.0").unwrap();
+    assert!(
+        ogpu_task_registry::contract::migrate(deps.as_mut(), mock_env(), MigrateMsg {}).is_err()
+    );
+    cw2::set_contract_version(&mut deps.storage, "ogpu-task-registry", "99.0.0").unwrap();
+    assert!(
+        ogpu_task_registry::contract::migrate(deps.as_mut(), mock_env(), MigrateMsg {}).is_err()
+    );
+    cw2::set_contract_version(&mut deps.storage, "ogpu-task-registry", "0.0.1").unwrap();
+    ogpu_task_registry::contract::migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+
+    // The registry's version record does not let staking or settlement migrate over it.
+    assert!(
+        ogpu_provider_staking::contract::migrate(deps.as_mut(), mock_env(), MigrateMsg {}).is_err()
+    );
+    assert!(ogpu_settlement::contract::migrate(deps.as_mut(), mock_env(), MigrateMsg {}).is_err());
+    cw2::set_contract_version(&mut deps.storage, "ogpu-settlement", "99.0.0").unwrap();
+    assert!(ogpu_settlement::contract::migrate(deps.as_mut(), mock_env(), MigrateMsg {}).is_err());
+}
