@@ -11,6 +11,9 @@ use ogpu_types::registry::{QueryMsg, TasksResponse};
 use ogpu_types::staking::{self, ProviderStatus, ProvidersResponse};
 use ogpu_types::{DeviceClass, TaskSpec, TaskStatus};
 
+/// A mutation of the default spec.
+type SpecChange = Box<dyn FnOnce(&mut TaskSpec)>;
+
 fn publish_with(suite: &mut Suite, change: impl FnOnce(&mut TaskSpec)) -> u64 {
     let mut spec = fixtures::spec(fixtures::first_response());
     change(&mut spec);
@@ -36,7 +39,7 @@ fn commit_enforces_every_requirement() {
             provider: stranger.to_string(),
         },
     );
-    let cases: Vec<(Box<dyn FnOnce(&mut TaskSpec)>, StakingError)> = vec![
+    let cases: Vec<(SpecChange, StakingError)> = vec![
         (
             Box::new(|s| s.requirements.eligibility.device_class = DeviceClass::Cpu),
             StakingError::NoEligibleDevice {},
