@@ -27,6 +27,15 @@ pub(crate) fn load_task(storage: &dyn Storage, task_id: u64) -> Result<Task, Con
         .ok_or(ContractError::TaskNotFound { task_id })
 }
 
+pub(crate) fn ensure_client(task: &Task, sender: &Addr) -> Result<(), ContractError> {
+    if task.client != *sender {
+        return Err(ContractError::Unauthorized {
+            expected: "the task's client".into(),
+        });
+    }
+    Ok(())
+}
+
 pub(crate) fn ensure_open(task: &Task) -> Result<(), ContractError> {
     if task.status.is_terminal() {
         return Err(ContractError::TaskNotOpen {

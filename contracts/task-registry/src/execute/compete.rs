@@ -12,7 +12,7 @@ use ogpu_types::{CompetitionModel, Offer, Payload, ResponseStatus, Task, TaskRes
 
 use crate::error::ContractError;
 use crate::execute::settle::{self, Ending};
-use crate::execute::{call, ensure_open, load_task};
+use crate::execute::{call, ensure_client, ensure_open, load_task};
 use crate::state::{CONFIG, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, TASKS};
 use crate::validate;
 
@@ -221,11 +221,7 @@ pub fn confirm(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let task = load_task(deps.storage, task_id)?;
-    if task.client != info.sender {
-        return Err(ContractError::Unauthorized {
-            expected: "the task's client".into(),
-        });
-    }
+    ensure_client(&task, &info.sender)?;
     let Some(confirm_deadline) = task.confirm_deadline else {
         return Err(ContractError::WrongModel {
             task_id,

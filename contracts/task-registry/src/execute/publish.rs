@@ -10,7 +10,7 @@ use ogpu_types::registry::ReceiveMsg;
 use ogpu_types::{settlement, Asset, AssetInfo, CompetitionModel, Task, TaskSpec, TaskStatus};
 
 use crate::error::ContractError;
-use crate::execute::{ensure_open, load_task, settle};
+use crate::execute::{ensure_client, ensure_open, load_task, settle};
 use crate::state::{
     Config, CONFIG, JOBS, NEXT_TASK_ID, REQUIREMENTS, TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
 };
@@ -149,11 +149,7 @@ pub fn cancel(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let task = load_task(deps.storage, task_id)?;
-    if task.client != info.sender {
-        return Err(ContractError::Unauthorized {
-            expected: "the task's client".into(),
-        });
-    }
+    ensure_client(&task, &info.sender)?;
     ensure_open(&task)?;
     if task.commit_count > 0 {
         return Err(ContractError::HasCommitments { task_id });
