@@ -514,3 +514,35 @@ fn migrate_refuses_other_contracts_and_downgrades() {
     cw2::set_contract_version(&mut deps.storage, "ogpu-settlement", "99.0.0").unwrap();
     assert!(ogpu_settlement::contract::migrate(deps.as_mut(), mock_env(), MigrateMsg {}).is_err());
 }
+
+#[test]
+fn terminal_and_unknown_tasks_accept_nothing() {
+    let mut suite = SuiteBuilder::new().build();
+    let (client, p0) = (suite.client(), suite.provider(0));
+    let stranger = suite.stranger.clone();
+    let task_id = suite
+        .publish(
+            &client,
+            fixtures::spec(fixtures::manual_confirmation()),
+            1_000,
+        )
+        .unwrap();
+    suite.cancel(&client, task_id).unwrap();
+    let closed = || RegistryError::TaskNotOpen {
+        task_id,
+        status: TaskStatus::Cancelled,
+    };
+    assert_error(suite.commit_offer(&p0, task_id, b"r", 1), closed());
+    assert_error(suite.cancel(&client, task_id), closed());
+    assert_error(suite.finalize(&stranger, task_id), closed());
+    assert_error(suite.confirm(&client, task_id, &p0), closed());
+    assert_error(
+        suite.finalize(&stranger, 404),
+        RegistryError::TaskNotFound { task_id: 404 },
+    );
+    assert_error(
+        suite.commit_offer(&p0, 404, b"r", 1),
+        RegistryError::TaskNotFound { task_id: 404 },
+    );
+    suite.assert_conservation();
+}

@@ -409,3 +409,26 @@ fn lists_are_paginated_and_capped() {
         .unwrap();
     assert_eq!(providers.providers.len(), 2);
 }
+
+#[test]
+fn huge_amounts_are_refused_without_overflow() {
+    let mut suite = SuiteBuilder::new().build();
+    let p0 = suite.provider(0);
+    let too_much = || StakingError::InsufficientFreeStake {
+        free: Uint128::new(STAKE),
+        needed: Uint128::MAX,
+    };
+    assert_error(
+        staking_exec(
+            &mut suite,
+            &p0,
+            staking::ExecuteMsg::Unbond {
+                amount: Uint128::MAX,
+            },
+        ),
+        too_much(),
+    );
+    let task_id = publish_with(&mut suite, |s| s.collateral = Uint128::MAX);
+    assert_error(suite.commit_result(&p0, task_id, b"r"), too_much());
+    suite.assert_conservation();
+}
