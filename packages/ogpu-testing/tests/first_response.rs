@@ -261,3 +261,59 @@ fn cancel_refunds_only_before_any_commitment() {
     );
     suite.assert_conservation();
 }
+
+#[test]
+fn every_step_emits_its_documented_event() {
+    use ogpu_types::events;
+    let wasm = |ty: &str| format!("wasm-{ty}");
+    let types = |response: &cw_multi_test::AppResponse| -> Vec<String> {
+        response.events.iter().map(|e| e.ty.clone()).collect()
+    };
+    let mut suite = SuiteBuilder::new().build();
+    let (client, p0) = (suite.client(), suite.provider(0));
+    let registry = suite.registry.clone();
+    let publish = ogpu_types::registry::ExecuteMsg::PublishTask {
+        spec: fixtures::spec(fixtures::first_response()),
+    };
+    let published = suite
+        .execute(
+            &client,
+            &registry,
+            &publish,
+            &cosmwasm_std::coins(REWARD, REWARD_DENOM),
+        )
+        .unwrap();
+    for ty in [events::TASK_PUBLISHED, events::ESCROW_DEPOSITED] {
+        assert!(types(&published).contains(&wasm(ty)), "{ty}");
+    }
+    let sealed = Sealed::new(1, &p0, b"r", REWARD, None);
+    let committed = suite.commit(&p0, 1, &sealed).unwrap();
+    for ty in [events::TASK_COMMITTED, events::COLLATERAL_LOCKED] {
+        assert!(types(&committed).contains(&wasm(ty)), "{ty}");
+    }
+    suite.advance_blocks(1);
+    let revealed = suite.reveal(&p0, 1, &sealed).unwrap();
+    for ty in [
+        events::TASK_REVEALED,
+        events::TASK_COMPLETED,
+        events::PAYOUT,
+        events::COLLATERAL_RELEASED,
+    ] {
+        assert!(types(&revealed).contains(&wasm(ty)), "{ty}");
+    }
+    let completed = revealed
+        .events
+        .iter()
+        .find(|e| e.ty == wasm(events::TASK_COMPLETED))
+        .unwrap();
+    let attr = |key: &str| {
+        completed
+            .attributes
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| a.value.clone())
+    };
+    assert_eq!(attr(events::attr::TASK_ID), Some("1".into()));
+    assert_eq!(attr(events::attr::PROVIDER), Some(p0.to_string()));
+    assert_eq!(attr(events::attr::DIGEST), Some(sealed.digest.to_hex()));
+}

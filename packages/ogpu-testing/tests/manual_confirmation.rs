@@ -296,3 +296,28 @@ fn a_free_offer_refunds_the_whole_reward() {
     assert_eq!(suite.provider_info(&p0).reputation.completed, 1);
     suite.assert_conservation();
 }
+
+#[test]
+fn a_cw20_offer_is_paid_in_the_token_and_the_rest_refunded() {
+    let mut suite = SuiteBuilder::new().build();
+    let (client, p0) = (suite.client(), suite.provider(0));
+    let start = suite.cw20_balance(&client);
+    let task_id = suite
+        .publish_cw20(
+            &client,
+            fixtures::spec(fixtures::manual_confirmation()),
+            REWARD,
+        )
+        .unwrap();
+    let offer = suite.commit_offer(&p0, task_id, b"r", 4_000).unwrap();
+    let task = suite.task(task_id);
+    suite.set_time(task.commit_deadline.seconds() + 1);
+    suite.reveal(&p0, task_id, &offer).unwrap();
+    suite.set_time(task.confirm_deadline.unwrap().seconds() + 1);
+    let stranger = suite.stranger.clone();
+    suite.finalize(&stranger, task_id).unwrap();
+    assert_eq!(suite.cw20_balance(&p0), start + 3_900);
+    assert_eq!(suite.cw20_balance(&suite.treasury), 100);
+    assert_eq!(suite.cw20_balance(&client), start - 4_000);
+    suite.assert_conservation();
+}
