@@ -132,7 +132,14 @@ fn a_withholder_is_slashed_and_the_task_still_completes() {
     suite.advance_seconds(61); // p0's 60 s reveal window has passed
     let sealed = suite.commit_result(&p1, task_id, b"result").unwrap();
     suite.advance_blocks(1);
-    suite.reveal(&p1, task_id, &sealed).unwrap();
+    let revealed = suite.reveal(&p1, task_id, &sealed).unwrap();
+    let slash_event = format!("wasm-{}", ogpu_types::events::PROVIDER_SLASHED);
+    let slashes = revealed
+        .events
+        .iter()
+        .filter(|e| e.ty == slash_event)
+        .count();
+    assert_eq!(slashes, 1, "one event per slash");
 
     let half = COLLATERAL / 2;
     assert_eq!(suite.balance(&client, BOND_DENOM), START + half);
@@ -316,4 +323,49 @@ fn every_step_emits_its_documented_event() {
     assert_eq!(attr(events::attr::TASK_ID), Some("1".into()));
     assert_eq!(attr(events::attr::PROVIDER), Some(p0.to_string()));
     assert_eq!(attr(events::attr::DIGEST), Some(sealed.digest.to_hex()));
+}
+
+#[test]
+fn silent_committers_at_the_cap_are_evicted_so_the_task_moves_on() {
+    let mut suite = SuiteBuilder {
+        limits: ogpu_types::registry::TaskLimits {
+            max_commitments: 2,
+            ..fixtures::limits()
+        },
+        ..SuiteBuilder::new()
+    }
+    .build();
+    let (client, p0, p1, p2) = (
+        suite.client(),
+        suite.provider(0),
+        suite.provider(1),
+        suite.provider(2),
+    );
+    let task_id = publish(&mut suite);
+    suite.commit_result(&p0, task_id, b"withheld").unwrap();
+    suite.commit_result(&p1, task_id, b"withheld").unwrap();
+    // Both windows still open: the task is full.
+    assert_error(
+        suite.commit_result(&p2, task_id, b"r"),
+        ContractError::TooManyCommitments { task_id, max: 2 },
+    );
+    suite.advance_seconds(61);
+    // Both windows passed: a new commitment evicts (and slashes) one silent committer.
+    let sealed = suite.commit_result(&p2, task_id, b"r").unwrap();
+    assert_eq!(suite.responses(task_id).len(), 2);
+    assert_eq!(suite.task(task_id).commit_count, 2);
+    suite.advance_blocks(1);
+    suite.reveal(&p2, task_id, &sealed).unwrap();
+
+    // The evicted one and the one still recorded are both slashed; p2 is paid.
+    for silent in [&p0, &p1] {
+        let info = suite.provider_info(silent);
+        assert_eq!(
+            (info.bonded.u128(), info.reputation.slashed),
+            (STAKE - COLLATERAL, 1)
+        );
+    }
+    assert_eq!(suite.balance(&client, BOND_DENOM), START + COLLATERAL);
+    assert_eq!(suite.balance(&p2, REWARD_DENOM), START + REWARD - FEE);
+    suite.assert_conservation();
 }

@@ -2,12 +2,13 @@
 //! permissionless `Finalize` that ends every task once its deadlines pass.
 
 use cosmwasm_std::{
-    Addr, DepsMut, Empty, Env, Event, HexBinary, MessageInfo, Response, Timestamp, Uint128,
+    Addr, DepsMut, Empty, Env, Event, HexBinary, MessageInfo, Order, Response, Storage, Timestamp,
+    Uint128,
 };
 use cw_utils::nonpayable;
 use ogpu_types::commitment::{result_commitment, to_hash32};
 use ogpu_types::events::{self, attr};
-use ogpu_types::staking;
+use ogpu_types::staking::{self, CollateralOutcome, Verdict};
 use ogpu_types::{CompetitionModel, Offer, Payload, ResponseStatus, Task, TaskResponseRecord};
 
 use crate::error::ContractError;
@@ -55,11 +56,28 @@ pub fn commit(
             provider: provider.into_string(),
         });
     }
+    // At the cap, a commitment whose reveal window passed unopened makes room: it is
+    // slashed now, so silent committers cannot block the task.
+    let mut response = Response::new();
     if task.commit_count >= config.limits.max_commitments {
-        return Err(ContractError::TooManyCommitments {
+        let expired = expired_commitment(deps.storage, task_id, now)?.ok_or(
+            ContractError::TooManyCommitments {
+                task_id,
+                max: config.limits.max_commitments,
+            },
+        )?;
+        RESPONSES.remove(deps.storage, (task_id, &expired));
+        task.commit_count -= 1;
+        let slash = staking::ExecuteMsg::SettleCollateral {
             task_id,
-            max: config.limits.max_commitments,
-        });
+            outcomes: vec![CollateralOutcome {
+                provider: expired.into_string(),
+                verdict: Verdict::Slashed {
+                    beneficiary: task.client.to_string(),
+                },
+            }],
+        };
+        response = response.add_message(call(&config.staking, &slash)?);
     }
 
     let reveal_deadline = match task.model {
@@ -103,10 +121,29 @@ pub fn commit(
         (attr::COMMITMENT, commitment.to_hex()),
         (attr::REVEAL_DEADLINE, reveal_deadline.seconds().to_string()),
     ]);
-    Ok(Response::new()
+    Ok(response
         .add_message(call(&config.staking, &lock)?)
         .add_attribute(attr::ACTION, "commit")
         .add_event(event))
+}
+
+/// The first commitment of the task still unopened after its reveal window.
+/// Bounded: a task holds at most `limits.max_commitments` (≤ 64) responses.
+fn expired_commitment(
+    storage: &dyn Storage,
+    task_id: u64,
+    now: Timestamp,
+) -> Result<Option<Addr>, ContractError> {
+    for item in RESPONSES
+        .prefix(task_id)
+        .range(storage, None, None, Order::Ascending)
+    {
+        let (provider, response) = item?;
+        if response.status == ResponseStatus::Committed && now > response.reveal_deadline {
+            return Ok(Some(provider));
+        }
+    }
+    Ok(None)
 }
 
 /// Opens a commitment. In First Response the first valid reveal wins and is paid in this

@@ -60,23 +60,15 @@ pub fn settle(
         .collect::<Result<_, _>>()?;
 
     let mut outcomes = Vec::with_capacity(responses.len());
-    let mut slash_events = Vec::new();
     for mut response in responses {
         let status = judge(&response, winner.as_ref(), env);
         let verdict = match (status, &ending) {
             (ResponseStatus::Won, Ending::Completed { price, .. }) => Verdict::Won {
                 earned: Asset::new(task.reward.info.clone(), *price),
             },
-            (ResponseStatus::Slashed, _) => {
-                slash_events.push(Event::new(events::PROVIDER_SLASHED).add_attributes([
-                    (attr::TASK_ID, task.id.to_string()),
-                    (attr::PROVIDER, response.provider.to_string()),
-                    (attr::REASON, "no_reveal".to_string()),
-                ]));
-                Verdict::Slashed {
-                    beneficiary: task.client.to_string(),
-                }
-            }
+            (ResponseStatus::Slashed, _) => Verdict::Slashed {
+                beneficiary: task.client.to_string(),
+            },
             _ => Verdict::Released {},
         };
         response.status = status;
@@ -143,7 +135,5 @@ pub fn settle(
     TASKS.save(deps.storage, task.id, &task)?;
     TASKS_BY_STATUS.remove(deps.storage, (open_status.name(), task.id));
     TASKS_BY_STATUS.save(deps.storage, (task.status.name(), task.id), &Empty {})?;
-    Ok(response
-        .add_event(event.add_attribute(attr::CLIENT, task.client.to_string()))
-        .add_events(slash_events))
+    Ok(response.add_event(event.add_attribute(attr::CLIENT, task.client.to_string())))
 }
