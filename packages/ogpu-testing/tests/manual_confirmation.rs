@@ -9,17 +9,22 @@ use ogpu_types::{ResponseStatus, TaskStatus};
 const REWARD: u128 = 10_000;
 const START: u128 = 1_000_000;
 
-/// Publishes, lets p0 offer 6 000 and p1 offer 4 000, and reveals both.
-fn two_offers(suite: &mut Suite) -> u64 {
+/// Publishes a Manual Confirmation task of `REWARD` for the first client.
+fn publish(suite: &mut Suite) -> u64 {
     let client = suite.client();
-    let (p0, p1) = (suite.provider(0), suite.provider(1));
-    let task_id = suite
+    suite
         .publish(
             &client,
             fixtures::spec(fixtures::manual_confirmation()),
             REWARD,
         )
-        .unwrap();
+        .unwrap()
+}
+
+/// Publishes, lets p0 offer 6 000 and p1 offer 4 000, and reveals both.
+fn two_offers(suite: &mut Suite) -> u64 {
+    let (p0, p1) = (suite.provider(0), suite.provider(1));
+    let task_id = publish(suite);
     let a = suite.commit_offer(&p0, task_id, b"result", 6_000).unwrap();
     let b = suite.commit_offer(&p1, task_id, b"result", 4_000).unwrap();
     let deadline = suite.task(task_id).commit_deadline.seconds();
@@ -91,15 +96,8 @@ fn a_client_that_never_confirms_pays_the_cheapest_offer() {
 #[test]
 fn equal_offers_go_to_the_earliest_reveal() {
     let mut suite = SuiteBuilder::new().build();
-    let client = suite.client();
     let (p0, p1) = (suite.provider(0), suite.provider(1));
-    let task_id = suite
-        .publish(
-            &client,
-            fixtures::spec(fixtures::manual_confirmation()),
-            REWARD,
-        )
-        .unwrap();
+    let task_id = publish(&mut suite);
     let a = suite.commit_offer(&p0, task_id, b"r", 5_000).unwrap();
     let b = suite.commit_offer(&p1, task_id, b"r", 5_000).unwrap();
     let task = suite.task(task_id);
@@ -117,15 +115,8 @@ fn equal_offers_go_to_the_earliest_reveal() {
 #[test]
 fn reveals_open_only_after_the_commit_deadline_and_commits_close_there() {
     let mut suite = SuiteBuilder::new().build();
-    let client = suite.client();
     let (p0, p1) = (suite.provider(0), suite.provider(1));
-    let task_id = suite
-        .publish(
-            &client,
-            fixtures::spec(fixtures::manual_confirmation()),
-            REWARD,
-        )
-        .unwrap();
+    let task_id = publish(&mut suite);
     let sealed = suite.commit_offer(&p0, task_id, b"r", 5_000).unwrap();
     let task = suite.task(task_id);
     suite.set_time(task.commit_deadline.seconds());
@@ -152,15 +143,8 @@ fn reveals_open_only_after_the_commit_deadline_and_commits_close_there() {
 #[test]
 fn prices_are_checked_at_reveal() {
     let mut suite = SuiteBuilder::new().build();
-    let client = suite.client();
     let p0 = suite.provider(0);
-    let task_id = suite
-        .publish(
-            &client,
-            fixtures::spec(fixtures::manual_confirmation()),
-            REWARD,
-        )
-        .unwrap();
+    let task_id = publish(&mut suite);
     let mut greedy = suite.commit_offer(&p0, task_id, b"r", REWARD + 1).unwrap();
     suite.set_time(suite.task(task_id).commit_deadline.seconds() + 1);
     assert_error(
@@ -220,13 +204,7 @@ fn without_reveals_the_task_expires_and_silent_committers_are_slashed() {
     let mut suite = SuiteBuilder::new().build();
     let (client, p0) = (suite.client(), suite.provider(0));
     let stranger = suite.stranger.clone();
-    let task_id = suite
-        .publish(
-            &client,
-            fixtures::spec(fixtures::manual_confirmation()),
-            REWARD,
-        )
-        .unwrap();
+    let task_id = publish(&mut suite);
     suite.commit_offer(&p0, task_id, b"r", 5_000).unwrap();
     let task = suite.task(task_id);
     suite.set_time(task.reveal_deadline.seconds());
@@ -251,13 +229,7 @@ fn without_reveals_the_task_expires_and_silent_committers_are_slashed() {
 fn confirming_while_others_may_still_reveal_releases_them() {
     let mut suite = SuiteBuilder::new().build();
     let (client, p0, p1) = (suite.client(), suite.provider(0), suite.provider(1));
-    let task_id = suite
-        .publish(
-            &client,
-            fixtures::spec(fixtures::manual_confirmation()),
-            REWARD,
-        )
-        .unwrap();
+    let task_id = publish(&mut suite);
     let a = suite.commit_offer(&p0, task_id, b"r", 3_000).unwrap();
     suite.commit_offer(&p1, task_id, b"r", 2_000).unwrap();
     suite.set_time(suite.task(task_id).commit_deadline.seconds() + 1);
@@ -281,13 +253,7 @@ fn confirming_while_others_may_still_reveal_releases_them() {
 fn a_free_offer_refunds_the_whole_reward() {
     let mut suite = SuiteBuilder::new().build();
     let (client, p0) = (suite.client(), suite.provider(0));
-    let task_id = suite
-        .publish(
-            &client,
-            fixtures::spec(fixtures::manual_confirmation()),
-            REWARD,
-        )
-        .unwrap();
+    let task_id = publish(&mut suite);
     let free = suite.commit_offer(&p0, task_id, b"r", 0).unwrap();
     suite.set_time(suite.task(task_id).commit_deadline.seconds() + 1);
     suite.reveal(&p0, task_id, &free).unwrap();
