@@ -1,23 +1,71 @@
 #!/usr/bin/env bash
-# Regenerates schema/<contract>.json from each contract's schema binary.
-# With --check, fails if the committed schema/ is stale instead of writing it.
+# Regenerates schema/<crate>.json from each contract's schema binary (`<crate>-schema`,
+# see packages/ogpu-types/src/schema.rs).
+#
+#   bash ci/schema.sh           # write schema/
+#   bash ci/schema.sh --check   # generate into a temp dir; fail if schema/ is stale
+#
+# The binaries are built with `cargo build --workspace --bins --examples` rather than
+# `cargo run -p <crate>`: that selection resolves the same features as `cargo test
+# --workspace`, so after the tests it only links three binaries. `cargo run -p` would
+# resolve a narrower feature set and rebuild most of the dependency tree a second time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONTRACTS=${CONTRACTS:-"ogpu-task-registry ogpu-provider-staking ogpu-settlement"}
+
+check=false
+case "${1:-}" in
+  "") ;;
+  --check) check=true ;;
+  *)
+    echo "usage: bash ci/schema.sh [--check]" >&2
+    exit 2
+    ;;
+esac
+
+# Artifact messages (JSON) on stdout, compiler diagnostics rendered on stderr.
+messages=$(cargo build -q --locked --workspace --bins --examples \
+  --message-format=json-render-diagnostics)
+
 out=schema
-if [ "${1:-}" = "--check" ]; then
+if ${check}; then
   out=$(mktemp -d)
   trap 'rm -rf "${out}"' EXIT
 fi
+
 for contract in ${CONTRACTS}; do
-  cargo run -q --locked -p "${contract}" --bin "${contract}-schema" -- "${out}"
-done
-if [ "${out}" != schema ]; then
-  if ! diff -r "${out}" schema >/dev/null; then
-    diff -rq "${out}" schema || true
-    echo "schema/ is stale: run 'bash ci/schema.sh' and commit the result" >&2
+  exe=$(sed -n "s|.*\"executable\":\"\([^\"]*/${contract}-schema\)\".*|\1|p" <<<"${messages}" | head -n 1)
+  if [ -z "${exe}" ]; then
+    echo "no binary ${contract}-schema was built (is ${contract} a workspace member with that [[bin]]?)" >&2
     exit 1
   fi
-  echo "schema/ is up to date"
+  "${exe}" "${out}"
+done
+
+if ${check}; then
+  # Only the contracts' files are compared, so a subset (CONTRACTS=...) checks that subset.
+  stale=()
+  for contract in ${CONTRACTS}; do
+    if ! cmp -s "${out}/${contract}.json" "schema/${contract}.json"; then
+      stale+=("${contract}")
+    fi
+  done
+  if ((${#stale[@]})); then
+    echo >&2
+    echo "schema/ is STALE for: ${stale[*]}" >&2
+    for contract in "${stale[@]}"; do
+      committed=schema/${contract}.json
+      if [ ! -f "${committed}" ]; then
+        echo "  ${committed}: missing" >&2
+        continue
+      fi
+      changed=$(diff "${committed}" "${out}/${contract}.json" | grep -c '^[<>]' || true)
+      echo "  ${committed}: ${changed} lines differ; first differences (< committed, > generated):" >&2
+      diff "${committed}" "${out}/${contract}.json" | head -n 20 | sed 's/^/    /' >&2 || true
+    done
+    echo "Regenerate with 'bash ci/schema.sh' and commit schema/." >&2
+    exit 1
+  fi
+  echo "schema/ is up to date (${CONTRACTS})"
 fi

@@ -1,15 +1,35 @@
 #!/usr/bin/env bash
-# Installs what building and testing the project needs, only what is missing, so a warm
-# machine does nothing. Safe to run any number of times.
+# Installs what building and testing the project needs on a Debian machine with rustup:
+# rustup components and the wasm target, Debian packages (wasm-opt, OpenCL + PoCL for the
+# provider) and cosmwasm-check. Checks first and installs only what is missing, so on a
+# machine that has everything it changes nothing. Safe to run any number of times.
 set -euo pipefail
 
-COSMWASM_CHECK_VERSION=3.0.10 # 2.2.x does not link on Rust 1.95 (see shared/BUILDING.md)
+COMPONENTS=(rustfmt clippy rust-src)
+TARGETS=(wasm32-unknown-unknown)
+# binaryen: wasm-opt. The OpenCL ICD loader (+ headers) and PoCL, a CPU OpenCL device, are
+# for the provider daemon (see shared/BUILDING.md, OpenCL).
 APT_PACKAGES=(binaryen ocl-icd-opencl-dev pocl-opencl-icd clinfo)
+# 2.2.x does not link on Rust 1.95 (wasmer 4.3 needs __rust_probestack); 3.0.10 does and
+# checks 2.x contracts too (shared/BUILDING.md).
+COSMWASM_CHECK_VERSION=3.0.10
 
 say() { printf '[setup] %s\n' "$*"; }
 
-for component in rustfmt clippy rust-src; do
-  if rustup component list --installed | grep -q "^${component}"; then
+# `cargo install` puts binaries here; make sure they are found even if the profile that
+# adds it to PATH was not sourced (CI shells).
+cargo_bin="${CARGO_HOME:-${HOME}/.cargo}/bin"
+case ":${PATH}:" in *":${cargo_bin}:"*) ;; *) export PATH="${cargo_bin}:${PATH}" ;; esac
+
+if ! command -v rustup >/dev/null; then
+  echo "[setup] rustup not found: install Rust with rustup first (https://rustup.rs)" >&2
+  exit 1
+fi
+
+installed_components=$(rustup component list --installed)
+for component in "${COMPONENTS[@]}"; do
+  # Installed components are listed as `clippy-x86_64-unknown-linux-gnu`, `rust-src`, ...
+  if grep -Eq "^${component}(-|$)" <<<"${installed_components}"; then
     say "rustup component ${component}: present"
   else
     say "rustup component ${component}: installing"
@@ -17,30 +37,46 @@ for component in rustfmt clippy rust-src; do
   fi
 done
 
-if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "rustup target wasm32-unknown-unknown: present"
-else
-  say "rustup target wasm32-unknown-unknown: installing"
-  rustup target add wasm32-unknown-unknown
-fi
+installed_targets=$(rustup target list --installed)
+for target in "${TARGETS[@]}"; do
+  if grep -qx "${target}" <<<"${installed_targets}"; then
+    say "rustup target ${target}: present"
+  else
+    say "rustup target ${target}: installing"
+    rustup target add "${target}"
+  fi
+done
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q "install ok installed" || missing+=("${pkg}")
+  if dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q "install ok installed"; then
+    say "Debian package ${pkg}: present"
+  else
+    missing+=("${pkg}")
+  fi
 done
 if ((${#missing[@]})); then
-  say "Debian packages missing: ${missing[*]}: installing"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  ${SUDO} apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive ${SUDO} apt-get install -y -qq "${missing[@]}"
-else
-  say "Debian packages ${APT_PACKAGES[*]}: present"
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || {
+      echo "[setup] not root and no sudo: install ${missing[*]} by hand" >&2
+      exit 1
+    }
+    sudo=(sudo)
+  fi
+  say "Debian packages ${missing[*]}: installing (apt-get update first)"
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if cosmwasm-check --version 2>/dev/null | grep -q "${COSMWASM_CHECK_VERSION}"; then
+# `cosmwasm-check --version` prints e.g. "Contract checking 3.0.10".
+have_check=$(cosmwasm-check --version 2>/dev/null | awk '{print $NF}' || true)
+if [ "${have_check}" = "${COSMWASM_CHECK_VERSION}" ]; then
   say "cosmwasm-check ${COSMWASM_CHECK_VERSION}: present"
 else
-  say "cosmwasm-check ${COSMWASM_CHECK_VERSION}: installing (builds for a few minutes)"
-  cargo install cosmwasm-check --version "${COSMWASM_CHECK_VERSION}" --locked
+  say "cosmwasm-check ${COSMWASM_CHECK_VERSION}: installing${have_check:+ (found ${have_check})} (builds for about 5 minutes on 2 cores)"
+  cargo install cosmwasm-check --version "${COSMWASM_CHECK_VERSION}" --locked --force
 fi
+
+say "ready: $(rustc --version), wasm-opt $(wasm-opt --version | awk '{print $NF}'), cosmwasm-check $(cosmwasm-check --version | awk '{print $NF}')"
