@@ -21,13 +21,17 @@ GOAL_BYTES=$((250 * 1000))  # the project's goal per contract (issue 2)
 LIMIT_BYTES=$((800 * 1024)) # wasmd's default MaxWasmSize (x/wasm/types/validation.go)
 WASM_PANIC=${WASM_PANIC:-immediate-abort}
 
+# Build paths are remapped so the artifacts (and checksums.txt) do not depend on where the
+# repository or the cargo registry live: the same commit gives the same bytes anywhere.
+rustflags=(-C target-cpu=mvp
+  "--remap-path-prefix=${CARGO_HOME:-${HOME}/.cargo}=/cargo"
+  "--remap-path-prefix=${PWD}=/workspace")
 case "${WASM_PANIC}" in
   immediate-abort)
-    RUSTFLAGS="-C target-cpu=mvp -Zunstable-options -Cpanic=immediate-abort"
+    rustflags+=(-Zunstable-options -Cpanic=immediate-abort)
     TARGET_DIR=target/wasm # its own dir: host builds keep their cache
     ;;
   abort)
-    RUSTFLAGS="-C target-cpu=mvp"
     TARGET_DIR=target/wasm-abort # flags differ: a dir of its own, so neither rebuilds the other
     ;;
   *)
@@ -50,7 +54,8 @@ packages=()
 for contract in "${contracts[@]}"; do packages+=(-p "${contract}"); done
 
 echo "building ${contracts[*]} (wasm32, release, panic=${WASM_PANIC}) in ${TARGET_DIR}"
-RUSTC_BOOTSTRAP=1 RUSTFLAGS="${RUSTFLAGS}" \
+# CARGO_ENCODED_RUSTFLAGS (flags separated by 0x1f) keeps paths with spaces intact.
+RUSTC_BOOTSTRAP=1 CARGO_ENCODED_RUSTFLAGS="$(IFS=$'\x1f'; echo "${rustflags[*]}")" \
   cargo build --release --lib --locked --target wasm32-unknown-unknown \
   -Zbuild-std=std,panic_abort --target-dir "${TARGET_DIR}" "${packages[@]}"
 
