@@ -75,7 +75,7 @@ have_check=$(cosmwasm-check --version 2>/dev/null | awk '{print $NF}' || true)
 if [ "${have_check}" = "${COSMWASM_CHECK_VERSION}" ]; then
   say "cosmwasm-check ${COSMWASM_CHECK_VERSION}: present"
 else
-  say "cosmwasm-check ${COSMWASM_CHECK_VERSION}: installing${have_check:+ (found ${have_check})} (builds for about 5 minutes on 2 cores)"
+  say "cosmwasm-check ${COSMWASM_CHECK_VERSION}: installing${have_check:+ (found ${have_check})} (a 7–8 minute build on 2 cores)"
   cargo install cosmwasm-check --version "${COSMWASM_CHECK_VERSION}" --locked --force
 fi
 
