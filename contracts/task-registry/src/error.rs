@@ -85,6 +85,12 @@ pub enum ContractError {
         max: u64,
     },
 
+    #[error("hash-search prefix is {len} bytes; it must be 1..={max}")]
+    InvalidPrefix { len: u64, max: u64 },
+
+    #[error("hash-search difficulty {difficulty} is outside {min}..={max} leading zero bits")]
+    InvalidDifficulty { difficulty: u32, min: u32, max: u32 },
+
     #[error("allow-list has {count} providers, the limit is {max}")]
     TooManyAllowedProviders { count: u64, max: u64 },
 
@@ -129,6 +135,16 @@ pub enum ContractError {
 
     #[error("the inline result is {size} bytes, the limit is {max}")]
     ResultTooLarge { size: u64, max: u64 },
+
+    #[error("a hash-search answer is the nonce alone: 8 inline bytes, u64 big-endian")]
+    InvalidNonce {},
+
+    #[error("sha256(prefix ‖ nonce {nonce}) has {zero_bits} leading zero bits; the task needs {difficulty}")]
+    InvalidAnswer {
+        nonce: u64,
+        zero_bits: u32,
+        difficulty: u32,
+    },
 
     #[error("this model pays the reward: do not send a price")]
     PriceNotAccepted {},

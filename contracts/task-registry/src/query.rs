@@ -5,13 +5,13 @@ use cw_storage_plus::Bound;
 use ogpu_types::registry::{
     ConfigResponse, OwnershipResponse, QueryMsg, ResponsesResponse, TaskDetails, TasksResponse,
 };
-use ogpu_types::{TaskSpec, TaskStatus};
+use ogpu_types::{Job, TaskSpec, TaskStatus};
 
 use crate::error::ContractError;
 use crate::execute::load_task;
 use crate::state::{
-    CONFIG, JOBS, NEXT_TASK_ID, OWNER, PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS, RESPONSES,
-    TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
+    CONFIG, HASH_SEARCHES, JOBS, NEXT_TASK_ID, OWNER, PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS,
+    RESPONSES, TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
 };
 
 pub const DEFAULT_LIMIT: u32 = 10;
@@ -97,8 +97,12 @@ fn config(deps: Deps) -> StdResult<ConfigResponse> {
 
 fn task(deps: Deps, task_id: u64) -> Result<TaskDetails, ContractError> {
     let task = load_task(deps.storage, task_id)?;
+    let job = match HASH_SEARCHES.may_load(deps.storage, task_id)? {
+        Some(search) => Job::HashSearch(search),
+        None => Job::OpenCl(JOBS.load(deps.storage, task_id)?),
+    };
     let spec = TaskSpec {
-        job: JOBS.load(deps.storage, task_id)?,
+        job,
         requirements: REQUIREMENTS.load(deps.storage, task_id)?,
         model: task.model,
         collateral: task.collateral,

@@ -6,7 +6,7 @@ use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Empty};
 use cw_storage_plus::{Item, Map};
 use ogpu_types::registry::{AcceptedAsset, TaskLimits};
-use ogpu_types::{OpenClJob, Requirements, Task, TaskResponseRecord};
+use ogpu_types::{HashSearch, OpenClJob, Requirements, Task, TaskResponseRecord};
 
 #[cw_serde]
 pub struct Config {
@@ -37,8 +37,11 @@ pub const TASKS_BY_STATUS: Map<(&str, u64), Empty> = Map::new("ts");
 /// (client, task id) for every task: lists a client's tasks. Written once at publish.
 pub const TASKS_BY_CLIENT: Map<(&Addr, u64), Empty> = Map::new("tc");
 
-/// The job of each task; written once at publish.
+/// The job of each OpenCL task; written once at publish.
 pub const JOBS: Map<u64, OpenClJob> = Map::new("job");
+/// The search of each hash-search task (and only of those); written once at publish, read
+/// at every reveal to verify the answer. Small, so a reveal never loads a kernel.
+pub const HASH_SEARCHES: Map<u64, HashSearch> = Map::new("hs");
 /// The requirements of each task; written once at publish, read at every commit.
 pub const REQUIREMENTS: Map<u64, Requirements> = Map::new("req");
 /// Responses by (task, provider); at most `limits.max_commitments` per task.

@@ -2,9 +2,10 @@
 //! configured limits. Every rejection is a specific `ContractError`.
 
 use cosmwasm_std::{Api, Uint128};
+use ogpu_types::hash_search::{self, HashSearch, MAX_DIFFICULTY, MAX_PREFIX_LEN, MIN_DIFFICULTY};
 use ogpu_types::registry::{AcceptedAsset, TaskLimits};
 use ogpu_types::{
-    AssetInfo, CompetitionModel, KernelArg, KernelSource, OpenClJob, Payload, Requirements,
+    AssetInfo, CompetitionModel, Job, KernelArg, KernelSource, OpenClJob, Payload, Requirements,
     TaskSpec,
 };
 
@@ -92,7 +93,10 @@ pub fn accepted_assets(api: &dyn Api, assets: &[AcceptedAsset]) -> Result<(), Co
 
 /// Checks a spec against the limits and returns nothing; the spec is stored as given.
 pub fn task_spec(api: &dyn Api, limits: &TaskLimits, spec: &TaskSpec) -> Result<(), ContractError> {
-    job(limits, &spec.job)?;
+    match &spec.job {
+        Job::OpenCl(job) => opencl_job(limits, job)?,
+        Job::HashSearch(search) => hash_search(search)?,
+    }
     requirements(api, limits, &spec.requirements)?;
     model(limits, &spec.model)?;
     if spec.collateral < limits.min_collateral {
@@ -104,7 +108,7 @@ pub fn task_spec(api: &dyn Api, limits: &TaskLimits, spec: &TaskSpec) -> Result<
     Ok(())
 }
 
-fn job(limits: &TaskLimits, job: &OpenClJob) -> Result<(), ContractError> {
+fn opencl_job(limits: &TaskLimits, job: &OpenClJob) -> Result<(), ContractError> {
     match &job.kernel {
         KernelSource::Inline { source } => {
             if source.is_empty() {
@@ -158,6 +162,44 @@ fn job(limits: &TaskLimits, job: &OpenClJob) -> Result<(), ContractError> {
         return Err(ContractError::NoOutputBuffer {});
     }
     work_sizes(job)
+}
+
+/// The bounds of the byte layout in `ogpu_types::hash_search`, fixed for every task.
+fn hash_search(search: &HashSearch) -> Result<(), ContractError> {
+    let len = search.prefix.len();
+    if len == 0 || len > MAX_PREFIX_LEN {
+        return Err(ContractError::InvalidPrefix {
+            len: len as u64,
+            max: MAX_PREFIX_LEN as u64,
+        });
+    }
+    if !(MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&search.difficulty) {
+        return Err(ContractError::InvalidDifficulty {
+            difficulty: search.difficulty,
+            min: MIN_DIFFICULTY,
+            max: MAX_DIFFICULTY,
+        });
+    }
+    Ok(())
+}
+
+/// A hash-search answer is the nonce alone (8 inline bytes, big-endian) and must give
+/// `sha256(prefix ‖ nonce)` at least `difficulty` leading zero bits.
+pub fn hash_search_answer(search: &HashSearch, result: &Payload) -> Result<(), ContractError> {
+    let nonce = match result {
+        Payload::Inline { data } => hash_search::nonce_from_answer(data),
+        Payload::Reference { .. } => None,
+    }
+    .ok_or(ContractError::InvalidNonce {})?;
+    let zero_bits = hash_search::leading_zero_bits(&hash_search::hash(&search.prefix, nonce));
+    if zero_bits < search.difficulty {
+        return Err(ContractError::InvalidAnswer {
+            nonce,
+            zero_bits,
+            difficulty: search.difficulty,
+        });
+    }
+    Ok(())
 }
 
 fn work_sizes(job: &OpenClJob) -> Result<(), ContractError> {

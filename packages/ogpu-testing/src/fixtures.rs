@@ -1,11 +1,11 @@
 //! Valid default messages that tests mutate.
 
-use cosmwasm_std::{Binary, Uint128, Uint64};
+use cosmwasm_std::{Binary, HexBinary, Uint128, Uint64};
 use ogpu_types::registry::TaskLimits;
 use ogpu_types::staking::{MetadataLimits, StakingParams};
 use ogpu_types::{
-    CompetitionModel, Device, DeviceType, KernelArg, KernelSource, OpenClJob, Payload,
-    ProviderMetadata, Requirements, Scalar, TaskSpec,
+    CompetitionModel, Device, DeviceType, HashSearch, Job, KernelArg, KernelSource, OpenClJob,
+    Payload, ProviderMetadata, Requirements, Scalar, TaskSpec,
 };
 
 use crate::suite::BOND_DENOM;
@@ -109,9 +109,23 @@ pub fn manual_confirmation() -> CompetitionModel {
 
 pub fn spec(model: CompetitionModel) -> TaskSpec {
     TaskSpec {
-        job: job(),
+        job: Job::OpenCl(job()),
         requirements: Requirements::default(),
         model,
         collateral: Uint128::new(COLLATERAL),
+    }
+}
+
+/// Prefix of the fixtures' hash searches.
+pub const PREFIX: &[u8] = b"ogpu";
+
+/// A hash search over [`PREFIX`] for `difficulty` leading zero bits, otherwise as [`spec`].
+pub fn hash_search(model: CompetitionModel, difficulty: u32) -> TaskSpec {
+    TaskSpec {
+        job: Job::HashSearch(HashSearch {
+            prefix: HexBinary::from(PREFIX),
+            difficulty,
+        }),
+        ..spec(model)
     }
 }

@@ -6,7 +6,9 @@
 mod actions;
 mod conservation;
 pub mod fixtures;
+mod snapshot;
 mod suite;
 
 pub use actions::{assert_error, find_error, Sealed};
+pub use snapshot::{Balances, Snapshot, TaskState};
 pub use suite::{Suite, SuiteBuilder, BLOCK_SECONDS, BOND_DENOM, REWARD_DENOM};

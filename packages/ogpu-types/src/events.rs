@@ -38,6 +38,8 @@ pub mod attr {
     pub const CLIENT: &str = "client";
     pub const PROVIDER: &str = "provider";
     pub const MODEL: &str = "model";
+    /// The task kind: `opencl` or `hash_search` (`ogpu_types::Job::kind`).
+    pub const KIND: &str = "kind";
     pub const REWARD: &str = "reward";
     pub const COLLATERAL: &str = "collateral";
     pub const COMMITMENT: &str = "commitment";

@@ -9,6 +9,7 @@
 pub mod asset;
 pub mod commitment;
 pub mod events;
+pub mod hash_search;
 pub mod provider;
 pub mod registry;
 pub mod schema;
@@ -18,11 +19,12 @@ pub mod task;
 
 pub use asset::{Asset, AssetInfo};
 pub use commitment::{result_commitment, CommitmentError, Hash32};
+pub use hash_search::HashSearch;
 pub use provider::{Device, DeviceType, ProviderMetadata, Reputation};
 pub use task::{
-    CompetitionModel, DeviceClass, Eligibility, KernelArg, KernelSource, Offer, OpenClJob, Payload,
-    Requirements, ResponseStatus, Scalar, Task, TaskOutcome, TaskResponse as TaskResponseRecord,
-    TaskSpec, TaskStatus,
+    CompetitionModel, DeviceClass, Eligibility, Job, KernelArg, KernelSource, Offer, OpenClJob,
+    Payload, Requirements, ResponseStatus, Scalar, Task, TaskOutcome,
+    TaskResponse as TaskResponseRecord, TaskSpec, TaskStatus,
 };
 
 /// The empty migrate message every contract of the suite accepts.

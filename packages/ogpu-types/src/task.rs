@@ -5,6 +5,7 @@ use cosmwasm_std::{Addr, Binary, HexBinary, Int64, Timestamp, Uint128, Uint64};
 
 use crate::asset::Asset;
 use crate::commitment::{sha256, to_hash32, CommitmentError, Hash32};
+use crate::hash_search::HashSearch;
 use crate::provider::{Device, DeviceType};
 
 /// Bytes given inline (size-capped) or by reference to off-chain storage.
@@ -82,6 +83,29 @@ pub struct OpenClJob {
     pub global_work_size: Vec<Uint64>,
     /// Local work size; same dimensions as the global size, or absent for the driver's choice.
     pub local_work_size: Option<Vec<Uint64>>,
+}
+
+/// The work a task asks for.
+#[cw_serde]
+pub enum Job {
+    /// A kernel the client supplies; the result is its output buffers. Results are
+    /// checked by commitments only.
+    #[serde(rename = "opencl")]
+    OpenCl(OpenClJob),
+    /// A search the registry verifies itself (see `ogpu_types::hash_search`): the
+    /// provider runs its own kernel and the result is the nonce it found, 8 bytes.
+    HashSearch(HashSearch),
+}
+
+impl Job {
+    /// Stable lowercase name of the task kind, used in events (and in providers'
+    /// advertised task kinds).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::OpenCl(_) => "opencl",
+            Job::HashSearch(_) => "hash_search",
+        }
+    }
 }
 
 /// Device classes a task may demand.
@@ -173,7 +197,7 @@ impl CompetitionModel {
 /// (or the cw20 amount), the most the client pays.
 #[cw_serde]
 pub struct TaskSpec {
-    pub job: OpenClJob,
+    pub job: Job,
     pub requirements: Requirements,
     pub model: CompetitionModel,
     /// Collateral in the bond denom each provider locks when it commits.

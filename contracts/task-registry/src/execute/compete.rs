@@ -8,13 +8,14 @@ use cosmwasm_std::{
 use cw_utils::nonpayable;
 use ogpu_types::commitment::{result_commitment, to_hash32};
 use ogpu_types::events::{self, attr};
+use ogpu_types::registry::TaskLimits;
 use ogpu_types::staking::{self, CollateralOutcome, Verdict};
 use ogpu_types::{CompetitionModel, Offer, Payload, ResponseStatus, Task, TaskResponseRecord};
 
 use crate::error::ContractError;
 use crate::execute::settle::{self, Ending};
 use crate::execute::{call, ensure_client, ensure_open, load_task};
-use crate::state::{CONFIG, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, TASKS};
+use crate::state::{CONFIG, HASH_SEARCHES, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, TASKS};
 use crate::validate;
 
 /// Records a sealed result commitment and locks the provider's collateral. The lock is
@@ -159,10 +160,10 @@ pub fn reveal(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
-    validate::result(&config.limits, &result)?;
     let salt = to_hash32("salt", &salt)?;
     let mut task = load_task(deps.storage, task_id)?;
     ensure_open(&task)?;
+    check_result(deps.storage, &config.limits, task_id, &result)?;
     let provider = info.sender;
     let mut response = RESPONSES
         .may_load(deps.storage, (task_id, &provider))?
@@ -245,6 +246,21 @@ pub fn reveal(
     Ok(outcome
         .add_attribute(attr::ACTION, "reveal")
         .add_event(event))
+}
+
+/// A revealed result must be what the task's kind asks for. A hash-search answer is
+/// verified here, so an invalid one is never recorded, let alone paid; any other result
+/// only has to respect the size limits.
+fn check_result(
+    storage: &dyn Storage,
+    limits: &TaskLimits,
+    task_id: u64,
+    result: &Payload,
+) -> Result<(), ContractError> {
+    match HASH_SEARCHES.may_load(storage, task_id)? {
+        Some(search) => validate::hash_search_answer(&search, result),
+        None => validate::result(limits, result),
+    }
 }
 
 /// Manual Confirmation: the client accepts one revealed offer; it is paid its price and

@@ -7,12 +7,13 @@ use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use cw_utils::{nonpayable, one_coin};
 use ogpu_types::events::{self, attr};
 use ogpu_types::registry::ReceiveMsg;
-use ogpu_types::{settlement, Asset, AssetInfo, CompetitionModel, Task, TaskSpec, TaskStatus};
+use ogpu_types::{settlement, Asset, AssetInfo, CompetitionModel, Job, Task, TaskSpec, TaskStatus};
 
 use crate::error::ContractError;
 use crate::execute::{ensure_client, ensure_open, load_task, settle};
 use crate::state::{
-    Config, CONFIG, JOBS, NEXT_TASK_ID, REQUIREMENTS, TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
+    Config, CONFIG, HASH_SEARCHES, JOBS, NEXT_TASK_ID, REQUIREMENTS, TASKS, TASKS_BY_CLIENT,
+    TASKS_BY_STATUS,
 };
 use crate::validate;
 
@@ -122,13 +123,18 @@ fn publish(
     TASKS.save(deps.storage, task_id, &task)?;
     TASKS_BY_STATUS.save(deps.storage, (task.status.name(), task_id), &Empty {})?;
     TASKS_BY_CLIENT.save(deps.storage, (&client, task_id), &Empty {})?;
-    JOBS.save(deps.storage, task_id, &spec.job)?;
+    let kind = spec.job.kind();
+    match &spec.job {
+        Job::OpenCl(job) => JOBS.save(deps.storage, task_id, job)?,
+        Job::HashSearch(search) => HASH_SEARCHES.save(deps.storage, task_id, search)?,
+    }
     REQUIREMENTS.save(deps.storage, task_id, &spec.requirements)?;
 
     let event = Event::new(events::TASK_PUBLISHED).add_attributes([
         (attr::TASK_ID, task_id.to_string()),
         (attr::CLIENT, client.to_string()),
         (attr::MODEL, spec.model.name().to_string()),
+        (attr::KIND, kind.to_string()),
         (attr::REWARD, reward.to_string()),
         (attr::COLLATERAL, spec.collateral.to_string()),
         (attr::COMMIT_DEADLINE, commit_deadline.seconds().to_string()),

@@ -31,7 +31,7 @@ fn reference(uri: &str, hash_len: usize, size: u64) -> Payload {
 
 fn spec_fixture() -> TaskSpec {
     TaskSpec {
-        job: OpenClJob {
+        job: Job::OpenCl(OpenClJob {
             kernel: KernelSource::Inline {
                 source: "__kernel void k(__global int* o) { o[0] = 1; }".into(),
             },
@@ -51,7 +51,7 @@ fn spec_fixture() -> TaskSpec {
             ],
             global_work_size: vec![Uint64::new(1)],
             local_work_size: None,
-        },
+        }),
         requirements: Requirements {
             eligibility: Eligibility {
                 device_class: DeviceClass::Gpu,
@@ -67,6 +67,14 @@ fn spec_fixture() -> TaskSpec {
     }
 }
 
+/// The fixture's OpenCL job, to mutate.
+fn opencl(spec: &mut TaskSpec) -> &mut OpenClJob {
+    match &mut spec.job {
+        Job::OpenCl(job) => job,
+        Job::HashSearch(_) => unreachable!("the fixture is an OpenCL task"),
+    }
+}
+
 fn check(spec: &TaskSpec) -> Result<(), ContractError> {
     task_spec(&MockApi::default(), &limits_fixture(), spec)
 }
@@ -79,24 +87,24 @@ fn valid_spec_passes() {
 #[test]
 fn kernel_source_is_checked() {
     let mut spec = spec_fixture();
-    spec.job.kernel = KernelSource::Inline {
+    opencl(&mut spec).kernel = KernelSource::Inline {
         source: String::new(),
     };
     assert_eq!(check(&spec), Err(ContractError::EmptyKernel {}));
 
-    spec.job.kernel = KernelSource::Inline {
+    opencl(&mut spec).kernel = KernelSource::Inline {
         source: "x".repeat(65),
     };
     assert_eq!(
         check(&spec),
         Err(ContractError::KernelTooLarge { size: 65, max: 64 })
     );
-    spec.job.kernel = KernelSource::Inline {
+    opencl(&mut spec).kernel = KernelSource::Inline {
         source: "x".repeat(64),
     };
     assert_eq!(check(&spec), Ok(()));
 
-    spec.job.kernel = KernelSource::Reference {
+    opencl(&mut spec).kernel = KernelSource::Reference {
         uri: "x".repeat(41),
         sha256: HexBinary::from(vec![0u8; 32]),
     };
@@ -108,7 +116,7 @@ fn kernel_source_is_checked() {
             max: 40
         })
     );
-    spec.job.kernel = KernelSource::Reference {
+    opencl(&mut spec).kernel = KernelSource::Reference {
         uri: String::new(),
         sha256: HexBinary::from(vec![0u8; 32]),
     };
@@ -118,7 +126,7 @@ fn kernel_source_is_checked() {
             field: "kernel uri".into()
         })
     );
-    spec.job.kernel = KernelSource::Reference {
+    opencl(&mut spec).kernel = KernelSource::Reference {
         uri: "https://x/k.cl".into(),
         sha256: HexBinary::from(vec![0u8; 31]),
     };
@@ -135,7 +143,7 @@ fn kernel_source_is_checked() {
 fn entry_point_is_checked() {
     for bad in ["", "has space", "semi;colon", &"k".repeat(129)] {
         let mut spec = spec_fixture();
-        spec.job.entry_point = bad.to_string();
+        opencl(&mut spec).entry_point = bad.to_string();
         assert_eq!(
             check(&spec),
             Err(ContractError::InvalidEntryPoint { max: 128 }),
@@ -147,7 +155,7 @@ fn entry_point_is_checked() {
 #[test]
 fn arguments_are_checked() {
     let mut spec = spec_fixture();
-    spec.job.args = vec![
+    opencl(&mut spec).args = vec![
         KernelArg::Output {
             size: Uint64::new(1)
         };
@@ -158,13 +166,13 @@ fn arguments_are_checked() {
         Err(ContractError::TooManyArgs { count: 5, max: 4 })
     );
 
-    spec.job.args = vec![KernelArg::Scalar {
+    opencl(&mut spec).args = vec![KernelArg::Scalar {
         value: Scalar::I32(1),
     }];
     assert_eq!(check(&spec), Err(ContractError::NoOutputBuffer {}));
 
     for size in [0, 1025] {
-        spec.job.args = vec![KernelArg::Output {
+        opencl(&mut spec).args = vec![KernelArg::Output {
             size: Uint64::new(size),
         }];
         assert_eq!(
@@ -181,22 +189,22 @@ fn arguments_are_checked() {
     let output = KernelArg::Output {
         size: Uint64::new(4),
     };
-    spec.job.args = vec![inline(9), inline(8), output.clone()];
+    opencl(&mut spec).args = vec![inline(9), inline(8), output.clone()];
     assert_eq!(
         check(&spec),
         Err(ContractError::InlineInputTooLarge { size: 17, max: 16 })
     );
-    spec.job.args = vec![inline(8), inline(8), output.clone()];
+    opencl(&mut spec).args = vec![inline(8), inline(8), output.clone()];
     assert_eq!(check(&spec), Ok(()));
 
-    spec.job.args = vec![
+    opencl(&mut spec).args = vec![
         KernelArg::Input {
             payload: reference("https://x/in", 32, 0),
         },
         output.clone(),
     ];
     assert_eq!(check(&spec), Err(ContractError::EmptyReference {}));
-    spec.job.args = vec![
+    opencl(&mut spec).args = vec![
         KernelArg::Input {
             payload: reference("https://x/in", 32, 1 << 40),
         },
@@ -217,8 +225,8 @@ fn work_sizes_are_checked() {
     ];
     for (global, local) in cases {
         let mut spec = spec_fixture();
-        spec.job.global_work_size = sizes(global);
-        spec.job.local_work_size = local.map(sizes);
+        opencl(&mut spec).global_work_size = sizes(global);
+        opencl(&mut spec).local_work_size = local.map(sizes);
         assert_eq!(
             check(&spec),
             Err(ContractError::InvalidWorkSize {}),
@@ -226,8 +234,8 @@ fn work_sizes_are_checked() {
         );
     }
     let mut spec = spec_fixture();
-    spec.job.global_work_size = sizes(&[64, 64, 2]);
-    spec.job.local_work_size = Some(sizes(&[8, 8, 1]));
+    opencl(&mut spec).global_work_size = sizes(&[64, 64, 2]);
+    opencl(&mut spec).local_work_size = Some(sizes(&[8, 8, 1]));
     assert_eq!(check(&spec), Ok(()));
 }
 
@@ -313,6 +321,74 @@ fn results_are_checked() {
             len: 20
         }))
     );
+}
+
+fn hash_search_spec(prefix_len: usize, difficulty: u32) -> TaskSpec {
+    TaskSpec {
+        job: Job::HashSearch(HashSearch {
+            prefix: HexBinary::from(vec![7u8; prefix_len]),
+            difficulty,
+        }),
+        ..spec_fixture()
+    }
+}
+
+#[test]
+fn hash_search_bounds_are_checked_at_both_ends() {
+    for (len, difficulty) in [(1, 1), (64, 64)] {
+        assert_eq!(check(&hash_search_spec(len, difficulty)), Ok(()));
+    }
+    for len in [0, 65] {
+        assert_eq!(
+            check(&hash_search_spec(len, 8)),
+            Err(ContractError::InvalidPrefix {
+                len: len as u64,
+                max: 64
+            })
+        );
+    }
+    for difficulty in [0, 65] {
+        assert_eq!(
+            check(&hash_search_spec(8, difficulty)),
+            Err(ContractError::InvalidDifficulty {
+                difficulty,
+                min: 1,
+                max: 64
+            })
+        );
+    }
+}
+
+#[test]
+fn hash_search_answers_are_verified() {
+    // sha256(b"ogpu" ‖ 267 778 as u64 big-endian) has 22 leading zero bits.
+    let search = |difficulty| HashSearch {
+        prefix: HexBinary::from(b"ogpu".as_slice()),
+        difficulty,
+    };
+    let answer = |bytes: &[u8]| Payload::Inline {
+        data: Binary::from(bytes),
+    };
+    let nonce = answer(&267_778u64.to_be_bytes());
+    assert_eq!(hash_search_answer(&search(22), &nonce), Ok(()));
+    assert_eq!(
+        hash_search_answer(&search(23), &nonce),
+        Err(ContractError::InvalidAnswer {
+            nonce: 267_778,
+            zero_bits: 22,
+            difficulty: 23
+        })
+    );
+    for malformed in [
+        answer(&[0; 7]),
+        answer(&[0; 9]),
+        reference("ipfs://nonce", 32, 8),
+    ] {
+        assert_eq!(
+            hash_search_answer(&search(1), &malformed),
+            Err(ContractError::InvalidNonce {})
+        );
+    }
 }
 
 #[test]
