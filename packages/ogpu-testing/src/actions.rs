@@ -66,13 +66,29 @@ impl Suite {
         let msg = staking::ExecuteMsg::Register {
             metadata: fixtures::metadata("gpu-node"),
         };
-        let staking = self.staking.clone();
-        self.execute(provider, &staking, &msg, &coins(stake, BOND_DENOM))
+        self.exec_staking(provider, &msg, stake)
     }
 
-    fn exec_registry(&mut self, sender: &Addr, msg: &ExecuteMsg) -> AnyResult<AppResponse> {
+    pub fn exec_registry(&mut self, sender: &Addr, msg: &ExecuteMsg) -> AnyResult<AppResponse> {
         let registry = self.registry.clone();
         self.execute(sender, &registry, msg, &[])
+    }
+
+    /// Executes a staking message from `sender` with `stake` of the bond denom attached
+    /// (none when zero).
+    pub fn exec_staking(
+        &mut self,
+        sender: &Addr,
+        msg: &staking::ExecuteMsg,
+        stake: u128,
+    ) -> AnyResult<AppResponse> {
+        let staking = self.staking.clone();
+        let funds = if stake == 0 {
+            vec![]
+        } else {
+            coins(stake, BOND_DENOM)
+        };
+        self.execute(sender, &staking, msg, &funds)
     }
 
     /// Publishes `spec` with a reward of `reward` in the native reward denom.

@@ -1,14 +1,17 @@
 //! A cw-multi-test harness for the OpenGPU contract suite, in the spirit of DAO DAO's
 //! `dao-testing`: [`SuiteBuilder`] instantiates the registry (which instantiates staking
 //! and settlement), a cw20 token and funded accounts; [`Suite`] drives every message,
-//! moves time, reads balances and checks conservation of funds.
+//! moves time, reads balances, checks conservation of funds and counts the storage entries
+//! each operation touches.
 
 mod actions;
 mod conservation;
 pub mod fixtures;
+mod metered;
 mod snapshot;
 mod suite;
 
 pub use actions::{assert_error, find_error, Sealed};
+pub use metered::{MeteredStorage, StorageOps};
 pub use snapshot::{Balances, Snapshot, TaskState};
-pub use suite::{Suite, SuiteBuilder, BLOCK_SECONDS, BOND_DENOM, REWARD_DENOM};
+pub use suite::{Suite, SuiteApp, SuiteBuilder, BLOCK_SECONDS, BOND_DENOM, REWARD_DENOM};

@@ -2,12 +2,15 @@
 
 use cosmwasm_std::testing::MockApi;
 use cosmwasm_std::{coin, Addr, Empty, Uint128};
-use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
+use cw_multi_test::{
+    App, AppBuilder, AppResponse, BankKeeper, Contract, ContractWrapper, Executor,
+};
 use ogpu_types::registry::{self, AcceptedAsset, TaskLimits};
 use ogpu_types::staking::StakingParams;
 use ogpu_types::AssetInfo;
 
 use crate::fixtures;
+use crate::metered::{MeteredStorage, StorageOps};
 
 /// Denom of stake and collateral.
 pub const BOND_DENOM: &str = "ustake";
@@ -43,6 +46,9 @@ fn cw20_code() -> Box<dyn Contract<Empty>> {
     use cw20_base::contract as c;
     Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query))
 }
+
+/// The chain the suite runs on: cw-multi-test's default app over a metered storage.
+pub type SuiteApp = App<BankKeeper, MockApi, MeteredStorage>;
 
 /// Code ids of everything the suite stored.
 #[derive(Clone, Copy, Debug)]
@@ -102,7 +108,8 @@ impl SuiteBuilder {
             .cloned()
             .collect();
         let balance = self.balance;
-        let mut app = App::new(|router, _, storage| {
+        let builder = AppBuilder::new().with_storage(MeteredStorage::default());
+        let mut app = builder.build(|router, _, storage| {
             for account in &funded {
                 let coins = vec![coin(balance, BOND_DENOM), coin(balance, REWARD_DENOM)];
                 router.bank.init_balance(storage, account, coins).unwrap();
@@ -197,7 +204,7 @@ impl SuiteBuilder {
 
 /// The running suite. Fields are public so tests can reach anything.
 pub struct Suite {
-    pub app: App,
+    pub app: SuiteApp,
     pub codes: Codes,
     pub owner: Addr,
     pub treasury: Addr,
@@ -292,6 +299,13 @@ impl Suite {
             self.settlement.clone(),
         ]);
         all
+    }
+
+    /// Runs `f` and returns its result with the storage entries it touched.
+    pub fn metered<T>(&mut self, f: impl FnOnce(&mut Suite) -> T) -> (T, StorageOps) {
+        let before = self.app.storage().ops();
+        let result = f(self);
+        (result, self.app.storage().ops() - before)
     }
 
     /// Executes `msg` on `contract` from `sender` with `funds`.
