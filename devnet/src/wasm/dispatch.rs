@@ -105,12 +105,17 @@ fn sub_response(events: &[Event], msg_response: MsgResponse) -> SubMsgResponse {
     let events = events
         .iter()
         .map(|e| {
-            cosmwasm_std::Event::new(e.kind.clone()).add_attributes(e.attributes.iter().map(|a| {
-                (
-                    String::from_utf8_lossy(a.key_bytes()).into_owned(),
-                    String::from_utf8_lossy(a.value_bytes()).into_owned(),
-                )
-            }))
+            // Struct literals: `Attribute::new` rejects wasmd's own `_contract_address`.
+            let mut event = cosmwasm_std::Event::new(e.kind.clone());
+            event.attributes = e
+                .attributes
+                .iter()
+                .map(|a| cosmwasm_std::Attribute {
+                    key: String::from_utf8_lossy(a.key_bytes()).into_owned(),
+                    value: String::from_utf8_lossy(a.value_bytes()).into_owned(),
+                })
+                .collect();
+            event
         })
         .collect();
     let data = (!msg_response.value.is_empty()).then(|| msg_response.value.clone());

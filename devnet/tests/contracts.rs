@@ -1,0 +1,305 @@
+//! The real contract suite (compiled wasm from `artifacts/`, built by `ci/build-wasm.sh`)
+//! on a spawned devnet: store (raw and gzip), instantiate with child contracts created by
+//! submessage + reply, execute a whole First Response task, query, simulate.
+
+mod support;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use cosmrs::cosmwasm::{MsgExecuteContract, MsgInstantiateContract, MsgStoreCode};
+use cosmrs::tx::Msg;
+use cosmrs::{AccountId, Any, Coin};
+use cosmwasm_std_2::{Addr, Uint128};
+use ogpu_devnet::DevAccount;
+use ogpu_testing::{fixtures, Sealed};
+use ogpu_types::registry::{self, AcceptedAsset};
+use ogpu_types::{staking, AssetInfo, TaskStatus};
+use support::{attributes, TestClient, TxOptions, DENOM};
+
+const REWARD: u128 = 100_000;
+const FEE_BPS: u16 = 100;
+
+fn artifact(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../artifacts")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} — build the contracts first: bash ci/build-wasm.sh",
+            path.display()
+        )
+    })
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn id(address: &str) -> AccountId {
+    address.parse().unwrap()
+}
+
+fn execute(sender: &DevAccount, contract: &str, msg: &impl serde::Serialize, funds: u128) -> Any {
+    let funds = if funds == 0 {
+        vec![]
+    } else {
+        vec![Coin {
+            denom: DENOM.parse().unwrap(),
+            amount: funds,
+        }]
+    };
+    MsgExecuteContract {
+        sender: id(&sender.address),
+        contract: id(contract),
+        msg: serde_json::to_vec(msg).unwrap(),
+        funds,
+    }
+    .to_any()
+    .unwrap()
+}
+
+fn fee_of(options: TxOptions) -> u128 {
+    u128::from((options.gas * 25).div_ceil(1000))
+}
+
+struct Suite {
+    registry: String,
+    staking: String,
+}
+
+/// Stores the three codes (the registry gzipped, as `wasmd tx wasm store` may send it)
+/// and instantiates the registry, which instantiates its children by submessage.
+async fn deploy(client: &TestClient, owner: &DevAccount) -> Suite {
+    let big = TxOptions {
+        gas: 30_000_000,
+        ..TxOptions::default()
+    };
+    let mut code_ids = Vec::new();
+    for (name, compress) in [
+        ("ogpu_task_registry.wasm", true),
+        ("ogpu_provider_staking.wasm", false),
+        ("ogpu_settlement.wasm", false),
+    ] {
+        let wasm = artifact(name);
+        let wasm_byte_code = if compress { gzip(&wasm) } else { wasm };
+        let msg = MsgStoreCode {
+            sender: id(&owner.address),
+            wasm_byte_code,
+            instantiate_permission: None,
+        };
+        let tx = client.send(owner, vec![msg.to_any().unwrap()], big).await;
+        assert!(
+            tx.tx_result.code.is_ok(),
+            "store {name}: {}",
+            tx.tx_result.log
+        );
+        code_ids.push(
+            attributes(&tx, "store_code", "code_id")[0]
+                .parse::<u64>()
+                .unwrap(),
+        );
+    }
+    let mut limits = fixtures::limits();
+    limits.min_collateral = Uint128::new(100);
+    let init = registry::InstantiateMsg {
+        owner: None,
+        treasury: owner.address.clone(),
+        protocol_fee_bps: FEE_BPS,
+        accepted_assets: vec![AcceptedAsset {
+            info: AssetInfo::Native {
+                denom: DENOM.into(),
+            },
+            min_reward: Uint128::new(100),
+        }],
+        limits,
+        staking_code_id: code_ids[1],
+        settlement_code_id: code_ids[2],
+        staking: fixtures::staking_params(),
+    };
+    let msg = MsgInstantiateContract {
+        sender: id(&owner.address),
+        admin: Some(id(&owner.address)),
+        code_id: code_ids[0],
+        label: Some("ogpu-task-registry".into()),
+        msg: serde_json::to_vec(&init).unwrap(),
+        funds: vec![],
+    };
+    let tx = client
+        .send(owner, vec![msg.to_any().unwrap()], TxOptions::default())
+        .await;
+    assert!(
+        tx.tx_result.code.is_ok(),
+        "instantiate: {}",
+        tx.tx_result.log
+    );
+    // The registry first, then the two children its submessages created (and its replies).
+    let instantiated = attributes(&tx, "instantiate", "_contract_address");
+    assert_eq!(instantiated.len(), 3, "registry + staking + settlement");
+    assert_eq!(
+        attributes(&tx, "reply", "_contract_address").len(),
+        2,
+        "one reply per child"
+    );
+    let registry = instantiated[0].clone();
+    let config: registry::ConfigResponse = client
+        .smart(&registry, &registry::QueryMsg::Config {})
+        .await
+        .unwrap();
+    assert_eq!(config.staking.as_str(), instantiated[1]);
+    assert_eq!(config.settlement.as_str(), instantiated[2]);
+    Suite {
+        registry,
+        staking: config.staking.to_string(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_response_task_settles_on_the_real_wasm() {
+    let (devnet, client) = support::spawn().await;
+    let [owner, clientk, provider] = [
+        &devnet.accounts()[0],
+        &devnet.accounts()[1],
+        &devnet.accounts()[2],
+    ];
+    let suite = deploy(&client, owner).await;
+    // The registry's first contract address is wasmd's classic derivation of (code 1, 1).
+    assert_eq!(
+        suite.registry,
+        "wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d"
+    );
+
+    let options = TxOptions::default();
+    let register = staking::ExecuteMsg::Register {
+        metadata: fixtures::metadata("devnet-gpu"),
+    };
+    let tx = client
+        .send(
+            provider,
+            vec![execute(
+                provider,
+                &suite.staking,
+                &register,
+                fixtures::STAKE,
+            )],
+            options,
+        )
+        .await;
+    assert!(tx.tx_result.code.is_ok(), "register: {}", tx.tx_result.log);
+
+    let publish = registry::ExecuteMsg::PublishTask {
+        spec: fixtures::spec(fixtures::first_response()),
+    };
+    let publish_tx = client
+        .sign(
+            clientk,
+            vec![execute(clientk, &suite.registry, &publish, REWARD)],
+            options,
+        )
+        .await;
+    let simulated = simulate_gas(&client, &publish_tx).await;
+    let tx = client
+        .wait(client.broadcast(publish_tx).await.unwrap())
+        .await;
+    assert!(tx.tx_result.code.is_ok(), "publish: {}", tx.tx_result.log);
+    let actual = tx.tx_result.gas_used as u64;
+    assert!(
+        simulated.abs_diff(actual) * 100 <= actual,
+        "simulated {simulated} vs actual {actual}"
+    );
+    let task_id: u64 = attributes(&tx, "wasm-ogpu_task_published", "task_id")[0]
+        .parse()
+        .unwrap();
+
+    let provider_before = client.balance(&provider.address, DENOM).await;
+    let sealed = Sealed::new(
+        task_id,
+        &Addr::unchecked(&provider.address),
+        b"the result",
+        REWARD,
+        None,
+    );
+    let commit = registry::ExecuteMsg::Commit {
+        task_id,
+        commitment: sealed.commitment.clone(),
+    };
+    let tx = client
+        .send(
+            provider,
+            vec![execute(provider, &suite.registry, &commit, 0)],
+            options,
+        )
+        .await;
+    assert!(tx.tx_result.code.is_ok(), "commit: {}", tx.tx_result.log);
+    let reveal = registry::ExecuteMsg::Reveal {
+        task_id,
+        result: sealed.result.clone(),
+        salt: sealed.salt.clone(),
+        price: None,
+    };
+    let tx = client
+        .send(
+            provider,
+            vec![execute(provider, &suite.registry, &reveal, 0)],
+            options,
+        )
+        .await;
+    assert!(tx.tx_result.code.is_ok(), "reveal: {}", tx.tx_result.log);
+    assert_eq!(
+        attributes(&tx, "wasm-ogpu_task_completed", "task_id"),
+        [task_id.to_string()]
+    );
+
+    let details: registry::TaskDetails = client
+        .smart(&suite.registry, &registry::QueryMsg::Task { task_id })
+        .await
+        .unwrap();
+    assert_eq!(details.task.status, TaskStatus::Completed);
+    let fee = REWARD * u128::from(FEE_BPS) / 10_000;
+    let gas_fees = 2 * fee_of(options);
+    assert_eq!(
+        client.balance(&provider.address, DENOM).await,
+        provider_before - gas_fees + REWARD - fee
+    );
+
+    // A contract error fails the tx with wasmd's code and changes nothing but the fee.
+    let tx = client
+        .send(
+            provider,
+            vec![execute(provider, &suite.registry, &reveal, 0)],
+            options,
+        )
+        .await;
+    assert_eq!(
+        (tx.tx_result.codespace.as_str(), tx.tx_result.code.value()),
+        ("wasm", 5)
+    );
+    assert!(
+        tx.tx_result.log.contains("execute wasm contract failed"),
+        "{}",
+        tx.tx_result.log
+    );
+
+    // Unknown contract: a clear query error.
+    let missing = client
+        .smart::<serde_json::Value>(&provider.address, &registry::QueryMsg::Config {})
+        .await;
+    assert!(missing.unwrap_err().log.contains("no such contract"));
+    devnet.shutdown().await;
+}
+
+async fn simulate_gas(client: &TestClient, tx: &[u8]) -> u64 {
+    use cosmrs::proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
+    #[allow(deprecated)]
+    let req = SimulateRequest {
+        tx: None,
+        tx_bytes: tx.to_vec(),
+    };
+    let resp: SimulateResponse = client
+        .query("/cosmos.tx.v1beta1.Service/Simulate", &req)
+        .await
+        .unwrap();
+    resp.gas_info.unwrap().gas_used
+}
