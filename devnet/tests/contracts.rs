@@ -303,3 +303,34 @@ async fn simulate_gas(client: &TestClient, tx: &[u8]) -> u64 {
         .unwrap();
     resp.gas_info.unwrap().gas_used
 }
+
+/// The same call costs wasmd's full instance cost (60 000) unpinned and its discounted one
+/// (2 000) pinned; nothing else differs but the truncation of VM gas to SDK gas.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pinned_codes_cost_the_discounted_instance_cost() {
+    let mut gas = Vec::new();
+    for pin_codes in [false, true] {
+        let config = ogpu_devnet::DevnetConfig {
+            pin_codes,
+            ..ogpu_devnet::DevnetConfig::for_tests()
+        };
+        let (devnet, client) = support::spawn_with(config).await;
+        let [owner, provider] = [&devnet.accounts()[0], &devnet.accounts()[2]];
+        let suite = deploy(&client, owner).await;
+        let register = staking::ExecuteMsg::Register {
+            metadata: fixtures::metadata("devnet-gpu"),
+        };
+        let msg = execute(provider, &suite.staking, &register, fixtures::STAKE);
+        let tx = client.send(provider, vec![msg], TxOptions::default()).await;
+        assert!(tx.tx_result.code.is_ok(), "{}", tx.tx_result.log);
+        gas.push(tx.tx_result.gas_used);
+        devnet.shutdown().await;
+    }
+    let saved = gas[0] - gas[1];
+    assert!(
+        saved.abs_diff(60_000 - 2_000) <= 1,
+        "unpinned {} vs pinned {}",
+        gas[0],
+        gas[1]
+    );
+}
