@@ -32,7 +32,12 @@ pub fn execute(
 ) -> Result<Response, ContractError> {
     match msg {
         ExecuteMsg::Escrow { task_id, payer } => execute::escrow_native(deps, info, task_id, payer),
-        ExecuteMsg::Receive(msg) => execute::receive_cw20(deps, info, msg),
+        ExecuteMsg::EscrowCw20 {
+            task_id,
+            payer,
+            token,
+            amount,
+        } => execute::escrow_cw20(deps, info, task_id, payer, token, amount),
         ExecuteMsg::Release { task_id, payouts } => execute::release(deps, info, task_id, payouts),
         ExecuteMsg::Refund { task_id } => execute::refund(deps, info, task_id),
         ExecuteMsg::Withdraw { asset } => execute::withdraw(deps, info, asset),

@@ -5,10 +5,10 @@ use cosmwasm_std::{
     from_json, to_json_binary, Addr, BankMsg, CosmosMsg, Decimal, DepsMut, Event, MessageInfo,
     Reply, Response, Storage, SubMsg, Uint128, WasmMsg,
 };
-use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+use cw20::Cw20ExecuteMsg;
 use cw_utils::{nonpayable, one_coin};
 use ogpu_types::events::{self, attr};
-use ogpu_types::settlement::{AssetTotals, EscrowStatus, InstantiateMsg, Payout, ReceiveMsg};
+use ogpu_types::settlement::{AssetTotals, EscrowStatus, InstantiateMsg, Payout};
 use ogpu_types::{Asset, AssetInfo};
 
 use crate::error::ContractError;
@@ -62,17 +62,21 @@ pub fn escrow_native(
     deposit(deps, task_id, payer, Asset::from(coin))
 }
 
-/// cw20 `Send` hook: only tokens the registry itself sends are escrowed.
-pub fn receive_cw20(
+/// Tokens the registry transferred here in the same transaction. Only the registry's
+/// own call (`info.sender`, which nobody can forge) escrows them: a cw20 receive hook
+/// would let anyone claim the registry as its sender and escrow tokens that never came.
+pub fn escrow_cw20(
     deps: DepsMut,
     info: MessageInfo,
-    msg: Cw20ReceiveMsg,
+    task_id: u64,
+    payer: String,
+    token: String,
+    amount: Uint128,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let registry = deps.api.addr_validate(&msg.sender)?;
-    only_registry(deps.storage, &registry)?;
-    let ReceiveMsg::Escrow { task_id, payer } = from_json(&msg.msg)?;
-    let asset = Asset::new(AssetInfo::cw20(info.sender.as_str()), msg.amount);
+    only_registry(deps.storage, &info.sender)?;
+    let token = deps.api.addr_validate(&token)?;
+    let asset = Asset::new(AssetInfo::cw20(token.as_str()), amount);
     deposit(deps, task_id, payer, asset)
 }
 

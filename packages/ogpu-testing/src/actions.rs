@@ -20,7 +20,7 @@ pub fn find_error<E: std::error::Error + Send + Sync + 'static>(err: &anyhow::Er
 }
 
 /// What a provider keeps secret between its commitment and its reveal.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Sealed {
     pub result: Payload,
     pub salt: HexBinary,
@@ -218,21 +218,21 @@ impl Suite {
             .unwrap()
     }
 
-    pub fn provider_info(&self, provider: &Addr) -> ProviderResponse {
-        let msg = staking::QueryMsg::Provider {
-            address: provider.to_string(),
-        };
+    pub fn query_staking<T: serde::de::DeserializeOwned>(&self, msg: &staking::QueryMsg) -> T {
         self.app
             .wrap()
-            .query_wasm_smart(&self.staking, &msg)
+            .query_wasm_smart(&self.staking, msg)
             .unwrap()
     }
 
+    pub fn provider_info(&self, provider: &Addr) -> ProviderResponse {
+        self.query_staking(&staking::QueryMsg::Provider {
+            address: provider.to_string(),
+        })
+    }
+
     pub fn staking_totals(&self) -> StakingTotals {
-        self.app
-            .wrap()
-            .query_wasm_smart(&self.staking, &staking::QueryMsg::Totals {})
-            .unwrap()
+        self.query_staking(&staking::QueryMsg::Totals {})
     }
 
     pub fn escrow(&self, task_id: u64) -> EscrowResponse {

@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use cosmwasm_std::Addr;
 use ogpu_types::AssetInfo;
 
+use crate::snapshot::Balances;
 use crate::suite::{Suite, BOND_DENOM, REWARD_DENOM};
 
 impl Suite {
@@ -12,6 +14,17 @@ impl Suite {
     /// balance is `bonded + unbonding` with `locked ≤ bonded`; the registry holds nothing;
     /// and the tracked accounts together hold exactly what they started with.
     pub fn assert_conservation(&self) {
+        self.assert_conservation_of(&self.balances());
+    }
+
+    /// [`Suite::assert_conservation`] given every tracked account's current balances.
+    pub fn assert_conservation_of(&self, balances: &[Balances]) {
+        let of = |account: &Addr| {
+            balances
+                .iter()
+                .find(|b| b.account == *account)
+                .expect("a tracked account")
+        };
         let mut settlement_expected: BTreeMap<String, u128> = BTreeMap::new();
         for t in self.settlement_totals().totals {
             assert_eq!(
@@ -24,16 +37,11 @@ impl Suite {
         }
         let native = |denom: &str| AssetInfo::native(denom).key();
         let cw20 = AssetInfo::cw20(self.token.as_str()).key();
+        let settlement = of(&self.settlement);
         for (key, actual) in [
-            (
-                native(REWARD_DENOM),
-                self.balance(&self.settlement, REWARD_DENOM),
-            ),
-            (
-                native(BOND_DENOM),
-                self.balance(&self.settlement, BOND_DENOM),
-            ),
-            (cw20.clone(), self.cw20_balance(&self.settlement)),
+            (native(REWARD_DENOM), settlement.reward),
+            (native(BOND_DENOM), settlement.bond),
+            (cw20.clone(), settlement.cw20),
         ] {
             let expected = settlement_expected.get(&key).copied().unwrap_or(0);
             assert_eq!(actual, expected, "settlement balance of {key}");
@@ -42,27 +50,23 @@ impl Suite {
         let staking = self.staking_totals();
         assert!(staking.locked <= staking.bonded, "locked exceeds bonded");
         assert_eq!(
-            self.balance(&self.staking, BOND_DENOM),
+            of(&self.staking).bond,
             (staking.bonded + staking.unbonding).u128(),
             "staking balance"
         );
 
-        for denom in [BOND_DENOM, REWARD_DENOM] {
-            assert_eq!(
-                self.balance(&self.registry, denom),
-                0,
-                "registry holds {denom}"
-            );
-        }
-        assert_eq!(self.cw20_balance(&self.registry), 0, "registry holds cw20");
+        let registry = of(&self.registry);
+        assert_eq!(
+            (registry.bond, registry.reward, registry.cw20),
+            (0, 0, 0),
+            "the registry holds funds"
+        );
 
-        let accounts = self.tracked_accounts();
         let funded = (self.clients.len() + self.providers.len() + 2) as u128;
-        for denom in [BOND_DENOM, REWARD_DENOM] {
-            let sum: u128 = accounts.iter().map(|a| self.balance(a, denom)).sum();
-            assert_eq!(sum, self.initial_balance * funded, "supply of {denom}");
-        }
-        let sum: u128 = accounts.iter().map(|a| self.cw20_balance(a)).sum();
-        assert_eq!(sum, self.initial_balance * funded, "supply of {cw20}");
+        let supply = self.initial_balance * funded;
+        let sum = |asset: fn(&Balances) -> u128| balances.iter().map(asset).sum::<u128>();
+        assert_eq!(sum(|b| b.bond), supply, "supply of {BOND_DENOM}");
+        assert_eq!(sum(|b| b.reward), supply, "supply of {REWARD_DENOM}");
+        assert_eq!(sum(|b| b.cw20), supply, "supply of {cw20}");
     }
 }

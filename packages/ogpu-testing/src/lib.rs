@@ -7,6 +7,7 @@
 mod actions;
 mod conservation;
 pub mod fixtures;
+pub mod harness;
 mod metered;
 mod snapshot;
 mod suite;
@@ -14,4 +15,6 @@ mod suite;
 pub use actions::{assert_error, find_error, Sealed};
 pub use metered::{MeteredStorage, StorageOps};
 pub use snapshot::{Balances, Snapshot, TaskState};
-pub use suite::{Suite, SuiteApp, SuiteBuilder, BLOCK_SECONDS, BOND_DENOM, REWARD_DENOM};
+pub use suite::{
+    Suite, SuiteApp, SuiteBuilder, BLOCK_SECONDS, BOND_DENOM, MIN_REWARD, REWARD_DENOM,
+};

@@ -88,6 +88,12 @@ fn children_accept_privileged_calls_only_from_the_registry() {
             }],
         },
         settlement::ExecuteMsg::Refund { task_id: 1 },
+        settlement::ExecuteMsg::EscrowCw20 {
+            task_id: 99,
+            payer: stranger.to_string(),
+            token: suite.token.to_string(),
+            amount: Uint128::new(5),
+        },
         settlement::ExecuteMsg::UpdateConfig {
             treasury: Some(stranger.to_string()),
             protocol_fee_bps: None,
@@ -158,6 +164,47 @@ fn publishing_needs_exactly_one_accepted_coin_above_the_minimum() {
         suite.execute(&client, &registry, &commit, &coins(1, REWARD_DENOM)),
         RegistryError::Payment(PaymentError::NonPayable {}),
     );
+    suite.assert_conservation();
+}
+
+/// A cw20 receive hook, which anyone can send to any contract.
+#[cosmwasm_schema::cw_serde]
+enum Hook {
+    Receive(cw20::Cw20ReceiveMsg),
+}
+
+/// Found by the invariant harness: settlement used to escrow on a receive hook that named
+/// the registry as its sender, whoever sent it and whether or not tokens came with it.
+/// A phantom escrow for the next task id then made every later publish fail.
+#[test]
+fn a_forged_cw20_hook_neither_escrows_nor_blocks_publishing() {
+    let mut suite = SuiteBuilder::new().build();
+    let (client, stranger) = (suite.client(), suite.stranger.clone());
+    let (registry, settlement_addr) = (suite.registry.clone(), suite.settlement.clone());
+    let escrow_next_task = settlement::ExecuteMsg::Escrow {
+        task_id: 1,
+        payer: stranger.to_string(),
+    };
+    let forged = Hook::Receive(cw20::Cw20ReceiveMsg {
+        sender: registry.to_string(),
+        amount: Uint128::new(1_000_000),
+        msg: to_json_binary(&escrow_next_task).unwrap(),
+    });
+    assert!(suite
+        .execute(&stranger, &settlement_addr, &forged, &[])
+        .is_err());
+    assert!(suite.settlement_totals().totals.is_empty());
+
+    let task_id = suite
+        .publish_cw20(&client, fixtures::spec(fixtures::first_response()), 500)
+        .unwrap();
+    assert_eq!(task_id, 1);
+    let escrow = suite.escrow(task_id);
+    assert_eq!(
+        (escrow.deposit.amount.u128(), escrow.payer, escrow.status),
+        (500, client, EscrowStatus::Held)
+    );
+    assert_eq!(suite.cw20_balance(&settlement_addr), 500);
     suite.assert_conservation();
 }
 

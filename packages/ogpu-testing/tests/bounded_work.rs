@@ -192,24 +192,13 @@ fn measure(suite: &mut Suite) -> Vec<(&'static str, StorageOps)> {
 fn every_operation_touches_as_many_entries_with_2000_tasks_as_with_10() {
     let mut small = market(10, 10);
     let mut large = market(2_000, 200);
-    let next_task_id = |suite: &Suite| {
-        suite
-            .query_registry::<ConfigResponse>(&QueryMsg::Config {})
-            .next_task_id
-    };
-    assert_eq!(next_task_id(&large), 2_001);
-    let providers: ProvidersResponse = large
-        .app
-        .wrap()
-        .query_wasm_smart(
-            &large.staking,
-            &staking::QueryMsg::Providers {
-                active_only: None,
-                start_after: None,
-                limit: Some(30),
-            },
-        )
-        .unwrap();
+    let config: ConfigResponse = large.query_registry(&QueryMsg::Config {});
+    assert_eq!(config.next_task_id, 2_001);
+    let providers: ProvidersResponse = large.query_staking(&staking::QueryMsg::Providers {
+        active_only: None,
+        start_after: None,
+        limit: Some(30),
+    });
     assert_eq!(
         providers.providers.len(),
         30,

@@ -5,7 +5,7 @@ use cosmwasm_std::{
     from_json, to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdError,
     StdResult, Uint128,
 };
-use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg, Cw20ReceiveMsg};
+use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg};
 use cw_multi_test::{ContractWrapper, Executor};
 use ogpu_testing::SuiteBuilder;
 use ogpu_types::settlement::{self, CreditsResponse, Payout, TotalsResponse};
@@ -59,19 +59,6 @@ fn execute(deps: DepsMut, _: Env, info: MessageInfo, msg: Cw20ExecuteMsg) -> Std
             }
             move_tokens(deps, info.sender.as_str(), &recipient, amount.u128())?;
             Ok(Response::new())
-        }
-        Cw20ExecuteMsg::Send {
-            contract,
-            amount,
-            msg,
-        } => {
-            move_tokens(deps, info.sender.as_str(), &contract, amount.u128())?;
-            let hook = Cw20ReceiveMsg {
-                sender: info.sender.to_string(),
-                amount,
-                msg,
-            };
-            Ok(Response::new().add_message(hook.into_cosmos_msg(contract)?))
         }
         Cw20ExecuteMsg::UpdateMinter { .. } => {
             deps.storage.remove(b"blocked");
@@ -128,16 +115,20 @@ fn a_failing_recipient_is_credited_and_never_blocks_the_others() {
     };
 
     // The registry escrows 1 000 tokens for task 500 (as it does on a cw20 publish).
-    let escrow = Cw20ExecuteMsg::Send {
-        contract: settlement_addr.to_string(),
+    let transfer = Cw20ExecuteMsg::Transfer {
+        recipient: settlement_addr.to_string(),
         amount: Uint128::new(1_000),
-        msg: to_json_binary(&settlement::ReceiveMsg::Escrow {
-            task_id: 500,
-            payer: client.to_string(),
-        })
-        .unwrap(),
     };
-    suite.execute(&registry, &token, &escrow, &[]).unwrap();
+    suite.execute(&registry, &token, &transfer, &[]).unwrap();
+    let escrow = settlement::ExecuteMsg::EscrowCw20 {
+        task_id: 500,
+        payer: client.to_string(),
+        token: token.to_string(),
+        amount: Uint128::new(1_000),
+    };
+    suite
+        .execute(&registry, &settlement_addr, &escrow, &[])
+        .unwrap();
 
     let release = settlement::ExecuteMsg::Release {
         task_id: 500,

@@ -3,7 +3,6 @@
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Uint128};
-use cw20::Cw20ReceiveMsg;
 
 use crate::asset::{Asset, AssetInfo};
 
@@ -25,8 +24,16 @@ pub struct Payout {
 pub enum ExecuteMsg {
     /// Registry only: escrow the one native coin attached for `task_id`, owed back to `payer`.
     Escrow { task_id: u64, payer: String },
-    /// Registry only, through cw20 `Send`: escrow tokens (see [`ReceiveMsg`]).
-    Receive(Cw20ReceiveMsg),
+    /// Registry only: escrow `amount` of the cw20 `token` for `task_id`, owed back to
+    /// `payer`. The registry transfers the tokens here just before, in the same
+    /// transaction. (A cw20 receive hook is not used: anyone can send one that claims the
+    /// registry as its sender, and the hook's caller need not be a token at all.)
+    EscrowCw20 {
+        task_id: u64,
+        payer: String,
+        token: String,
+        amount: Uint128,
+    },
     /// Registry only: pay each recipient its amount minus the protocol fee, the fees to the
     /// treasury and the rest of the escrow back to the payer. Closes the escrow.
     Release { task_id: u64, payouts: Vec<Payout> },
@@ -39,12 +46,6 @@ pub enum ExecuteMsg {
         treasury: Option<String>,
         protocol_fee_bps: Option<u16>,
     },
-}
-
-/// Message embedded in the registry's cw20 `Send` to settlement.
-#[cw_serde]
-pub enum ReceiveMsg {
-    Escrow { task_id: u64, payer: String },
 }
 
 #[cw_serde]

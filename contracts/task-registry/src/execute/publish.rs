@@ -10,7 +10,7 @@ use ogpu_types::registry::ReceiveMsg;
 use ogpu_types::{settlement, Asset, AssetInfo, CompetitionModel, Job, Task, TaskSpec, TaskStatus};
 
 use crate::error::ContractError;
-use crate::execute::{ensure_client, ensure_open, load_task, settle};
+use crate::execute::{call, ensure_client, ensure_open, load_task, settle};
 use crate::state::{
     Config, CONFIG, HASH_SEARCHES, JOBS, NEXT_TASK_ID, REQUIREMENTS, TASKS, TASKS_BY_CLIENT,
     TASKS_BY_STATUS,
@@ -38,7 +38,9 @@ pub fn publish_native(
     Ok(response.add_message(escrow))
 }
 
-/// cw20 `Send` hook: `info.sender` is the token contract, `msg.sender` the client.
+/// cw20 `Send` hook: `info.sender` is the token contract (only an accepted one passes
+/// the reward check, so a forged hook is refused), `msg.sender` the client. The tokens
+/// move on to settlement, which records the escrow on the registry's own word.
 pub fn receive_cw20(
     deps: DepsMut,
     env: Env,
@@ -52,19 +54,19 @@ pub fn receive_cw20(
     let token = info.sender;
     let reward = Asset::new(AssetInfo::cw20(token.as_str()), msg.amount);
     let (task_id, response) = publish(deps, &env, &config, client.clone(), reward, spec)?;
-    let escrow = WasmMsg::Execute {
-        contract_addr: token.to_string(),
-        msg: to_json_binary(&Cw20ExecuteMsg::Send {
-            contract: config.settlement.to_string(),
-            amount: msg.amount,
-            msg: to_json_binary(&settlement::ReceiveMsg::Escrow {
-                task_id,
-                payer: client.to_string(),
-            })?,
-        })?,
-        funds: vec![],
+    let transfer = Cw20ExecuteMsg::Transfer {
+        recipient: config.settlement.to_string(),
+        amount: msg.amount,
     };
-    Ok(response.add_message(escrow))
+    let escrow = settlement::ExecuteMsg::EscrowCw20 {
+        task_id,
+        payer: client.to_string(),
+        token: token.to_string(),
+        amount: msg.amount,
+    };
+    Ok(response
+        .add_message(call(&token, &transfer)?)
+        .add_message(call(&config.settlement, &escrow)?))
 }
 
 /// Validates and stores a task; returns its id and a response without the escrow message.

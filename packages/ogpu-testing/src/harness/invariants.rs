@@ -1,0 +1,295 @@
+//! What must hold after every step, whatever the actors did: conservation per asset,
+//! escrows never over-spent, stake and collateral consistent with the contracts'
+//! balances, terminal tasks frozen, and nobody paid for a task it did not win.
+
+use std::collections::BTreeMap;
+
+use cosmwasm_std::{Addr, Uint128};
+use ogpu_types::hash_search;
+use ogpu_types::settlement::EscrowStatus;
+use ogpu_types::staking::{self, LocksResponse, ProvidersResponse};
+use ogpu_types::{AssetInfo, Payload, ResponseStatus, TaskStatus};
+
+use crate::harness::model::TaskRecord;
+use crate::harness::world::World;
+use crate::snapshot::{Balances, TaskState};
+use crate::suite::REWARD_DENOM;
+
+/// `price − ceil(price × fee_bps / 10 000)`: what a winner receives.
+fn net_of_fee(price: Uint128, fee_bps: u16) -> u128 {
+    let fee = price.mul_ceil(cosmwasm_std::Decimal::bps(fee_bps.into()));
+    (price - fee).u128()
+}
+
+impl World {
+    /// Reads every task; checks each one that ended in this step (and records what its
+    /// winner earned), and that terminal tasks never change.
+    pub(crate) fn observe(&mut self) -> Vec<TaskState> {
+        let step = self.step;
+        let now = self.suite.app.block_info().time;
+        let mut states = Vec::with_capacity(self.model.tasks.len());
+        for i in 0..self.model.tasks.len() {
+            let state = self.suite.task_state(self.model.tasks[i].id);
+            let record = &self.model.tasks[i];
+            if let Some(terminal) = &record.terminal {
+                assert_eq!(terminal, &state, "step {step}: a terminal task changed");
+            } else if state.task.status.is_terminal() {
+                let earned = ended(record, &state, step);
+                if let Some((winner, price)) = earned {
+                    let key = (winner, state.task.reward.info.key());
+                    *self.model.earned.entry(key).or_default() += net_of_fee(price, self.fee_bps);
+                }
+                self.model.tasks[i].terminal = Some(state.clone());
+            } else {
+                still_open(record, &state, now, step);
+                self.model.tasks[i].seen = state.responses.clone();
+            }
+            states.push(state);
+        }
+        states
+    }
+
+    pub(crate) fn check_invariants(&self, states: &[TaskState]) {
+        let balances = self.suite.balances();
+        self.suite.assert_conservation_of(&balances);
+        for state in states {
+            escrow_matches_status(state, self.fee_bps, self.step);
+        }
+        self.balances_match_the_tasks(states, &balances);
+        self.stake_matches_the_locks(states);
+    }
+
+    /// Clients hold what they did not escrow or got back; the treasury holds the fees;
+    /// every other account holds exactly its start plus what it won. Slashes went to
+    /// clients and the treasury, nowhere else. (The contracts' own balances are the
+    /// conservation check's.)
+    fn balances_match_the_tasks(&self, states: &[TaskState], balances: &[Balances]) {
+        let suite = &self.suite;
+        let start = suite.initial_balance;
+        let assets = [
+            AssetInfo::native(REWARD_DENOM).key(),
+            AssetInfo::cw20(suite.token.as_str()).key(),
+        ];
+        let mut expected: BTreeMap<(Addr, String), i128> = BTreeMap::new();
+        for state in states {
+            let (task, escrow) = (&state.task, &state.escrow);
+            let key = task.reward.info.key();
+            let mut add = |who: &Addr, amount: u128, sign: i128| {
+                *expected.entry((who.clone(), key.clone())).or_default() += sign * amount as i128;
+            };
+            add(&task.client, escrow.deposit.amount.u128(), -1);
+            add(&task.client, escrow.refunded.u128(), 1);
+            add(&suite.treasury, escrow.fees.u128(), 1);
+        }
+        let mut slashed_out = 0;
+        let contracts = [&suite.registry, &suite.staking, &suite.settlement];
+        for balances in balances {
+            let account = &balances.account;
+            if contracts.contains(&account) {
+                continue;
+            }
+            let base = if *account == suite.treasury { 0 } else { start };
+            for (key, actual) in assets.iter().zip([balances.reward, balances.cw20]) {
+                let change = expected.get(&(account.clone(), key.clone())).copied();
+                let earned = self.model.earned(account, key) as i128;
+                let want = base as i128 + change.unwrap_or(0) + earned;
+                assert_eq!(
+                    actual as i128, want,
+                    "step {}: {account} holds {key}",
+                    self.step
+                );
+            }
+            if suite.clients.contains(account) {
+                slashed_out += balances.bond - start;
+            } else if *account == suite.treasury {
+                slashed_out += balances.bond;
+            }
+        }
+        let slashed = suite.staking_totals().slashed.u128();
+        assert_eq!(slashed_out, slashed, "step {}: slashes paid out", self.step);
+    }
+
+    /// Staking's totals are the sums of the providers' records; each provider's locked
+    /// collateral is the sum of its locks; every lock belongs to an open task on which the
+    /// provider holds an unsettled response, and every such response has its lock.
+    fn stake_matches_the_locks(&self, states: &[TaskState]) {
+        let suite = &self.suite;
+        let step = self.step;
+        let providers: ProvidersResponse = suite.query_staking(&staking::QueryMsg::Providers {
+            active_only: None,
+            start_after: None,
+            limit: Some(30),
+        });
+        let totals = suite.staking_totals();
+        let (mut bonded, mut locked, mut unbonding, mut locks_seen) = (0, 0, 0, 0);
+        for provider in &providers.providers {
+            assert!(
+                provider.locked <= provider.bonded,
+                "step {step}: over-locked"
+            );
+            bonded += provider.bonded.u128();
+            locked += provider.locked.u128();
+            unbonding += provider
+                .unbonding
+                .iter()
+                .map(|e| e.amount.u128())
+                .sum::<u128>();
+            let locks: LocksResponse = suite.query_staking(&staking::QueryMsg::Locks {
+                provider: provider.address.to_string(),
+                start_after: None,
+                limit: Some(30),
+            });
+            let sum: u128 = locks.locks.iter().map(|l| l.amount.u128()).sum();
+            assert_eq!(
+                sum,
+                provider.locked.u128(),
+                "step {step}: locks of a provider"
+            );
+            for lock in &locks.locks {
+                let state = states.iter().find(|s| s.task.id == lock.task_id);
+                let holds = state.is_some_and(|s| {
+                    s.task.status == TaskStatus::Open
+                        && s.task.collateral == lock.amount
+                        && s.responses
+                            .iter()
+                            .any(|r| r.provider == provider.address && is_unsettled(r.status))
+                });
+                assert!(holds, "step {step}: lock {lock:?} of {}", provider.address);
+            }
+            locks_seen += locks.locks.len();
+        }
+        let unsettled = states
+            .iter()
+            .flat_map(|s| &s.responses)
+            .filter(|r| is_unsettled(r.status))
+            .count();
+        assert_eq!(
+            locks_seen, unsettled,
+            "step {step}: a response without its lock"
+        );
+        assert_eq!(
+            (bonded, locked, unbonding),
+            (
+                totals.bonded.u128(),
+                totals.locked.u128(),
+                totals.unbonding.u128()
+            ),
+            "step {step}: staking totals"
+        );
+    }
+}
+
+fn is_unsettled(status: ResponseStatus) -> bool {
+    matches!(status, ResponseStatus::Committed | ResponseStatus::Revealed)
+}
+
+/// An open task's responses are unsettled; a revealed one was revealed through the
+/// harness; a response that disappeared was evicted, which only a silent one whose
+/// window passed may be.
+fn still_open(record: &TaskRecord, state: &TaskState, now: cosmwasm_std::Timestamp, step: usize) {
+    for response in &state.responses {
+        assert!(is_unsettled(response.status), "step {step}: {response:?}");
+        if response.status == ResponseStatus::Revealed {
+            assert!(record.revealed.contains(&response.provider));
+        }
+    }
+    for seen in &record.seen {
+        let evicted = !state.responses.iter().any(|r| r.provider == seen.provider);
+        if evicted {
+            assert_eq!(
+                seen.status,
+                ResponseStatus::Committed,
+                "step {step}: evicted"
+            );
+            assert!(
+                now > seen.reveal_deadline,
+                "step {step}: evicted in its window"
+            );
+        }
+    }
+}
+
+/// Checks a task that just ended; returns its winner and gross price when it completed.
+/// The winner revealed its own, valid result through the harness and is paid exactly
+/// what it asked (the reward in First Response); a slashed provider never revealed and
+/// its window had passed; nobody else won.
+fn ended(record: &TaskRecord, state: &TaskState, step: usize) -> Option<(Addr, Uint128)> {
+    let task = &state.task;
+    let finished_at = task.finished_at.expect("a terminal task has an end");
+    let winner = task.outcome.as_ref().map(|o| o.winner.clone());
+    assert_eq!(winner.is_some(), task.status == TaskStatus::Completed);
+    for response in &state.responses {
+        let is_winner = winner.as_ref() == Some(&response.provider);
+        match response.status {
+            ResponseStatus::Won => assert!(is_winner, "step {step}: a second winner"),
+            ResponseStatus::Slashed => {
+                assert!(!record.revealed.contains(&response.provider));
+                assert!(
+                    finished_at > response.reveal_deadline,
+                    "step {step}: slashed early"
+                );
+            }
+            ResponseStatus::Lost => assert!(!is_winner),
+            _ => panic!(
+                "step {step}: an ended task's response is {:?}",
+                response.status
+            ),
+        }
+    }
+    let outcome = task.outcome.as_ref()?;
+    let secret = &record.secrets[&outcome.winner];
+    assert!(
+        record.revealed.contains(&outcome.winner),
+        "step {step}: never revealed"
+    );
+    assert!(
+        secret.own && secret.valid,
+        "step {step}: won without a valid answer"
+    );
+    assert_eq!(outcome.digest, secret.sealed.digest);
+    let asked = secret.sealed.price.unwrap_or(task.reward.amount);
+    assert_eq!(outcome.price, asked, "step {step}: paid another price");
+    assert!(outcome.price <= task.reward.amount);
+    if let (Some(search), Payload::Inline { data }) = (&record.search, &secret.sealed.result) {
+        let nonce = hash_search::nonce_from_answer(data).expect("an 8-byte answer");
+        assert!(hash_search::verify(
+            &search.prefix,
+            search.difficulty,
+            nonce
+        ));
+    }
+    Some((outcome.winner.clone(), outcome.price))
+}
+
+/// The escrow follows the task: held and untouched while open; closed when the task
+/// ends, with payouts, fees and refunds adding up to the deposit and the fee rounded up.
+fn escrow_matches_status(state: &TaskState, fee_bps: u16, step: usize) {
+    let (task, escrow) = (&state.task, &state.escrow);
+    let spent = escrow.paid_out + escrow.fees + escrow.refunded;
+    assert!(
+        spent <= escrow.deposit.amount,
+        "step {step}: escrow over-spent"
+    );
+    assert_eq!(escrow.deposit, task.reward, "step {step}: deposit");
+    let price = task.outcome.as_ref().map_or(Uint128::zero(), |o| o.price);
+    let status = match task.status {
+        TaskStatus::Open => EscrowStatus::Held,
+        TaskStatus::Completed if !price.is_zero() => EscrowStatus::Released,
+        _ => EscrowStatus::Refunded,
+    };
+    assert_eq!(
+        escrow.status, status,
+        "step {step}: escrow of a {:?} task",
+        task.status
+    );
+    if task.status.is_terminal() {
+        assert_eq!(
+            spent, escrow.deposit.amount,
+            "step {step}: escrow not closed out"
+        );
+        assert_eq!(escrow.refunded, task.reward.amount - price);
+        assert_eq!(escrow.paid_out.u128(), net_of_fee(price, fee_bps));
+    } else {
+        assert!(spent.is_zero(), "step {step}: an open escrow paid out");
+    }
+}

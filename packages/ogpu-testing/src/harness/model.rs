@@ -1,0 +1,105 @@
+//! The harness's model: what it knows that the chain does not show (each provider's
+//! secrets, which reveals it saw accepted) and what it expects of tasks and accounts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cosmwasm_std::Addr;
+use ogpu_types::{Asset, HashSearch, TaskResponseRecord};
+
+use crate::actions::Sealed;
+use crate::snapshot::TaskState;
+
+/// What a provider committed to.
+#[derive(Clone, Debug)]
+pub struct Secret {
+    pub sealed: Sealed,
+    /// False for a copied commitment: its committer cannot open it.
+    pub own: bool,
+    /// False for a hash-search nonce below the difficulty.
+    pub valid: bool,
+}
+
+/// One published task.
+#[derive(Clone, Debug)]
+pub struct TaskRecord {
+    pub id: u64,
+    pub client: Addr,
+    pub reward: Asset,
+    pub manual: bool,
+    pub search: Option<HashSearch>,
+    /// Each committed provider's secrets, as the harness sealed them.
+    pub secrets: BTreeMap<Addr, Secret>,
+    /// Providers whose reveal the registry accepted.
+    pub revealed: BTreeSet<Addr>,
+    /// The responses as last observed while the task was open.
+    pub seen: Vec<TaskResponseRecord>,
+    /// The task as first observed in a terminal status: it must never change again.
+    pub terminal: Option<TaskState>,
+}
+
+impl TaskRecord {
+    pub fn new(
+        id: u64,
+        client: Addr,
+        reward: Asset,
+        manual: bool,
+        search: Option<HashSearch>,
+    ) -> Self {
+        TaskRecord {
+            id,
+            client,
+            reward,
+            manual,
+            search,
+            secrets: BTreeMap::new(),
+            revealed: BTreeSet::new(),
+            seen: vec![],
+            terminal: None,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    /// In publishing order.
+    pub tasks: Vec<TaskRecord>,
+    /// Every commitment accepted (the task's position and the committer), in order.
+    pub commitments: Vec<(usize, Addr)>,
+    pub paused: bool,
+    /// Net amount each account was paid for the tasks it won, per asset key.
+    pub earned: BTreeMap<(Addr, String), u128>,
+}
+
+impl Model {
+    /// The position of the task `index` designates, newest first (wrapping), if any task
+    /// exists.
+    pub fn position(&self, index: u8) -> Option<usize> {
+        newest_first(index, self.tasks.len())
+    }
+
+    /// The commitment `index` designates, newest first (wrapping), if any was made.
+    pub fn commitment(&self, index: u8) -> Option<(usize, Addr)> {
+        newest_first(index, self.commitments.len()).map(|i| self.commitments[i].clone())
+    }
+
+    pub fn task(&self, position: Option<usize>) -> Option<&TaskRecord> {
+        position.map(|i| &self.tasks[i])
+    }
+
+    /// The task's id, or for none the next (unknown) id.
+    pub fn task_id(&self, position: Option<usize>) -> u64 {
+        self.task(position)
+            .map_or(self.tasks.len() as u64 + 1, |task| task.id)
+    }
+
+    pub fn earned(&self, account: &Addr, asset_key: &str) -> u128 {
+        self.earned
+            .get(&(account.clone(), asset_key.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+fn newest_first(index: u8, len: usize) -> Option<usize> {
+    (len > 0).then(|| len - 1 - usize::from(index) % len)
+}
