@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod bank;
 pub mod chain;
+pub mod client;
 pub mod config;
 pub mod db;
 pub mod devnet;

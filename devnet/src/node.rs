@@ -169,12 +169,14 @@ impl Node {
 
     /// FinalizeBlock + Commit for the mempool's transactions; publishes the block's events.
     pub fn produce_block(&self) -> Result<Arc<StoredBlock>, redb::Error> {
+        // The app lock first: CheckTx admits a tx to the check state and the mempool under
+        // it, so a block never takes one without the other.
+        let mut app = self.app();
         let txs = {
             let mut mempool = self.mempool.lock().unwrap_or_else(|p| p.into_inner());
             mempool.hashes.clear();
             std::mem::take(&mut mempool.txs)
         };
-        let mut app = self.app();
         let previous = self.chain().latest().cloned();
         let height = previous
             .as_ref()
@@ -329,12 +331,14 @@ impl RpcBackend for Node {
                 )));
             }
         }
-        let result = self.app().check_tx(&tx);
+        let mut app = self.app();
+        let result = app.check_tx(&tx);
         if result.code.is_ok() {
             let mut mempool = self.mempool.lock().unwrap_or_else(|p| p.into_inner());
             mempool.hashes.insert(hash);
             mempool.txs.push(tx);
         }
+        drop(app);
         result
     }
 

@@ -1,9 +1,7 @@
 //! Bank sends and every CheckTx/DeliverTx rejection, driven through `cosmrs` +
 //! `tendermint-rpc` against a spawned devnet.
 
-mod support;
-
-use support::{attributes, bank_send, spawn, TxOptions, DENOM};
+use ogpu_devnet::client::{attributes, bank_send, spawn, TxOptions, DENOM};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bank_send_moves_funds_charges_the_fee_and_reports_gas() {
@@ -120,7 +118,7 @@ async fn checktx_rejects_bad_transactions_with_sdk_codes_and_changes_nothing() {
         )
         .await;
     assert_eq!(client.broadcast(tx).await.unwrap_err().code, 4);
-    let other_chain = support::TestClient {
+    let other_chain = ogpu_devnet::client::TestClient {
         rpc: client.rpc.clone(),
         chain_id: "other-1".into(),
     };

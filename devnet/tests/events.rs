@@ -1,9 +1,7 @@
 //! Event subscriptions over `/websocket` as a real client makes them.
 
-mod support;
-
 use futures::StreamExt;
-use support::{bank_send, spawn, TxOptions};
+use ogpu_devnet::client::{bank_send, spawn, TxOptions};
 use tendermint_rpc::event::EventData;
 use tendermint_rpc::query::{EventType, Query};
 use tendermint_rpc::{SubscriptionClient, WebSocketClient};

@@ -1,10 +1,8 @@
 //! `--home`: a restarted devnet continues at the same height with the same accounts,
 //! balances, sequences and transaction history.
 
-mod support;
-
+use ogpu_devnet::client::{bank_send, spawn_with, TxOptions, DENOM};
 use ogpu_devnet::DevnetConfig;
-use support::{bank_send, spawn_with, TxOptions, DENOM};
 use tendermint_rpc::Client;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

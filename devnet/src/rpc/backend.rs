@@ -6,6 +6,8 @@ use tendermint::{abci, block, Block, Hash};
 use tokio::sync::broadcast;
 
 /// A committed block with what executing it produced (served by `block` and `block_results`).
+/// Its header's `app_hash` is the state *after* this block: a single node commits before it
+/// builds the header, so it does not defer the hash to the next block as CometBFT does.
 #[derive(Clone, Debug)]
 pub struct StoredBlock {
     pub block_id: block::Id,

@@ -119,13 +119,12 @@ pub(crate) fn stored_block(
     })
 }
 
-/// The app hash after executing block `height`. CometBFT has it from FinalizeBlock; the
-/// backend does not report it, but the next block's header carries it, so it is known for
-/// every block but the newest (empty there).
+/// The app hash after executing block `height`: the devnet's headers carry their own
+/// post-state hash (see `StoredBlock`).
 pub(crate) fn app_hash_after(backend: &dyn RpcBackend, height: u64) -> AppHash {
     backend
-        .block(height + 1)
-        .map(|next| next.block.header.app_hash.clone())
+        .block(height)
+        .map(|stored| stored.block.header.app_hash.clone())
         .unwrap_or_default()
 }
 

@@ -295,8 +295,8 @@ async fn status_and_block_results_describe_the_chain() {
     assert_eq!(status["sync_info"]["earliest_block_height"], "1");
     assert_eq!(status["sync_info"]["latest_block_height"], "2");
 
-    // The app hash after block 1 is the one block 2's header carries.
+    // The app hash after block 1 is the one its own header carries.
     let reply = call(&backend, "block_results", json!({"height": "1"})).await;
     assert_eq!(reply["result"]["txs_results"].as_array().unwrap().len(), 1);
-    assert_eq!(reply["result"]["app_hash"], "02".repeat(32));
+    assert_eq!(reply["result"]["app_hash"], "01".repeat(32));
 }

@@ -1,11 +1,11 @@
-//! A minimal Cosmos client for the devnet's tests, built only on `cosmrs` and
-//! `tendermint-rpc` as any real client would be: account query, SIGN_MODE_DIRECT signing,
-//! `broadcast_tx_sync`, polling `tx` for inclusion, gRPC-over-ABCI queries.
-
-#![allow(dead_code)] // each test binary uses part of it
+//! A minimal Cosmos client for the devnet's own tests and benchmark, built only on `cosmrs`
+//! and `tendermint-rpc` as any real client is: account query, SIGN_MODE_DIRECT signing,
+//! `broadcast_tx_sync`, polling `tx` for inclusion, gRPC-over-ABCI queries. It panics on
+//! transport errors (a test's failure); applications use `ogpu-client`.
 
 use std::time::Duration;
 
+use crate::{DevAccount, Devnet, DevnetConfig};
 use cosmrs::proto::cosmos::auth::v1beta1::{
     BaseAccount, QueryAccountRequest, QueryAccountResponse,
 };
@@ -13,13 +13,12 @@ use cosmrs::proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResp
 use cosmrs::proto::cosmwasm::wasm::v1::{
     QuerySmartContractStateRequest, QuerySmartContractStateResponse,
 };
+use cosmrs::rpc::endpoint::tx::Response as TxResponse;
+use cosmrs::rpc::{Client, HttpClient};
 use cosmrs::tx::Msg as _;
 use cosmrs::tx::{Body, Fee, SignDoc, SignerInfo};
 use cosmrs::{Any, Coin};
-use ogpu_devnet::{DevAccount, Devnet};
 use prost::Message;
-use tendermint_rpc::endpoint::tx::Response as TxResponse;
-use tendermint_rpc::{Client, HttpClient};
 
 pub const DENOM: &str = "ustake";
 /// The devnet's default minimum gas price, 0.025ustake, as a fraction.
@@ -61,11 +60,12 @@ impl Default for TxOptions {
     }
 }
 
+/// A devnet with `DevnetConfig::for_tests` and a client connected to it.
 pub async fn spawn() -> (Devnet, TestClient) {
-    spawn_with(ogpu_devnet::DevnetConfig::for_tests()).await
+    spawn_with(DevnetConfig::for_tests()).await
 }
 
-pub async fn spawn_with(config: ogpu_devnet::DevnetConfig) -> (Devnet, TestClient) {
+pub async fn spawn_with(config: DevnetConfig) -> (Devnet, TestClient) {
     let devnet = Devnet::spawn(config).await.expect("devnet starts");
     let client = TestClient {
         rpc: HttpClient::new(devnet.rpc_url().as_str()).expect("valid url"),
@@ -135,24 +135,29 @@ impl TestClient {
 
     /// Signs `msgs` with `signer`'s key for this chain (SIGN_MODE_DIRECT).
     pub async fn sign(&self, signer: &DevAccount, msgs: Vec<Any>, options: TxOptions) -> Vec<u8> {
-        let account = self.account(&signer.address).await;
+        let (number, sequence) = match (options.account_number, options.sequence) {
+            (Some(number), Some(sequence)) => (number, sequence),
+            (number, sequence) => {
+                let account = self.account(&signer.address).await;
+                (
+                    number.unwrap_or(account.account_number),
+                    sequence.unwrap_or(account.sequence),
+                )
+            }
+        };
         let body = Body::new(msgs, "", 0u32);
-        let sequence = options.sequence.unwrap_or(account.sequence);
         let fee_amount = options.fee.unwrap_or(u128::from(
             (options.gas * GAS_PRICE_NUM).div_ceil(GAS_PRICE_DEN),
         ));
-        let fee = Fee::from_amount_and_gas(
-            Coin {
-                denom: DENOM.parse().unwrap(),
-                amount: fee_amount,
-            },
-            options.gas,
-        );
+        let coin = Coin {
+            denom: DENOM.parse().unwrap(),
+            amount: fee_amount,
+        };
+        let fee = Fee::from_amount_and_gas(coin, options.gas);
         let auth_info =
             SignerInfo::single_direct(Some(signer.key.public_key()), sequence).auth_info(fee);
-        let number = options.account_number.unwrap_or(account.account_number);
-        let sign_doc =
-            SignDoc::new(&body, &auth_info, &self.chain_id.parse().unwrap(), number).unwrap();
+        let chain_id = self.chain_id.parse().unwrap();
+        let sign_doc = SignDoc::new(&body, &auth_info, &chain_id, number).unwrap();
         sign_doc.sign(&signer.key).unwrap().to_bytes().unwrap()
     }
 
