@@ -4,7 +4,7 @@ use futures::StreamExt;
 use ogpu_devnet::client::{bank_send, spawn, TxOptions};
 use tendermint_rpc::event::EventData;
 use tendermint_rpc::query::{EventType, Query};
-use tendermint_rpc::{SubscriptionClient, WebSocketClient};
+use tendermint_rpc::{Client, SubscriptionClient, WebSocketClient};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tx_subscription_receives_the_matching_tx_and_new_blocks_arrive() {
@@ -48,6 +48,16 @@ async fn a_tx_subscription_receives_the_matching_tx_and_new_blocks_arrive() {
         }
         other => panic!("expected a Tx event, got {other:?}"),
     }
+    // tx_search finds it by sender as CometBFT's indexer would.
+    let query = Query::from(EventType::Tx).and_eq("message.sender", bob.address.as_str());
+    let found = client
+        .rpc
+        .tx_search(query, false, 1, 30, tendermint_rpc::Order::Ascending)
+        .await
+        .unwrap();
+    assert_eq!(found.total_count, 1);
+    assert_eq!(found.txs[0].hash, sent.hash);
+
     let block = blocks.next().await.unwrap().unwrap();
     assert!(matches!(
         block.data,
