@@ -214,3 +214,128 @@ async fn only_the_admin_changes_the_admin() {
     assert_eq!(tx.tx_result.code.value(), 4, "{}", tx.tx_result.log);
     devnet.shutdown().await;
 }
+
+/// The gRPC query services a client reaches through `abci_query`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_queries_answer_with_the_sdk_protobufs() {
+    use cosmrs::proto::cosmos::bank::v1beta1::{QueryAllBalancesRequest, QueryAllBalancesResponse};
+    use cosmrs::proto::cosmos::base::tendermint::v1beta1::{
+        GetNodeInfoRequest, GetNodeInfoResponse,
+    };
+    use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
+
+    let (devnet, client) = spawn().await;
+    let owner = &devnet.accounts()[0];
+    let (a, b) = instantiate_probes(&client, owner).await;
+    let set = json!({ "set": { "key": "raw", "value": "bytes" } });
+    client
+        .send(
+            owner,
+            vec![execute(owner, &a, &set, 0)],
+            TxOptions::default(),
+        )
+        .await;
+
+    let code: wasm::QueryCodeResponse = client
+        .query(
+            "/cosmwasm.wasm.v1.Query/Code",
+            &wasm::QueryCodeRequest { code_id: 1 },
+        )
+        .await
+        .unwrap();
+    assert_eq!(code.data, artifact("ogpu_devnet_probe.wasm"));
+    assert_eq!(code.code_info.unwrap().creator, owner.address);
+    let codes: wasm::QueryCodesResponse = client
+        .query(
+            "/cosmwasm.wasm.v1.Query/Codes",
+            &wasm::QueryCodesRequest { pagination: None },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        codes
+            .code_infos
+            .iter()
+            .map(|c| c.code_id)
+            .collect::<Vec<_>>(),
+        [1]
+    );
+    let by_code: wasm::QueryContractsByCodeResponse = client
+        .query(
+            "/cosmwasm.wasm.v1.Query/ContractsByCode",
+            &wasm::QueryContractsByCodeRequest {
+                code_id: 1,
+                pagination: None,
+            },
+        )
+        .await
+        .unwrap();
+    let mut contracts = by_code.contracts;
+    contracts.sort();
+    let mut expected = vec![a.clone(), b.clone()];
+    expected.sort();
+    assert_eq!(contracts, expected);
+    let info: wasm::QueryContractInfoResponse = client
+        .query(
+            "/cosmwasm.wasm.v1.Query/ContractInfo",
+            &wasm::QueryContractInfoRequest { address: a.clone() },
+        )
+        .await
+        .unwrap();
+    let info = info.contract_info.unwrap();
+    assert_eq!(
+        (info.code_id, info.admin.as_str(), info.label.as_str()),
+        (1, owner.address.as_str(), "probe")
+    );
+    let raw: wasm::QueryRawContractStateResponse = client
+        .query(
+            "/cosmwasm.wasm.v1.Query/RawContractState",
+            &wasm::QueryRawContractStateRequest {
+                address: a.clone(),
+                query_data: b"raw".to_vec(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(raw.data, b"bytes");
+    let balances: QueryAllBalancesResponse = client
+        .query(
+            "/cosmos.bank.v1beta1.Query/AllBalances",
+            &QueryAllBalancesRequest {
+                address: owner.address.clone(),
+                pagination: None,
+                resolve_denom: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(balances.balances.len(), 1);
+    assert_eq!(balances.balances[0].denom, "ustake");
+    let node: GetNodeInfoResponse = client
+        .query(
+            "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo",
+            &GetNodeInfoRequest {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(node.default_node_info.unwrap().network, devnet.chain_id());
+
+    // Unknown paths and accounts: the SDK's codes, nothing panics.
+    let missing = client
+        .query::<_, wasm::QueryCodeResponse>(
+            "/cosmwasm.wasm.v1.Query/Code",
+            &wasm::QueryCodeRequest { code_id: 9 },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code, 22);
+    let unknown = client
+        .query::<_, GetNodeInfoResponse>(
+            "/cosmos.staking.v1beta1.Query/Validators",
+            &GetNodeInfoRequest {},
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code, 6);
+    devnet.shutdown().await;
+}
