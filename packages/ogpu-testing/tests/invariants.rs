@@ -157,8 +157,12 @@ fn action() -> impl Strategy<Value = Action> {
 }
 
 proptest! {
-    // `ProptestConfig::default()` reads PROPTEST_CASES (256 when unset).
-    #![proptest_config(ProptestConfig::default())]
+    // `ProptestConfig::default()` reads PROPTEST_CASES (256 when unset). Shrunk failures
+    // become regular tests below, so proptest keeps no regressions file.
+    #![proptest_config(ProptestConfig {
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn invariants_hold_under_random_sequences(
@@ -183,13 +187,9 @@ fn a_forged_cw20_hook_escrows_nothing() {
     }]);
 }
 
-/// A model bug, not a contract one: p0 copies the commitment p2 is about to make, p2
-/// makes it, and "p2 as an impostor on p0's copy" reveals exactly p2's own commitment,
-/// which must (and does) succeed. Honesty is now judged by what the revealer itself
-/// committed to.
-#[test]
-fn revealing_ones_own_commitment_through_a_copy_is_honest() {
-    let publish = Action::Publish {
+/// The task every shrunk case below starts from.
+fn smallest_task() -> Action {
+    Action::Publish {
         client: 0,
         template: TaskTemplate {
             competition: Competition::FirstResponse,
@@ -198,9 +198,16 @@ fn revealing_ones_own_commitment_through_a_copy_is_honest() {
             collateral: 100,
             hash_search: None,
         },
-    };
+    }
+}
+
+/// Model bugs, not contract ones, both found by the 10 000-case run: a copy of a copy can
+/// be the copier's own commitment, and then revealing it is honest and must (and does)
+/// succeed. The model now records whom each secret was sealed for.
+#[test]
+fn revealing_ones_own_commitment_through_a_copy_is_honest() {
     World::run(&[
-        publish,
+        smallest_task(),
         Action::CopyCommitment {
             provider: 0,
             task: 0,
@@ -216,6 +223,28 @@ fn revealing_ones_own_commitment_through_a_copy_is_honest() {
         Action::Reveal {
             commitment: 1,
             tamper: Tamper::Impostor(2),
+        },
+    ]);
+}
+
+#[test]
+fn a_copy_of_ones_own_commitment_is_ones_own() {
+    World::run(&[
+        smallest_task(),
+        Action::CopyCommitment {
+            provider: 1,
+            task: 0,
+            victim: 2,
+        },
+        Action::CopyCommitment {
+            provider: 2,
+            task: 0,
+            victim: 1,
+        },
+        Action::Wait { seconds: 5 },
+        Action::Reveal {
+            commitment: 0,
+            tamper: Tamper::None,
         },
     ]);
 }

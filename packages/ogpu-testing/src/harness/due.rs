@@ -37,7 +37,7 @@ impl World {
     /// Manual Confirmation; `None` when its window closes before.
     fn earliest_reveal(&self, position: usize, provider: &Addr) -> Option<Timestamp> {
         let record = &self.model.tasks[position];
-        if !record.secrets[provider].own || record.terminal.is_some() {
+        if record.secrets[provider].author != *provider || record.terminal.is_some() {
             return None;
         }
         let task = self.suite.task(record.id);

@@ -141,7 +141,7 @@ impl World {
         let committed_price = price.unwrap_or(reward);
         Secret {
             sealed: Sealed::new(task_id, provider, &result, committed_price, price),
-            own: true,
+            author: provider.clone(),
             valid,
         }
     }
@@ -159,12 +159,12 @@ impl World {
             .unwrap_or_else(|| self.seal(task, provider, Answer::Valid, 100))
     }
 
-    /// Commits `victim`'s commitment bytes: the copier can never open them.
+    /// Commits the bytes of `victim`'s commitment (or of the one it would make): only
+    /// their author can ever open them.
     fn copy_commitment(&mut self, provider: u8, task: u8, victim: u8) -> Outcome {
         let (provider, victim) = (self.provider(provider), self.provider(victim));
         let task = self.model.position(task);
-        let mut secret = self.secret(task, &victim);
-        secret.own = provider == victim;
+        let secret = self.secret(task, &victim);
         self.commit(task, provider, secret)
     }
 
@@ -217,7 +217,7 @@ impl World {
         // Honest: exactly what `provider` itself committed to.
         let honest = record
             .and_then(|r| r.secrets.get(&provider))
-            .is_some_and(|mine| mine.own && mine.sealed == sealed);
+            .is_some_and(|mine| mine.author == provider && mine.sealed == sealed);
         let expect = match record {
             Some(record) if honest => self.expect_reveal(record, &provider),
             _ => Expect::Failure,

@@ -243,7 +243,7 @@ fn ended(record: &TaskRecord, state: &TaskState, step: usize) -> Option<(Addr, U
         "step {step}: never revealed"
     );
     assert!(
-        secret.own && secret.valid,
+        secret.author == outcome.winner && secret.valid,
         "step {step}: won without a valid answer"
     );
     assert_eq!(outcome.digest, secret.sealed.digest);

@@ -13,8 +13,9 @@ use crate::snapshot::TaskState;
 #[derive(Clone, Debug)]
 pub struct Secret {
     pub sealed: Sealed,
-    /// False for a copied commitment: its committer cannot open it.
-    pub own: bool,
+    /// The provider the secrets were sealed for: only it can open them. A copied
+    /// commitment keeps its author's.
+    pub author: Addr,
     /// False for a hash-search nonce below the difficulty.
     pub valid: bool,
 }
