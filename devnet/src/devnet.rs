@@ -92,6 +92,11 @@ impl Devnet {
         self.node.latest_height()
     }
 
+    /// Stamps the following blocks `by` later (see `Node::advance_time`).
+    pub fn advance_time(&self, by: std::time::Duration) {
+        self.node.advance_time(by);
+    }
+
     pub fn node(&self) -> &Arc<Node> {
         &self.node
     }

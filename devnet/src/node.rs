@@ -65,6 +65,8 @@ pub struct Node {
     validator: Validator,
     chain_id: tendermint::chain::Id,
     pin_codes: bool,
+    /// Added to the wall clock for block times (`advance_time`), nanoseconds.
+    time_offset: std::sync::atomic::AtomicU64,
     /// The RPC's address once bound (for `status`).
     pub rpc_addr: RwLock<String>,
     pub accounts: Vec<DevAccount>,
@@ -154,9 +156,17 @@ impl Node {
             validator,
             chain_id,
             pin_codes: config.pin_codes,
+            time_offset: Default::default(),
             rpc_addr: RwLock::new(config.rpc_addr.to_string()),
             accounts,
         }))
+    }
+
+    /// Moves the chain's clock forward: later blocks are stamped `by` later (like anvil's
+    /// `evm_increaseTime`), so tests and demos can pass deadlines without waiting.
+    pub fn advance_time(&self, by: std::time::Duration) {
+        self.time_offset
+            .fetch_add(by.as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn app(&self) -> MutexGuard<'_, App> {
@@ -182,7 +192,8 @@ impl Node {
             .as_ref()
             .map_or(1, |b| b.block.header.height.value() + 1);
         // Block times strictly increase, as CometBFT guarantees.
-        let time_nanos = now_nanos().max(app.last_block.time_nanos + 1);
+        let offset = self.time_offset.load(std::sync::atomic::Ordering::Relaxed);
+        let time_nanos = (now_nanos() + offset).max(app.last_block.time_nanos + 1);
         let block_env = BlockEnv {
             height,
             time_nanos,
