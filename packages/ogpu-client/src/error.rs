@@ -1,0 +1,89 @@
+//! Client errors: each carries its context (which tx, which message, the chain's log) and
+//! says what to do about it.
+
+use crate::keys::KeyError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("cannot reach the node at {node}: {source} (is it running? check --node)")]
+    Unreachable {
+        node: String,
+        #[source]
+        source: Box<tendermint_rpc::Error>,
+    },
+    #[error(
+        "the node at {node} runs chain {actual:?}, not {expected:?}: check --chain-id and --node"
+    )]
+    WrongChain {
+        node: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("query {path} failed (code {code}{codespace}): {log}")]
+    Query {
+        path: String,
+        code: u32,
+        codespace: String,
+        log: String,
+    },
+    #[error("{stage} rejected tx {hash} (code {code}, codespace {codespace}): {log}{hint}")]
+    Rejected {
+        stage: &'static str,
+        hash: String,
+        code: u32,
+        codespace: String,
+        log: String,
+        /// What to do about it, when the code says (`""` otherwise).
+        hint: String,
+    },
+    #[error("tx {hash} was not included within {secs} s: it may still land; look it up with `ogpu query tx {hash}`")]
+    Timeout { hash: String, secs: u64 },
+    #[error("{what}: {detail}")]
+    Invalid { what: String, detail: String },
+}
+
+impl ClientError {
+    /// A CheckTx or DeliverTx failure with the advice its code calls for.
+    pub fn rejected(
+        stage: &'static str,
+        hash: String,
+        code: u32,
+        codespace: &str,
+        log: String,
+    ) -> Self {
+        let hint = match (codespace, code) {
+            ("sdk", 5) => " — fund the account (ogpu query balance) or lower the amount",
+            ("sdk", 11) => " — raise --gas or use --gas auto",
+            ("sdk", 13) => " — raise --fees or --gas-prices to the node's minimum",
+            ("sdk", 32) => " — another tx from this key was sent meanwhile; retry",
+            ("sdk", 4) => " — check --chain-id and that --from is the right key",
+            _ => "",
+        };
+        Self::Rejected {
+            stage,
+            hash,
+            code,
+            codespace: codespace.to_string(),
+            log,
+            hint: hint.to_string(),
+        }
+    }
+
+    pub fn invalid(what: impl Into<String>, detail: impl std::fmt::Display) -> Self {
+        Self::Invalid {
+            what: what.into(),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// An SDK sequence mismatch (code 32): worth refreshing the account and retrying.
+    pub fn is_sequence_mismatch(&self) -> bool {
+        matches!(self, Self::Rejected { code: 32, codespace, .. } if codespace == "sdk")
+    }
+}
+
+pub type ClientResult<T> = Result<T, ClientError>;

@@ -1,0 +1,23 @@
+//! `ogpu-client`: what the `ogpu` CLI and the provider daemon use to talk to a chain running
+//! the OpenGPU contracts — chain configuration, an encrypted keyring, signed transactions
+//! over CometBFT RPC (simulate, broadcast, wait, retry), typed calls of every contract
+//! message and the events the contracts emit.
+
+pub mod client;
+pub mod config;
+pub mod deploy;
+pub mod deployment;
+pub mod error;
+pub mod events;
+pub mod keys;
+pub mod outcome;
+pub mod signer;
+pub mod stream;
+
+pub use client::{Client, Gas, SignedTx};
+pub use config::{ChainConfig, GasPrice};
+pub use deployment::Deployment;
+pub use error::{ClientError, ClientResult};
+pub use events::{ogpu_events, OgpuEvent};
+pub use outcome::{ChainEvent, TxOutcome};
+pub use signer::Signer;

@@ -1,0 +1,352 @@
+//! The client library against a spawned devnet running the real contract wasm: deploy (and
+//! redeploy reusing the stored codes), both competition models driven by two keys, gas
+//! auto, sequence-mismatch recovery, typed events, the event stream, and clear errors for a
+//! wrong chain id and an unreachable node.
+
+use std::path::PathBuf;
+
+use cosmrs::crypto::secp256k1::SigningKey;
+use cosmwasm_std::{Addr, Uint128};
+use ogpu_client::deploy::deploy;
+use ogpu_client::deployment::execute;
+use ogpu_client::stream::{events_of, EventStream};
+use ogpu_client::{ogpu_events, ChainConfig, Client, ClientError, Deployment, Gas, Signer};
+use ogpu_devnet::{DevAccount, Devnet, DevnetConfig};
+use ogpu_testing::{fixtures, Sealed};
+use ogpu_types::events as names;
+use ogpu_types::registry::{self, AcceptedAsset};
+use ogpu_types::{staking, AssetInfo, TaskStatus};
+
+const DENOM: &str = "ustake";
+const REWARD: u128 = 50_000;
+const REVEAL_GAS: Gas = Gas::Fixed(1_000_000);
+/// `fixtures::manual_confirmation()`'s commit window, seconds.
+const COMMIT_WINDOW: u64 = 600;
+
+fn artifacts() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../artifacts")
+}
+
+fn signer(account: &DevAccount) -> Signer {
+    Signer::new(
+        SigningKey::from_slice(&account.private_key).unwrap(),
+        "wasm",
+    )
+    .unwrap()
+}
+
+fn suite_params(treasury: &str) -> registry::InstantiateMsg {
+    registry::InstantiateMsg {
+        owner: None,
+        treasury: treasury.to_string(),
+        protocol_fee_bps: 100,
+        accepted_assets: vec![AcceptedAsset {
+            info: AssetInfo::Native {
+                denom: DENOM.into(),
+            },
+            min_reward: Uint128::new(1_000),
+        }],
+        limits: fixtures::limits(),
+        staking_code_id: 0,
+        settlement_code_id: 0,
+        staking: fixtures::staking_params(),
+    }
+}
+
+async fn start() -> (Devnet, Client) {
+    let devnet = Devnet::spawn(DevnetConfig::for_tests()).await.unwrap();
+    let config = ChainConfig {
+        node: devnet.rpc_url(),
+        ..ChainConfig::default()
+    };
+    let client = Client::connect(config).await.unwrap();
+    (devnet, client)
+}
+
+async fn task_status(client: &Client, deployment: &Deployment, task_id: u64) -> TaskStatus {
+    let details: registry::TaskDetails = client
+        .smart(&deployment.registry, &registry::QueryMsg::Task { task_id })
+        .await
+        .unwrap();
+    details.task.status
+}
+
+/// Publishes `spec` from `client_key` and returns the task id from the typed event.
+async fn publish(
+    client: &Client,
+    deployment: &Deployment,
+    key: &mut Signer,
+    model: ogpu_types::CompetitionModel,
+) -> u64 {
+    let asset = AssetInfo::Native {
+        denom: DENOM.into(),
+    };
+    let msg = deployment
+        .publish(key.address(), fixtures::spec(model), &asset, REWARD)
+        .unwrap();
+    let outcome = client.send(key, vec![msg], Gas::Auto).await.unwrap();
+    let published = ogpu_events(&outcome)
+        .into_iter()
+        .find(|e| e.name == names::TASK_PUBLISHED)
+        .unwrap();
+    published.task_id().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_and_run_both_models_with_two_keys() {
+    let (devnet, client) = start().await;
+    let accounts = devnet.accounts();
+    let (mut owner, mut buyer, mut provider) = (
+        signer(&accounts[0]),
+        signer(&accounts[1]),
+        signer(&accounts[2]),
+    );
+    let deployment = {
+        let params = suite_params(owner.address());
+        deploy(&client, &mut owner, &artifacts(), params, "ogpu")
+            .await
+            .unwrap()
+    };
+    // A second deployment reuses the three stored codes.
+    let params = suite_params(owner.address());
+    let again = deploy(&client, &mut owner, &artifacts(), params, "ogpu-2")
+        .await
+        .unwrap();
+    assert_eq!(again.codes, deployment.codes);
+    assert_ne!(again.registry, deployment.registry);
+
+    let register = staking::ExecuteMsg::Register {
+        metadata: fixtures::metadata("client-test"),
+    };
+    let funds = vec![ogpu_client::deployment::coin(DENOM, fixtures::STAKE).unwrap()];
+    let msg = execute(provider.address(), &deployment.staking, &register, funds).unwrap();
+    client
+        .send(&mut provider, vec![msg], Gas::Auto)
+        .await
+        .unwrap();
+
+    // First Response: commit, reveal, paid.
+    let task_id = publish(&client, &deployment, &mut buyer, fixtures::first_response()).await;
+    let sealed = Sealed::new(
+        task_id,
+        &Addr::unchecked(provider.address()),
+        b"fr result",
+        REWARD,
+        None,
+    );
+    let commit = registry::ExecuteMsg::Commit {
+        task_id,
+        commitment: sealed.commitment.clone(),
+    };
+    let msg = execute(provider.address(), &deployment.registry, &commit, vec![]).unwrap();
+    client
+        .send(&mut provider, vec![msg], Gas::Auto)
+        .await
+        .unwrap();
+    let reveal = registry::ExecuteMsg::Reveal {
+        task_id,
+        result: sealed.result.clone(),
+        salt: sealed.salt.clone(),
+        price: None,
+    };
+    let msg = execute(provider.address(), &deployment.registry, &reveal, vec![]).unwrap();
+    // Simulation runs at the last committed height (as the SDK's check state does), where a
+    // reveal of a commitment from that same block is refused: reveals use a fixed gas.
+    let outcome = client
+        .send(&mut provider, vec![msg], REVEAL_GAS)
+        .await
+        .unwrap();
+    let names_seen: Vec<_> = ogpu_events(&outcome).iter().map(|e| e.name).collect();
+    assert!(
+        names_seen.contains(&names::TASK_COMPLETED),
+        "{names_seen:?}"
+    );
+    assert!(names_seen.contains(&names::PAYOUT), "{names_seen:?}");
+    assert_eq!(
+        task_status(&client, &deployment, task_id).await,
+        TaskStatus::Completed
+    );
+
+    // Manual Confirmation: an offer at a price, revealed, confirmed by the client.
+    let task_id = publish(
+        &client,
+        &deployment,
+        &mut buyer,
+        fixtures::manual_confirmation(),
+    )
+    .await;
+    let price = REWARD / 2;
+    let sealed = Sealed::new(
+        task_id,
+        &Addr::unchecked(provider.address()),
+        b"mc result",
+        price,
+        Some(price),
+    );
+    let commit = registry::ExecuteMsg::Commit {
+        task_id,
+        commitment: sealed.commitment.clone(),
+    };
+    let msg = execute(provider.address(), &deployment.registry, &commit, vec![]).unwrap();
+    client
+        .send(&mut provider, vec![msg], Gas::Auto)
+        .await
+        .unwrap();
+    // Offers are revealed after the commit window: move the chain's clock past it.
+    devnet.advance_time(std::time::Duration::from_secs(COMMIT_WINDOW));
+    let reveal = registry::ExecuteMsg::Reveal {
+        task_id,
+        result: sealed.result,
+        salt: sealed.salt,
+        price: sealed.price,
+    };
+    let msg = execute(provider.address(), &deployment.registry, &reveal, vec![]).unwrap();
+    client
+        .send(&mut provider, vec![msg], REVEAL_GAS)
+        .await
+        .unwrap();
+    let provider_before = client.balance(provider.address(), DENOM).await.unwrap();
+    let confirm = registry::ExecuteMsg::Confirm {
+        task_id,
+        provider: provider.address().to_string(),
+    };
+    let msg = execute(buyer.address(), &deployment.registry, &confirm, vec![]).unwrap();
+    client.send(&mut buyer, vec![msg], Gas::Auto).await.unwrap();
+    assert_eq!(
+        task_status(&client, &deployment, task_id).await,
+        TaskStatus::Completed
+    );
+    let fee = price / 100;
+    assert_eq!(
+        client
+            .balance(provider.address(), DENOM)
+            .await
+            .unwrap()
+            .u128(),
+        provider_before.u128() + price - fee
+    );
+
+    // A stranger's confirm is refused with the contract's error, as a DeliverTx rejection.
+    let msg = execute(provider.address(), &deployment.registry, &confirm, vec![]).unwrap();
+    let err = client
+        .send(&mut provider, vec![msg], Gas::Fixed(500_000))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ClientError::Rejected {
+                stage: "DeliverTx",
+                code: 5,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_sequence_is_refreshed_and_retried() {
+    let (devnet, client) = start().await;
+    let account = &devnet.accounts()[3];
+    let (mut first, mut second) = (signer(account), signer(account));
+    let to = devnet.accounts()[4].address.clone();
+    let send = |from: &str, amount: u128| {
+        use cosmrs::tx::Msg as _;
+        cosmrs::bank::MsgSend {
+            from_address: from.parse().unwrap(),
+            to_address: to.parse().unwrap(),
+            amount: vec![ogpu_client::deployment::coin(DENOM, amount).unwrap()],
+        }
+        .to_any()
+        .unwrap()
+    };
+    // Both signers cache sequence 0 before either sends.
+    let (one, two) = (send(first.address(), 1), send(second.address(), 2));
+    client
+        .simulate(&mut first, std::slice::from_ref(&one))
+        .await
+        .unwrap();
+    client
+        .simulate(&mut second, std::slice::from_ref(&two))
+        .await
+        .unwrap();
+    client
+        .send(&mut first, vec![one], Gas::Fixed(200_000))
+        .await
+        .unwrap();
+    // The second one signs with the stale sequence, is refused (32), refreshes, succeeds.
+    let outcome = client
+        .send(&mut second, vec![two], Gas::Fixed(200_000))
+        .await
+        .unwrap();
+    assert_eq!(outcome.code, 0);
+    assert_eq!(
+        client
+            .account(second.address())
+            .await
+            .unwrap()
+            .unwrap()
+            .sequence,
+        2
+    );
+    devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_stream_catches_up_then_follows_live() {
+    let (devnet, client) = start().await;
+    let accounts = devnet.accounts();
+    let (mut owner, mut buyer) = (signer(&accounts[0]), signer(&accounts[1]));
+    let deployment = {
+        let params = suite_params(owner.address());
+        deploy(&client, &mut owner, &artifacts(), params, "ogpu")
+            .await
+            .unwrap()
+    };
+    // One task before the stream starts (caught up), one after (live).
+    let early = publish(&client, &deployment, &mut buyer, fixtures::first_response()).await;
+    let mut stream = EventStream::follow(
+        &devnet.rpc_url(),
+        events_of(names::TASK_PUBLISHED, &deployment.registry),
+        1,
+    );
+    let late = publish(&client, &deployment, &mut buyer, fixtures::first_response()).await;
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        let observed = tokio::time::timeout(std::time::Duration::from_secs(15), stream.next())
+            .await
+            .unwrap()
+            .unwrap();
+        if observed.event.name == names::TASK_PUBLISHED
+            && !seen.contains(&observed.event.task_id().unwrap())
+        {
+            seen.push(observed.event.task_id().unwrap());
+        }
+    }
+    assert_eq!(seen, [early, late]);
+    devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_chain_and_unreachable_node_say_what_to_fix() {
+    let devnet = Devnet::spawn(DevnetConfig::for_tests()).await.unwrap();
+    let config = ChainConfig {
+        node: devnet.rpc_url(),
+        chain_id: "other-1".into(),
+        ..ChainConfig::default()
+    };
+    let err = Client::connect(config).await.err().unwrap();
+    assert!(matches!(err, ClientError::WrongChain { .. }), "{err}");
+    assert!(err.to_string().contains("--chain-id"), "{err}");
+    let port = devnet.rpc_addr().port();
+    devnet.shutdown().await;
+    let config = ChainConfig {
+        node: format!("http://127.0.0.1:{port}"),
+        ..ChainConfig::default()
+    };
+    let err = Client::connect(config).await.err().unwrap();
+    assert!(matches!(err, ClientError::Unreachable { .. }), "{err}");
+    assert!(err.to_string().contains("is it running?"), "{err}");
+}
