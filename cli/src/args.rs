@@ -1,0 +1,489 @@
+//! The command line, wasmd-style: `ogpu <group> <command> [args] [flags]`, with the chain,
+//! key, gas and output flags accepted everywhere.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ogpu_client::keys::HdPath;
+use ogpu_client::{Gas, GasPrice};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ogpu",
+    version,
+    about = "OpenGPU on Cosmos: deploy the contracts, publish GPU tasks and follow them, run a provider's stake",
+    long_about = None,
+    after_help = "Point it at any wasmd chain with --node, --chain-id, --prefix and --gas-prices \
+                  (defaults: the local devnet). Full reference: docs/cli.md"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOpts {
+    /// CometBFT RPC of a node [default: the config file's, else http://127.0.0.1:26657]
+    #[arg(long, global = true, value_name = "URL")]
+    pub node: Option<String>,
+    /// Chain id the node must run [default: the config file's, else ogpu-devnet-1]
+    #[arg(long, global = true, value_name = "ID")]
+    pub chain_id: Option<String>,
+    /// Bech32 account prefix of the chain [default: the config file's, else wasm]
+    #[arg(long, global = true, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+    /// Chain config (TOML: node, chain_id, prefix, gas_prices, gas_adjustment, max_gas,
+    /// timeout_secs); flags override it [default: <home>/config.toml when it exists]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Directory of the keyring (<home>/keys) and the deployment file [default: ~/.ogpu]
+    #[arg(long, global = true, value_name = "DIR", env = "OGPU_HOME")]
+    pub home: Option<PathBuf>,
+    /// Deployment file written by `ogpu deploy` [default: <home>/deployment.json]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub deployment: Option<PathBuf>,
+    /// Name of the key that signs (see `ogpu keys list`)
+    #[arg(long, global = true, value_name = "KEY")]
+    pub from: Option<String>,
+    /// Read the keyring passphrase from this environment variable instead of asking
+    #[arg(long, global = true, value_name = "VAR")]
+    pub keyring_passphrase_env: Option<String>,
+    /// `keys add|recover`: store the mnemonic unencrypted (tests and CI only)
+    #[arg(long, global = true)]
+    pub unsafe_plaintext: bool,
+    /// Gas limit: `auto` (simulate × --gas-adjustment) or a number
+    #[arg(long, global = true, value_name = "auto|N", value_parser = parse_gas)]
+    pub gas: Option<Gas>,
+    /// Factor applied to simulated gas [default: the config file's, else 1.4]
+    #[arg(long, global = true, value_name = "X")]
+    pub gas_adjustment: Option<f64>,
+    /// Gas price with the fee denom, e.g. 0.025ustake [default: the config file's]
+    #[arg(long, global = true, value_name = "PRICE", value_parser = parse_gas_price)]
+    pub gas_prices: Option<GasPrice>,
+    /// Fixed fee, e.g. 5000ustake: replaces gas × --gas-prices
+    #[arg(long, global = true, value_name = "COIN")]
+    pub fees: Option<String>,
+    /// Output format; json is stable (docs/cli.md)
+    #[arg(short = 'o', long = "output", global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// Skip confirmation prompts
+    #[arg(short = 'y', long = "yes", global = true)]
+    pub yes: bool,
+    /// Sign the transaction and print it with its fee instead of broadcasting it
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+fn parse_gas(s: &str) -> Result<Gas, String> {
+    s.parse().map_err(|_| format!("{s:?} is neither `auto` nor a number"))
+}
+
+fn parse_gas_price(s: &str) -> Result<GasPrice, String> {
+    s.parse()
+        .map_err(|e: ogpu_client::ClientError| e.to_string())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, import, list and delete keys (in <home>/keys)
+    #[command(subcommand)]
+    Keys(KeysCmd),
+    /// Deploy the contract suite: store the three codes and instantiate the registry
+    Deploy(DeployArgs),
+    /// Upgrade the deployment to new code (the sender must be the suite's admin and owner)
+    Migrate(MigrateArgs),
+    /// Publish, follow and settle tasks
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// Register and manage a provider's stake
+    #[command(subcommand)]
+    Provider(ProviderCmd),
+    /// Read the contracts' configuration and totals, transactions and balances
+    #[command(subcommand)]
+    Query(QueryCmd),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HdPathArgs {
+    /// Full BIP-44 path, e.g. m/44'/118'/0'/0/0 (overrides --coin-type/--account/--index)
+    #[arg(long, value_name = "PATH")]
+    pub hd_path: Option<HdPath>,
+    /// BIP-44 coin type
+    #[arg(long, default_value_t = ogpu_client::keys::COSMOS_COIN_TYPE)]
+    pub coin_type: u32,
+    /// BIP-44 account
+    #[arg(long, default_value_t = 0)]
+    pub account: u32,
+    /// BIP-44 address index
+    #[arg(long, default_value_t = 0)]
+    pub index: u32,
+}
+
+impl HdPathArgs {
+    pub fn path(&self) -> HdPath {
+        self.hd_path.unwrap_or(HdPath { coin_type: self.coin_type, account: self.account, index: self.index })
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCmd {
+    /// Create a key from a new 24-word mnemonic (shown once: write it down)
+    Add {
+        name: String,
+        #[command(flatten)]
+        hd: HdPathArgs,
+    },
+    /// Import a key from its mnemonic (from --mnemonic-env, else stdin)
+    Recover {
+        name: String,
+        /// Environment variable holding the mnemonic
+        #[arg(long, value_name = "VAR")]
+        mnemonic_env: Option<String>,
+        #[command(flatten)]
+        hd: HdPathArgs,
+    },
+    /// List the keys
+    List,
+    /// Show a key's address and public key
+    Show {
+        name: String,
+        /// Print the address only
+        #[arg(short = 'a', long)]
+        address: bool,
+    },
+    /// Delete a key (asks first unless -y)
+    Delete { name: String },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DeployArgs {
+    /// Directory with the optimized wasm (`bash ci/build-wasm.sh` writes artifacts/)
+    #[arg(long, default_value = "artifacts", value_name = "DIR")]
+    pub artifacts: PathBuf,
+    /// Suite parameters: JSON of the registry's InstantiateMsg without the code ids; every
+    /// field optional (flags override it)
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
+    /// Owner of the suite [default: the sender]
+    #[arg(long, value_name = "ADDR")]
+    pub owner: Option<String>,
+    /// Receives protocol fees and slashes [default: the sender]
+    #[arg(long, value_name = "ADDR")]
+    pub treasury: Option<String>,
+    /// Protocol fee on payouts, basis points [default: 100]
+    #[arg(long, value_name = "BPS")]
+    pub protocol_fee_bps: Option<u16>,
+    /// Accepted reward asset and its minimum reward: DENOM=MIN or cw20:ADDR=MIN (repeat
+    /// for several) [default: the gas price's denom with --min-reward]
+    #[arg(long = "accept", value_name = "ASSET=MIN")]
+    pub accept: Vec<String>,
+    /// Minimum reward in the default accepted denom [default: 1000]
+    #[arg(long, value_name = "AMOUNT")]
+    pub min_reward: Option<u128>,
+    /// Denom of provider stake and collateral [default: the gas price's denom]
+    #[arg(long, value_name = "DENOM")]
+    pub bond_denom: Option<String>,
+    /// Smallest stake a provider registers with [default: 5000]
+    #[arg(long, value_name = "AMOUNT")]
+    pub min_stake: Option<u128>,
+    /// Seconds between unbond and claim [default: 3600]
+    #[arg(long, value_name = "SECS")]
+    pub unbonding_period: Option<u64>,
+    /// Shortest task window, seconds [default: 10]
+    #[arg(long, value_name = "SECS")]
+    pub min_window: Option<u64>,
+    /// Longest task window, seconds [default: 604800]
+    #[arg(long, value_name = "SECS")]
+    pub max_window: Option<u64>,
+    /// Smallest per-provider collateral a task may ask [default: 100]
+    #[arg(long, value_name = "AMOUNT")]
+    pub min_collateral: Option<u128>,
+    /// Label of the registry contract
+    #[arg(long, default_value = "ogpu-task-registry")]
+    pub label: String,
+    /// Overwrite a deployment file whose contracts still exist on the chain
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    /// Directory with the new optimized wasm
+    #[arg(long, default_value = "artifacts", value_name = "DIR")]
+    pub artifacts: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    /// The first valid reveal wins the whole reward
+    #[value(alias = "first_response", alias = "fr")]
+    #[serde(alias = "first_response")]
+    FirstResponse,
+    /// Providers offer prices; the client confirms one (or the cheapest wins)
+    #[value(alias = "manual_confirmation", alias = "mc")]
+    #[serde(alias = "manual_confirmation")]
+    ManualConfirmation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceClassArg {
+    Any,
+    Gpu,
+    Cpu,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PublishArgs {
+    /// Task file (TOML or JSON, see docs/cli.md); flags override its fields
+    pub file: Option<PathBuf>,
+    /// OpenCL C source of the kernel
+    #[arg(long, value_name = "FILE.cl")]
+    pub kernel: Option<PathBuf>,
+    /// Where the kernel is stored when it is too large to inline (sha256 from --kernel)
+    #[arg(long, value_name = "URI")]
+    pub kernel_uri: Option<String>,
+    /// Name of the __kernel function
+    #[arg(long, value_name = "NAME")]
+    pub entry: Option<String>,
+    /// Kernel argument, in order: input:FILE, output:BYTES, u32:N, i32:N, u64:N, i64:N,
+    /// f32:X (replaces the task file's args)
+    #[arg(long = "arg", value_name = "KIND:VALUE")]
+    pub args: Vec<String>,
+    /// URI of an input too large to inline, in input order (its sha256 and size come from
+    /// the local file)
+    #[arg(long = "input-uri", value_name = "URI")]
+    pub input_uris: Vec<String>,
+    /// Global work size, 1 to 3 dimensions: 1024 or 64,64
+    #[arg(long, value_name = "N[,N[,N]]", value_delimiter = ',')]
+    pub global: Vec<u64>,
+    /// Local work size (same dimensions as --global)
+    #[arg(long, value_name = "N[,N[,N]]", value_delimiter = ',')]
+    pub local: Vec<u64>,
+    /// Publish a hash search instead of a kernel: the prefix, hex
+    #[arg(long, value_name = "HEX")]
+    pub hash_prefix: Option<String>,
+    /// Hash search: leading zero bits wanted
+    #[arg(long, value_name = "BITS")]
+    pub difficulty: Option<u32>,
+    /// Competition model [default: first-response]
+    #[arg(long, value_enum)]
+    pub model: Option<ModelKind>,
+    /// Seconds providers may commit [default: 600]
+    #[arg(long, value_name = "SECS")]
+    pub commit_window: Option<u64>,
+    /// Seconds to reveal [default: 60 in first-response, 300 in manual-confirmation]
+    #[arg(long, value_name = "SECS")]
+    pub reveal_window: Option<u64>,
+    /// Manual confirmation: seconds the client may confirm [default: 300]
+    #[arg(long, value_name = "SECS")]
+    pub confirm_window: Option<u64>,
+    /// Reward, escrowed: 1000ustake, or an amount with --cw20
+    #[arg(long, value_name = "AMOUNT")]
+    pub reward: Option<String>,
+    /// Pay the reward in this cw20 token
+    #[arg(long, value_name = "ADDR")]
+    pub cw20: Option<String>,
+    /// Collateral each provider locks, in the bond denom [default: the registry's minimum]
+    #[arg(long, value_name = "AMOUNT")]
+    pub collateral: Option<String>,
+    /// Device class a provider must have
+    #[arg(long, value_enum)]
+    pub device_class: Option<DeviceClassArg>,
+    /// Minimum memory of one device, MiB
+    #[arg(long, value_name = "MIB")]
+    pub min_memory_mb: Option<u64>,
+    /// Minimum GFLOP/s of one device
+    #[arg(long, value_name = "N")]
+    pub min_gflops: Option<u64>,
+    /// Minimum reputation score
+    #[arg(long, value_name = "N")]
+    pub min_reputation: Option<u64>,
+    /// Minimum bonded stake of a provider
+    #[arg(long, value_name = "AMOUNT")]
+    pub min_provider_stake: Option<u128>,
+    /// Only these providers may commit (repeat)
+    #[arg(long = "allow", value_name = "ADDR")]
+    pub allow: Vec<String>,
+    /// Follow the task until it ends, finalizing it once its deadlines pass
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: never send `finalize`, only watch
+    #[arg(long, requires = "wait")]
+    pub no_finalize: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Open,
+    Completed,
+    Expired,
+    Cancelled,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCmd {
+    /// Publish a task and escrow its reward
+    Publish(Box<PublishArgs>),
+    /// List tasks (all, by status, by client or by provider)
+    List {
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        /// Tasks published by this address
+        #[arg(long, value_name = "ADDR", conflicts_with_all = ["provider", "mine"])]
+        client: Option<String>,
+        /// Tasks published by --from
+        #[arg(long, conflicts_with = "provider")]
+        mine: bool,
+        /// Tasks this provider committed to
+        #[arg(long, value_name = "ADDR")]
+        provider: Option<String>,
+        /// Start after this task id
+        #[arg(long, value_name = "ID")]
+        start_after: Option<u64>,
+        /// Page size (at most 30)
+        #[arg(long, default_value_t = 30)]
+        limit: u32,
+    },
+    /// Show a task: header and spec
+    Show { task_id: u64 },
+    /// Every provider's response to a task
+    Responses { task_id: u64 },
+    /// Fetch a result (inline or by URI), verify its sha256, write it out
+    Result {
+        task_id: u64,
+        /// Whose result [default: the winner's]
+        #[arg(long, value_name = "ADDR")]
+        provider: Option<String>,
+        /// Write the bytes here instead of stdout
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Follow a task until it ends (as publish --wait)
+    Watch {
+        task_id: u64,
+        /// Never send `finalize`, only watch
+        #[arg(long)]
+        no_finalize: bool,
+    },
+    /// Manual confirmation: accept a revealed offer and pay it
+    Confirm { task_id: u64, provider: String },
+    /// Withdraw a task before any commitment (full refund)
+    Cancel { task_id: u64 },
+    /// Settle a task whose deadlines passed (anyone may)
+    Finalize { task_id: u64 },
+    /// Dispute a task's result (only where the deployed registry supports disputes)
+    Dispute {
+        task_id: u64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MetadataArgs {
+    /// Provider metadata file (JSON or TOML: moniker, devices, task_kinds); flags override it
+    #[arg(long, value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
+    /// Human-readable name
+    #[arg(long)]
+    pub moniker: Option<String>,
+    /// A device, TYPE:VENDOR:NAME:MEMORY_MB:GFLOPS[:OPENCL_VERSION] with TYPE gpu, cpu or
+    /// accelerator (repeat; replaces the file's devices)
+    #[arg(long = "device", value_name = "SPEC")]
+    pub devices: Vec<String>,
+    /// Task kind accepted: opencl, hash_search (repeat) [default: opencl, hash_search]
+    #[arg(long = "task-kind", value_name = "KIND")]
+    pub task_kinds: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderCmd {
+    /// Register as a provider with a stake
+    Register {
+        #[command(flatten)]
+        metadata: MetadataArgs,
+        /// Stake in the bond denom, e.g. 10000ustake [default: the minimum stake]
+        #[arg(long, value_name = "AMOUNT")]
+        stake: Option<String>,
+    },
+    /// Replace the metadata (fields not given keep their values)
+    Update {
+        #[command(flatten)]
+        metadata: MetadataArgs,
+    },
+    /// Add stake
+    Bond { amount: String },
+    /// Move free stake into the unbonding queue
+    Unbond { amount: String },
+    /// Withdraw unbonded stake whose period passed
+    Claim,
+    /// Leave: all stake starts unbonding
+    Deregister,
+    /// Show a provider [default: --from]
+    Show { address: Option<String> },
+    /// List providers
+    List {
+        /// Skip jailed and deregistered providers
+        #[arg(long)]
+        active_only: bool,
+        #[arg(long, value_name = "ADDR")]
+        start_after: Option<String>,
+        /// Page size (at most 30)
+        #[arg(long, default_value_t = 30)]
+        limit: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueryCmd {
+    /// The registry's, staking's and settlement's configuration
+    Config,
+    /// A task's escrow (settlement `escrow`): deposit, status, paid out, fees, refunded
+    Escrow { task_id: u64 },
+    /// Conservation totals: settlement's per asset (deposited, paid out, fees, refunded,
+    /// held, credited) and staking's (bonded, locked, unbonding, slashed)
+    Totals,
+    /// A transaction's result by hash
+    Tx { hash: String },
+    /// An account's balances (address or key name)
+    Balance {
+        address: String,
+        /// Only this denom
+        #[arg(long)]
+        denom: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_go_anywhere() {
+        let cli = Cli::try_parse_from([
+            "ogpu", "task", "show", "3", "--node", "http://x:1", "-o", "json", "--gas", "200000",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.node.as_deref(), Some("http://x:1"));
+        assert_eq!(cli.global.output, OutputFormat::Json);
+        assert_eq!(cli.global.gas, Some(Gas::Fixed(200_000)));
+        assert!(Cli::try_parse_from(["ogpu", "--gas", "lots", "query", "config"]).is_err());
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per command group; each turns its arguments into queries and transactions.
+
+pub mod deploy;
+pub mod keys;
+pub mod provider;
+pub mod query;
+pub mod task;

@@ -1,0 +1,175 @@
+//! `ogpu keys add|recover|list|show|delete`.
+
+use ogpu_client::keys::{mnemonic_from_env, KeyError, KeyInfo, Keyring, Protection};
+use serde::Serialize;
+
+use crate::args::KeysCmd;
+use crate::context::Ctx;
+use crate::error::{CliError, CliResult};
+use crate::output;
+use crate::prompt::{self, Secret};
+
+/// A key in `-o json` (no secret in it).
+#[derive(Serialize)]
+struct KeyView {
+    name: String,
+    address: String,
+    public_key: String,
+    hd_path: String,
+    encrypted: bool,
+}
+
+impl KeyView {
+    fn new(ctx: &Ctx, info: &KeyInfo) -> CliResult<Self> {
+        Ok(Self {
+            name: info.name.clone(),
+            address: info.address(&ctx.config.prefix)?,
+            public_key: info.public_key_hex.clone(),
+            hd_path: info.hd_path().to_string(),
+            encrypted: info.encrypted,
+        })
+    }
+}
+
+pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
+    let keyring = ctx.keyring()?;
+    match cmd {
+        KeysCmd::Add { name, hd } => {
+            check_new(&keyring, &name)?;
+            let passphrase = new_passphrase(ctx)?;
+            let (info, mnemonic) = keyring.add(&name, protection(&passphrase), hd.path())?;
+            let view = KeyView::new(ctx, &info)?;
+            if ctx.json() {
+                #[derive(Serialize)]
+                struct Added<'a> {
+                    #[serde(flatten)]
+                    key: &'a KeyView,
+                    mnemonic: String,
+                }
+                output::json(&Added { key: &view, mnemonic: mnemonic.to_string() })
+            } else {
+                print_key(&view);
+                eprintln!();
+                eprintln!("Write this mnemonic down and keep it safe: it is the only way to recover the key.");
+                println!("{mnemonic}");
+                Ok(())
+            }
+        }
+        KeysCmd::Recover { name, mnemonic_env, hd } => {
+            check_new(&keyring, &name)?;
+            let mnemonic = match mnemonic_env {
+                Some(var) => match mnemonic_from_env(&var)? {
+                    Some(mnemonic) => Secret::new(mnemonic),
+                    None => {
+                        return Err(CliError::usage(
+                            format!("--mnemonic-env {var}: the variable is not set"),
+                            "export it with the mnemonic's words, or pipe the mnemonic into stdin",
+                        ))
+                    }
+                },
+                None => prompt::secret("Enter the key's BIP-39 mnemonic: ")?,
+            };
+            let passphrase = new_passphrase(ctx)?;
+            let info = keyring.recover(&name, mnemonic.as_str(), protection(&passphrase), hd.path())?;
+            let view = KeyView::new(ctx, &info)?;
+            if ctx.json() {
+                output::json(&view)
+            } else {
+                print_key(&view);
+                Ok(())
+            }
+        }
+        KeysCmd::List => {
+            let keys = keyring.list()?.iter().map(|k| KeyView::new(ctx, k)).collect::<CliResult<Vec<_>>>()?;
+            if ctx.json() {
+                return output::json(&serde_json::json!({ "keys": keys }));
+            }
+            if keys.is_empty() {
+                eprintln!("no keys in {}: create one with `ogpu keys add NAME`", keyring.dir().display());
+                return Ok(());
+            }
+            let rows = keys
+                .iter()
+                .map(|k| vec![k.name.clone(), k.address.clone(), k.hd_path.clone(), lock(k.encrypted).into()])
+                .collect::<Vec<_>>();
+            output::table(&["NAME", "ADDRESS", "HD PATH", "STORED"], &rows);
+            Ok(())
+        }
+        KeysCmd::Show { name, address } => {
+            let view = KeyView::new(ctx, &keyring.show(&name)?)?;
+            if address {
+                println!("{}", view.address);
+                Ok(())
+            } else if ctx.json() {
+                output::json(&view)
+            } else {
+                print_key(&view);
+                Ok(())
+            }
+        }
+        KeysCmd::Delete { name } => {
+            let view = KeyView::new(ctx, &keyring.show(&name)?)?;
+            if !ctx.global.yes
+                && !prompt::confirm(&format!(
+                    "delete key {name} ({})? without its mnemonic it is gone for good",
+                    view.address
+                ))?
+            {
+                return Err(CliError::usage("key not deleted", "answer y, or pass -y"));
+            }
+            keyring.delete(&name)?;
+            if ctx.json() {
+                output::json(&serde_json::json!({ "deleted": view }))
+            } else {
+                println!("deleted key {name} ({})", view.address);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Refuses an invalid or taken name before asking for any secret.
+fn check_new(keyring: &Keyring, name: &str) -> CliResult<()> {
+    if keyring.contains(name)? {
+        return Err(KeyError::AlreadyExists { name: name.to_string(), path: keyring.key_path(name)? }.into());
+    }
+    Ok(())
+}
+
+/// The passphrase of a new key, or `None` with `--unsafe-plaintext`.
+fn new_passphrase(ctx: &Ctx) -> CliResult<Option<Secret>> {
+    if ctx.global.unsafe_plaintext {
+        return Ok(None);
+    }
+    let passphrase = ctx.passphrase("Passphrase to encrypt the key: ", true)?;
+    if passphrase.as_str().is_empty() {
+        return Err(CliError::usage(
+            "empty passphrase",
+            "choose a non-empty one, or pass --unsafe-plaintext (tests and CI only)",
+        ));
+    }
+    Ok(Some(passphrase))
+}
+
+fn protection(passphrase: &Option<Secret>) -> Protection<'_> {
+    match passphrase {
+        Some(p) => Protection::Passphrase(p.as_str()),
+        None => Protection::UnsafePlaintext,
+    }
+}
+
+fn lock(encrypted: bool) -> &'static str {
+    if encrypted {
+        "encrypted"
+    } else {
+        "PLAINTEXT"
+    }
+}
+
+fn print_key(key: &KeyView) {
+    println!("name:       {}", key.name);
+    println!("address:    {}", key.address);
+    println!("public key: {}", key.public_key);
+    println!("hd path:    {}", key.hd_path);
+    println!("stored:     {}", lock(key.encrypted));
+}

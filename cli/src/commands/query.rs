@@ -1,0 +1,174 @@
+//! `ogpu query config|escrow|totals|tx|balance`.
+
+use cosmrs::proto::cosmos::bank::v1beta1::{QueryAllBalancesRequest, QueryAllBalancesResponse};
+use ogpu_types::{registry, settlement, staking};
+use serde_json::json;
+
+use crate::args::QueryCmd;
+use crate::context::Ctx;
+use crate::error::{contract_log, CliError, CliResult};
+use crate::output;
+
+pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
+    match cmd {
+        QueryCmd::Config => {
+            let deployment = ctx.deployment()?;
+            let client = ctx.connect().await?;
+            let registry: registry::ConfigResponse =
+                client.smart(&deployment.registry, &registry::QueryMsg::Config {}).await?;
+            let staking: staking::ConfigResponse = client.smart(&deployment.staking, &staking::QueryMsg::Config {}).await?;
+            let settlement: settlement::ConfigResponse =
+                client.smart(&deployment.settlement, &settlement::QueryMsg::Config {}).await?;
+            if ctx.json() {
+                return output::json(&json!({ "registry": registry, "staking": staking, "settlement": settlement }));
+            }
+            let l = &registry.limits;
+            let p = &staking.params;
+            println!("registry:        {}", deployment.registry);
+            println!("staking:         {}", deployment.staking);
+            println!("settlement:      {}", deployment.settlement);
+            println!("treasury:        {}", registry.treasury);
+            println!("paused:          {}", registry.paused);
+            println!("protocol fee:    {} bps", settlement.protocol_fee_bps);
+            for asset in &registry.accepted_assets {
+                println!("reward asset:    {} (min {})", asset.info, output::amount(asset.min_reward, &asset.info));
+            }
+            println!("windows:         {}..={} s", l.min_window, l.max_window);
+            println!("min collateral:  {}{}", l.min_collateral, p.bond_denom);
+            println!(
+                "inline limits:   kernel {} B, inputs {} B, result {} B; at most {} args, {} commitments",
+                l.max_kernel_bytes, l.max_inline_input_bytes, l.max_inline_result_bytes, l.max_args, l.max_commitments
+            );
+            println!("min stake:       {}{}", p.min_stake, p.bond_denom);
+            println!("unbonding:       {} s", p.unbonding_period);
+            println!("slash to client: {} bps", p.slash_client_share_bps);
+            println!("next task id:    {}", registry.next_task_id);
+            Ok(())
+        }
+        QueryCmd::Escrow { task_id } => {
+            let deployment = ctx.deployment()?;
+            let client = ctx.connect().await?;
+            let escrow: settlement::EscrowResponse = client
+                .smart(&deployment.settlement, &settlement::QueryMsg::Escrow { task_id })
+                .await
+                .map_err(|e| {
+                    if contract_log(&e).is_some_and(|log| log.contains("not found")) {
+                        CliError::usage(format!("no escrow for task {task_id}"), "list the tasks with `ogpu task list`")
+                    } else {
+                        e.into()
+                    }
+                })?;
+            if ctx.json() {
+                return output::json(&escrow);
+            }
+            println!("task:      {}", escrow.task_id);
+            println!("payer:     {}", escrow.payer);
+            println!("deposit:   {}", output::asset(&escrow.deposit));
+            println!("status:    {:?}", escrow.status);
+            println!("paid out:  {}", escrow.paid_out);
+            println!("fees:      {}", escrow.fees);
+            println!("refunded:  {}", escrow.refunded);
+            Ok(())
+        }
+        QueryCmd::Totals => {
+            let deployment = ctx.deployment()?;
+            let client = ctx.connect().await?;
+            let settlement: settlement::TotalsResponse =
+                client.smart(&deployment.settlement, &settlement::QueryMsg::Totals {}).await?;
+            let staking: staking::StakingTotals = client.smart(&deployment.staking, &staking::QueryMsg::Totals {}).await?;
+            if ctx.json() {
+                return output::json(&json!({ "settlement": settlement, "staking": staking }));
+            }
+            let rows = settlement
+                .totals
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.info.to_string(),
+                        t.deposited.to_string(),
+                        t.paid_out.to_string(),
+                        t.fees.to_string(),
+                        t.refunded.to_string(),
+                        t.held.to_string(),
+                        t.credited.to_string(),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            output::table(&["ASSET", "DEPOSITED", "PAID OUT", "FEES", "REFUNDED", "HELD", "CREDITED"], &rows);
+            println!();
+            println!(
+                "stake ({}): bonded {}, locked {}, unbonding {}, slashed {}",
+                staking.bond_denom, staking.bonded, staking.locked, staking.unbonding, staking.slashed
+            );
+            Ok(())
+        }
+        QueryCmd::Tx { hash } => {
+            let parsed: cosmrs::tendermint::Hash = hash.to_uppercase().parse().map_err(|_| {
+                CliError::usage(format!("{hash:?} is not a transaction hash"), "give the 64 hex characters of the hash")
+            })?;
+            let client = ctx.connect().await?;
+            let outcome = client.tx(parsed).await?.ok_or_else(|| {
+                CliError::usage(format!("tx {hash} not found on {}", ctx.config.chain_id), "check the hash and --node")
+            })?;
+            if ctx.json() {
+                return output::json(&outcome);
+            }
+            println!("hash:     {}", outcome.hash);
+            println!("height:   {}", outcome.height);
+            println!("code:     {}{}", outcome.code, if outcome.code == 0 { " (success)" } else { "" });
+            if outcome.code != 0 {
+                println!("log:      {}", outcome.log);
+            }
+            println!("gas:      {} used of {}", outcome.gas_used, outcome.gas_wanted);
+            for event in &outcome.events {
+                let attrs = event.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+                println!("event:    {} {attrs}", event.kind);
+            }
+            Ok(())
+        }
+        QueryCmd::Balance { address, denom } => {
+            let address = resolve_address(ctx, &address)?;
+            let client = ctx.connect().await?;
+            let balances: Vec<(String, String)> = match denom {
+                Some(denom) => {
+                    if !crate::coin::valid_denom(&denom) {
+                        return Err(CliError::usage(format!("--denom {denom:?} is not a valid denom"), "e.g. --denom ustake"));
+                    }
+                    vec![(denom.clone(), client.balance(&address, &denom).await?.to_string())]
+                }
+                None => {
+                    let req = QueryAllBalancesRequest { address: address.clone(), pagination: None, resolve_denom: false };
+                    let resp: QueryAllBalancesResponse =
+                        client.query("/cosmos.bank.v1beta1.Query/AllBalances", &req).await?;
+                    resp.balances.into_iter().map(|c| (c.denom, c.amount)).collect()
+                }
+            };
+            if ctx.json() {
+                let list: Vec<_> = balances.iter().map(|(d, a)| json!({ "denom": d, "amount": a })).collect();
+                return output::json(&json!({ "address": address, "balances": list }));
+            }
+            if balances.is_empty() {
+                println!("{address} holds nothing");
+            }
+            for (denom, amount) in balances {
+                println!("{amount}{denom}");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// An address of this chain, or the name of a key in the keyring.
+fn resolve_address(ctx: &Ctx, text: &str) -> CliResult<String> {
+    if text.parse::<cosmrs::AccountId>().is_ok() {
+        return ctx.address("address", text);
+    }
+    let keyring = ctx.keyring()?;
+    if ogpu_client::keys::validate_name(text).is_ok() && keyring.contains(text)? {
+        return Ok(keyring.show(text)?.address(&ctx.config.prefix)?);
+    }
+    Err(CliError::usage(
+        format!("{text:?} is neither an address nor a key name"),
+        format!("give an address like {}1… or the name of a key (`ogpu keys list`)", ctx.config.prefix),
+    ))
+}

@@ -1,0 +1,234 @@
+//! What every command starts from: the chain config (file, then flags), the home directory
+//! with its keyring and deployment file, the connection and the signing key.
+
+use std::path::{Path, PathBuf};
+
+use ogpu_client::keys::{KeyInfo, Keyring};
+use ogpu_client::{ChainConfig, Client, ClientError, Deployment, Gas, Signer};
+
+use crate::args::{GlobalOpts, OutputFormat};
+use crate::error::{CliError, CliResult};
+use crate::prompt::{self, Secret};
+
+/// Name of the chain config read from the home directory when `--config` is absent.
+pub const HOME_CONFIG: &str = "config.toml";
+/// Name of the deployment file in the home directory.
+pub const DEPLOYMENT_FILE: &str = "deployment.json";
+
+pub struct Ctx {
+    pub global: GlobalOpts,
+    pub config: ChainConfig,
+    pub home: PathBuf,
+}
+
+impl Ctx {
+    pub fn new(global: GlobalOpts) -> CliResult<Self> {
+        let home = match &global.home {
+            Some(home) => home.clone(),
+            None => default_home()?,
+        };
+        let config = load_config(&global, &home)?;
+        Ok(Self { global, config, home })
+    }
+
+    pub fn json(&self) -> bool {
+        self.global.output == OutputFormat::Json
+    }
+
+    pub fn gas(&self) -> Gas {
+        self.global.gas.unwrap_or(Gas::Auto)
+    }
+
+    pub fn keyring(&self) -> CliResult<Keyring> {
+        Ok(Keyring::open(self.home.join("keys"))?)
+    }
+
+    pub fn deployment_path(&self) -> PathBuf {
+        self.global.deployment.clone().unwrap_or_else(|| self.home.join(DEPLOYMENT_FILE))
+    }
+
+    /// The deployment file, checked against the configured chain id.
+    pub fn deployment(&self) -> CliResult<Deployment> {
+        let path = self.deployment_path();
+        if !path.exists() {
+            return Err(CliError::usage(
+                format!("no deployment file at {}", path.display()),
+                "deploy the contracts with `ogpu deploy`, or pass --deployment FILE (or --home)",
+            ));
+        }
+        let deployment = Deployment::load(&path)?;
+        deployment.check_chain(&self.config.chain_id)?;
+        Ok(deployment)
+    }
+
+    pub async fn connect(&self) -> CliResult<Client> {
+        Ok(Client::connect(self.config.clone()).await?)
+    }
+
+    /// The `--from` key's public description.
+    pub fn from_key(&self) -> CliResult<KeyInfo> {
+        let name = self.global.from.as_deref().ok_or_else(|| {
+            CliError::usage("no signing key", "pass --from KEY (see `ogpu keys list`)")
+        })?;
+        let keyring = self.keyring()?;
+        Ok(keyring.show(name)?)
+    }
+
+    /// The `--from` key's address, without unlocking it.
+    pub fn from_address(&self) -> CliResult<String> {
+        Ok(self.from_key()?.address(&self.config.prefix)?)
+    }
+
+    /// The `--from` key, unlocked: asks for its passphrase when it is encrypted.
+    pub fn signer(&self) -> CliResult<Signer> {
+        let info = self.from_key()?;
+        let passphrase = if info.encrypted {
+            Some(self.passphrase(&format!("Passphrase of key {:?}: ", info.name), false)?)
+        } else {
+            None
+        };
+        let key = self.keyring()?.signer(&info.name, passphrase.as_ref().map(Secret::as_str))?;
+        Ok(Signer::new(key, &self.config.prefix)?)
+    }
+
+    /// The keyring passphrase: from `--keyring-passphrase-env`, else asked (twice when
+    /// `confirm`, for a new key).
+    pub fn passphrase(&self, question: &str, confirm: bool) -> CliResult<Secret> {
+        if let Some(var) = &self.global.keyring_passphrase_env {
+            return match std::env::var(var) {
+                Ok(value) if !value.is_empty() => Ok(Secret::new(value)),
+                Ok(_) => Err(CliError::usage(
+                    format!("--keyring-passphrase-env {var}: the variable is empty"),
+                    "set it to the keyring passphrase",
+                )),
+                Err(_) => Err(CliError::usage(
+                    format!("--keyring-passphrase-env {var}: the variable is not set"),
+                    "export it, or leave the flag out to be asked",
+                )),
+            };
+        }
+        let first = prompt::secret(question)?;
+        if confirm && prompt::interactive() {
+            let again = prompt::secret("Repeat the passphrase: ")?;
+            if again.as_str() != first.as_str() {
+                return Err(CliError::usage("the passphrases differ", "run the command again"));
+            }
+        }
+        Ok(first)
+    }
+
+    /// Checks that `address` is a bech32 account address of this chain.
+    pub fn address(&self, what: &str, address: &str) -> CliResult<String> {
+        check_address(&self.config.prefix, what, address)
+    }
+}
+
+pub fn check_address(prefix: &str, what: &str, address: &str) -> CliResult<String> {
+    match address.parse::<cosmrs::AccountId>() {
+        Ok(id) if id.prefix() == prefix => Ok(id.to_string()),
+        Ok(id) => Err(CliError::usage(
+            format!("{what} {address:?} has prefix {:?}", id.prefix()),
+            format!("give an address of this chain ({prefix}1…) or set --prefix"),
+        )),
+        Err(e) => Err(CliError::usage(
+            format!("{what} {address:?} is not a bech32 address ({e})"),
+            format!("give an address like {prefix}1…"),
+        )),
+    }
+}
+
+fn default_home() -> CliResult<PathBuf> {
+    match std::env::var_os("HOME") {
+        Some(home) if !home.is_empty() => Ok(PathBuf::from(home).join(".ogpu")),
+        _ => Err(CliError::usage("no home directory ($HOME is not set)", "pass --home DIR")),
+    }
+}
+
+/// `--config FILE` (or `<home>/config.toml` when present), then the flags on top.
+fn load_config(global: &GlobalOpts, home: &Path) -> CliResult<ChainConfig> {
+    let mut config = match &global.config {
+        Some(path) if !path.exists() => {
+            return Err(CliError::usage(
+                format!("config file {} does not exist", path.display()),
+                "check the path given to --config",
+            ))
+        }
+        Some(path) => ChainConfig::load(path)?,
+        None => {
+            let path = home.join(HOME_CONFIG);
+            if path.exists() {
+                ChainConfig::load(&path)?
+            } else {
+                ChainConfig::default()
+            }
+        }
+    };
+    if let Some(node) = &global.node {
+        config.node = node.clone();
+    }
+    if let Some(chain_id) = &global.chain_id {
+        config.chain_id = chain_id.clone();
+    }
+    if let Some(prefix) = &global.prefix {
+        config.prefix = prefix.clone();
+    }
+    if let Some(price) = &global.gas_prices {
+        config.gas_prices = price.to_string();
+    }
+    if let Some(adjustment) = global.gas_adjustment {
+        config.gas_adjustment = adjustment;
+    }
+    config.validate().map_err(|e| match e {
+        ClientError::Config(message) => CliError::usage("invalid chain configuration", message),
+        other => other.into(),
+    })?;
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn global(args: &[&str]) -> GlobalOpts {
+        let mut argv = vec!["ogpu"];
+        argv.extend_from_slice(args);
+        argv.extend_from_slice(&["query", "config"]);
+        crate::args::Cli::try_parse_from(argv).unwrap().global
+    }
+
+    #[test]
+    fn flags_override_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("chain.toml");
+        std::fs::write(&file, "chain_id = \"from-file\"\nnode = \"http://file:1\"\n").unwrap();
+        let file = file.to_str().unwrap();
+        let ctx = Ctx::new(global(&["--config", file, "--node", "http://flag:2"])).unwrap();
+        assert_eq!(ctx.config.chain_id, "from-file");
+        assert_eq!(ctx.config.node, "http://flag:2");
+        let err = Ctx::new(global(&["--config", "/nonexistent.toml"])).err().unwrap();
+        assert!(err.message.contains("does not exist"), "{}", err.message);
+        std::fs::write(dir.path().join("bad.toml"), "chain = 1\n").unwrap();
+        let bad = dir.path().join("bad.toml");
+        let err = Ctx::new(global(&["--config", bad.to_str().unwrap()])).err().unwrap();
+        assert_eq!(err.code, crate::error::EXIT_USAGE);
+    }
+
+    #[test]
+    fn the_home_config_is_read_when_present() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(HOME_CONFIG), "prefix = \"osmo\"\n").unwrap();
+        let ctx = Ctx::new(global(&["--home", dir.path().to_str().unwrap()])).unwrap();
+        assert_eq!(ctx.config.prefix, "osmo");
+        assert_eq!(ctx.deployment_path(), dir.path().join(DEPLOYMENT_FILE));
+    }
+
+    #[test]
+    fn addresses_are_checked() {
+        let addr = "wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d";
+        assert!(check_address("wasm", "treasury", addr).is_ok());
+        let err = check_address("osmo", "treasury", addr).unwrap_err();
+        assert!(err.message.contains("prefix"), "{}", err.message);
+        assert!(check_address("wasm", "treasury", "nope").is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! The CLI's one error type: a single line saying what went wrong and how to fix it, and
+//! the exit code — 2 for usage and input errors (as clap's own), 1 for chain and network
+//! errors.
+
+use ogpu_client::keys::KeyError;
+use ogpu_client::ClientError;
+
+/// Exit code of a usage or input error (a bad flag, a missing file, an unknown task).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code of a chain or network error (unreachable node, rejected transaction).
+pub const EXIT_CHAIN: u8 = 1;
+
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+pub type CliResult<T> = Result<T, CliError>;
+
+impl CliError {
+    /// A usage or input error: `what` went wrong, `fix` says what to do.
+    pub fn usage(what: impl std::fmt::Display, fix: impl std::fmt::Display) -> Self {
+        Self { code: EXIT_USAGE, message: format!("{what}: {fix}") }
+    }
+
+    /// A chain or network error.
+    pub fn chain(message: impl std::fmt::Display) -> Self {
+        Self { code: EXIT_CHAIN, message: message.to_string() }
+    }
+
+    /// The message on one line (errors of the RPC stack may span several).
+    pub fn line(&self) -> String {
+        self.message.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line())
+    }
+}
+
+impl From<KeyError> for CliError {
+    fn from(err: KeyError) -> Self {
+        let code = match err {
+            KeyError::Random { .. } => EXIT_CHAIN,
+            _ => EXIT_USAGE,
+        };
+        Self { code, message: err.to_string() }
+    }
+}
+
+impl From<ClientError> for CliError {
+    fn from(err: ClientError) -> Self {
+        match err {
+            ClientError::Config(message) => Self { code: EXIT_USAGE, message },
+            ClientError::Key(key) => key.into(),
+            ClientError::Unreachable { node, source } => unreachable(&node, &source),
+            other => Self::chain(other),
+        }
+    }
+}
+
+/// The node at `node` did not answer.
+pub fn unreachable(node: &str, err: &impl std::fmt::Display) -> CliError {
+    CliError::chain(format!(
+        "cannot reach the node at {node}: {}: check that it is running and that --node is right",
+        first_line(&err.to_string())
+    ))
+}
+
+/// The first line of a multi-line error (tendermint-rpc's errors carry a trace).
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text).trim()
+}
+
+/// The error a contract query or execution reported, if `err` is one: its log.
+pub fn contract_log(err: &ClientError) -> Option<&str> {
+    match err {
+        ClientError::Query { log, .. } | ClientError::Rejected { log, .. } => Some(log),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_one_line() {
+        let err = CliError::chain("a\n  b\tc");
+        assert_eq!(err.line(), "a b c");
+        let err = CliError::usage("file x.cl", "check the path");
+        assert_eq!(err.to_string(), "file x.cl: check the path");
+        assert_eq!(err.code, EXIT_USAGE);
+    }
+
+    #[test]
+    fn config_errors_are_usage_errors() {
+        let err: CliError = ClientError::Config("bad".into()).into();
+        assert_eq!(err.code, EXIT_USAGE);
+        let err: CliError = ClientError::WrongChain { node: "n".into(), expected: "a".into(), actual: "b".into() }.into();
+        assert_eq!(err.code, EXIT_CHAIN);
+    }
+}

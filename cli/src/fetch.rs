@@ -1,0 +1,65 @@
+//! Fetching a payload stored by reference (`ogpu task result`): `http(s)://` with a small
+//! client, `file://` from the local disk. The caller verifies the sha256.
+
+use std::time::Duration;
+
+use crate::error::{CliError, CliResult};
+
+/// How long a download may take.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The bytes at `uri`, refusing more than `size` bytes.
+pub async fn fetch(uri: &str, size: u64) -> CliResult<Vec<u8>> {
+    let bytes = if let Some(path) = uri.strip_prefix("file://") {
+        std::fs::read(path)
+            .map_err(|e| CliError::usage(format!("cannot read {uri}: {e}"), "check that the file is on this machine"))?
+    } else if uri.starts_with("http://") || uri.starts_with("https://") {
+        http(uri, size).await?
+    } else {
+        let scheme = uri.split_once(':').map_or(uri, |(s, _)| s);
+        return Err(CliError::usage(
+            format!("cannot fetch {uri}: the {scheme:?} scheme is not supported"),
+            "fetch it yourself (http, https and file are supported) and check its sha256 against `ogpu task responses`",
+        ));
+    };
+    if bytes.len() as u64 > size {
+        return Err(CliError::chain(format!(
+            "{uri} holds {} bytes, but the result has {size}: the storage serves other data",
+            bytes.len()
+        )));
+    }
+    Ok(bytes)
+}
+
+async fn http(uri: &str, size: u64) -> CliResult<Vec<u8>> {
+    let fail = |e: reqwest::Error| CliError::chain(format!("cannot download {uri}: {e}: check the URL and your connection"));
+    let client = reqwest::Client::builder().timeout(TIMEOUT).build().map_err(fail)?;
+    let mut response = client.get(uri).send().await.map_err(fail)?;
+    if !response.status().is_success() {
+        return Err(CliError::chain(format!("cannot download {uri}: HTTP {}: check the URL", response.status())));
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(fail)? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() as u64 > size {
+            break;
+        }
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn files_and_unknown_schemes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.bin");
+        std::fs::write(&path, b"abc").unwrap();
+        let uri = format!("file://{}", path.display());
+        assert_eq!(fetch(&uri, 3).await.unwrap(), b"abc");
+        assert!(fetch(&uri, 2).await.unwrap_err().message.contains("other data"));
+        assert!(fetch("ipfs://Qm", 3).await.unwrap_err().message.contains("not supported"));
+    }
+}

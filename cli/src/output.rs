@@ -1,0 +1,75 @@
+//! Printing: `-o json` writes exactly one JSON document to stdout (shapes in docs/cli.md);
+//! `-o text` writes lines for people. Progress and prompts go to stderr in both.
+
+use cosmwasm_std::{Timestamp, Uint128};
+use ogpu_types::{Asset, AssetInfo};
+use serde::Serialize;
+
+use crate::error::{CliError, CliResult};
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn json(value: &impl Serialize) -> CliResult<()> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::chain(format!("cannot encode the output as JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// A timestamp as RFC 3339 UTC, e.g. `2026-05-01T12:00:00Z`.
+pub fn time(ts: Timestamp) -> String {
+    let secs = i64::try_from(ts.seconds()).unwrap_or(i64::MAX);
+    cosmrs::tendermint::Time::from_unix_timestamp(secs, ts.subsec_nanos() as u32)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_else(|_| format!("{}s", ts.seconds()))
+}
+
+/// `1000ustake` or `1000 cw20:wasm1…`.
+pub fn asset(asset: &Asset) -> String {
+    amount(asset.amount, &asset.info)
+}
+
+pub fn amount(amount: Uint128, info: &AssetInfo) -> String {
+    match info {
+        AssetInfo::Native { denom } => format!("{amount}{denom}"),
+        AssetInfo::Cw20 { contract_addr } => format!("{amount} cw20:{contract_addr}"),
+    }
+}
+
+/// Prints rows as left-aligned columns under `header`.
+pub fn table(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<width$}  ", width = widths[i]));
+            }
+        }
+        println!("{}", out.trim_end());
+    };
+    line(header.to_vec());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_amounts() {
+        assert_eq!(time(Timestamp::from_seconds(0)), "1970-01-01T00:00:00Z");
+        assert_eq!(amount(Uint128::new(5), &AssetInfo::native("ustake")), "5ustake");
+        assert_eq!(amount(Uint128::new(5), &AssetInfo::cw20("wasm1x")), "5 cw20:wasm1x");
+    }
+}

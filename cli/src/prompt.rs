@@ -1,0 +1,61 @@
+//! Questions to the user: passphrases and mnemonics (hidden on a terminal, one line of stdin
+//! otherwise, so scripts can pipe them in) and yes/no confirmations.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use zeroize::Zeroizing;
+
+use crate::error::{CliError, CliResult};
+
+/// A passphrase or mnemonic, wiped from memory when dropped.
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Self(Zeroizing::new(value))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Whether a person is at the keyboard (stdin is a terminal).
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+/// Asks for a secret: hidden input on a terminal, else the next line of stdin.
+pub fn secret(question: &str) -> CliResult<Secret> {
+    let mut value = if interactive() {
+        rpassword::prompt_password(question)
+            .map_err(|e| CliError::usage(format!("cannot read from the terminal ({e})"), "run it in a terminal or pipe the answer into stdin"))?
+    } else {
+        read_line().ok_or_else(|| {
+            CliError::usage(
+                format!("{}: no answer on stdin", question.trim_end().trim_end_matches(':')),
+                "pipe it into stdin or use the matching --…-env flag",
+            )
+        })?
+    };
+    let len = value.trim_end_matches(['\r', '\n']).len();
+    value.truncate(len);
+    Ok(Secret::new(value))
+}
+
+/// Asks a yes/no question on stderr; only `y` or `yes` is yes.
+pub fn confirm(question: &str) -> CliResult<bool> {
+    eprint!("{question} [y/N]: ");
+    let _ = std::io::stderr().flush();
+    let answer = read_line().unwrap_or_default();
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+}
+
+/// One line of stdin, `None` at its end.
+fn read_line() -> Option<String> {
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(line),
+    }
+}

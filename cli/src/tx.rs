@@ -1,0 +1,186 @@
+//! Sending a transaction the way every command does: gas (`--gas`), fee (`--gas-prices` or
+//! a fixed `--fees`), the confirmation prompt (`-y` skips it), `--dry-run` (sign and print,
+//! never broadcast), then broadcast and wait for the block.
+
+use base64::Engine as _;
+use cosmrs::proto::cosmwasm::wasm::v1::{MsgExecuteContract, MsgInstantiateContract, MsgMigrateContract, MsgStoreCode};
+use cosmrs::Any;
+use cosmwasm_std::Decimal;
+use ogpu_client::{Client, ClientError, Gas, Signer, TxOutcome};
+use prost::Message;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::coin;
+use crate::context::Ctx;
+use crate::error::{CliError, CliResult};
+use crate::output;
+use crate::prompt;
+
+/// An included transaction and the fee it paid.
+pub struct Sent {
+    pub outcome: TxOutcome,
+    pub fee: String,
+}
+
+/// What `--dry-run` prints.
+#[derive(Serialize)]
+struct DryRun {
+    dry_run: bool,
+    chain_id: String,
+    signer: String,
+    gas: u64,
+    fee: String,
+    messages: Vec<Value>,
+    /// The signed `TxRaw`, base64: broadcast it later with any Cosmos tool.
+    tx_bytes: String,
+}
+
+/// Signs and sends `msgs` from `signer`; `None` with `--dry-run` (the tx was printed).
+pub async fn submit(ctx: &Ctx, client: &Client, signer: &mut Signer, msgs: Vec<Any>) -> CliResult<Option<Sent>> {
+    let (fixed_fee_client, gas) = match &ctx.global.fees {
+        Some(fees) => {
+            let (client, gas) = fixed_fee(ctx, client, signer, &msgs, fees).await?;
+            (Some(client), gas)
+        }
+        None => (None, ctx.gas()),
+    };
+    let client = fixed_fee_client.as_ref().unwrap_or(client);
+    let mut gas = gas;
+    if ctx.global.dry_run || !ctx.global.yes {
+        let signed = client.sign(signer, &msgs, gas).await.map_err(failed)?;
+        let fee = format!("{}{}", signed.fee.amount, signed.fee.denom);
+        let messages = msgs.iter().map(describe).collect::<Vec<_>>();
+        if ctx.global.dry_run {
+            let dry = DryRun {
+                dry_run: true,
+                chain_id: client.config().chain_id.clone(),
+                signer: signer.address().to_string(),
+                gas: signed.gas,
+                fee,
+                messages,
+                tx_bytes: base64::engine::general_purpose::STANDARD.encode(&signed.bytes),
+            };
+            if ctx.json() {
+                output::json(&dry)?;
+            } else {
+                println!("dry run: signed, not broadcast");
+                println!("signer:   {}", dry.signer);
+                println!("chain id: {}", dry.chain_id);
+                println!("gas:      {}", dry.gas);
+                println!("fee:      {}", dry.fee);
+                for message in &dry.messages {
+                    println!("message:  {message}");
+                }
+                println!("tx bytes: {}", dry.tx_bytes);
+            }
+            return Ok(None);
+        }
+        eprintln!("from {} on {}:", signer.address(), client.config().chain_id);
+        for message in &messages {
+            eprintln!("  {message}");
+        }
+        eprintln!("gas {}, fee {fee}", signed.gas);
+        if !prompt::confirm("confirm transaction before signing and broadcasting")? {
+            return Err(CliError::usage("transaction not confirmed", "answer y, or pass -y to skip the question"));
+        }
+        gas = Gas::Fixed(signed.gas);
+    }
+    let outcome = client.send(signer, msgs, gas).await.map_err(failed)?;
+    let fee = client.fee_for(outcome.gas_wanted)?;
+    Ok(Some(Sent { fee: format!("{}{}", fee.amount, fee.denom), outcome }))
+}
+
+/// `--fees`: a client whose gas price makes exactly this fee for the gas, and that gas.
+async fn fixed_fee(ctx: &Ctx, client: &Client, signer: &mut Signer, msgs: &[Any], fees: &str) -> CliResult<(Client, Gas)> {
+    let fee = coin::parse("--fees", fees)?;
+    let denom = fee.denom.ok_or_else(|| {
+        CliError::usage(format!("--fees {fees:?} has no denom"), format!("write it like {fees}{}", fee_denom(client)))
+    })?;
+    let gas = match ctx.gas() {
+        Gas::Fixed(gas) => gas,
+        Gas::Auto => {
+            let simulated = client.simulate(signer, msgs).await.map_err(failed)?;
+            ((simulated as f64 * client.config().gas_adjustment).ceil() as u64).min(client.config().max_gas)
+        }
+    };
+    if gas == 0 {
+        return Err(CliError::usage("--gas 0", "give a positive gas limit or --gas auto"));
+    }
+    // price = fee / gas, floored at 18 decimals: gas × price rounded up is the fee again
+    // for any gas below 10^18.
+    let price = Decimal::checked_from_ratio(fee.amount, gas)
+        .map_err(|_| CliError::usage(format!("--fees {fees:?} is too large"), "give a smaller fee"))?;
+    let mut config = client.config().clone();
+    config.gas_prices = format!("{price}{denom}");
+    Ok((Client::connect(config).await?, Gas::Fixed(gas)))
+}
+
+/// A failed simulation means nothing was sent: say so, with the chain's reason.
+pub fn failed(err: ClientError) -> CliError {
+    match err {
+        ClientError::Query { path, code, log, .. } if path.contains("Simulate") => CliError::chain(format!(
+            "the transaction would fail (simulation, code {code}): {log}: nothing was sent"
+        )),
+        other => other.into(),
+    }
+}
+
+fn fee_denom(client: &Client) -> String {
+    client.config().gas_price().map(|p| p.denom).unwrap_or_default()
+}
+
+/// A message as JSON for people: contract messages decoded, code bytes summarized.
+pub fn describe(any: &Any) -> Value {
+    let funds = |funds: &[cosmrs::proto::cosmos::base::v1beta1::Coin]| {
+        funds.iter().map(|c| format!("{}{}", c.amount, c.denom)).collect::<Vec<_>>()
+    };
+    let msg_json = |bytes: &[u8]| serde_json::from_slice::<Value>(bytes).unwrap_or_else(|_| json!(String::from_utf8_lossy(bytes)));
+    match any.type_url.as_str() {
+        "/cosmwasm.wasm.v1.MsgExecuteContract" => match MsgExecuteContract::decode(any.value.as_slice()) {
+            Ok(m) => json!({"@type": any.type_url, "sender": m.sender, "contract": m.contract, "msg": msg_json(&m.msg), "funds": funds(&m.funds)}),
+            Err(_) => opaque(any),
+        },
+        "/cosmwasm.wasm.v1.MsgStoreCode" => match MsgStoreCode::decode(any.value.as_slice()) {
+            Ok(m) => json!({"@type": any.type_url, "sender": m.sender, "wasm_byte_code_bytes": m.wasm_byte_code.len()}),
+            Err(_) => opaque(any),
+        },
+        "/cosmwasm.wasm.v1.MsgInstantiateContract" => match MsgInstantiateContract::decode(any.value.as_slice()) {
+            Ok(m) => json!({"@type": any.type_url, "sender": m.sender, "admin": m.admin, "code_id": m.code_id, "label": m.label, "msg": msg_json(&m.msg), "funds": funds(&m.funds)}),
+            Err(_) => opaque(any),
+        },
+        "/cosmwasm.wasm.v1.MsgMigrateContract" => match MsgMigrateContract::decode(any.value.as_slice()) {
+            Ok(m) => json!({"@type": any.type_url, "sender": m.sender, "contract": m.contract, "code_id": m.code_id, "msg": msg_json(&m.msg)}),
+            Err(_) => opaque(any),
+        },
+        _ => opaque(any),
+    }
+}
+
+fn opaque(any: &Any) -> Value {
+    json!({"@type": any.type_url, "value": base64::engine::general_purpose::STANDARD.encode(&any.value)})
+}
+
+/// The text line of an included transaction.
+pub fn summary(sent: &Sent) -> String {
+    let o = &sent.outcome;
+    format!("tx {} included at height {} (gas {}/{}, fee {})", o.hash, o.height, o.gas_used, o.gas_wanted, sent.fee)
+}
+
+/// Prints a transaction command's result: `{"tx": …, extra}` in JSON, the summary and the
+/// `text` lines otherwise.
+pub fn print(ctx: &Ctx, sent: &Sent, extra: Value, text: &[String]) -> CliResult<()> {
+    if ctx.json() {
+        let mut doc = json!({ "tx": sent.outcome });
+        if let (Value::Object(doc), Value::Object(extra)) = (&mut doc, extra) {
+            doc.extend(extra);
+        }
+        output::json(&doc)
+    } else {
+        println!("{}", summary(sent));
+        for line in text {
+            println!("{line}");
+        }
+        Ok(())
+    }
+}
