@@ -30,9 +30,9 @@ pub struct KdfParams {
 
 impl KdfParams {
     /// RFC 9106 §4's second recommended option (for when 2 GiB per unlock is too much):
-    /// argon2id, 64 MiB, 3 passes, 4 lanes. Measured on a 2-core x86-64 VM (argon2 0.6, release
-    /// build, no `parallel` feature so the lanes run one after another): about 0.2 s per
-    /// unlock; a debug build takes about 3 s.
+    /// argon2id, 64 MiB, 3 passes, 4 lanes. Measured on a shared 2-core x86-64 VM (argon2 0.6
+    /// without its `parallel` feature, so the lanes run one after another): 0.13 to 0.2 s per
+    /// unlock in a release build, 2 to 3 s in a debug build (see `default_kdf_unlock_time`).
     pub const DEFAULT: KdfParams = KdfParams {
         m_cost_kib: 64 * 1024,
         t_cost: 3,
