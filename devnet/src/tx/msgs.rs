@@ -7,14 +7,14 @@ use cosmrs::proto::cosmos::bank::v1beta1::MsgSendResponse;
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
 use cosmrs::Any;
 use cosmwasm_std::{Coin, Uint256};
-use prost::{Message, Name};
+use prost::Name;
 use tendermint::abci::Event;
 
 use super::decode::Msg;
 use crate::error::{ChainError, ChainResult};
 use crate::events::event;
 use crate::gas::UNCOMPRESS_COST_PER_100_BYTES;
-use crate::wasm::keeper::{self, MAX_WASM_SIZE};
+use crate::wasm::keeper::{self, any, MAX_WASM_SIZE};
 use crate::wasm::{CallCtx, Instantiation};
 
 /// Runs one message; returns its events (starting with `message`) and its response.
@@ -37,38 +37,28 @@ pub fn run(ctx: &CallCtx, msg: &Msg) -> ChainResult<(Vec<Event>, Any)> {
             )
         }
         Msg::Instantiate(m) => {
+            let funds = coins(&m.funds)?;
             let new = Instantiation {
                 code_id: m.code_id,
                 admin: optional_address(ctx, &m.admin)?,
                 label: &m.label,
                 msg: &m.msg,
-                funds: &coins(&m.funds)?,
+                funds: &funds,
                 salt: None,
             };
-            let (address, outcome) = keeper::instantiate(ctx, &sender, new)?;
-            let address = bech32.encode(&address);
-            let data = outcome.data.unwrap_or_default();
-            (
-                outcome.events,
-                any(&wasm::MsgInstantiateContractResponse { address, data }),
-            )
+            keeper::instantiate_msg(ctx, &sender, new)?
         }
         Msg::Instantiate2(m) => {
+            let funds = coins(&m.funds)?;
             let new = Instantiation {
                 code_id: m.code_id,
                 admin: optional_address(ctx, &m.admin)?,
                 label: &m.label,
                 msg: &m.msg,
-                funds: &coins(&m.funds)?,
+                funds: &funds,
                 salt: Some((&m.salt, m.fix_msg)),
             };
-            let (address, outcome) = keeper::instantiate(ctx, &sender, new)?;
-            let address = bech32.encode(&address);
-            let data = outcome.data.unwrap_or_default();
-            (
-                outcome.events,
-                any(&wasm::MsgInstantiateContract2Response { address, data }),
-            )
+            keeper::instantiate_msg(ctx, &sender, new)?
         }
         Msg::Execute(m) => {
             let contract = bech32.decode(&m.contract)?;
@@ -122,13 +112,6 @@ fn type_url(msg: &Msg) -> String {
         Msg::Migrate(_) => wasm::MsgMigrateContract::type_url(),
         Msg::UpdateAdmin(_) => wasm::MsgUpdateAdmin::type_url(),
         Msg::ClearAdmin(_) => wasm::MsgClearAdmin::type_url(),
-    }
-}
-
-fn any<M: Message + Name>(msg: &M) -> Any {
-    Any {
-        type_url: M::type_url(),
-        value: msg.encode_to_vec(),
     }
 }
 

@@ -198,15 +198,7 @@ fn dispatch(ctx: &CallCtx, contract: &[u8], msg: CosmosMsg) -> ChainResult<Dispa
                 funds: &funds,
                 salt: None,
             };
-            let (address, outcome) = keeper::instantiate(ctx, contract, new)?;
-            let msg_response = response_of(&wasm_proto::MsgInstantiateContractResponse {
-                address: bech32.encode(&address),
-                data: outcome.data.unwrap_or_default(),
-            });
-            Ok(Dispatched {
-                events: outcome.events,
-                msg_response,
-            })
+            instantiated(keeper::instantiate_msg(ctx, contract, new)?)
         }
         CosmosMsg::Wasm(WasmMsg::Instantiate2 {
             admin,
@@ -226,15 +218,7 @@ fn dispatch(ctx: &CallCtx, contract: &[u8], msg: CosmosMsg) -> ChainResult<Dispa
                 funds: &funds,
                 salt,
             };
-            let (address, outcome) = keeper::instantiate(ctx, contract, new)?;
-            let msg_response = response_of(&wasm_proto::MsgInstantiateContract2Response {
-                address: bech32.encode(&address),
-                data: outcome.data.unwrap_or_default(),
-            });
-            Ok(Dispatched {
-                events: outcome.events,
-                msg_response,
-            })
+            instantiated(keeper::instantiate_msg(ctx, contract, new)?)
         }
         CosmosMsg::Wasm(WasmMsg::Migrate {
             contract_addr,
@@ -277,10 +261,21 @@ fn dispatch(ctx: &CallCtx, contract: &[u8], msg: CosmosMsg) -> ChainResult<Dispa
 }
 
 fn response_of<M: Message + Name>(msg: &M) -> MsgResponse {
+    to_msg_response(keeper::any(msg))
+}
+
+fn to_msg_response(any: cosmrs::Any) -> MsgResponse {
     MsgResponse {
-        type_url: M::type_url(),
-        value: Binary::new(msg.encode_to_vec()),
+        type_url: any.type_url,
+        value: Binary::new(any.value),
     }
+}
+
+fn instantiated((events, response): (Vec<Event>, cosmrs::Any)) -> ChainResult<Dispatched> {
+    Ok(Dispatched {
+        events,
+        msg_response: to_msg_response(response),
+    })
 }
 
 fn message_kind(msg: &CosmosMsg) -> &'static str {

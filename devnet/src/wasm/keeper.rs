@@ -2,7 +2,10 @@
 //! migrate, admin changes and smart queries, each charging gas and emitting events as
 //! wasmd does.
 
-use cosmrs::proto::cosmwasm::wasm::v1::{AbsoluteTxPosition, CodeInfo, ContractInfo};
+use cosmrs::proto::cosmwasm::wasm::v1::{
+    self as wasm_proto, AbsoluteTxPosition, CodeInfo, ContractInfo,
+};
+use cosmrs::Any;
 use cosmwasm_std::{Addr, Checksum, Coin, MessageInfo};
 use cosmwasm_vm::{call_execute, call_instantiate, call_migrate, call_query_raw};
 use tendermint::abci::Event;
@@ -157,6 +160,32 @@ pub fn instantiate(
     ));
     let outcome = handle_response(ctx, &address, response)?;
     Ok((address, outcome.after(events)))
+}
+
+/// Instantiates and answers with the SDK's `MsgInstantiateContract(2)Response`.
+pub fn instantiate_msg(
+    ctx: &CallCtx,
+    sender: &[u8],
+    new: Instantiation,
+) -> ChainResult<(Vec<Event>, Any)> {
+    let predictable = new.salt.is_some();
+    let (address, outcome) = instantiate(ctx, sender, new)?;
+    let address = ctx.vm.bech32.encode(&address);
+    let data = outcome.data.unwrap_or_default();
+    let response = if predictable {
+        any(&wasm_proto::MsgInstantiateContract2Response { address, data })
+    } else {
+        any(&wasm_proto::MsgInstantiateContractResponse { address, data })
+    };
+    Ok((outcome.events, response))
+}
+
+/// A message response packed as the SDK packs it.
+pub fn any<M: prost::Message + prost::Name>(msg: &M) -> Any {
+    Any {
+        type_url: M::type_url(),
+        value: msg.encode_to_vec(),
+    }
 }
 
 /// `MsgExecuteContract`: moves the funds and runs `execute`.

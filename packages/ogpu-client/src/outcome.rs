@@ -13,6 +13,20 @@ pub struct ChainEvent {
     pub attributes: Vec<(String, String)>,
 }
 
+impl From<&tendermint::abci::Event> for ChainEvent {
+    fn from(event: &tendermint::abci::Event) -> Self {
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        Self {
+            kind: event.kind.clone(),
+            attributes: event
+                .attributes
+                .iter()
+                .map(|a| (text(a.key_bytes()), text(a.value_bytes())))
+                .collect(),
+        }
+    }
+}
+
 impl ChainEvent {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.attributes
@@ -38,23 +52,7 @@ pub struct TxOutcome {
 impl TxOutcome {
     pub fn from_response(response: TxResponse) -> Self {
         let result = response.tx_result;
-        let events = result
-            .events
-            .into_iter()
-            .map(|e| ChainEvent {
-                kind: e.kind,
-                attributes: e
-                    .attributes
-                    .iter()
-                    .map(|a| {
-                        (
-                            String::from_utf8_lossy(a.key_bytes()).into_owned(),
-                            String::from_utf8_lossy(a.value_bytes()).into_owned(),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect();
+        let events = result.events.iter().map(ChainEvent::from).collect();
         Self {
             hash: response.hash.to_string(),
             height: response.height.value(),

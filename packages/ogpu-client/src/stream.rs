@@ -156,19 +156,7 @@ async fn forward(
     hash: &str,
     event: &tendermint::abci::Event,
 ) -> bool {
-    let chain_event = ChainEvent {
-        kind: event.kind.clone(),
-        attributes: event
-            .attributes
-            .iter()
-            .map(|a| {
-                (
-                    String::from_utf8_lossy(a.key_bytes()).into_owned(),
-                    String::from_utf8_lossy(a.value_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-    };
+    let chain_event = ChainEvent::from(event);
     let Some(event) = OgpuEvent::from_chain(&chain_event) else {
         return true;
     };
