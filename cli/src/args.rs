@@ -84,12 +84,15 @@ pub enum OutputFormat {
 }
 
 fn parse_gas(s: &str) -> Result<Gas, String> {
-    s.parse().map_err(|_| format!("{s:?} is neither `auto` nor a number"))
+    s.parse()
+        .map_err(|_| format!("{s:?} is neither `auto` nor a number"))
 }
 
 fn parse_gas_price(s: &str) -> Result<GasPrice, String> {
-    s.parse()
-        .map_err(|e: ogpu_client::ClientError| e.to_string())
+    s.parse().map_err(|e| match e {
+        ogpu_client::ClientError::Config(message) => message,
+        other => other.to_string(),
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,7 +133,11 @@ pub struct HdPathArgs {
 
 impl HdPathArgs {
     pub fn path(&self) -> HdPath {
-        self.hd_path.unwrap_or(HdPath { coin_type: self.coin_type, account: self.account, index: self.index })
+        self.hd_path.unwrap_or(HdPath {
+            coin_type: self.coin_type,
+            account: self.account,
+            index: self.index,
+        })
     }
 }
 
@@ -478,7 +485,16 @@ mod tests {
     #[test]
     fn global_flags_go_anywhere() {
         let cli = Cli::try_parse_from([
-            "ogpu", "task", "show", "3", "--node", "http://x:1", "-o", "json", "--gas", "200000",
+            "ogpu",
+            "task",
+            "show",
+            "3",
+            "--node",
+            "http://x:1",
+            "-o",
+            "json",
+            "--gas",
+            "200000",
         ])
         .unwrap();
         assert_eq!(cli.global.node.as_deref(), Some("http://x:1"));

@@ -21,7 +21,9 @@ pub fn valid_denom(denom: &str) -> bool {
 /// Parses `1000ustake` or `1000`; `what` names the flag in errors.
 pub fn parse(what: &str, text: &str) -> CliResult<Amount> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (digits, denom) = text.split_at(split);
     if digits.is_empty() {
         return Err(CliError::usage(
@@ -30,10 +32,16 @@ pub fn parse(what: &str, text: &str) -> CliResult<Amount> {
         ));
     }
     let amount = digits.parse::<u128>().map_err(|_| {
-        CliError::usage(format!("{what} {text:?}: the amount is too large"), "use a smaller amount")
+        CliError::usage(
+            format!("{what} {text:?}: the amount is too large"),
+            "use a smaller amount",
+        )
     })?;
     if denom.is_empty() {
-        return Ok(Amount { amount, denom: None });
+        return Ok(Amount {
+            amount,
+            denom: None,
+        });
     }
     if !valid_denom(denom) {
         return Err(CliError::usage(
@@ -41,7 +49,10 @@ pub fn parse(what: &str, text: &str) -> CliResult<Amount> {
             "a denom is a letter then 2 to 127 letters, digits or /:._- (e.g. 1000ustake)",
         ));
     }
-    Ok(Amount { amount, denom: Some(denom.to_string()) })
+    Ok(Amount {
+        amount,
+        denom: Some(denom.to_string()),
+    })
 }
 
 /// Parses an amount that must be in `denom` (or bare, meaning `denom`).
@@ -62,13 +73,38 @@ mod tests {
 
     #[test]
     fn amounts_parse() {
-        assert_eq!(parse("--reward", "1000ustake").unwrap(), Amount { amount: 1000, denom: Some("ustake".into()) });
-        assert_eq!(parse("--reward", "7").unwrap(), Amount { amount: 7, denom: None });
-        assert!(parse("--reward", "ustake").unwrap_err().message.contains("does not start"));
-        assert!(parse("--reward", "10u$").unwrap_err().message.contains("not a valid denom"));
+        assert_eq!(
+            parse("--reward", "1000ustake").unwrap(),
+            Amount {
+                amount: 1000,
+                denom: Some("ustake".into())
+            }
+        );
+        assert_eq!(
+            parse("--reward", "7").unwrap(),
+            Amount {
+                amount: 7,
+                denom: None
+            }
+        );
+        assert!(parse("--reward", "ustake")
+            .unwrap_err()
+            .message
+            .contains("does not start"));
+        assert!(parse("--reward", "10u$")
+            .unwrap_err()
+            .message
+            .contains("not a valid denom"));
         assert!(parse("--reward", "10ab").is_err());
-        assert!(parse("--reward", "10ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2").is_ok());
+        assert!(parse(
+            "--reward",
+            "10ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2"
+        )
+        .is_ok());
         assert_eq!(parse_in("--stake", "5", "ustake").unwrap(), 5);
-        assert!(parse_in("--stake", "5uatom", "ustake").unwrap_err().message.contains("must be in ustake"));
+        assert!(parse_in("--stake", "5uatom", "ustake")
+            .unwrap_err()
+            .message
+            .contains("must be in ustake"));
     }
 }

@@ -28,7 +28,11 @@ impl Ctx {
             None => default_home()?,
         };
         let config = load_config(&global, &home)?;
-        Ok(Self { global, config, home })
+        Ok(Self {
+            global,
+            config,
+            home,
+        })
     }
 
     pub fn json(&self) -> bool {
@@ -44,7 +48,10 @@ impl Ctx {
     }
 
     pub fn deployment_path(&self) -> PathBuf {
-        self.global.deployment.clone().unwrap_or_else(|| self.home.join(DEPLOYMENT_FILE))
+        self.global
+            .deployment
+            .clone()
+            .unwrap_or_else(|| self.home.join(DEPLOYMENT_FILE))
     }
 
     /// The deployment file, checked against the configured chain id.
@@ -66,7 +73,7 @@ impl Ctx {
     }
 
     /// The `--from` key's public description.
-    pub fn from_key(&self) -> CliResult<KeyInfo> {
+    pub fn sender_key(&self) -> CliResult<KeyInfo> {
         let name = self.global.from.as_deref().ok_or_else(|| {
             CliError::usage("no signing key", "pass --from KEY (see `ogpu keys list`)")
         })?;
@@ -75,19 +82,21 @@ impl Ctx {
     }
 
     /// The `--from` key's address, without unlocking it.
-    pub fn from_address(&self) -> CliResult<String> {
-        Ok(self.from_key()?.address(&self.config.prefix)?)
+    pub fn sender_address(&self) -> CliResult<String> {
+        Ok(self.sender_key()?.address(&self.config.prefix)?)
     }
 
     /// The `--from` key, unlocked: asks for its passphrase when it is encrypted.
     pub fn signer(&self) -> CliResult<Signer> {
-        let info = self.from_key()?;
+        let info = self.sender_key()?;
         let passphrase = if info.encrypted {
             Some(self.passphrase(&format!("Passphrase of key {:?}: ", info.name), false)?)
         } else {
             None
         };
-        let key = self.keyring()?.signer(&info.name, passphrase.as_ref().map(Secret::as_str))?;
+        let key = self
+            .keyring()?
+            .signer(&info.name, passphrase.as_ref().map(Secret::as_str))?;
         Ok(Signer::new(key, &self.config.prefix)?)
     }
 
@@ -111,7 +120,10 @@ impl Ctx {
         if confirm && prompt::interactive() {
             let again = prompt::secret("Repeat the passphrase: ")?;
             if again.as_str() != first.as_str() {
-                return Err(CliError::usage("the passphrases differ", "run the command again"));
+                return Err(CliError::usage(
+                    "the passphrases differ",
+                    "run the command again",
+                ));
             }
         }
         Ok(first)
@@ -140,7 +152,10 @@ pub fn check_address(prefix: &str, what: &str, address: &str) -> CliResult<Strin
 fn default_home() -> CliResult<PathBuf> {
     match std::env::var_os("HOME") {
         Some(home) if !home.is_empty() => Ok(PathBuf::from(home).join(".ogpu")),
-        _ => Err(CliError::usage("no home directory ($HOME is not set)", "pass --home DIR")),
+        _ => Err(CliError::usage(
+            "no home directory ($HOME is not set)",
+            "pass --home DIR",
+        )),
     }
 }
 
@@ -201,16 +216,24 @@ mod tests {
     fn flags_override_the_config_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("chain.toml");
-        std::fs::write(&file, "chain_id = \"from-file\"\nnode = \"http://file:1\"\n").unwrap();
+        std::fs::write(
+            &file,
+            "chain_id = \"from-file\"\nnode = \"http://file:1\"\n",
+        )
+        .unwrap();
         let file = file.to_str().unwrap();
         let ctx = Ctx::new(global(&["--config", file, "--node", "http://flag:2"])).unwrap();
         assert_eq!(ctx.config.chain_id, "from-file");
         assert_eq!(ctx.config.node, "http://flag:2");
-        let err = Ctx::new(global(&["--config", "/nonexistent.toml"])).err().unwrap();
+        let err = Ctx::new(global(&["--config", "/nonexistent.toml"]))
+            .err()
+            .unwrap();
         assert!(err.message.contains("does not exist"), "{}", err.message);
         std::fs::write(dir.path().join("bad.toml"), "chain = 1\n").unwrap();
         let bad = dir.path().join("bad.toml");
-        let err = Ctx::new(global(&["--config", bad.to_str().unwrap()])).err().unwrap();
+        let err = Ctx::new(global(&["--config", bad.to_str().unwrap()]))
+            .err()
+            .unwrap();
         assert_eq!(err.code, crate::error::EXIT_USAGE);
     }
 

@@ -21,17 +21,26 @@ pub type CliResult<T> = Result<T, CliError>;
 impl CliError {
     /// A usage or input error: `what` went wrong, `fix` says what to do.
     pub fn usage(what: impl std::fmt::Display, fix: impl std::fmt::Display) -> Self {
-        Self { code: EXIT_USAGE, message: format!("{what}: {fix}") }
+        Self {
+            code: EXIT_USAGE,
+            message: format!("{what}: {fix}"),
+        }
     }
 
     /// A chain or network error.
     pub fn chain(message: impl std::fmt::Display) -> Self {
-        Self { code: EXIT_CHAIN, message: message.to_string() }
+        Self {
+            code: EXIT_CHAIN,
+            message: message.to_string(),
+        }
     }
 
     /// The message on one line (errors of the RPC stack may span several).
     pub fn line(&self) -> String {
-        self.message.split_whitespace().collect::<Vec<_>>().join(" ")
+        self.message
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -47,14 +56,20 @@ impl From<KeyError> for CliError {
             KeyError::Random { .. } => EXIT_CHAIN,
             _ => EXIT_USAGE,
         };
-        Self { code, message: err.to_string() }
+        Self {
+            code,
+            message: err.to_string(),
+        }
     }
 }
 
 impl From<ClientError> for CliError {
     fn from(err: ClientError) -> Self {
         match err {
-            ClientError::Config(message) => Self { code: EXIT_USAGE, message },
+            ClientError::Config(message) => Self {
+                code: EXIT_USAGE,
+                message,
+            },
             ClientError::Key(key) => key.into(),
             ClientError::Unreachable { node, source } => unreachable(&node, &source),
             other => Self::chain(other),
@@ -100,7 +115,12 @@ mod tests {
     fn config_errors_are_usage_errors() {
         let err: CliError = ClientError::Config("bad".into()).into();
         assert_eq!(err.code, EXIT_USAGE);
-        let err: CliError = ClientError::WrongChain { node: "n".into(), expected: "a".into(), actual: "b".into() }.into();
+        let err: CliError = ClientError::WrongChain {
+            node: "n".into(),
+            expected: "a".into(),
+            actual: "b".into(),
+        }
+        .into();
         assert_eq!(err.code, EXIT_CHAIN);
     }
 }

@@ -11,8 +11,12 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 /// The bytes at `uri`, refusing more than `size` bytes.
 pub async fn fetch(uri: &str, size: u64) -> CliResult<Vec<u8>> {
     let bytes = if let Some(path) = uri.strip_prefix("file://") {
-        std::fs::read(path)
-            .map_err(|e| CliError::usage(format!("cannot read {uri}: {e}"), "check that the file is on this machine"))?
+        std::fs::read(path).map_err(|e| {
+            CliError::usage(
+                format!("cannot read {uri}: {e}"),
+                "check that the file is on this machine",
+            )
+        })?
     } else if uri.starts_with("http://") || uri.starts_with("https://") {
         http(uri, size).await?
     } else {
@@ -32,11 +36,21 @@ pub async fn fetch(uri: &str, size: u64) -> CliResult<Vec<u8>> {
 }
 
 async fn http(uri: &str, size: u64) -> CliResult<Vec<u8>> {
-    let fail = |e: reqwest::Error| CliError::chain(format!("cannot download {uri}: {e}: check the URL and your connection"));
-    let client = reqwest::Client::builder().timeout(TIMEOUT).build().map_err(fail)?;
+    let fail = |e: reqwest::Error| {
+        CliError::chain(format!(
+            "cannot download {uri}: {e}: check the URL and your connection"
+        ))
+    };
+    let client = reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .build()
+        .map_err(fail)?;
     let mut response = client.get(uri).send().await.map_err(fail)?;
     if !response.status().is_success() {
-        return Err(CliError::chain(format!("cannot download {uri}: HTTP {}: check the URL", response.status())));
+        return Err(CliError::chain(format!(
+            "cannot download {uri}: HTTP {}: check the URL",
+            response.status()
+        )));
     }
     let mut bytes = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(fail)? {
@@ -59,7 +73,15 @@ mod tests {
         std::fs::write(&path, b"abc").unwrap();
         let uri = format!("file://{}", path.display());
         assert_eq!(fetch(&uri, 3).await.unwrap(), b"abc");
-        assert!(fetch(&uri, 2).await.unwrap_err().message.contains("other data"));
-        assert!(fetch("ipfs://Qm", 3).await.unwrap_err().message.contains("not supported"));
+        assert!(fetch(&uri, 2)
+            .await
+            .unwrap_err()
+            .message
+            .contains("other data"));
+        assert!(fetch("ipfs://Qm", 3)
+            .await
+            .unwrap_err()
+            .message
+            .contains("not supported"));
     }
 }

@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
+use cosmrs::rpc::Client as _;
 use cosmwasm_std::Timestamp;
 use ogpu_client::deployment::execute;
 use ogpu_client::{Client, ClientError, Deployment, Gas, Signer};
 use ogpu_types::registry::{ExecuteMsg, QueryMsg, TaskDetails};
 use ogpu_types::{CompetitionModel, Task, TaskStatus};
-use cosmrs::rpc::Client as _;
 
 use crate::error::{CliError, CliResult};
 use crate::output;
@@ -36,7 +36,9 @@ pub fn finalizable(task: &Task, now: Timestamp) -> bool {
         return false;
     }
     match task.model {
-        CompetitionModel::FirstResponse { .. } => now > task.commit_deadline && now > task.reveal_deadline,
+        CompetitionModel::FirstResponse { .. } => {
+            now > task.commit_deadline && now > task.reveal_deadline
+        }
         CompetitionModel::ManualConfirmation { .. } => {
             (now > task.commit_deadline && task.commit_count == 0)
                 || (now > task.reveal_deadline && task.reveal_count == 0)
@@ -46,14 +48,26 @@ pub fn finalizable(task: &Task, now: Timestamp) -> bool {
 }
 
 /// The registry's task, with a clear error when it does not exist.
-pub async fn task(client: &Client, deployment: &Deployment, task_id: u64) -> CliResult<TaskDetails> {
-    client.smart(&deployment.registry, &QueryMsg::Task { task_id }).await.map_err(|e| unknown_task(e, task_id))
+pub async fn task(
+    client: &Client,
+    deployment: &Deployment,
+    task_id: u64,
+) -> CliResult<TaskDetails> {
+    client
+        .smart(&deployment.registry, &QueryMsg::Task { task_id })
+        .await
+        .map_err(|e| unknown_task(e, task_id))
 }
 
 /// "task N not found" as a usage error; anything else as it is.
 pub fn unknown_task(err: ClientError, task_id: u64) -> CliError {
-    if crate::error::contract_log(&err).is_some_and(|log| log.contains(&format!("task {task_id} not found"))) {
-        return CliError::usage(format!("task {task_id} not found"), "list the tasks with `ogpu task list`");
+    if crate::error::contract_log(&err)
+        .is_some_and(|log| log.contains(&format!("task {task_id} not found")))
+    {
+        return CliError::usage(
+            format!("task {task_id} not found"),
+            "list the tasks with `ogpu task list`",
+        );
     }
     err.into()
 }
@@ -71,7 +85,11 @@ pub async fn follow(
     let mut hinted = false;
     let mut attempts = 0;
     loop {
-        let status = client.rpc().status().await.map_err(|e| crate::error::unreachable(&client.config().node, &e))?;
+        let status = client
+            .rpc()
+            .status()
+            .await
+            .map_err(|e| crate::error::unreachable(&client.config().node, &e))?;
         let height = status.sync_info.latest_block_height.value();
         if height == last_height {
             tokio::time::sleep(POLL).await;
@@ -94,7 +112,11 @@ pub async fn follow(
         {
             if now > task.reveal_deadline && task.reveal_count > 0 {
                 hinted = true;
-                let best = task.best.as_ref().map(|b| format!("; cheapest {} from {}", b.price, b.provider)).unwrap_or_default();
+                let best = task
+                    .best
+                    .as_ref()
+                    .map(|b| format!("; cheapest {} from {}", b.price, b.provider))
+                    .unwrap_or_default();
                 eprintln!(
                     "task {task_id}: confirm an offer with `ogpu task confirm {task_id} PROVIDER` before {} (then the cheapest is confirmed automatically){best}",
                     output::time(deadline)
@@ -105,11 +127,19 @@ pub async fn follow(
             if finalizable(&task, now) {
                 attempts += 1;
                 eprintln!("task {task_id}: deadlines passed, sending finalize");
-                let msg = execute(signer.address(), &deployment.registry, &ExecuteMsg::Finalize { task_id }, vec![])?;
+                let msg = execute(
+                    signer.address(),
+                    &deployment.registry,
+                    &ExecuteMsg::Finalize { task_id },
+                    vec![],
+                )?;
                 match client.send(signer, vec![msg], Gas::Auto).await {
                     Ok(outcome) => eprintln!("task {task_id}: finalized in tx {}", outcome.hash),
                     Err(err) if attempts < FINALIZE_ATTEMPTS => {
-                        eprintln!("task {task_id}: finalize failed ({}), retrying next block", CliError::from(err))
+                        eprintln!(
+                            "task {task_id}: finalize failed ({}), retrying next block",
+                            CliError::from(err)
+                        )
                     }
                     Err(err) => return Err(err.into()),
                 }
@@ -138,7 +168,8 @@ mod tests {
             created_at: t(0),
             commit_deadline: t(10),
             reveal_deadline: t(10),
-            confirm_deadline: matches!(model, CompetitionModel::ManualConfirmation { .. }).then(|| t(30)),
+            confirm_deadline: matches!(model, CompetitionModel::ManualConfirmation { .. })
+                .then(|| t(30)),
             commit_count: 0,
             reveal_count: 0,
             best: None,
@@ -149,7 +180,10 @@ mod tests {
 
     #[test]
     fn phases() {
-        let mut t = task(CompetitionModel::FirstResponse { commit_window: 10, reveal_window: 10 });
+        let mut t = task(CompetitionModel::FirstResponse {
+            commit_window: 10,
+            reveal_window: 10,
+        });
         assert_eq!(phase(&t), "open");
         t.commit_count = 2;
         assert_eq!(phase(&t), "committed 2");
@@ -162,17 +196,30 @@ mod tests {
     #[test]
     fn when_finalize_works() {
         let s = Timestamp::from_seconds;
-        let mut fr = task(CompetitionModel::FirstResponse { commit_window: 10, reveal_window: 10 });
+        let mut fr = task(CompetitionModel::FirstResponse {
+            commit_window: 10,
+            reveal_window: 10,
+        });
         assert!(!finalizable(&fr, s(10)));
         assert!(finalizable(&fr, s(11)));
         fr.reveal_deadline = s(20);
         assert!(!finalizable(&fr, s(11)));
-        let mut mc = task(CompetitionModel::ManualConfirmation { commit_window: 10, reveal_window: 10, confirm_window: 10 });
+        let mut mc = task(CompetitionModel::ManualConfirmation {
+            commit_window: 10,
+            reveal_window: 10,
+            confirm_window: 10,
+        });
         mc.reveal_deadline = s(20);
-        assert!(finalizable(&mc, s(11)), "no commitment after the commit deadline");
+        assert!(
+            finalizable(&mc, s(11)),
+            "no commitment after the commit deadline"
+        );
         mc.commit_count = 1;
         assert!(!finalizable(&mc, s(11)));
-        assert!(finalizable(&mc, s(21)), "no reveal after the reveal deadline");
+        assert!(
+            finalizable(&mc, s(21)),
+            "no reveal after the reveal deadline"
+        );
         mc.reveal_count = 1;
         assert!(!finalizable(&mc, s(21)));
         assert!(finalizable(&mc, s(31)), "after the confirm deadline");

@@ -69,7 +69,13 @@ mod tests {
     #[test]
     fn times_and_amounts() {
         assert_eq!(time(Timestamp::from_seconds(0)), "1970-01-01T00:00:00Z");
-        assert_eq!(amount(Uint128::new(5), &AssetInfo::native("ustake")), "5ustake");
-        assert_eq!(amount(Uint128::new(5), &AssetInfo::cw20("wasm1x")), "5 cw20:wasm1x");
+        assert_eq!(
+            amount(Uint128::new(5), &AssetInfo::native("ustake")),
+            "5ustake"
+        );
+        assert_eq!(
+            amount(Uint128::new(5), &AssetInfo::cw20("wasm1x")),
+            "5 cw20:wasm1x"
+        );
     }
 }

@@ -28,12 +28,19 @@ pub fn interactive() -> bool {
 /// Asks for a secret: hidden input on a terminal, else the next line of stdin.
 pub fn secret(question: &str) -> CliResult<Secret> {
     let mut value = if interactive() {
-        rpassword::prompt_password(question)
-            .map_err(|e| CliError::usage(format!("cannot read from the terminal ({e})"), "run it in a terminal or pipe the answer into stdin"))?
+        rpassword::prompt_password(question).map_err(|e| {
+            CliError::usage(
+                format!("cannot read from the terminal ({e})"),
+                "run it in a terminal or pipe the answer into stdin",
+            )
+        })?
     } else {
         read_line().ok_or_else(|| {
             CliError::usage(
-                format!("{}: no answer on stdin", question.trim_end().trim_end_matches(':')),
+                format!(
+                    "{}: no answer on stdin",
+                    question.trim_end().trim_end_matches(':')
+                ),
                 "pipe it into stdin or use the matching --…-env flag",
             )
         })?
@@ -48,7 +55,10 @@ pub fn confirm(question: &str) -> CliResult<bool> {
     eprint!("{question} [y/N]: ");
     let _ = std::io::stderr().flush();
     let answer = read_line().unwrap_or_default();
-    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }
 
 /// One line of stdin, `None` at its end.

@@ -11,8 +11,8 @@ use cosmwasm_std::{Binary, HexBinary, Int64, Uint128, Uint64};
 use ogpu_types::hash_search::{MAX_DIFFICULTY, MAX_PREFIX_LEN, MIN_DIFFICULTY};
 use ogpu_types::registry::{AcceptedAsset, ConfigResponse};
 use ogpu_types::{
-    AssetInfo, CompetitionModel, DeviceClass, Eligibility, HashSearch, Job, KernelArg, KernelSource, OpenClJob,
-    Payload, Requirements, Scalar, TaskSpec,
+    AssetInfo, CompetitionModel, DeviceClass, Eligibility, HashSearch, Job, KernelArg,
+    KernelSource, OpenClJob, Payload, Requirements, Scalar, TaskSpec,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -102,7 +102,11 @@ struct RequirementsFile {
 /// A kernel argument whose local files are read but whose payloads are not decided.
 #[derive(Debug)]
 enum DraftArg {
-    Input { path: PathBuf, bytes: Vec<u8>, uri: Option<String> },
+    Input {
+        path: PathBuf,
+        bytes: Vec<u8>,
+        uri: Option<String>,
+    },
     Ready(KernelArg),
 }
 
@@ -146,14 +150,21 @@ pub struct Publish {
 
 fn read_file(what: &str, path: &Path) -> CliResult<Vec<u8>> {
     std::fs::read(path).map_err(|e| {
-        CliError::usage(format!("cannot read {what} {}: {e}", path.display()), "check the path")
+        CliError::usage(
+            format!("cannot read {what} {}: {e}", path.display()),
+            "check the path",
+        )
     })
 }
 
 fn parse_file(path: &Path) -> CliResult<serde_json::Value> {
     let bytes = read_file("task file", path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| CliError::usage(format!("task file {} is not UTF-8 text", path.display()), "give a TOML or JSON file"))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        CliError::usage(
+            format!("task file {} is not UTF-8 text", path.display()),
+            "give a TOML or JSON file",
+        )
+    })?;
     let json = path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{');
     let parsed = if json {
         serde_json::from_str(&text).map_err(|e| e.to_string())
@@ -161,7 +172,10 @@ fn parse_file(path: &Path) -> CliResult<serde_json::Value> {
         toml::from_str(&text).map_err(|e| e.to_string())
     };
     parsed.map_err(|e| {
-        CliError::usage(format!("task file {}: {}", path.display(), e.trim()), "fix it (format in docs/cli.md)")
+        CliError::usage(
+            format!("task file {}: {}", path.display(), e.trim()),
+            "fix it (format in docs/cli.md)",
+        )
     })
 }
 
@@ -172,48 +186,83 @@ pub fn draft(args: &PublishArgs, prefix: &str) -> CliResult<Draft> {
             let value = parse_file(path)?;
             let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
             let bad = |e: serde_json::Error| {
-                CliError::usage(format!("task file {}: {e}", path.display()), "fix it (format in docs/cli.md)")
+                CliError::usage(
+                    format!("task file {}: {e}", path.display()),
+                    "fix it (format in docs/cli.md)",
+                )
             };
             if value.get("job").is_some() {
                 let spec: TaskSpec = serde_json::from_value(value).map_err(bad)?;
                 (TaskFile::default(), Some(spec), base)
             } else {
-                (serde_json::from_value::<TaskFile>(value).map_err(bad)?, None, base)
+                (
+                    serde_json::from_value::<TaskFile>(value).map_err(bad)?,
+                    None,
+                    base,
+                )
             }
         }
         None => (TaskFile::default(), None, PathBuf::new()),
     };
     let job = draft_job(args, &file, spec.as_ref().map(|s| &s.job), &base)?;
     let model = model(args, &file, spec.as_ref().map(|s| s.model))?;
-    let reward = args.reward.clone().or(file.reward.as_ref().map(NumberOrText::text)).ok_or_else(|| {
-        CliError::usage("no reward", "pass --reward, e.g. --reward 1000ustake (or an amount with --cw20 ADDR)")
-    })?;
+    let reward = args
+        .reward
+        .clone()
+        .or(file.reward.as_ref().map(NumberOrText::text))
+        .ok_or_else(|| {
+            CliError::usage(
+                "no reward",
+                "pass --reward, e.g. --reward 1000ustake (or an amount with --cw20 ADDR)",
+            )
+        })?;
     let cw20 = args.cw20.clone().or(file.cw20.clone());
     if let Some(token) = &cw20 {
         check_address(prefix, "--cw20 token", token)?;
     }
-    let requirements = requirements(args, file.requirements.as_ref(), spec.as_ref().map(|s| &s.requirements), prefix)?;
-    let min_stake = args
-        .min_provider_stake
-        .map(|v| v.to_string())
-        .or(file.requirements.as_ref().and_then(|r| r.min_stake.as_ref().map(NumberOrText::text)));
+    let requirements = requirements(
+        args,
+        file.requirements.as_ref(),
+        spec.as_ref().map(|s| &s.requirements),
+        prefix,
+    )?;
+    let min_stake = args.min_provider_stake.map(|v| v.to_string()).or(file
+        .requirements
+        .as_ref()
+        .and_then(|r| r.min_stake.as_ref().map(NumberOrText::text)));
     Ok(Draft {
         job,
         input_uris: args.input_uris.clone(),
         model,
         reward,
         cw20,
-        collateral: args.collateral.clone().or(file.collateral.as_ref().map(NumberOrText::text)),
+        collateral: args
+            .collateral
+            .clone()
+            .or(file.collateral.as_ref().map(NumberOrText::text)),
         spec_collateral: spec.as_ref().map(|s| s.collateral),
         requirements,
         min_stake,
     })
 }
 
-fn draft_job(args: &PublishArgs, file: &TaskFile, spec_job: Option<&Job>, base: &Path) -> CliResult<DraftJob> {
-    let hash_prefix = args.hash_prefix.clone().or(file.hash_search.as_ref().map(|h| h.prefix.clone()));
-    let difficulty = args.difficulty.or(file.hash_search.as_ref().map(|h| h.difficulty));
-    let kernel_flags = args.kernel.is_some() || !args.args.is_empty() || args.entry.is_some() || !args.global.is_empty();
+fn draft_job(
+    args: &PublishArgs,
+    file: &TaskFile,
+    spec_job: Option<&Job>,
+    base: &Path,
+) -> CliResult<DraftJob> {
+    let hash_prefix = args
+        .hash_prefix
+        .clone()
+        .or(file.hash_search.as_ref().map(|h| h.prefix.clone()));
+    let difficulty = args
+        .difficulty
+        .or(file.hash_search.as_ref().map(|h| h.difficulty));
+    let kernel_flags = args.kernel.is_some()
+        || !args.args.is_empty()
+        || args.entry.is_some()
+        || !args.global.is_empty();
     let kernel_file = file.kernel.is_some() || file.args.is_some();
     if hash_prefix.is_some() || difficulty.is_some() {
         if kernel_flags || kernel_file {
@@ -223,18 +272,33 @@ fn draft_job(args: &PublishArgs, file: &TaskFile, spec_job: Option<&Job>, base: 
             ));
         }
         let (Some(prefix), Some(difficulty)) = (hash_prefix, difficulty) else {
-            return Err(CliError::usage("a hash search needs both its prefix and its difficulty", "pass --hash-prefix HEX and --difficulty BITS"));
+            return Err(CliError::usage(
+                "a hash search needs both its prefix and its difficulty",
+                "pass --hash-prefix HEX and --difficulty BITS",
+            ));
         };
         let prefix = hex::decode(prefix.trim_start_matches("0x")).map_err(|e| {
-            CliError::usage(format!("--hash-prefix {prefix:?} is not hex ({e})"), "give bytes in hex, e.g. --hash-prefix 6f677075")
+            CliError::usage(
+                format!("--hash-prefix {prefix:?} is not hex ({e})"),
+                "give bytes in hex, e.g. --hash-prefix 6f677075",
+            )
         })?;
         if prefix.is_empty() || prefix.len() > MAX_PREFIX_LEN {
-            return Err(CliError::usage(format!("--hash-prefix is {} bytes", prefix.len()), format!("give 1 to {MAX_PREFIX_LEN} bytes")));
+            return Err(CliError::usage(
+                format!("--hash-prefix is {} bytes", prefix.len()),
+                format!("give 1 to {MAX_PREFIX_LEN} bytes"),
+            ));
         }
         if !(MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&difficulty) {
-            return Err(CliError::usage(format!("--difficulty {difficulty}"), format!("give {MIN_DIFFICULTY} to {MAX_DIFFICULTY} bits")));
+            return Err(CliError::usage(
+                format!("--difficulty {difficulty}"),
+                format!("give {MIN_DIFFICULTY} to {MAX_DIFFICULTY} bits"),
+            ));
         }
-        return Ok(DraftJob::Ready(Job::HashSearch(HashSearch { prefix: HexBinary::from(prefix), difficulty })));
+        return Ok(DraftJob::Ready(Job::HashSearch(HashSearch {
+            prefix: HexBinary::from(prefix),
+            difficulty,
+        })));
     }
     if !kernel_flags && !kernel_file {
         if let Some(job) = spec_job {
@@ -266,20 +330,37 @@ fn draft_job(args: &PublishArgs, file: &TaskFile, spec_job: Option<&Job>, base: 
             draft_args.push(file_arg(i, arg, base)?);
         }
     }
-    if !draft_args.iter().any(|a| matches!(a, DraftArg::Ready(KernelArg::Output { .. }))) {
-        return Err(CliError::usage("the kernel has no output buffer", "add one, e.g. --arg output:4096 (its size in bytes)"));
+    if !draft_args
+        .iter()
+        .any(|a| matches!(a, DraftArg::Ready(KernelArg::Output { .. })))
+    {
+        return Err(CliError::usage(
+            "the kernel has no output buffer",
+            "add one, e.g. --arg output:4096 (its size in bytes)",
+        ));
     }
-    let global = if args.global.is_empty() { file.global.clone().unwrap_or_default() } else { args.global.clone() };
+    let global = if args.global.is_empty() {
+        file.global.clone().unwrap_or_default()
+    } else {
+        args.global.clone()
+    };
     if global.is_empty() || global.len() > 3 || global.contains(&0) {
         return Err(CliError::usage(
             "no valid global work size",
             "pass --global with 1 to 3 positive dimensions, e.g. --global 1024 or --global 64,64",
         ));
     }
-    let local = if args.local.is_empty() { file.local.clone() } else { Some(args.local.clone()) };
+    let local = if args.local.is_empty() {
+        file.local.clone()
+    } else {
+        Some(args.local.clone())
+    };
     if let Some(local) = &local {
         if local.len() != global.len() || local.contains(&0) {
-            return Err(CliError::usage("--local must have as many positive dimensions as --global", "e.g. --global 1024 --local 64"));
+            return Err(CliError::usage(
+                "--local must have as many positive dimensions as --global",
+                "e.g. --global 1024 --local 64",
+            ));
         }
     }
     Ok(DraftJob::OpenCl {
@@ -306,9 +387,16 @@ fn guess_entry(path: &Path, source: &[u8]) -> CliResult<String> {
         .collect();
     match names.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(CliError::usage(format!("no __kernel function found in {}", path.display()), "pass --entry NAME")),
+        [] => Err(CliError::usage(
+            format!("no __kernel function found in {}", path.display()),
+            "pass --entry NAME",
+        )),
         many => Err(CliError::usage(
-            format!("{} defines several kernels ({})", path.display(), many.join(", ")),
+            format!(
+                "{} defines several kernels ({})",
+                path.display(),
+                many.join(", ")
+            ),
             "pick one with --entry NAME",
         )),
     }
@@ -317,7 +405,10 @@ fn guess_entry(path: &Path, source: &[u8]) -> CliResult<String> {
 /// `input:FILE`, `output:BYTES`, `u32:N`, `i32:N`, `u64:N`, `i64:N`, `f32:X`.
 fn parse_arg(text: &str) -> CliResult<DraftArg> {
     let bad = |why: String| {
-        CliError::usage(format!("--arg {text:?}: {why}"), "write KIND:VALUE with KIND input, output, u32, i32, u64, i64 or f32")
+        CliError::usage(
+            format!("--arg {text:?}: {why}"),
+            "write KIND:VALUE with KIND input, output, u32, i32, u64, i64 or f32",
+        )
     };
     let (kind, value) = text.split_once(':').ok_or_else(|| bad("no `:`".into()))?;
     let number = |what: &str| bad(format!("{value:?} is not a valid {what}"));
@@ -325,14 +416,26 @@ fn parse_arg(text: &str) -> CliResult<DraftArg> {
         "input" => {
             let path = PathBuf::from(value);
             let bytes = read_file("input", &path)?;
-            return Ok(DraftArg::Input { path, bytes, uri: None });
+            return Ok(DraftArg::Input {
+                path,
+                bytes,
+                uri: None,
+            });
         }
-        "output" => KernelArg::Output { size: Uint64::new(value.parse().map_err(|_| number("size in bytes"))?) },
+        "output" => KernelArg::Output {
+            size: Uint64::new(value.parse().map_err(|_| number("size in bytes"))?),
+        },
         "u32" => scalar(Scalar::U32(value.parse().map_err(|_| number("u32"))?)),
         "i32" => scalar(Scalar::I32(value.parse().map_err(|_| number("i32"))?)),
-        "u64" => scalar(Scalar::U64(Uint64::new(value.parse().map_err(|_| number("u64"))?))),
-        "i64" => scalar(Scalar::I64(Int64::new(value.parse().map_err(|_| number("i64"))?))),
-        "f32" => scalar(Scalar::F32Bits(value.parse::<f32>().map_err(|_| number("f32"))?.to_bits())),
+        "u64" => scalar(Scalar::U64(Uint64::new(
+            value.parse().map_err(|_| number("u64"))?,
+        ))),
+        "i64" => scalar(Scalar::I64(Int64::new(
+            value.parse().map_err(|_| number("i64"))?,
+        ))),
+        "f32" => scalar(Scalar::F32Bits(
+            value.parse::<f32>().map_err(|_| number("f32"))?.to_bits(),
+        )),
         other => return Err(bad(format!("unknown kind {other:?}"))),
     };
     Ok(DraftArg::Ready(arg))
@@ -347,10 +450,16 @@ fn file_arg(index: usize, arg: &FileArg, base: &Path) -> CliResult<DraftArg> {
     if let Some(path) = &arg.input {
         let path = base.join(path);
         let bytes = read_file("input", &path)?;
-        set.push(DraftArg::Input { path, bytes, uri: arg.uri.clone() });
+        set.push(DraftArg::Input {
+            path,
+            bytes,
+            uri: arg.uri.clone(),
+        });
     }
     if let Some(size) = arg.output {
-        set.push(DraftArg::Ready(KernelArg::Output { size: Uint64::new(size) }));
+        set.push(DraftArg::Ready(KernelArg::Output {
+            size: Uint64::new(size),
+        }));
     }
     let scalars = [
         arg.u32.map(Scalar::U32),
@@ -359,9 +468,17 @@ fn file_arg(index: usize, arg: &FileArg, base: &Path) -> CliResult<DraftArg> {
         arg.i64.map(|v| Scalar::I64(Int64::new(v))),
         arg.f32.map(|v| Scalar::F32Bits(v.to_bits())),
     ];
-    set.extend(scalars.into_iter().flatten().map(|s| DraftArg::Ready(scalar(s))));
+    set.extend(
+        scalars
+            .into_iter()
+            .flatten()
+            .map(|s| DraftArg::Ready(scalar(s))),
+    );
     if arg.uri.is_some() && arg.input.is_none() {
-        return Err(CliError::usage(format!("task file: args[{index}] has a uri but no input"), "give the local file as `input` too"));
+        return Err(CliError::usage(
+            format!("task file: args[{index}] has a uri but no input"),
+            "give the local file as `input` too",
+        ));
     }
     match set.len() {
         1 => Ok(set.pop().expect("one")),
@@ -372,7 +489,11 @@ fn file_arg(index: usize, arg: &FileArg, base: &Path) -> CliResult<DraftArg> {
     }
 }
 
-fn model(args: &PublishArgs, file: &TaskFile, spec: Option<CompetitionModel>) -> CliResult<CompetitionModel> {
+fn model(
+    args: &PublishArgs,
+    file: &TaskFile,
+    spec: Option<CompetitionModel>,
+) -> CliResult<CompetitionModel> {
     let kind = args.model.or(file.model).unwrap_or(match spec {
         Some(CompetitionModel::ManualConfirmation { .. }) => ModelKind::ManualConfirmation,
         _ => ModelKind::FirstResponse,
@@ -389,16 +510,24 @@ fn model(args: &PublishArgs, file: &TaskFile, spec: Option<CompetitionModel>) ->
                 ));
             }
             let (c, r) = match spec {
-                Some(CompetitionModel::FirstResponse { commit_window, reveal_window }) => (commit_window, reveal_window),
+                Some(CompetitionModel::FirstResponse {
+                    commit_window,
+                    reveal_window,
+                }) => (commit_window, reveal_window),
                 _ => (COMMIT_WINDOW, REVEAL_WINDOW_FR),
             };
-            CompetitionModel::FirstResponse { commit_window: commit.unwrap_or(c), reveal_window: reveal.unwrap_or(r) }
+            CompetitionModel::FirstResponse {
+                commit_window: commit.unwrap_or(c),
+                reveal_window: reveal.unwrap_or(r),
+            }
         }
         ModelKind::ManualConfirmation => {
             let (c, r, f) = match spec {
-                Some(CompetitionModel::ManualConfirmation { commit_window, reveal_window, confirm_window }) => {
-                    (commit_window, reveal_window, confirm_window)
-                }
+                Some(CompetitionModel::ManualConfirmation {
+                    commit_window,
+                    reveal_window,
+                    confirm_window,
+                }) => (commit_window, reveal_window, confirm_window),
                 _ => (COMMIT_WINDOW, REVEAL_WINDOW_MC, CONFIRM_WINDOW),
             };
             CompetitionModel::ManualConfirmation {
@@ -423,7 +552,9 @@ fn requirements(
         }
         req.eligibility.min_memory_mb = file.min_memory_mb.unwrap_or(req.eligibility.min_memory_mb);
         req.eligibility.min_gflops = file.min_gflops.unwrap_or(req.eligibility.min_gflops);
-        req.eligibility.min_reputation = file.min_reputation.unwrap_or(req.eligibility.min_reputation);
+        req.eligibility.min_reputation = file
+            .min_reputation
+            .unwrap_or(req.eligibility.min_reputation);
         if let Some(allowed) = &file.allowed_providers {
             req.allowed_providers = allowed.clone();
         }
@@ -431,7 +562,12 @@ fn requirements(
     if let Some(class) = args.device_class {
         req.eligibility.device_class = device_class(class);
     }
-    let Eligibility { min_memory_mb, min_gflops, min_reputation, .. } = &mut req.eligibility;
+    let Eligibility {
+        min_memory_mb,
+        min_gflops,
+        min_reputation,
+        ..
+    } = &mut req.eligibility;
     *min_memory_mb = args.min_memory_mb.unwrap_or(*min_memory_mb);
     *min_gflops = args.min_gflops.unwrap_or(*min_gflops);
     *min_reputation = args.min_reputation.unwrap_or(*min_reputation);
@@ -458,17 +594,31 @@ impl Draft {
         let limits = &config.limits;
         let (asset, reward) = self.reward(&config.accepted_assets)?;
         let windows: Vec<(&str, u64)> = match self.model {
-            CompetitionModel::FirstResponse { commit_window, reveal_window } => {
+            CompetitionModel::FirstResponse {
+                commit_window,
+                reveal_window,
+            } => {
                 vec![("commit", commit_window), ("reveal", reveal_window)]
             }
-            CompetitionModel::ManualConfirmation { commit_window, reveal_window, confirm_window } => {
-                vec![("commit", commit_window), ("reveal", reveal_window), ("confirm", confirm_window)]
+            CompetitionModel::ManualConfirmation {
+                commit_window,
+                reveal_window,
+                confirm_window,
+            } => {
+                vec![
+                    ("commit", commit_window),
+                    ("reveal", reveal_window),
+                    ("confirm", confirm_window),
+                ]
             }
         };
         for (name, value) in windows {
             if value < limits.min_window || value > limits.max_window {
                 return Err(CliError::usage(
-                    format!("the {name} window of {value} s is outside this deployment's {}..={} s", limits.min_window, limits.max_window),
+                    format!(
+                        "the {name} window of {value} s is outside this deployment's {}..={} s",
+                        limits.min_window, limits.max_window
+                    ),
                     format!("pass --{name}-window within it"),
                 ));
             }
@@ -486,19 +636,42 @@ impl Draft {
         }
         let mut requirements = self.requirements;
         if let Some(text) = &self.min_stake {
-            requirements.eligibility.min_stake = Uint128::new(coin::parse_in("--min-provider-stake", text, bond_denom)?);
+            requirements.eligibility.min_stake =
+                Uint128::new(coin::parse_in("--min-provider-stake", text, bond_denom)?);
         }
         if requirements.allowed_providers.len() > limits.max_allowed_providers as usize {
             return Err(CliError::usage(
                 format!("{} allowed providers", requirements.allowed_providers.len()),
-                format!("this deployment allows at most {}", limits.max_allowed_providers),
+                format!(
+                    "this deployment allows at most {}",
+                    limits.max_allowed_providers
+                ),
             ));
         }
         let job = match self.job {
             DraftJob::Ready(job) => job,
-            DraftJob::OpenCl { kernel_path, kernel, kernel_uri, entry, args, global, local } => {
-                let kernel = kernel_source(&kernel_path, kernel, kernel_uri, limits.max_kernel_bytes, limits.max_uri_len)?;
-                let args = payloads(args, self.input_uris, limits.max_inline_input_bytes, limits.max_uri_len)?;
+            DraftJob::OpenCl {
+                kernel_path,
+                kernel,
+                kernel_uri,
+                entry,
+                args,
+                global,
+                local,
+            } => {
+                let kernel = kernel_source(
+                    &kernel_path,
+                    kernel,
+                    kernel_uri,
+                    limits.max_kernel_bytes,
+                    limits.max_uri_len,
+                )?;
+                let args = payloads(
+                    args,
+                    self.input_uris,
+                    limits.max_inline_input_bytes,
+                    limits.max_uri_len,
+                )?;
                 Job::OpenCl(OpenClJob {
                     kernel,
                     entry_point: entry,
@@ -508,7 +681,16 @@ impl Draft {
                 })
             }
         };
-        Ok(Publish { spec: TaskSpec { job, requirements, model: self.model, collateral }, asset, reward })
+        Ok(Publish {
+            spec: TaskSpec {
+                job,
+                requirements,
+                model: self.model,
+                collateral,
+            },
+            asset,
+            reward,
+        })
     }
 
     fn reward(&self, accepted: &[AcceptedAsset]) -> CliResult<(AssetInfo, u128)> {
@@ -517,7 +699,10 @@ impl Draft {
             (Some(token), None) => AssetInfo::cw20(token),
             (Some(_), Some(denom)) => {
                 return Err(CliError::usage(
-                    format!("--reward {:?} has a denom ({denom}) but --cw20 is given", self.reward),
+                    format!(
+                        "--reward {:?} has a denom ({denom}) but --cw20 is given",
+                        self.reward
+                    ),
                     "give a bare amount with --cw20, e.g. --reward 1000 --cw20 ADDR",
                 ))
             }
@@ -532,13 +717,22 @@ impl Draft {
         let list = || {
             accepted
                 .iter()
-                .map(|a| format!("{} (min {})", describe_asset(&a.info), output::amount(a.min_reward, &a.info)))
+                .map(|a| {
+                    format!(
+                        "{} (min {})",
+                        describe_asset(&a.info),
+                        output::amount(a.min_reward, &a.info)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };
         let Some(entry) = accepted.iter().find(|a| a.info == info) else {
             return Err(CliError::usage(
-                format!("{} is not accepted as a reward by this deployment", describe_asset(&info)),
+                format!(
+                    "{} is not accepted as a reward by this deployment",
+                    describe_asset(&info)
+                ),
                 format!("pay in one of: {}", list()),
             ));
         };
@@ -569,32 +763,60 @@ fn sha256_hex(bytes: &[u8]) -> HexBinary {
 
 fn check_uri(uri: &str, max: u32) -> CliResult<()> {
     if uri.is_empty() || uri.len() > max as usize {
-        return Err(CliError::usage(format!("URI {uri:?} is {} characters", uri.len()), format!("this deployment takes 1 to {max}")));
+        return Err(CliError::usage(
+            format!("URI {uri:?} is {} characters", uri.len()),
+            format!("this deployment takes 1 to {max}"),
+        ));
     }
     Ok(())
 }
 
-fn kernel_source(path: &Path, kernel: Vec<u8>, uri: Option<String>, max: u32, max_uri: u32) -> CliResult<KernelSource> {
+fn kernel_source(
+    path: &Path,
+    kernel: Vec<u8>,
+    uri: Option<String>,
+    max: u32,
+    max_uri: u32,
+) -> CliResult<KernelSource> {
     if let Some(uri) = uri {
         check_uri(&uri, max_uri)?;
-        return Ok(KernelSource::Reference { uri, sha256: sha256_hex(&kernel) });
+        return Ok(KernelSource::Reference {
+            uri,
+            sha256: sha256_hex(&kernel),
+        });
     }
     if kernel.len() > max as usize {
         return Err(CliError::usage(
-            format!("kernel {} is {} bytes, more than the {max} this deployment takes inline", path.display(), kernel.len()),
+            format!(
+                "kernel {} is {} bytes, more than the {max} this deployment takes inline",
+                path.display(),
+                kernel.len()
+            ),
             "upload it and pass --kernel-uri URI (its sha256 is computed from the local file)",
         ));
     }
-    let source = String::from_utf8(kernel)
-        .map_err(|_| CliError::usage(format!("kernel {} is not UTF-8 text", path.display()), "give the OpenCL C source"))?;
+    let source = String::from_utf8(kernel).map_err(|_| {
+        CliError::usage(
+            format!("kernel {} is not UTF-8 text", path.display()),
+            "give the OpenCL C source",
+        )
+    })?;
     if source.trim().is_empty() {
-        return Err(CliError::usage(format!("kernel {} is empty", path.display()), "give the OpenCL C source"));
+        return Err(CliError::usage(
+            format!("kernel {} is empty", path.display()),
+            "give the OpenCL C source",
+        ));
     }
     Ok(KernelSource::Inline { source })
 }
 
 /// Inputs inline while they fit in `max_inline` together, else by the next `--input-uri`.
-fn payloads(args: Vec<DraftArg>, uris: Vec<String>, max_inline: u32, max_uri: u32) -> CliResult<Vec<KernelArg>> {
+fn payloads(
+    args: Vec<DraftArg>,
+    uris: Vec<String>,
+    max_inline: u32,
+    max_uri: u32,
+) -> CliResult<Vec<KernelArg>> {
     let mut uris = uris.into_iter();
     let mut inline = 0usize;
     let mut out = Vec::new();
@@ -620,13 +842,22 @@ fn payloads(args: Vec<DraftArg>, uris: Vec<String>, max_inline: u32, max_uri: u3
                     Some(uri) => {
                         check_uri(&uri, max_uri)?;
                         if bytes.is_empty() {
-                            return Err(CliError::usage(format!("input {} is empty", path.display()), "a referenced input has at least 1 byte"));
+                            return Err(CliError::usage(
+                                format!("input {} is empty", path.display()),
+                                "a referenced input has at least 1 byte",
+                            ));
                         }
-                        Payload::Reference { uri, sha256: sha256_hex(&bytes), size: Uint64::new(bytes.len() as u64) }
+                        Payload::Reference {
+                            uri,
+                            sha256: sha256_hex(&bytes),
+                            size: Uint64::new(bytes.len() as u64),
+                        }
                     }
                     None => {
                         inline += bytes.len();
-                        Payload::Inline { data: Binary::from(bytes) }
+                        Payload::Inline {
+                            data: Binary::from(bytes),
+                        }
                     }
                 };
                 KernelArg::Input { payload }
@@ -663,14 +894,18 @@ mod tests {
             staking: cosmwasm_std::Addr::unchecked("s"),
             settlement: cosmwasm_std::Addr::unchecked("t"),
             treasury: cosmwasm_std::Addr::unchecked("x"),
-            accepted_assets: vec![AcceptedAsset { info: AssetInfo::native("ustake"), min_reward: Uint128::new(1000) }],
+            accepted_assets: vec![AcceptedAsset {
+                info: AssetInfo::native("ustake"),
+                min_reward: Uint128::new(1000),
+            }],
             limits: crate::commands::deploy::default_limits(),
             paused: false,
             next_task_id: 1,
         }
     }
 
-    const KERNEL: &str = "__kernel void add(__global const uint* a, __global uint* out, uint k) { }";
+    const KERNEL: &str =
+        "__kernel void add(__global const uint* a, __global uint* out, uint k) { }";
 
     #[test]
     fn a_task_from_flags() {
@@ -680,17 +915,42 @@ mod tests {
         let input = dir.path().join("a.bin");
         std::fs::write(&input, [1u8, 0, 0, 0]).unwrap();
         let args = publish(&[
-            "--kernel", kernel.to_str().unwrap(),
-            "--arg", &format!("input:{}", input.display()),
-            "--arg", "output:4", "--arg", "u32:10", "--arg", "f32:1.5",
-            "--global", "1", "--reward", "1000ustake",
+            "--kernel",
+            kernel.to_str().unwrap(),
+            "--arg",
+            &format!("input:{}", input.display()),
+            "--arg",
+            "output:4",
+            "--arg",
+            "u32:10",
+            "--arg",
+            "f32:1.5",
+            "--global",
+            "1",
+            "--reward",
+            "1000ustake",
         ]);
-        let publish = draft(&args, "wasm").unwrap().finish(&config(), "ustake").unwrap();
-        let Job::OpenCl(job) = &publish.spec.job else { panic!() };
+        let publish = draft(&args, "wasm")
+            .unwrap()
+            .finish(&config(), "ustake")
+            .unwrap();
+        let Job::OpenCl(job) = &publish.spec.job else {
+            panic!()
+        };
         assert_eq!(job.entry_point, "add");
         assert_eq!(job.args.len(), 4);
-        assert!(matches!(&job.args[0], KernelArg::Input { payload: Payload::Inline { .. } }));
-        assert_eq!(job.args[3], KernelArg::Scalar { value: Scalar::F32Bits(1.5f32.to_bits()) });
+        assert!(matches!(
+            &job.args[0],
+            KernelArg::Input {
+                payload: Payload::Inline { .. }
+            }
+        ));
+        assert_eq!(
+            job.args[3],
+            KernelArg::Scalar {
+                value: Scalar::F32Bits(1.5f32.to_bits())
+            }
+        );
         assert_eq!(publish.spec.collateral, Uint128::new(100));
         assert_eq!(publish.reward, 1000);
     }
@@ -703,20 +963,44 @@ mod tests {
         let big = dir.path().join("big.bin");
         std::fs::write(&big, vec![7u8; 20_000]).unwrap();
         let base = [
-            "--kernel", kernel.to_str().unwrap(), "--arg", &format!("input:{}", big.display()),
-            "--arg", "output:4", "--global", "1", "--reward", "1000ustake",
+            "--kernel",
+            kernel.to_str().unwrap(),
+            "--arg",
+            &format!("input:{}", big.display()),
+            "--arg",
+            "output:4",
+            "--global",
+            "1",
+            "--reward",
+            "1000ustake",
         ]
         .map(String::from);
         let argv: Vec<&str> = base.iter().map(String::as_str).collect();
-        let err = draft(&publish(&argv), "wasm").unwrap().finish(&config(), "ustake").unwrap_err();
+        let err = draft(&publish(&argv), "wasm")
+            .unwrap()
+            .finish(&config(), "ustake")
+            .unwrap_err();
         assert!(err.message.contains("--input-uri"), "{}", err.message);
         let mut with_uri = argv.clone();
         with_uri.extend(["--input-uri", "https://example.com/big.bin"]);
-        let publish = draft(&publish(&with_uri), "wasm").unwrap().finish(&config(), "ustake").unwrap();
-        let Job::OpenCl(job) = &publish.spec.job else { panic!() };
-        let KernelArg::Input { payload: Payload::Reference { sha256, size, .. } } = &job.args[0] else { panic!() };
+        let publish = draft(&publish(&with_uri), "wasm")
+            .unwrap()
+            .finish(&config(), "ustake")
+            .unwrap();
+        let Job::OpenCl(job) = &publish.spec.job else {
+            panic!()
+        };
+        let KernelArg::Input {
+            payload: Payload::Reference { sha256, size, .. },
+        } = &job.args[0]
+        else {
+            panic!()
+        };
         assert_eq!(size.u64(), 20_000);
-        assert_eq!(sha256.as_slice(), Sha256::digest(vec![7u8; 20_000]).as_slice());
+        assert_eq!(
+            sha256.as_slice(),
+            Sha256::digest(vec![7u8; 20_000]).as_slice()
+        );
     }
 
     #[test]
@@ -740,13 +1024,23 @@ min_memory_mb = 1024
         .unwrap();
         let file = dir.path().join("task.toml");
         let args = publish(&[file.to_str().unwrap(), "--commit-window", "30"]);
-        let publish = draft(&args, "wasm").unwrap().finish(&config(), "ustake").unwrap();
+        let publish = draft(&args, "wasm")
+            .unwrap()
+            .finish(&config(), "ustake")
+            .unwrap();
         assert_eq!(
             publish.spec.model,
-            CompetitionModel::ManualConfirmation { commit_window: 30, reveal_window: 300, confirm_window: 300 }
+            CompetitionModel::ManualConfirmation {
+                commit_window: 30,
+                reveal_window: 300,
+                confirm_window: 300
+            }
         );
         assert_eq!(publish.spec.collateral, Uint128::new(500));
-        assert_eq!(publish.spec.requirements.eligibility.device_class, DeviceClass::Gpu);
+        assert_eq!(
+            publish.spec.requirements.eligibility.device_class,
+            DeviceClass::Gpu
+        );
         assert_eq!(publish.reward, 2000);
         std::fs::write(dir.path().join("typo.toml"), "kernal = \"k.cl\"\n").unwrap();
         let typo = dir.path().join("typo.toml");
@@ -762,14 +1056,23 @@ min_memory_mb = 1024
     fn a_raw_spec_file_is_accepted() {
         let dir = tempfile::tempdir().unwrap();
         let spec = TaskSpec {
-            job: Job::HashSearch(HashSearch { prefix: HexBinary::from(b"ogpu"), difficulty: 4 }),
+            job: Job::HashSearch(HashSearch {
+                prefix: HexBinary::from(b"ogpu"),
+                difficulty: 4,
+            }),
             requirements: Requirements::default(),
-            model: CompetitionModel::FirstResponse { commit_window: 20, reveal_window: 20 },
+            model: CompetitionModel::FirstResponse {
+                commit_window: 20,
+                reveal_window: 20,
+            },
             collateral: Uint128::new(300),
         };
         let path = dir.path().join("spec.json");
         std::fs::write(&path, serde_json::to_string(&spec).unwrap()).unwrap();
-        let publish = draft(&publish_args(&path), "wasm").unwrap().finish(&config(), "ustake").unwrap();
+        let publish = draft(&publish_args(&path), "wasm")
+            .unwrap()
+            .finish(&config(), "ustake")
+            .unwrap();
         assert_eq!(publish.spec, spec);
     }
 
@@ -778,22 +1081,46 @@ min_memory_mb = 1024
         let finish = |extra: &[&str]| {
             let mut argv = vec!["--hash-prefix", "00ff", "--difficulty", "8"];
             argv.extend_from_slice(extra);
-            draft(&publish(&argv), "wasm").and_then(|d| d.finish(&config(), "ustake")).unwrap_err().message
+            draft(&publish(&argv), "wasm")
+                .and_then(|d| d.finish(&config(), "ustake"))
+                .unwrap_err()
+                .message
         };
         assert!(finish(&["--reward", "1000"]).contains("has no denom"));
         assert!(finish(&["--reward", "1000uatom"]).contains("not accepted"));
-        assert!(finish(&["--reward", "10ustake"]).contains("below this deployment's minimum of 1000ustake"));
-        assert!(finish(&["--reward", "1000ustake", "--commit-window", "1"]).contains("commit window"));
-        assert!(finish(&["--reward", "1000ustake", "--collateral", "5"]).contains("below this deployment's minimum"));
-        assert!(finish(&["--reward", "1000ustake", "--collateral", "500uatom"]).contains("must be in ustake"));
-        let err = draft(&publish(&["--kernel", "/nonexistent/k.cl", "--reward", "1000ustake"]), "wasm").unwrap_err();
-        assert!(err.message.contains("cannot read kernel /nonexistent/k.cl"), "{}", err.message);
+        assert!(finish(&["--reward", "10ustake"])
+            .contains("below this deployment's minimum of 1000ustake"));
+        assert!(
+            finish(&["--reward", "1000ustake", "--commit-window", "1"]).contains("commit window")
+        );
+        assert!(finish(&["--reward", "1000ustake", "--collateral", "5"])
+            .contains("below this deployment's minimum"));
+        assert!(
+            finish(&["--reward", "1000ustake", "--collateral", "500uatom"])
+                .contains("must be in ustake")
+        );
+        let err = draft(
+            &publish(&["--kernel", "/nonexistent/k.cl", "--reward", "1000ustake"]),
+            "wasm",
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("cannot read kernel /nonexistent/k.cl"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn the_entry_point_is_guessed_when_unique() {
-        assert_eq!(guess_entry(Path::new("k.cl"), KERNEL.as_bytes()).unwrap(), "add");
+        assert_eq!(
+            guess_entry(Path::new("k.cl"), KERNEL.as_bytes()).unwrap(),
+            "add"
+        );
         let two = "__kernel void a(int x) {} __kernel void b(int y) {}";
-        assert!(guess_entry(Path::new("k.cl"), two.as_bytes()).unwrap_err().message.contains("a, b"));
+        assert!(guess_entry(Path::new("k.cl"), two.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("a, b"));
     }
 }

@@ -3,7 +3,9 @@
 //! never broadcast), then broadcast and wait for the block.
 
 use base64::Engine as _;
-use cosmrs::proto::cosmwasm::wasm::v1::{MsgExecuteContract, MsgInstantiateContract, MsgMigrateContract, MsgStoreCode};
+use cosmrs::proto::cosmwasm::wasm::v1::{
+    MsgExecuteContract, MsgInstantiateContract, MsgMigrateContract, MsgStoreCode,
+};
 use cosmrs::Any;
 use cosmwasm_std::Decimal;
 use ogpu_client::{Client, ClientError, Gas, Signer, TxOutcome};
@@ -37,7 +39,12 @@ struct DryRun {
 }
 
 /// Signs and sends `msgs` from `signer`; `None` with `--dry-run` (the tx was printed).
-pub async fn submit(ctx: &Ctx, client: &Client, signer: &mut Signer, msgs: Vec<Any>) -> CliResult<Option<Sent>> {
+pub async fn submit(
+    ctx: &Ctx,
+    client: &Client,
+    signer: &mut Signer,
+    msgs: Vec<Any>,
+) -> CliResult<Option<Sent>> {
     let (fixed_fee_client, gas) = match &ctx.global.fees {
         Some(fees) => {
             let (client, gas) = fixed_fee(ctx, client, signer, &msgs, fees).await?;
@@ -82,35 +89,58 @@ pub async fn submit(ctx: &Ctx, client: &Client, signer: &mut Signer, msgs: Vec<A
         }
         eprintln!("gas {}, fee {fee}", signed.gas);
         if !prompt::confirm("confirm transaction before signing and broadcasting")? {
-            return Err(CliError::usage("transaction not confirmed", "answer y, or pass -y to skip the question"));
+            return Err(CliError::usage(
+                "transaction not confirmed",
+                "answer y, or pass -y to skip the question",
+            ));
         }
         gas = Gas::Fixed(signed.gas);
     }
     let outcome = client.send(signer, msgs, gas).await.map_err(failed)?;
     let fee = client.fee_for(outcome.gas_wanted)?;
-    Ok(Some(Sent { fee: format!("{}{}", fee.amount, fee.denom), outcome }))
+    Ok(Some(Sent {
+        fee: format!("{}{}", fee.amount, fee.denom),
+        outcome,
+    }))
 }
 
 /// `--fees`: a client whose gas price makes exactly this fee for the gas, and that gas.
-async fn fixed_fee(ctx: &Ctx, client: &Client, signer: &mut Signer, msgs: &[Any], fees: &str) -> CliResult<(Client, Gas)> {
+async fn fixed_fee(
+    ctx: &Ctx,
+    client: &Client,
+    signer: &mut Signer,
+    msgs: &[Any],
+    fees: &str,
+) -> CliResult<(Client, Gas)> {
     let fee = coin::parse("--fees", fees)?;
     let denom = fee.denom.ok_or_else(|| {
-        CliError::usage(format!("--fees {fees:?} has no denom"), format!("write it like {fees}{}", fee_denom(client)))
+        CliError::usage(
+            format!("--fees {fees:?} has no denom"),
+            format!("write it like {fees}{}", fee_denom(client)),
+        )
     })?;
     let gas = match ctx.gas() {
         Gas::Fixed(gas) => gas,
         Gas::Auto => {
             let simulated = client.simulate(signer, msgs).await.map_err(failed)?;
-            ((simulated as f64 * client.config().gas_adjustment).ceil() as u64).min(client.config().max_gas)
+            ((simulated as f64 * client.config().gas_adjustment).ceil() as u64)
+                .min(client.config().max_gas)
         }
     };
     if gas == 0 {
-        return Err(CliError::usage("--gas 0", "give a positive gas limit or --gas auto"));
+        return Err(CliError::usage(
+            "--gas 0",
+            "give a positive gas limit or --gas auto",
+        ));
     }
     // price = fee / gas, floored at 18 decimals: gas × price rounded up is the fee again
     // for any gas below 10^18.
-    let price = Decimal::checked_from_ratio(fee.amount, gas)
-        .map_err(|_| CliError::usage(format!("--fees {fees:?} is too large"), "give a smaller fee"))?;
+    let price = Decimal::checked_from_ratio(fee.amount, gas).map_err(|_| {
+        CliError::usage(
+            format!("--fees {fees:?} is too large"),
+            "give a smaller fee",
+        )
+    })?;
     let mut config = client.config().clone();
     config.gas_prices = format!("{price}{denom}");
     Ok((Client::connect(config).await?, Gas::Fixed(gas)))
@@ -119,40 +149,83 @@ async fn fixed_fee(ctx: &Ctx, client: &Client, signer: &mut Signer, msgs: &[Any]
 /// A failed simulation means nothing was sent: say so, with the chain's reason.
 pub fn failed(err: ClientError) -> CliError {
     match err {
-        ClientError::Query { path, code, log, .. } if path.contains("Simulate") => CliError::chain(format!(
-            "the transaction would fail (simulation, code {code}): {log}: nothing was sent"
+        ClientError::Query {
+            path, code, log, ..
+        } if path.contains("Simulate") => CliError::chain(format!(
+            "the transaction would fail (simulation, code {code}): {}: nothing was sent",
+            contract_reason(&log)
         )),
         other => other.into(),
     }
 }
 
+/// The contract's own words out of an SDK log: without the `failed to execute message;
+/// message index: N:` prefix and the `: execute wasm contract failed …` suffix.
+pub fn contract_reason(log: &str) -> &str {
+    const INDEX: &str = "message index: ";
+    let start = log
+        .find(INDEX)
+        .map(|i| i + INDEX.len())
+        .and_then(|i| log[i..].find(": ").map(|j| i + j + 2))
+        .unwrap_or(0);
+    let rest = &log[start..];
+    let end = rest
+        .find(": execute wasm contract failed")
+        .unwrap_or(rest.len());
+    rest[..end].trim()
+}
+
 fn fee_denom(client: &Client) -> String {
-    client.config().gas_price().map(|p| p.denom).unwrap_or_default()
+    client
+        .config()
+        .gas_price()
+        .map(|p| p.denom)
+        .unwrap_or_default()
 }
 
 /// A message as JSON for people: contract messages decoded, code bytes summarized.
 pub fn describe(any: &Any) -> Value {
     let funds = |funds: &[cosmrs::proto::cosmos::base::v1beta1::Coin]| {
-        funds.iter().map(|c| format!("{}{}", c.amount, c.denom)).collect::<Vec<_>>()
+        funds
+            .iter()
+            .map(|c| format!("{}{}", c.amount, c.denom))
+            .collect::<Vec<_>>()
     };
-    let msg_json = |bytes: &[u8]| serde_json::from_slice::<Value>(bytes).unwrap_or_else(|_| json!(String::from_utf8_lossy(bytes)));
+    let msg_json = |bytes: &[u8]| {
+        serde_json::from_slice::<Value>(bytes)
+            .unwrap_or_else(|_| json!(String::from_utf8_lossy(bytes)))
+    };
     match any.type_url.as_str() {
-        "/cosmwasm.wasm.v1.MsgExecuteContract" => match MsgExecuteContract::decode(any.value.as_slice()) {
-            Ok(m) => json!({"@type": any.type_url, "sender": m.sender, "contract": m.contract, "msg": msg_json(&m.msg), "funds": funds(&m.funds)}),
-            Err(_) => opaque(any),
-        },
+        "/cosmwasm.wasm.v1.MsgExecuteContract" => {
+            match MsgExecuteContract::decode(any.value.as_slice()) {
+                Ok(m) => {
+                    json!({"@type": any.type_url, "sender": m.sender, "contract": m.contract, "msg": msg_json(&m.msg), "funds": funds(&m.funds)})
+                }
+                Err(_) => opaque(any),
+            }
+        }
         "/cosmwasm.wasm.v1.MsgStoreCode" => match MsgStoreCode::decode(any.value.as_slice()) {
-            Ok(m) => json!({"@type": any.type_url, "sender": m.sender, "wasm_byte_code_bytes": m.wasm_byte_code.len()}),
+            Ok(m) => {
+                json!({"@type": any.type_url, "sender": m.sender, "wasm_byte_code_bytes": m.wasm_byte_code.len()})
+            }
             Err(_) => opaque(any),
         },
-        "/cosmwasm.wasm.v1.MsgInstantiateContract" => match MsgInstantiateContract::decode(any.value.as_slice()) {
-            Ok(m) => json!({"@type": any.type_url, "sender": m.sender, "admin": m.admin, "code_id": m.code_id, "label": m.label, "msg": msg_json(&m.msg), "funds": funds(&m.funds)}),
-            Err(_) => opaque(any),
-        },
-        "/cosmwasm.wasm.v1.MsgMigrateContract" => match MsgMigrateContract::decode(any.value.as_slice()) {
-            Ok(m) => json!({"@type": any.type_url, "sender": m.sender, "contract": m.contract, "code_id": m.code_id, "msg": msg_json(&m.msg)}),
-            Err(_) => opaque(any),
-        },
+        "/cosmwasm.wasm.v1.MsgInstantiateContract" => {
+            match MsgInstantiateContract::decode(any.value.as_slice()) {
+                Ok(m) => {
+                    json!({"@type": any.type_url, "sender": m.sender, "admin": m.admin, "code_id": m.code_id, "label": m.label, "msg": msg_json(&m.msg), "funds": funds(&m.funds)})
+                }
+                Err(_) => opaque(any),
+            }
+        }
+        "/cosmwasm.wasm.v1.MsgMigrateContract" => {
+            match MsgMigrateContract::decode(any.value.as_slice()) {
+                Ok(m) => {
+                    json!({"@type": any.type_url, "sender": m.sender, "contract": m.contract, "code_id": m.code_id, "msg": msg_json(&m.msg)})
+                }
+                Err(_) => opaque(any),
+            }
+        }
         _ => opaque(any),
     }
 }
@@ -164,7 +237,10 @@ fn opaque(any: &Any) -> Value {
 /// The text line of an included transaction.
 pub fn summary(sent: &Sent) -> String {
     let o = &sent.outcome;
-    format!("tx {} included at height {} (gas {}/{}, fee {})", o.hash, o.height, o.gas_used, o.gas_wanted, sent.fee)
+    format!(
+        "tx {} included at height {} (gas {}/{}, fee {})",
+        o.hash, o.height, o.gas_used, o.gas_wanted, sent.fee
+    )
 }
 
 /// Prints a transaction command's result: `{"tx": …, extra}` in JSON, the summary and the
@@ -182,5 +258,19 @@ pub fn print(ctx: &Ctx, sent: &Sent, extra: Value, text: &[String]) -> CliResult
             println!("{line}");
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contract_reasons_are_cut_out_of_sdk_logs() {
+        let log = "failed to execute message; message index: 0: invalid metadata: 1..=8 devices: \
+                   execute wasm contract failed With gas wanted: '0' and gas used: '89266'";
+        assert_eq!(
+            super::contract_reason(log),
+            "invalid metadata: 1..=8 devices"
+        );
+        assert_eq!(super::contract_reason("out of gas"), "out of gas");
     }
 }

@@ -12,34 +12,88 @@ fn bad_inputs_fail_with_one_clear_line() {
 
     // Before any key or deployment.
     net.ogpu(&["task", "list"]).fails(2, "no deployment file");
-    net.ogpu(&["provider", "bond", "100", "--from", "nobody"]).fails(2, "no deployment file");
-    net.ogpu(&["keys", "show", "nobody"]).fails(2, "key \"nobody\" not found");
-    net.ogpu_stdin(&["keys", "recover", "x", "--unsafe-plaintext"], "not a mnemonic at all")
-        .fails(2, "invalid mnemonic");
-    net.ogpu(&["keys", "recover", "x", "--mnemonic-env", "OGPU_TEST_UNSET_VAR", "--unsafe-plaintext"])
-        .fails(2, "OGPU_TEST_UNSET_VAR");
+    net.ogpu(&["provider", "bond", "100", "--from", "nobody"])
+        .fails(2, "no deployment file");
+    net.ogpu(&["keys", "show", "nobody"])
+        .fails(2, "key \"nobody\" not found");
+    net.ogpu_stdin(
+        &["keys", "recover", "x", "--unsafe-plaintext"],
+        "not a mnemonic at all",
+    )
+    .fails(2, "invalid mnemonic");
+    net.ogpu(&[
+        "keys",
+        "recover",
+        "x",
+        "--mnemonic-env",
+        "OGPU_TEST_UNSET_VAR",
+        "--unsafe-plaintext",
+    ])
+    .fails(2, "OGPU_TEST_UNSET_VAR");
 
     // The node.
-    net.raw(&["--node", "http://127.0.0.1:1", "query", "balance", &client_addr])
-        .fails(1, "cannot reach the node at http://127.0.0.1:1");
-    let wrong = net.ogpu(&["--chain-id", "other-1", "query", "balance", &client_addr]);
+    net.raw(&[
+        "--node",
+        "http://127.0.0.1:1",
+        "query",
+        "balance",
+        &client_addr,
+    ])
+    .fails(1, "cannot reach the node at http://127.0.0.1:1");
+    let rpc = net.devnet.rpc_url();
+    let wrong = net.raw(&[
+        "--node",
+        &rpc,
+        "--chain-id",
+        "other-1",
+        "query",
+        "balance",
+        &client_addr,
+    ]);
     wrong.fails(1, "runs chain \"ogpu-devnet-1\", not \"other-1\"");
-    net.raw(&["--node", "localhost:26657", "query", "balance", &client_addr]).fails(2, "http(s) URL");
-    net.ogpu(&["--gas-prices", "0.025", "query", "balance", &client_addr]).fails(2, "0.025ustake");
-    net.ogpu(&["query", "balance", "nobody"]).fails(2, "neither an address nor a key name");
-    net.ogpu(&["query", "tx", "00"]).fails(2, "not a transaction hash");
-    net.ogpu(&["query", "tx", &"AB".repeat(32)]).fails(2, "not found");
+    net.raw(&[
+        "--node",
+        "localhost:26657",
+        "query",
+        "balance",
+        &client_addr,
+    ])
+    .fails(2, "http(s) URL");
+    net.ogpu(&["--gas-prices", "0.025", "query", "balance", &client_addr])
+        .fails(2, "0.025ustake");
+    net.ogpu(&["query", "balance", "nobody"])
+        .fails(2, "neither an address nor a key name");
+    net.ogpu(&["query", "tx", "00"])
+        .fails(2, "not a transaction hash");
+    net.ogpu(&["query", "tx", &"AB".repeat(32)])
+        .fails(2, "not found");
 
-    // Usage errors from clap keep its format but exit 2 as well.
-    let usage = net.ogpu(&["task", "show", "one"]);
-    assert_eq!(usage.code, 2, "{}", usage.stderr);
+    // Usage errors from clap: one line as well.
+    net.ogpu(&["task", "show", "one"])
+        .fails(2, "invalid value 'one' for '<TASK_ID>'");
+    net.ogpu(&["task", "confirm", "1"]).fails(2, "<PROVIDER>");
 
     net.recover_keys();
-    net.ogpu(&["deploy", "--artifacts", "/nonexistent", "--from", "client", "-y"]).fails(2, "ci/build-wasm.sh");
+    net.ogpu(&[
+        "deploy",
+        "--artifacts",
+        "/nonexistent",
+        "--from",
+        "client",
+        "-y",
+    ])
+    .fails(2, "ci/build-wasm.sh");
     net.deploy();
     let artifacts = support::artifacts();
-    net.ogpu(&["deploy", "--artifacts", artifacts.to_str().unwrap(), "--from", "client", "-y"])
-        .fails(2, "already holds a deployment");
+    net.ogpu(&[
+        "deploy",
+        "--artifacts",
+        artifacts.to_str().unwrap(),
+        "--from",
+        "client",
+        "-y",
+    ])
+    .fails(2, "already holds a deployment");
 
     // Publishing.
     let publish = |extra: &[&str]| {
@@ -48,43 +102,101 @@ fn bad_inputs_fail_with_one_clear_line() {
         net.ogpu(&args)
     };
     let missing = net.path("missing.cl");
-    publish(&["--kernel", missing.to_str().unwrap(), "--global", "1", "--arg", "output:4", "--reward", "1000ustake"])
-        .fails(2, &format!("cannot read kernel {}", missing.display()));
+    publish(&[
+        "--kernel",
+        missing.to_str().unwrap(),
+        "--global",
+        "1",
+        "--arg",
+        "output:4",
+        "--reward",
+        "1000ustake",
+    ])
+    .fails(2, &format!("cannot read kernel {}", missing.display()));
     let hash = ["--hash-prefix", "ab", "--difficulty", "8"];
     publish(&[&hash[..], &["--reward", "1000u$"]].concat()).fails(2, "not a valid denom");
-    publish(&[&hash[..], &["--reward", "1000uatom"]].concat()).fails(2, "denom uatom is not accepted");
+    publish(&[&hash[..], &["--reward", "1000uatom"]].concat())
+        .fails(2, "denom uatom is not accepted");
     publish(&[&hash[..], &["--reward", "1000"]].concat()).fails(2, "has no denom");
-    publish(&[&hash[..], &["--reward", "999ustake"]].concat()).fails(2, "below this deployment's minimum of 1000ustake");
-    publish(&[&hash[..], &["--reward", "1000ustake", "--commit-window", "9999999"]].concat()).fails(2, "commit window");
-    publish(&[&hash[..], &["--reward", "1000ustake", "--from", "nobody"]].concat())
-        .fails(2, "key \"nobody\" not found");
-    publish(&[&hash[..], &["--reward", "999999999999999ustake"]].concat()).fails(1, "fund the account");
+    publish(&[&hash[..], &["--reward", "999ustake"]].concat())
+        .fails(2, "below this deployment's minimum of 1000ustake");
+    publish(
+        &[
+            &hash[..],
+            &["--reward", "1000ustake", "--commit-window", "9999999"],
+        ]
+        .concat(),
+    )
+    .fails(2, "commit window");
+    net.ogpu(
+        &[
+            &["task", "publish", "--from", "nobody"][..],
+            &hash[..],
+            &["--reward", "1000ustake"],
+        ]
+        .concat(),
+    )
+    .fails(2, "key \"nobody\" not found");
+    publish(&[&hash[..], &["--reward", "999999999999999ustake"]].concat())
+        .fails(1, "fund the account");
     let bad_file = net.write("bad.toml", "kernal = \"x.cl\"\n");
     publish(&[&bad_file, "--reward", "1000ustake"]).fails(2, "unknown field `kernal`");
 
     // Unknown tasks and unsupported disputes.
-    net.ogpu(&["task", "show", "999"]).fails(2, "task 999 not found");
-    net.ogpu(&["task", "cancel", "999", "--from", "client", "-y"]).fails(2, "task 999 not found");
-    net.ogpu(&["task", "result", "999"]).fails(2, "task 999 not found");
-    net.ogpu(&["query", "escrow", "999"]).fails(2, "no escrow for task 999");
-    let doc = publish(&[&hash[..], &["--reward", "1000ustake", "-o", "json"]].concat()).ok().json();
+    net.ogpu(&["task", "show", "999"])
+        .fails(2, "task 999 not found");
+    net.ogpu(&["task", "cancel", "999", "--from", "client", "-y"])
+        .fails(2, "task 999 not found");
+    net.ogpu(&["task", "result", "999"])
+        .fails(2, "task 999 not found");
+    net.ogpu(&["query", "escrow", "999"])
+        .fails(2, "no escrow for task 999");
+    let doc = publish(&[&hash[..], &["--reward", "1000ustake", "-o", "json"]].concat())
+        .ok()
+        .json();
     let id = doc["task_id"].as_u64().unwrap().to_string();
-    net.ogpu(&["task", "dispute", &id, "--from", "client", "-y"]).fails(2, "not supported by this deployment yet");
-    net.ogpu(&["task", "result", &id]).fails(2, "has no accepted result");
-    net.ogpu(&["provider", "show", &client_addr]).fails(2, "is not registered");
-    net.ogpu(&["provider", "register", "--moniker", "m", "--stake", "10ustake", "--from", "provider", "-y"])
+    net.ogpu(&["task", "dispute", &id, "--from", "client", "-y"])
+        .fails(2, "not supported by this deployment yet");
+    net.ogpu(&["task", "result", &id])
+        .fails(2, "has no accepted result");
+    net.ogpu(&["provider", "show", &client_addr])
+        .fails(2, "is not registered");
+    let register = [
+        "provider",
+        "register",
+        "--moniker",
+        "m",
+        "--from",
+        "provider",
+        "-y",
+    ];
+    net.ogpu(&register).fails(2, "no device");
+    let device = ["--device", "gpu:AMD:MI300:196608:80000"];
+    net.ogpu(&[&register[..], &device[..], &["--stake", "10ustake"]].concat())
         .fails(2, "below the minimum of 5000ustake");
-    net.ogpu(&["provider", "register", "--moniker", "m", "--stake", "9000uatom", "--from", "provider", "-y"])
+    net.ogpu(&[&register[..], &device[..], &["--stake", "9000uatom"]].concat())
         .fails(2, "must be in ustake");
+    net.ogpu(&[&register[..], &["--device", "gpu:AMD"]].concat())
+        .fails(2, "too few fields");
 
     // A transaction the chain refuses: said so, nothing sent (exit 1).
-    net.ogpu(&["task", "cancel", &id, "--from", "provider", "-y"]).fails(1, "would fail");
+    net.ogpu(&["task", "cancel", &id, "--from", "provider", "-y"])
+        .fails(1, "would fail");
     // Without -y the tx is shown and confirmed first; no answer on stdin sends nothing.
     let unconfirmed = net.ogpu(&["task", "cancel", &id, "--from", "client"]);
     assert_eq!(unconfirmed.code, 2, "{}", unconfirmed.stderr);
-    assert!(unconfirmed.stderr.contains("\"cancel_task\""), "{}", unconfirmed.stderr);
+    assert!(
+        unconfirmed.stderr.contains("\"cancel_task\""),
+        "{}",
+        unconfirmed.stderr
+    );
     let last = unconfirmed.stderr.lines().last().unwrap();
-    assert!(last.ends_with("error: transaction not confirmed: answer y, or pass -y to skip the question"), "{last}");
+    assert!(
+        last.ends_with(
+            "error: transaction not confirmed: answer y, or pass -y to skip the question"
+        ),
+        "{last}"
+    );
     let shown = net.ogpu(&["task", "show", &id, "-o", "json"]).ok().json();
     assert_eq!(shown["task"]["status"], "open");
 }
@@ -96,14 +208,21 @@ fn encrypted_keys_need_their_passphrase() {
     let run = |args: &[&str], env: &[(&str, &str)], stdin: &str| {
         use std::io::Write;
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ogpu"));
-        cmd.args(["--home", home]).args(args).envs(env.iter().copied());
+        cmd.args(["--home", home])
+            .args(args)
+            .envs(env.iter().copied());
         let mut child = cmd
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         let out = child.wait_with_output().unwrap();
         support::Run {
             code: out.status.code().unwrap_or(-1),
@@ -112,17 +231,47 @@ fn encrypted_keys_need_their_passphrase() {
         }
     };
     let pass = [("PASS", "correct horse")];
-    let added = run(&["keys", "add", "alice", "--keyring-passphrase-env", "PASS", "-o", "json"], &pass, "").ok().json();
+    let added = run(
+        &[
+            "keys",
+            "add",
+            "alice",
+            "--keyring-passphrase-env",
+            "PASS",
+            "-o",
+            "json",
+        ],
+        &pass,
+        "",
+    )
+    .ok()
+    .json();
     let mnemonic = added["mnemonic"].as_str().unwrap();
     assert_eq!(mnemonic.split(' ').count(), 24);
     assert_eq!(added["encrypted"], true);
     let file = std::fs::read_to_string(std::path::Path::new(home).join("keys/alice.json")).unwrap();
     assert!(!file.contains(mnemonic), "the mnemonic is encrypted");
     // The same mnemonic recovered (passphrase on stdin) gives the same address.
-    let recovered = run(&["keys", "recover", "bob", "-o", "json"], &[], &format!("{mnemonic}\nother pass\n")).ok().json();
+    let recovered = run(
+        &["keys", "recover", "bob", "-o", "json"],
+        &[],
+        &format!("{mnemonic}\nother pass\n"),
+    )
+    .ok()
+    .json();
     assert_eq!(recovered["address"], added["address"]);
-    run(&["keys", "add", "alice", "--keyring-passphrase-env", "PASS"], &pass, "").fails(2, "already exists");
-    run(&["keys", "add", "carol", "--keyring-passphrase-env", "EMPTY"], &[("EMPTY", "")], "").fails(2, "is empty");
+    run(
+        &["keys", "add", "alice", "--keyring-passphrase-env", "PASS"],
+        &pass,
+        "",
+    )
+    .fails(2, "already exists");
+    run(
+        &["keys", "add", "carol", "--keyring-passphrase-env", "EMPTY"],
+        &[("EMPTY", "")],
+        "",
+    )
+    .fails(2, "is empty");
     // Signing needs the passphrase: a wrong one is refused before anything else.
     let deployment = std::path::Path::new(home).join("deployment.json");
     std::fs::write(
@@ -130,8 +279,20 @@ fn encrypted_keys_need_their_passphrase() {
         r#"{"chain_id":"ogpu-devnet-1","codes":{"registry":{"code_id":1,"checksum":"00"},"staking":{"code_id":2,"checksum":"00"},"settlement":{"code_id":3,"checksum":"00"}},"registry":"wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d","staking":"wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d","settlement":"wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d"}"#,
     )
     .unwrap();
-    run(&["task", "cancel", "1", "--from", "alice", "--keyring-passphrase-env", "PASS"], &[("PASS", "wrong")], "")
-        .fails(2, "wrong passphrase");
+    run(
+        &[
+            "task",
+            "cancel",
+            "1",
+            "--from",
+            "alice",
+            "--keyring-passphrase-env",
+            "PASS",
+        ],
+        &[("PASS", "wrong")],
+        "",
+    )
+    .fails(2, "wrong passphrase");
     run(&["task", "cancel", "1", "--from", "alice"], &[], "").fails(2, "no answer on stdin");
     run(&["keys", "delete", "bob", "-y"], &[], "").ok();
     let listed = run(&["keys", "list", "-o", "json"], &[], "").ok().json();

@@ -16,33 +16,62 @@ fn a_first_response_task_from_publish_to_result() {
     let net = Net::spawn();
     net.recover_keys();
     let keys = net.ogpu(&["keys", "list", "-o", "json"]).ok().json();
-    let names: Vec<&str> = keys["keys"].as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = keys["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["client", "provider"]);
     let provider_addr = net.address(PROVIDER);
     let shown = net.ogpu(&["keys", "show", "provider", "-a"]).ok();
     assert_eq!(shown.stdout.trim(), provider_addr);
 
     let deployment = net.deploy();
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(net.home.path().join("deployment.json")).unwrap()).unwrap();
+    let saved: Value = serde_json::from_str(
+        &std::fs::read_to_string(net.home.path().join("deployment.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(saved["registry"], deployment.registry);
     let config = net.ogpu(&["query", "config", "-o", "json"]).ok().json();
-    assert_eq!(config["registry"]["accepted_assets"][0]["info"]["native"]["denom"], "ustake");
-    assert_eq!(config["registry"]["accepted_assets"][0]["min_reward"], "1000");
+    assert_eq!(
+        config["registry"]["accepted_assets"][0]["info"]["native"]["denom"],
+        "ustake"
+    );
+    assert_eq!(
+        config["registry"]["accepted_assets"][0]["min_reward"],
+        "1000"
+    );
     assert_eq!(config["settlement"]["protocol_fee_bps"], 100);
     assert_eq!(config["staking"]["params"]["bond_denom"], "ustake");
 
     // The provider registers, then adds stake.
     let registered = net
         .ogpu(&[
-            "provider", "register", "--moniker", "test-gpu", "--device", "gpu:NVIDIA:H100:81920:60000:OpenCL 3.0",
-            "--stake", "10000ustake", "--from", "provider", "-y", "-o", "json",
+            "provider",
+            "register",
+            "--moniker",
+            "test-gpu",
+            "--device",
+            "gpu:NVIDIA:H100:81920:60000:OpenCL 3.0",
+            "--stake",
+            "10000ustake",
+            "--from",
+            "provider",
+            "-y",
+            "-o",
+            "json",
         ])
         .ok()
         .json();
     assert_eq!(registered["tx"]["code"], 0);
     assert_eq!(registered["provider"], provider_addr);
-    net.ogpu(&["provider", "bond", "2000", "--from", "provider", "-y"]).ok();
-    let shown = net.ogpu(&["provider", "show", "--from", "provider", "-o", "json"]).ok().json();
+    net.ogpu(&["provider", "bond", "2000", "--from", "provider", "-y"])
+        .ok();
+    let shown = net
+        .ogpu(&["provider", "show", "--from", "provider", "-o", "json"])
+        .ok()
+        .json();
     assert_eq!(shown["bonded"], "12000");
     assert_eq!(shown["metadata"]["devices"][0]["memory_mb"], 81920);
     let listed = net.ogpu(&["provider", "list", "-o", "json"]).ok().json();
@@ -53,15 +82,37 @@ fn a_first_response_task_from_publish_to_result() {
     let input = net.write("a.bin", [1u8, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0]);
     let input_arg = format!("input:{input}");
     let child = net.spawn_ogpu(&[
-        "task", "publish", "--kernel", &kernel, "--arg", &input_arg, "--arg", "output:16", "--arg", "u32:10",
-        "--global", "4", "--reward", "5000ustake", "--collateral", "1000", "--wait", "--from", "client", "-y", "-o",
+        "task",
+        "publish",
+        "--kernel",
+        &kernel,
+        "--arg",
+        &input_arg,
+        "--arg",
+        "output:16",
+        "--arg",
+        "u32:10",
+        "--global",
+        "4",
+        "--reward",
+        "5000ustake",
+        "--collateral",
+        "1000",
+        "--wait",
+        "--from",
+        "client",
+        "-y",
+        "-o",
         "json",
     ]);
     let client = net.client();
     let task = net.await_task(&client, &deployment, 1);
     assert_eq!(task.task.reward.amount.u128(), 5000);
     let mut provider = net.signer(PROVIDER);
-    let result: Vec<u8> = [11u32, 12, 13, 14].iter().flat_map(|v| v.to_le_bytes()).collect();
+    let result: Vec<u8> = [11u32, 12, 13, 14]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
     let sealed = net.commit(&client, &deployment, &mut provider, 1, &result, 5000, None);
     net.reveal(&client, &deployment, &mut provider, 1, &sealed);
     let run = wait(child, 120).ok();
@@ -70,13 +121,23 @@ fn a_first_response_task_from_publish_to_result() {
     assert_eq!(doc["tx"]["code"], 0);
     assert_eq!(doc["task"]["status"], "completed");
     assert_eq!(doc["task"]["outcome"]["winner"], provider_addr);
-    assert!(run.stderr.contains("task 1: open"), "{}", run.stderr);
     assert!(run.stderr.contains("task 1: committed 1"), "{}", run.stderr);
     assert!(run.stderr.contains("task 1: completed"), "{}", run.stderr);
 
     // The result, verified against its sha256, to a file and as JSON.
     let out = net.path("result.bin");
-    let fetched = net.ogpu(&["task", "result", "1", "--out", out.to_str().unwrap(), "-o", "json"]).ok().json();
+    let fetched = net
+        .ogpu(&[
+            "task",
+            "result",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+            "-o",
+            "json",
+        ])
+        .ok()
+        .json();
     assert_eq!(fetched["size"], 16);
     assert_eq!(std::fs::read(&out).unwrap(), result);
     let raw = net.ogpu(&["task", "result", "1"]).ok();
@@ -84,18 +145,33 @@ fn a_first_response_task_from_publish_to_result() {
 
     let shown = net.ogpu(&["task", "show", "1", "-o", "json"]).ok().json();
     assert_eq!(shown["spec"]["job"]["opencl"]["entry_point"], "add");
-    assert_eq!(shown["spec"]["job"]["opencl"]["args"][2]["scalar"]["value"]["u32"], 10);
-    let responses = net.ogpu(&["task", "responses", "1", "-o", "json"]).ok().json();
+    assert_eq!(
+        shown["spec"]["job"]["opencl"]["args"][2]["scalar"]["value"]["u32"],
+        10
+    );
+    let responses = net
+        .ogpu(&["task", "responses", "1", "-o", "json"])
+        .ok()
+        .json();
     assert_eq!(responses["responses"][0]["status"], "won");
-    let escrow = net.ogpu(&["query", "escrow", "1", "-o", "json"]).ok().json();
+    let escrow = net
+        .ogpu(&["query", "escrow", "1", "-o", "json"])
+        .ok()
+        .json();
     assert_eq!(escrow["status"], "released");
     assert_eq!(escrow["fees"], "50");
     let totals = net.ogpu(&["query", "totals", "-o", "json"]).ok().json();
     assert_eq!(totals["settlement"]["totals"][0]["deposited"], "5000");
     assert_eq!(totals["staking"]["bonded"], "12000");
-    let listed = net.ogpu(&["task", "list", "--status", "completed", "-o", "json"]).ok().json();
+    let listed = net
+        .ogpu(&["task", "list", "--status", "completed", "-o", "json"])
+        .ok()
+        .json();
     assert_eq!(listed["tasks"].as_array().unwrap().len(), 1);
-    let mine = net.ogpu(&["task", "list", "--mine", "--from", "client", "-o", "json"]).ok().json();
+    let mine = net
+        .ogpu(&["task", "list", "--mine", "--from", "client", "-o", "json"])
+        .ok()
+        .json();
     assert_eq!(mine["tasks"][0]["id"], 1);
     let text = net.ogpu(&["task", "list"]).ok();
     assert!(text.stdout.starts_with("ID"), "{}", text.stdout);
@@ -104,7 +180,10 @@ fn a_first_response_task_from_publish_to_result() {
     let hash = doc["tx"]["hash"].as_str().unwrap();
     let tx = net.ogpu(&["query", "tx", hash, "-o", "json"]).ok().json();
     assert_eq!(tx["height"], doc["tx"]["height"]);
-    let balance = net.ogpu(&["query", "balance", "provider", "-o", "json"]).ok().json();
+    let balance = net
+        .ogpu(&["query", "balance", "provider", "-o", "json"])
+        .ok()
+        .json();
     assert_eq!(balance["address"], provider_addr);
     assert_eq!(balance["balances"][0]["denom"], "ustake");
 }
@@ -115,15 +194,42 @@ fn wait_finalizes_expired_tasks_and_manual_confirmation_is_confirmed() {
     net.recover_keys();
     let deployment = net.deploy();
     let client = net.client();
-    net.ogpu(&["provider", "register", "--moniker", "p", "--from", "provider", "-y"]).ok();
+    net.ogpu(&[
+        "provider",
+        "register",
+        "--moniker",
+        "p",
+        "--device",
+        "gpu:AMD:MI300:196608:80000",
+        "--from",
+        "provider",
+        "-y",
+    ])
+    .ok();
     let provider_addr = net.address(PROVIDER);
     let client_addr = net.address(support::CLIENT);
 
     // Nobody commits: --wait sends finalize itself once the windows passed.
     let run = net
         .ogpu(&[
-            "task", "publish", "--hash-prefix", "6f677075", "--difficulty", "4", "--commit-window", "1",
-            "--reveal-window", "1", "--reward", "1000ustake", "--wait", "--from", "client", "-y", "-o", "json",
+            "task",
+            "publish",
+            "--hash-prefix",
+            "6f677075",
+            "--difficulty",
+            "4",
+            "--commit-window",
+            "1",
+            "--reveal-window",
+            "1",
+            "--reward",
+            "1000ustake",
+            "--wait",
+            "--from",
+            "client",
+            "-y",
+            "-o",
+            "json",
         ])
         .ok();
     let doc = run.json();
@@ -147,54 +253,138 @@ reward = "4000ustake"
 device_class = "gpu"
 "#,
     );
-    let published = net.ogpu(&["task", "publish", &task_file, "--from", "client", "-y", "-o", "json"]).ok().json();
+    let published = net
+        .ogpu(&[
+            "task", "publish", &task_file, "--from", "client", "-y", "-o", "json",
+        ])
+        .ok()
+        .json();
     let task_id = published["task_id"].as_u64().unwrap();
     let mut provider = net.signer(PROVIDER);
-    let sealed = net.commit(&client, &deployment, &mut provider, task_id, b"offer", 2500, Some(2500));
+    let sealed = net.commit(
+        &client,
+        &deployment,
+        &mut provider,
+        task_id,
+        b"offer",
+        2500,
+        Some(2500),
+    );
     let task = net.await_task(&client, &deployment, task_id).task;
     net.pass(&client, task.commit_deadline);
     net.reveal(&client, &deployment, &mut provider, task_id, &sealed);
     let before = net.balance(&client, &client_addr);
     let confirmed = net
-        .ogpu(&["task", "confirm", &task_id.to_string(), &provider_addr, "--from", "client", "-y", "-o", "json"])
+        .ogpu(&[
+            "task",
+            "confirm",
+            &task_id.to_string(),
+            &provider_addr,
+            "--from",
+            "client",
+            "-y",
+            "-o",
+            "json",
+        ])
         .ok()
         .json();
     assert_eq!(confirmed["task_id"], task_id);
     let fee: u128 = confirmed["tx"]["gas_wanted"].as_u64().unwrap() as u128 * 25 / 1000 + 1;
     let after = net.balance(&client, &client_addr);
     // The unused 1500 of the reward came back, minus the tx fee.
-    assert!(after + fee >= before + 1500 && after < before + 1500, "{before} → {after}");
-    let shown = net.ogpu(&["task", "show", &task_id.to_string(), "-o", "json"]).ok().json();
+    assert!(
+        after + fee >= before + 1500 && after < before + 1500,
+        "{before} → {after}"
+    );
+    let shown = net
+        .ogpu(&["task", "show", &task_id.to_string(), "-o", "json"])
+        .ok()
+        .json();
     assert_eq!(shown["task"]["status"], "completed");
     assert_eq!(shown["task"]["outcome"]["price"], "2500");
 
     // Cancel before any commitment.
     let published = net
-        .ogpu(&["task", "publish", "--hash-prefix", "00", "--difficulty", "8", "--reward", "1000ustake", "--from", "client", "-y", "-o", "json"])
+        .ogpu(&[
+            "task",
+            "publish",
+            "--hash-prefix",
+            "00",
+            "--difficulty",
+            "8",
+            "--reward",
+            "1000ustake",
+            "--from",
+            "client",
+            "-y",
+            "-o",
+            "json",
+        ])
         .ok()
         .json();
     let id = published["task_id"].as_u64().unwrap().to_string();
-    net.ogpu(&["task", "cancel", &id, "--from", "client", "-y"]).ok();
+    net.ogpu(&["task", "cancel", &id, "--from", "client", "-y"])
+        .ok();
     let shown = net.ogpu(&["task", "show", &id, "-o", "json"]).ok().json();
     assert_eq!(shown["task"]["status"], "cancelled");
-    net.ogpu(&["task", "cancel", &id, "--from", "client", "-y"]).fails(2, "already cancelled");
+    net.ogpu(&["task", "cancel", &id, "--from", "client", "-y"])
+        .fails(2, "already cancelled");
 
     // --dry-run signs and prints without sending; --fees pays exactly that fee.
-    let next = net.ogpu(&["query", "config", "-o", "json"]).ok().json()["registry"]["next_task_id"].clone();
+    let next = net.ogpu(&["query", "config", "-o", "json"]).ok().json()["registry"]["next_task_id"]
+        .clone();
     let dry = net
-        .ogpu(&["task", "publish", "--hash-prefix", "01", "--difficulty", "8", "--reward", "1000ustake", "--from", "client", "--dry-run", "-o", "json"])
+        .ogpu(&[
+            "task",
+            "publish",
+            "--hash-prefix",
+            "01",
+            "--difficulty",
+            "8",
+            "--reward",
+            "1000ustake",
+            "--from",
+            "client",
+            "--dry-run",
+            "-o",
+            "json",
+        ])
         .ok()
         .json();
     assert_eq!(dry["dry_run"], true);
     assert!(dry["fee"].as_str().unwrap().ends_with("ustake"));
     assert!(!dry["tx_bytes"].as_str().unwrap().is_empty());
-    assert_eq!(dry["messages"][0]["msg"]["publish_task"]["spec"]["job"]["hash_search"]["difficulty"], 8);
-    assert_eq!(net.ogpu(&["query", "config", "-o", "json"]).ok().json()["registry"]["next_task_id"], next);
+    assert_eq!(
+        dry["messages"][0]["msg"]["publish_task"]["spec"]["job"]["hash_search"]["difficulty"],
+        8
+    );
+    assert_eq!(
+        net.ogpu(&["query", "config", "-o", "json"]).ok().json()["registry"]["next_task_id"],
+        next
+    );
     let before = net.balance(&client, &provider_addr);
-    net.ogpu(&["provider", "bond", "100ustake", "--fees", "7777ustake", "--from", "provider", "-y"]).ok();
+    net.ogpu(&[
+        "provider",
+        "bond",
+        "100ustake",
+        "--fees",
+        "7777ustake",
+        "--from",
+        "provider",
+        "-y",
+    ])
+    .ok();
     assert_eq!(before - net.balance(&client, &provider_addr), 100 + 7777);
-    let unbond = net.ogpu(&["provider", "unbond", "5100", "--from", "provider", "-y", "-o", "json"]).ok().json();
+    let unbond = net
+        .ogpu(&[
+            "provider", "unbond", "5100", "--from", "provider", "-y", "-o", "json",
+        ])
+        .ok()
+        .json();
     assert_eq!(unbond["tx"]["code"], 0);
-    let shown = net.ogpu(&["provider", "show", &provider_addr, "-o", "json"]).ok().json();
+    let shown = net
+        .ogpu(&["provider", "show", &provider_addr, "-o", "json"])
+        .ok()
+        .json();
     assert_eq!(shown["unbonding"][0]["amount"], "5100");
 }

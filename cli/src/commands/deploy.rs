@@ -47,7 +47,12 @@ pub fn default_staking(bond_denom: &str) -> StakingParams {
         unbonding_period: 3600,
         slash_client_share_bps: 5_000,
         max_unbonding_entries: 7,
-        metadata_limits: MetadataLimits { max_moniker_len: 64, max_devices: 8, max_field_len: 64, max_task_kinds: 8 },
+        metadata_limits: MetadataLimits {
+            max_moniker_len: 64,
+            max_devices: 8,
+            max_field_len: 64,
+            max_task_kinds: 8,
+        },
     }
 }
 
@@ -66,7 +71,10 @@ struct ParamsFile {
 
 fn read_params(path: &Path) -> CliResult<ParamsFile> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(format!("cannot read --params {}: {e}", path.display()), "check the path")
+        CliError::usage(
+            format!("cannot read --params {}: {e}", path.display()),
+            "check the path",
+        )
     })?;
     serde_json::from_str(&text).map_err(|e| {
         let hint = if e.to_string().contains("code_id") {
@@ -80,15 +88,28 @@ fn read_params(path: &Path) -> CliResult<ParamsFile> {
 
 /// `--accept DENOM=MIN` or `--accept cw20:ADDR=MIN`.
 fn parse_accept(ctx: &Ctx, text: &str) -> CliResult<AcceptedAsset> {
-    let bad = || CliError::usage(format!("--accept {text:?}"), "write DENOM=MIN or cw20:ADDR=MIN, e.g. ustake=1000");
+    let bad = || {
+        CliError::usage(
+            format!("--accept {text:?}"),
+            "write DENOM=MIN or cw20:ADDR=MIN, e.g. ustake=1000",
+        )
+    };
     let (asset, min) = text.split_once('=').ok_or_else(bad)?;
     let min_reward = min.trim().parse::<u128>().map_err(|_| bad())?;
     let info = match asset.strip_prefix("cw20:") {
         Some(addr) => AssetInfo::cw20(ctx.address("--accept cw20 token", addr)?),
         None if coin::valid_denom(asset) => AssetInfo::native(asset),
-        None => return Err(CliError::usage(format!("--accept {text:?}: {asset:?} is not a valid denom"), "write DENOM=MIN, e.g. ustake=1000")),
+        None => {
+            return Err(CliError::usage(
+                format!("--accept {text:?}: {asset:?} is not a valid denom"),
+                "write DENOM=MIN, e.g. ustake=1000",
+            ))
+        }
     };
-    Ok(AcceptedAsset { info, min_reward: Uint128::new(min_reward) })
+    Ok(AcceptedAsset {
+        info,
+        min_reward: Uint128::new(min_reward),
+    })
 }
 
 /// The instantiate message: defaults, then the params file, then the flags.
@@ -98,13 +119,21 @@ fn instantiate_msg(ctx: &Ctx, args: &DeployArgs, sender: &str) -> CliResult<Inst
         None => ParamsFile::default(),
     };
     let fee_denom = ctx.config.gas_price()?.denom;
-    let owner = args.owner.clone().or(file.owner).map(|o| ctx.address("owner", &o)).transpose()?;
+    let owner = args
+        .owner
+        .clone()
+        .or(file.owner)
+        .map(|o| ctx.address("owner", &o))
+        .transpose()?;
     let treasury = match args.treasury.clone().or(file.treasury) {
         Some(t) => ctx.address("treasury", &t)?,
         None => sender.to_string(),
     };
     let accepted_assets = if !args.accept.is_empty() {
-        args.accept.iter().map(|a| parse_accept(ctx, a)).collect::<CliResult<Vec<_>>>()?
+        args.accept
+            .iter()
+            .map(|a| parse_accept(ctx, a))
+            .collect::<CliResult<Vec<_>>>()?
     } else if let Some(assets) = file.accepted_assets {
         assets
     } else {
@@ -126,7 +155,10 @@ fn instantiate_msg(ctx: &Ctx, args: &DeployArgs, sender: &str) -> CliResult<Inst
     let mut staking = file.staking.unwrap_or_else(|| default_staking(&fee_denom));
     if let Some(denom) = &args.bond_denom {
         if !coin::valid_denom(denom) {
-            return Err(CliError::usage(format!("--bond-denom {denom:?} is not a valid denom"), "e.g. --bond-denom ustake"));
+            return Err(CliError::usage(
+                format!("--bond-denom {denom:?} is not a valid denom"),
+                "e.g. --bond-denom ustake",
+            ));
         }
         staking.bond_denom = denom.clone();
     }
@@ -136,9 +168,15 @@ fn instantiate_msg(ctx: &Ctx, args: &DeployArgs, sender: &str) -> CliResult<Inst
     if let Some(v) = args.unbonding_period {
         staking.unbonding_period = v;
     }
-    let protocol_fee_bps = args.protocol_fee_bps.or(file.protocol_fee_bps).unwrap_or(DEFAULT_FEE_BPS);
+    let protocol_fee_bps = args
+        .protocol_fee_bps
+        .or(file.protocol_fee_bps)
+        .unwrap_or(DEFAULT_FEE_BPS);
     if protocol_fee_bps > 10_000 {
-        return Err(CliError::usage(format!("protocol fee {protocol_fee_bps} bps"), "it is at most 10000 (100%)"));
+        return Err(CliError::usage(
+            format!("protocol fee {protocol_fee_bps} bps"),
+            "it is at most 10000 (100%)",
+        ));
     }
     Ok(InstantiateMsg {
         owner,
@@ -186,7 +224,10 @@ async fn check_overwrite(ctx: &Ctx, client: &Client, path: &Path, force: bool) -
     }
     let existing = Deployment::load(path)?;
     let live = existing.chain_id != ctx.config.chain_id
-        || client.smart::<registry::ConfigResponse>(&existing.registry, &registry::QueryMsg::Config {}).await.is_ok();
+        || client
+            .smart::<registry::ConfigResponse>(&existing.registry, &registry::QueryMsg::Config {})
+            .await
+            .is_ok();
     if live {
         return Err(CliError::usage(
             format!(
@@ -198,7 +239,10 @@ async fn check_overwrite(ctx: &Ctx, client: &Client, path: &Path, force: bool) -
             "pass --deployment NEW.json to keep it, or --force to replace it",
         ));
     }
-    eprintln!("{}: its contracts are gone from the chain; replacing it", path.display());
+    eprintln!(
+        "{}: its contracts are gone from the chain; replacing it",
+        path.display()
+    );
     Ok(())
 }
 
@@ -224,16 +268,27 @@ pub async fn deploy(ctx: &Ctx, args: DeployArgs) -> CliResult<()> {
                 output::json(&plan)
             } else {
                 println!("dry run: would store the codes not yet on chain and instantiate the registry with");
-                println!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&plan).unwrap_or_default()
+                );
                 Ok(())
             };
         }
-        eprintln!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default());
+        eprintln!(
+            "{}",
+            serde_json::to_string_pretty(&plan).unwrap_or_default()
+        );
         if !prompt::confirm("deploy the suite with these parameters")? {
-            return Err(CliError::usage("deployment not confirmed", "answer y, or pass -y"));
+            return Err(CliError::usage(
+                "deployment not confirmed",
+                "answer y, or pass -y",
+            ));
         }
     }
-    let deployment = ogpu_client::deploy::deploy(&client, &mut signer, &args.artifacts, init, &args.label).await?;
+    let deployment =
+        ogpu_client::deploy::deploy(&client, &mut signer, &args.artifacts, init, &args.label)
+            .await?;
     deployment.save(&path)?;
     if ctx.json() {
         output::json(&serde_json::json!({ "deployment": deployment, "file": path }))
@@ -248,7 +303,11 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> CliResult<()> {
     multi_tx_flags(ctx, "migrate")?;
     let artifacts = check_artifacts(&args.artifacts)?;
     let deployment = ctx.deployment()?;
-    let current = [&deployment.codes.registry, &deployment.codes.staking, &deployment.codes.settlement];
+    let current = [
+        &deployment.codes.registry,
+        &deployment.codes.staking,
+        &deployment.codes.settlement,
+    ];
     let changed: Vec<&str> = artifacts
         .iter()
         .zip(current)
@@ -272,15 +331,21 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> CliResult<()> {
         };
     }
     if !ctx.global.yes && !prompt::confirm(&format!("migrate {}", changed.join(", ")))? {
-        return Err(CliError::usage("migration not confirmed", "answer y, or pass -y"));
+        return Err(CliError::usage(
+            "migration not confirmed",
+            "answer y, or pass -y",
+        ));
     }
     let mut signer = ctx.signer()?;
     let client = ctx.connect().await?;
-    let upgraded = ogpu_client::deploy::migrate(&client, &mut signer, &deployment, &args.artifacts).await?;
+    let upgraded =
+        ogpu_client::deploy::migrate(&client, &mut signer, &deployment, &args.artifacts).await?;
     let path = ctx.deployment_path();
     upgraded.save(&path)?;
     if ctx.json() {
-        output::json(&serde_json::json!({ "deployment": upgraded, "migrated": changed, "file": path }))
+        output::json(
+            &serde_json::json!({ "deployment": upgraded, "migrated": changed, "file": path }),
+        )
     } else {
         println!("migrated {}", changed.join(", "));
         print_deployment(&upgraded);
@@ -290,9 +355,18 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> CliResult<()> {
 
 fn print_deployment(d: &Deployment) {
     println!("chain id:   {}", d.chain_id);
-    println!("registry:   {} (code {})", d.registry, d.codes.registry.code_id);
-    println!("staking:    {} (code {})", d.staking, d.codes.staking.code_id);
-    println!("settlement: {} (code {})", d.settlement, d.codes.settlement.code_id);
+    println!(
+        "registry:   {} (code {})",
+        d.registry, d.codes.registry.code_id
+    );
+    println!(
+        "staking:    {} (code {})",
+        d.staking, d.codes.staking.code_id
+    );
+    println!(
+        "settlement: {} (code {})",
+        d.settlement, d.codes.settlement.code_id
+    );
 }
 
 #[cfg(test)]
@@ -305,7 +379,11 @@ mod tests {
         let path = dir.path().join("p.json");
         std::fs::write(&path, r#"{"staking_code_id": 1}"#).unwrap();
         let err = read_params(&path).unwrap_err();
-        assert!(err.message.contains("leave the code ids out"), "{}", err.message);
+        assert!(
+            err.message.contains("leave the code ids out"),
+            "{}",
+            err.message
+        );
         std::fs::write(&path, r#"{"protocol_fee_bps": 50, "limits": null}"#).unwrap();
         assert_eq!(read_params(&path).unwrap().protocol_fee_bps, Some(50));
     }

@@ -46,7 +46,10 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
                     key: &'a KeyView,
                     mnemonic: String,
                 }
-                output::json(&Added { key: &view, mnemonic: mnemonic.to_string() })
+                output::json(&Added {
+                    key: &view,
+                    mnemonic: mnemonic.to_string(),
+                })
             } else {
                 print_key(&view);
                 eprintln!();
@@ -55,22 +58,26 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
                 Ok(())
             }
         }
-        KeysCmd::Recover { name, mnemonic_env, hd } => {
+        KeysCmd::Recover {
+            name,
+            mnemonic_env,
+            hd,
+        } => {
             check_new(&keyring, &name)?;
-            let mnemonic = match mnemonic_env {
-                Some(var) => match mnemonic_from_env(&var)? {
-                    Some(mnemonic) => Secret::new(mnemonic),
-                    None => {
-                        return Err(CliError::usage(
+            let mnemonic =
+                match mnemonic_env {
+                    Some(var) => match mnemonic_from_env(&var)? {
+                        Some(mnemonic) => Secret::new(mnemonic),
+                        None => return Err(CliError::usage(
                             format!("--mnemonic-env {var}: the variable is not set"),
                             "export it with the mnemonic's words, or pipe the mnemonic into stdin",
-                        ))
-                    }
-                },
-                None => prompt::secret("Enter the key's BIP-39 mnemonic: ")?,
-            };
+                        )),
+                    },
+                    None => prompt::secret("Enter the key's BIP-39 mnemonic: ")?,
+                };
             let passphrase = new_passphrase(ctx)?;
-            let info = keyring.recover(&name, mnemonic.as_str(), protection(&passphrase), hd.path())?;
+            let info =
+                keyring.recover(&name, mnemonic.as_str(), protection(&passphrase), hd.path())?;
             let view = KeyView::new(ctx, &info)?;
             if ctx.json() {
                 output::json(&view)
@@ -80,17 +87,31 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
             }
         }
         KeysCmd::List => {
-            let keys = keyring.list()?.iter().map(|k| KeyView::new(ctx, k)).collect::<CliResult<Vec<_>>>()?;
+            let keys = keyring
+                .list()?
+                .iter()
+                .map(|k| KeyView::new(ctx, k))
+                .collect::<CliResult<Vec<_>>>()?;
             if ctx.json() {
                 return output::json(&serde_json::json!({ "keys": keys }));
             }
             if keys.is_empty() {
-                eprintln!("no keys in {}: create one with `ogpu keys add NAME`", keyring.dir().display());
+                eprintln!(
+                    "no keys in {}: create one with `ogpu keys add NAME`",
+                    keyring.dir().display()
+                );
                 return Ok(());
             }
             let rows = keys
                 .iter()
-                .map(|k| vec![k.name.clone(), k.address.clone(), k.hd_path.clone(), lock(k.encrypted).into()])
+                .map(|k| {
+                    vec![
+                        k.name.clone(),
+                        k.address.clone(),
+                        k.hd_path.clone(),
+                        lock(k.encrypted).into(),
+                    ]
+                })
                 .collect::<Vec<_>>();
             output::table(&["NAME", "ADDRESS", "HD PATH", "STORED"], &rows);
             Ok(())
@@ -131,7 +152,11 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
 /// Refuses an invalid or taken name before asking for any secret.
 fn check_new(keyring: &Keyring, name: &str) -> CliResult<()> {
     if keyring.contains(name)? {
-        return Err(KeyError::AlreadyExists { name: name.to_string(), path: keyring.key_path(name)? }.into());
+        return Err(KeyError::AlreadyExists {
+            name: name.to_string(),
+            path: keyring.key_path(name)?,
+        }
+        .into());
     }
     Ok(())
 }

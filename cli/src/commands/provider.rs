@@ -3,7 +3,9 @@
 use cosmwasm_std::Uint128;
 use ogpu_client::deployment::{coin, execute};
 use ogpu_client::{Client, Deployment};
-use ogpu_types::staking::{ConfigResponse, ExecuteMsg, ProviderResponse, ProvidersResponse, QueryMsg};
+use ogpu_types::staking::{
+    ConfigResponse, ExecuteMsg, ProviderResponse, ProvidersResponse, QueryMsg,
+};
 use ogpu_types::{Device, DeviceType, ProviderMetadata};
 use serde_json::json;
 
@@ -29,33 +31,60 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
             };
             if stake < config.params.min_stake.u128() {
                 return Err(CliError::usage(
-                    format!("stake {stake}{bond_denom} is below the minimum of {}{bond_denom}", config.params.min_stake),
+                    format!(
+                        "stake {stake}{bond_denom} is below the minimum of {}{bond_denom}",
+                        config.params.min_stake
+                    ),
                     "raise --stake",
                 ));
             }
             let msg = ExecuteMsg::Register { metadata };
             let done = format!("registered with {stake}{bond_denom} staked");
-            send(ctx, &deployment, &client, &msg, Some((bond_denom, stake)), done).await
+            send(
+                ctx,
+                &deployment,
+                &client,
+                &msg,
+                Some((bond_denom, stake)),
+                done,
+            )
+            .await
         }
         ProviderCmd::Update { metadata } => {
             let (deployment, client, _) = staking(ctx).await?;
-            let address = ctx.from_address()?;
+            let address = ctx.sender_address()?;
             let current = provider(&client, &deployment, &address).await?;
             let metadata = build_metadata(&metadata, Some(current.metadata))?;
-            send(ctx, &deployment, &client, &ExecuteMsg::UpdateMetadata { metadata }, None, "metadata updated".into()).await
+            send(
+                ctx,
+                &deployment,
+                &client,
+                &ExecuteMsg::UpdateMetadata { metadata },
+                None,
+                "metadata updated".into(),
+            )
+            .await
         }
         ProviderCmd::Bond { amount: text } => {
             let (deployment, client, config) = staking(ctx).await?;
             let bond_denom = &config.params.bond_denom;
             let value = positive("amount", amount::parse_in("amount", &text, bond_denom)?)?;
             let done = format!("bonded {value}{bond_denom}");
-            send(ctx, &deployment, &client, &ExecuteMsg::Bond {}, Some((bond_denom, value)), done).await
+            send(
+                ctx,
+                &deployment,
+                &client,
+                &ExecuteMsg::Bond {},
+                Some((bond_denom, value)),
+                done,
+            )
+            .await
         }
         ProviderCmd::Unbond { amount: text } => {
             let (deployment, client, config) = staking(ctx).await?;
             let bond_denom = &config.params.bond_denom;
             let value = positive("amount", amount::parse_in("amount", &text, bond_denom)?)?;
-            let current = provider(&client, &deployment, &ctx.from_address()?).await?;
+            let current = provider(&client, &deployment, &ctx.sender_address()?).await?;
             let free = current.bonded.saturating_sub(current.locked);
             if Uint128::new(value) > free {
                 return Err(CliError::usage(
@@ -67,11 +96,29 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
                 "unbonding {value}{bond_denom}: claim it with `ogpu provider claim` after {} s",
                 config.params.unbonding_period
             );
-            send(ctx, &deployment, &client, &ExecuteMsg::Unbond { amount: Uint128::new(value) }, None, done).await
+            send(
+                ctx,
+                &deployment,
+                &client,
+                &ExecuteMsg::Unbond {
+                    amount: Uint128::new(value),
+                },
+                None,
+                done,
+            )
+            .await
         }
         ProviderCmd::Claim => {
             let (deployment, client, _) = staking(ctx).await?;
-            send(ctx, &deployment, &client, &ExecuteMsg::Claim {}, None, "claimed the released stake".into()).await
+            send(
+                ctx,
+                &deployment,
+                &client,
+                &ExecuteMsg::Claim {},
+                None,
+                "claimed the released stake".into(),
+            )
+            .await
         }
         ProviderCmd::Deregister => {
             let (deployment, client, config) = staking(ctx).await?;
@@ -79,13 +126,26 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
                 "deregistered: all stake is unbonding; claim it after {} s with `ogpu provider claim`",
                 config.params.unbonding_period
             );
-            send(ctx, &deployment, &client, &ExecuteMsg::Deregister {}, None, done).await
+            send(
+                ctx,
+                &deployment,
+                &client,
+                &ExecuteMsg::Deregister {},
+                None,
+                done,
+            )
+            .await
         }
         ProviderCmd::Show { address } => {
             let address = match address {
                 Some(a) => ctx.address("provider", &a)?,
-                None if ctx.global.from.is_some() => ctx.from_address()?,
-                None => return Err(CliError::usage("no provider given", "pass its ADDRESS or --from KEY")),
+                None if ctx.global.from.is_some() => ctx.sender_address()?,
+                None => {
+                    return Err(CliError::usage(
+                        "no provider given",
+                        "pass its ADDRESS or --from KEY",
+                    ))
+                }
             };
             let deployment = ctx.deployment()?;
             let client = ctx.connect().await?;
@@ -97,12 +157,25 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
                 Ok(())
             }
         }
-        ProviderCmd::List { active_only, start_after, limit } => {
-            let start_after = start_after.map(|a| ctx.address("--start-after", &a)).transpose()?;
+        ProviderCmd::List {
+            active_only,
+            start_after,
+            limit,
+        } => {
+            let start_after = start_after
+                .map(|a| ctx.address("--start-after", &a))
+                .transpose()?;
             let deployment = ctx.deployment()?;
             let client = ctx.connect().await?;
-            let query = QueryMsg::Providers { active_only: Some(active_only), start_after, limit: Some(limit.min(30)) };
-            let providers = client.smart::<ProvidersResponse>(&deployment.staking, &query).await?.providers;
+            let query = QueryMsg::Providers {
+                active_only: Some(active_only),
+                start_after,
+                limit: Some(limit.min(30)),
+            };
+            let providers = client
+                .smart::<ProvidersResponse>(&deployment.staking, &query)
+                .await?
+                .providers;
             if ctx.json() {
                 return output::json(&json!({ "providers": providers }));
             }
@@ -123,7 +196,10 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
                     ]
                 })
                 .collect::<Vec<_>>();
-            output::table(&["ADDRESS", "MONIKER", "STATUS", "BONDED", "LOCKED", "SCORE"], &rows);
+            output::table(
+                &["ADDRESS", "MONIKER", "STATUS", "BONDED", "LOCKED", "SCORE"],
+                &rows,
+            );
             Ok(())
         }
     }
@@ -131,7 +207,10 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
 
 fn positive(what: &str, value: u128) -> CliResult<u128> {
     if value == 0 {
-        return Err(CliError::usage(format!("{what} is zero"), "give a positive amount"));
+        return Err(CliError::usage(
+            format!("{what} is zero"),
+            "give a positive amount",
+        ));
     }
     Ok(value)
 }
@@ -140,18 +219,35 @@ fn positive(what: &str, value: u128) -> CliResult<u128> {
 async fn staking(ctx: &Ctx) -> CliResult<(Deployment, Client, ConfigResponse)> {
     let deployment = ctx.deployment()?;
     let client = ctx.connect().await?;
-    let config = client.smart(&deployment.staking, &QueryMsg::Config {}).await?;
+    let config = client
+        .smart(&deployment.staking, &QueryMsg::Config {})
+        .await?;
     Ok((deployment, client, config))
 }
 
-async fn provider(client: &Client, deployment: &Deployment, address: &str) -> CliResult<ProviderResponse> {
-    client.smart(&deployment.staking, &QueryMsg::Provider { address: address.to_string() }).await.map_err(|e| {
-        if contract_log(&e).is_some_and(|log| log.contains("is not registered")) {
-            CliError::usage(format!("provider {address} is not registered"), "register it with `ogpu provider register`")
-        } else {
-            e.into()
-        }
-    })
+async fn provider(
+    client: &Client,
+    deployment: &Deployment,
+    address: &str,
+) -> CliResult<ProviderResponse> {
+    client
+        .smart(
+            &deployment.staking,
+            &QueryMsg::Provider {
+                address: address.to_string(),
+            },
+        )
+        .await
+        .map_err(|e| {
+            if contract_log(&e).is_some_and(|log| log.contains("is not registered")) {
+                CliError::usage(
+                    format!("provider {address} is not registered"),
+                    "register it with `ogpu provider register`",
+                )
+            } else {
+                e.into()
+            }
+        })
 }
 
 async fn send(
@@ -176,7 +272,10 @@ async fn send(
 
 /// Metadata from `--metadata FILE`, else `base` (the current one for `update`), with the
 /// flags on top.
-fn build_metadata(args: &MetadataArgs, base: Option<ProviderMetadata>) -> CliResult<ProviderMetadata> {
+fn build_metadata(
+    args: &MetadataArgs,
+    base: Option<ProviderMetadata>,
+) -> CliResult<ProviderMetadata> {
     let from_file = match &args.metadata {
         Some(path) => Some(read_metadata(path)?),
         None => None,
@@ -184,10 +283,9 @@ fn build_metadata(args: &MetadataArgs, base: Option<ProviderMetadata>) -> CliRes
     let mut metadata = match from_file.or(base) {
         Some(m) => m,
         None => ProviderMetadata {
-            moniker: args
-                .moniker
-                .clone()
-                .ok_or_else(|| CliError::usage("no moniker", "pass --moniker NAME (or --metadata FILE)"))?,
+            moniker: args.moniker.clone().ok_or_else(|| {
+                CliError::usage("no moniker", "pass --moniker NAME (or --metadata FILE)")
+            })?,
             devices: vec![],
             task_kinds: DEFAULT_TASK_KINDS.map(String::from).to_vec(),
         },
@@ -196,17 +294,31 @@ fn build_metadata(args: &MetadataArgs, base: Option<ProviderMetadata>) -> CliRes
         metadata.moniker = moniker.clone();
     }
     if !args.devices.is_empty() {
-        metadata.devices = args.devices.iter().map(|d| parse_device(d)).collect::<CliResult<_>>()?;
+        metadata.devices = args
+            .devices
+            .iter()
+            .map(|d| parse_device(d))
+            .collect::<CliResult<_>>()?;
     }
     if !args.task_kinds.is_empty() {
         metadata.task_kinds = args.task_kinds.clone();
+    }
+    if metadata.devices.is_empty() {
+        return Err(CliError::usage(
+            "no device",
+            "describe at least one with --device TYPE:VENDOR:NAME:MEMORY_MB:GFLOPS[:OPENCL_VERSION] (or --metadata FILE)",
+        ));
     }
     Ok(metadata)
 }
 
 fn read_metadata(path: &std::path::Path) -> CliResult<ProviderMetadata> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::usage(format!("cannot read --metadata {}: {e}", path.display()), "check the path"))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(
+            format!("cannot read --metadata {}: {e}", path.display()),
+            "check the path",
+        )
+    })?;
     let parsed = if path.extension().is_some_and(|e| e == "toml") {
         toml::from_str(&text).map_err(|e| e.to_string())
     } else {
@@ -242,8 +354,12 @@ fn parse_device(text: &str) -> CliResult<Device> {
         device_type,
         vendor: parts[1].to_string(),
         name: parts[2].to_string(),
-        memory_mb: parts[3].parse().map_err(|_| bad("MEMORY_MB is not a number"))?,
-        gflops: parts[4].parse().map_err(|_| bad("GFLOPS is not a number"))?,
+        memory_mb: parts[3]
+            .parse()
+            .map_err(|_| bad("MEMORY_MB is not a number"))?,
+        gflops: parts[4]
+            .parse()
+            .map_err(|_| bad("GFLOPS is not a number"))?,
         opencl_version: parts.get(5).map_or("OpenCL 1.2", |v| v).to_string(),
     })
 }
@@ -254,7 +370,11 @@ fn print_provider(p: &ProviderResponse) {
     println!("status:     {:?}", p.status);
     println!("bonded:     {} ({} locked)", p.bonded, p.locked);
     for entry in &p.unbonding {
-        println!("unbonding:  {} at {}", entry.amount, output::time(entry.release_at));
+        println!(
+            "unbonding:  {} at {}",
+            entry.amount,
+            output::time(entry.release_at)
+        );
     }
     println!(
         "reputation: score {} ({} completed, {} failed, {} slashed)",
@@ -279,9 +399,18 @@ mod tests {
     #[test]
     fn devices_parse() {
         let d = parse_device("gpu:NVIDIA:H100:81920:60000:OpenCL 3.0").unwrap();
-        assert_eq!((d.device_type, d.memory_mb, d.opencl_version.as_str()), (DeviceType::Gpu, 81920, "OpenCL 3.0"));
-        assert_eq!(parse_device("cpu:pocl:cpu:1024:5").unwrap().opencl_version, "OpenCL 1.2");
+        assert_eq!(
+            (d.device_type, d.memory_mb, d.opencl_version.as_str()),
+            (DeviceType::Gpu, 81920, "OpenCL 3.0")
+        );
+        assert_eq!(
+            parse_device("cpu:pocl:cpu:1024:5").unwrap().opencl_version,
+            "OpenCL 1.2"
+        );
         assert!(parse_device("tpu:x:y:1:1").is_err());
-        assert!(parse_device("gpu:x:y:lots:1").unwrap_err().message.contains("MEMORY_MB"));
+        assert!(parse_device("gpu:x:y:lots:1")
+            .unwrap_err()
+            .message
+            .contains("MEMORY_MB"));
     }
 }

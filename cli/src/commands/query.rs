@@ -14,13 +14,19 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
         QueryCmd::Config => {
             let deployment = ctx.deployment()?;
             let client = ctx.connect().await?;
-            let registry: registry::ConfigResponse =
-                client.smart(&deployment.registry, &registry::QueryMsg::Config {}).await?;
-            let staking: staking::ConfigResponse = client.smart(&deployment.staking, &staking::QueryMsg::Config {}).await?;
-            let settlement: settlement::ConfigResponse =
-                client.smart(&deployment.settlement, &settlement::QueryMsg::Config {}).await?;
+            let registry: registry::ConfigResponse = client
+                .smart(&deployment.registry, &registry::QueryMsg::Config {})
+                .await?;
+            let staking: staking::ConfigResponse = client
+                .smart(&deployment.staking, &staking::QueryMsg::Config {})
+                .await?;
+            let settlement: settlement::ConfigResponse = client
+                .smart(&deployment.settlement, &settlement::QueryMsg::Config {})
+                .await?;
             if ctx.json() {
-                return output::json(&json!({ "registry": registry, "staking": staking, "settlement": settlement }));
+                return output::json(
+                    &json!({ "registry": registry, "staking": staking, "settlement": settlement }),
+                );
             }
             let l = &registry.limits;
             let p = &staking.params;
@@ -31,7 +37,11 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             println!("paused:          {}", registry.paused);
             println!("protocol fee:    {} bps", settlement.protocol_fee_bps);
             for asset in &registry.accepted_assets {
-                println!("reward asset:    {} (min {})", asset.info, output::amount(asset.min_reward, &asset.info));
+                println!(
+                    "reward asset:    {} (min {})",
+                    asset.info,
+                    output::amount(asset.min_reward, &asset.info)
+                );
             }
             println!("windows:         {}..={} s", l.min_window, l.max_window);
             println!("min collateral:  {}{}", l.min_collateral, p.bond_denom);
@@ -49,11 +59,19 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             let deployment = ctx.deployment()?;
             let client = ctx.connect().await?;
             let escrow: settlement::EscrowResponse = client
-                .smart(&deployment.settlement, &settlement::QueryMsg::Escrow { task_id })
+                .smart(
+                    &deployment.settlement,
+                    &settlement::QueryMsg::Escrow { task_id },
+                )
                 .await
                 .map_err(|e| {
-                    if contract_log(&e).is_some_and(|log| log.contains("not found")) {
-                        CliError::usage(format!("no escrow for task {task_id}"), "list the tasks with `ogpu task list`")
+                    if contract_log(&e)
+                        .is_some_and(|log| log.contains(&format!("no escrow for task {task_id}")))
+                    {
+                        CliError::usage(
+                            format!("no escrow for task {task_id}"),
+                            "list the tasks with `ogpu task list`",
+                        )
                     } else {
                         e.into()
                     }
@@ -73,9 +91,12 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
         QueryCmd::Totals => {
             let deployment = ctx.deployment()?;
             let client = ctx.connect().await?;
-            let settlement: settlement::TotalsResponse =
-                client.smart(&deployment.settlement, &settlement::QueryMsg::Totals {}).await?;
-            let staking: staking::StakingTotals = client.smart(&deployment.staking, &staking::QueryMsg::Totals {}).await?;
+            let settlement: settlement::TotalsResponse = client
+                .smart(&deployment.settlement, &settlement::QueryMsg::Totals {})
+                .await?;
+            let staking: staking::StakingTotals = client
+                .smart(&deployment.staking, &staking::QueryMsg::Totals {})
+                .await?;
             if ctx.json() {
                 return output::json(&json!({ "settlement": settlement, "staking": staking }));
             }
@@ -94,34 +115,69 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
                     ]
                 })
                 .collect::<Vec<_>>();
-            output::table(&["ASSET", "DEPOSITED", "PAID OUT", "FEES", "REFUNDED", "HELD", "CREDITED"], &rows);
+            output::table(
+                &[
+                    "ASSET",
+                    "DEPOSITED",
+                    "PAID OUT",
+                    "FEES",
+                    "REFUNDED",
+                    "HELD",
+                    "CREDITED",
+                ],
+                &rows,
+            );
             println!();
             println!(
                 "stake ({}): bonded {}, locked {}, unbonding {}, slashed {}",
-                staking.bond_denom, staking.bonded, staking.locked, staking.unbonding, staking.slashed
+                staking.bond_denom,
+                staking.bonded,
+                staking.locked,
+                staking.unbonding,
+                staking.slashed
             );
             Ok(())
         }
         QueryCmd::Tx { hash } => {
-            let parsed: cosmrs::tendermint::Hash = hash.to_uppercase().parse().map_err(|_| {
-                CliError::usage(format!("{hash:?} is not a transaction hash"), "give the 64 hex characters of the hash")
-            })?;
+            let bad = || {
+                CliError::usage(
+                    format!("{hash:?} is not a transaction hash"),
+                    "give its 64 hex characters",
+                )
+            };
+            let bytes = hex::decode(&hash).map_err(|_| bad())?;
+            let parsed = cosmrs::tendermint::Hash::try_from(bytes).map_err(|_| bad())?;
             let client = ctx.connect().await?;
             let outcome = client.tx(parsed).await?.ok_or_else(|| {
-                CliError::usage(format!("tx {hash} not found on {}", ctx.config.chain_id), "check the hash and --node")
+                CliError::usage(
+                    format!("tx {hash} not found on {}", ctx.config.chain_id),
+                    "check the hash and --node",
+                )
             })?;
             if ctx.json() {
                 return output::json(&outcome);
             }
             println!("hash:     {}", outcome.hash);
             println!("height:   {}", outcome.height);
-            println!("code:     {}{}", outcome.code, if outcome.code == 0 { " (success)" } else { "" });
+            println!(
+                "code:     {}{}",
+                outcome.code,
+                if outcome.code == 0 { " (success)" } else { "" }
+            );
             if outcome.code != 0 {
                 println!("log:      {}", outcome.log);
             }
-            println!("gas:      {} used of {}", outcome.gas_used, outcome.gas_wanted);
+            println!(
+                "gas:      {} used of {}",
+                outcome.gas_used, outcome.gas_wanted
+            );
             for event in &outcome.events {
-                let attrs = event.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+                let attrs = event
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 println!("event:    {} {attrs}", event.kind);
             }
             Ok(())
@@ -132,19 +188,36 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             let balances: Vec<(String, String)> = match denom {
                 Some(denom) => {
                     if !crate::coin::valid_denom(&denom) {
-                        return Err(CliError::usage(format!("--denom {denom:?} is not a valid denom"), "e.g. --denom ustake"));
+                        return Err(CliError::usage(
+                            format!("--denom {denom:?} is not a valid denom"),
+                            "e.g. --denom ustake",
+                        ));
                     }
-                    vec![(denom.clone(), client.balance(&address, &denom).await?.to_string())]
+                    vec![(
+                        denom.clone(),
+                        client.balance(&address, &denom).await?.to_string(),
+                    )]
                 }
                 None => {
-                    let req = QueryAllBalancesRequest { address: address.clone(), pagination: None, resolve_denom: false };
-                    let resp: QueryAllBalancesResponse =
-                        client.query("/cosmos.bank.v1beta1.Query/AllBalances", &req).await?;
-                    resp.balances.into_iter().map(|c| (c.denom, c.amount)).collect()
+                    let req = QueryAllBalancesRequest {
+                        address: address.clone(),
+                        pagination: None,
+                        resolve_denom: false,
+                    };
+                    let resp: QueryAllBalancesResponse = client
+                        .query("/cosmos.bank.v1beta1.Query/AllBalances", &req)
+                        .await?;
+                    resp.balances
+                        .into_iter()
+                        .map(|c| (c.denom, c.amount))
+                        .collect()
                 }
             };
             if ctx.json() {
-                let list: Vec<_> = balances.iter().map(|(d, a)| json!({ "denom": d, "amount": a })).collect();
+                let list: Vec<_> = balances
+                    .iter()
+                    .map(|(d, a)| json!({ "denom": d, "amount": a }))
+                    .collect();
                 return output::json(&json!({ "address": address, "balances": list }));
             }
             if balances.is_empty() {
@@ -169,6 +242,9 @@ fn resolve_address(ctx: &Ctx, text: &str) -> CliResult<String> {
     }
     Err(CliError::usage(
         format!("{text:?} is neither an address nor a key name"),
-        format!("give an address like {}1… or the name of a key (`ogpu keys list`)", ctx.config.prefix),
+        format!(
+            "give an address like {}1… or the name of a key (`ogpu keys list`)",
+            ctx.config.prefix
+        ),
     ))
 }

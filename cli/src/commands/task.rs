@@ -6,7 +6,9 @@ use cosmwasm_std::HexBinary;
 use ogpu_client::deployment::execute;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::events;
-use ogpu_types::registry::{ConfigResponse, ExecuteMsg, QueryMsg, ResponsesResponse, TaskDetails, TasksResponse};
+use ogpu_types::registry::{
+    ConfigResponse, ExecuteMsg, QueryMsg, ResponsesResponse, TaskDetails, TasksResponse,
+};
 use ogpu_types::staking;
 use ogpu_types::{Job, KernelArg, KernelSource, Payload, Task, TaskResponseRecord, TaskStatus};
 use serde_json::json;
@@ -27,22 +29,46 @@ const PAGE: u32 = 30;
 pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
     match cmd {
         TaskCmd::Publish(args) => publish(ctx, *args).await,
-        TaskCmd::List { status, client, mine, provider, start_after, limit } => {
+        TaskCmd::List {
+            status,
+            client,
+            mine,
+            provider,
+            start_after,
+            limit,
+        } => {
             let client_addr = match (client, mine) {
                 (Some(addr), _) => Some(ctx.address("--client", &addr)?),
-                (None, true) => Some(ctx.from_address()?),
+                (None, true) => Some(ctx.sender_address()?),
                 (None, false) => None,
             };
-            let provider = provider.map(|p| ctx.address("--provider", &p)).transpose()?;
+            let provider = provider
+                .map(|p| ctx.address("--provider", &p))
+                .transpose()?;
             let deployment = ctx.deployment()?;
             let chain = ctx.connect().await?;
             let limit = Some(limit.min(PAGE));
             let query = match (client_addr, provider) {
-                (Some(client), _) => QueryMsg::TasksByClient { client, start_after, limit },
-                (None, Some(provider)) => QueryMsg::TasksByProvider { provider, start_after, limit },
-                (None, None) => QueryMsg::Tasks { status: status.map(task_status), start_after, limit },
+                (Some(client), _) => QueryMsg::TasksByClient {
+                    client,
+                    start_after,
+                    limit,
+                },
+                (None, Some(provider)) => QueryMsg::TasksByProvider {
+                    provider,
+                    start_after,
+                    limit,
+                },
+                (None, None) => QueryMsg::Tasks {
+                    status: status.map(task_status),
+                    start_after,
+                    limit,
+                },
             };
-            let mut tasks = chain.smart::<TasksResponse>(&deployment.registry, &query).await?.tasks;
+            let mut tasks = chain
+                .smart::<TasksResponse>(&deployment.registry, &query)
+                .await?
+                .tasks;
             if let Some(status) = status {
                 tasks.retain(|t| t.status == task_status(status));
             }
@@ -68,7 +94,19 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
                     ]
                 })
                 .collect::<Vec<_>>();
-            output::table(&["ID", "PHASE", "MODEL", "REWARD", "COMMITS", "REVEALS", "COMMIT DEADLINE", "CLIENT"], &rows);
+            output::table(
+                &[
+                    "ID",
+                    "PHASE",
+                    "MODEL",
+                    "REWARD",
+                    "COMMITS",
+                    "REVEALS",
+                    "COMMIT DEADLINE",
+                    "CLIENT",
+                ],
+                &rows,
+            );
             Ok(())
         }
         TaskCmd::Show { task_id } => {
@@ -106,13 +144,27 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
                     ]
                 })
                 .collect::<Vec<_>>();
-            output::table(&["PROVIDER", "STATUS", "PRICE", "DIGEST", "REVEAL DEADLINE"], &rows);
+            output::table(
+                &["PROVIDER", "STATUS", "PRICE", "DIGEST", "REVEAL DEADLINE"],
+                &rows,
+            );
             Ok(())
         }
-        TaskCmd::Result { task_id, provider, out } => result(ctx, task_id, provider, out).await,
-        TaskCmd::Watch { task_id, no_finalize } => {
+        TaskCmd::Result {
+            task_id,
+            provider,
+            out,
+        } => result(ctx, task_id, provider, out).await,
+        TaskCmd::Watch {
+            task_id,
+            no_finalize,
+        } => {
             let deployment = ctx.deployment()?;
-            let mut signer = if no_finalize { None } else { Some(ctx.signer()?) };
+            let mut signer = if no_finalize {
+                None
+            } else {
+                Some(ctx.signer()?)
+            };
             let chain = ctx.connect().await?;
             follow::task(&chain, &deployment, task_id).await?;
             let task = follow::follow(&chain, &deployment, task_id, signer.as_mut()).await?;
@@ -120,14 +172,35 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
         }
         TaskCmd::Confirm { task_id, provider } => {
             let provider = ctx.address("provider", &provider)?;
-            let msg = ExecuteMsg::Confirm { task_id, provider: provider.clone() };
-            simple_tx(ctx, task_id, msg, format!("task {task_id}: confirmed the offer of {provider}")).await
+            let msg = ExecuteMsg::Confirm {
+                task_id,
+                provider: provider.clone(),
+            };
+            simple_tx(
+                ctx,
+                task_id,
+                msg,
+                format!("task {task_id}: confirmed the offer of {provider}"),
+            )
+            .await
         }
         TaskCmd::Cancel { task_id } => {
-            simple_tx(ctx, task_id, ExecuteMsg::CancelTask { task_id }, format!("task {task_id}: cancelled, reward refunded")).await
+            simple_tx(
+                ctx,
+                task_id,
+                ExecuteMsg::CancelTask { task_id },
+                format!("task {task_id}: cancelled, reward refunded"),
+            )
+            .await
         }
         TaskCmd::Finalize { task_id } => {
-            simple_tx(ctx, task_id, ExecuteMsg::Finalize { task_id }, format!("task {task_id}: finalized")).await
+            simple_tx(
+                ctx,
+                task_id,
+                ExecuteMsg::Finalize { task_id },
+                format!("task {task_id}: finalized"),
+            )
+            .await
         }
         TaskCmd::Dispute { task_id, reason } => dispute(ctx, task_id, reason).await,
     }
@@ -147,10 +220,16 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
     let deployment = ctx.deployment()?;
     let mut signer = ctx.signer()?;
     let client = ctx.connect().await?;
-    let config: ConfigResponse = client.smart(&deployment.registry, &QueryMsg::Config {}).await?;
-    let staking: staking::ConfigResponse = client.smart(&deployment.staking, &staking::QueryMsg::Config {}).await?;
+    let config: ConfigResponse = client
+        .smart(&deployment.registry, &QueryMsg::Config {})
+        .await?;
+    let staking: staking::ConfigResponse = client
+        .smart(&deployment.staking, &staking::QueryMsg::Config {})
+        .await?;
     if config.paused {
-        return Err(CliError::chain("the market is paused: publishing is disabled until the owner resumes it"));
+        return Err(CliError::chain(
+            "the market is paused: publishing is disabled until the owner resumes it",
+        ));
     }
     let publish = draft.finish(&config, &staking.params.bond_denom)?;
     if let ogpu_types::AssetInfo::Native { denom } = &publish.asset {
@@ -163,30 +242,53 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
             )));
         }
     }
-    let msg = deployment.publish(signer.address(), publish.spec, &publish.asset, publish.reward)?;
+    let msg = deployment.publish(
+        signer.address(),
+        publish.spec,
+        &publish.asset,
+        publish.reward,
+    )?;
     let Some(sent) = tx::submit(ctx, &client, &mut signer, vec![msg]).await? else {
         return Ok(());
     };
     let task_id = sent
         .outcome
-        .attribute(&format!("wasm-{}", events::TASK_PUBLISHED), events::attr::TASK_ID)
+        .attribute(
+            &format!("wasm-{}", events::TASK_PUBLISHED),
+            events::attr::TASK_ID,
+        )
         .and_then(|id| id.parse::<u64>().ok())
-        .ok_or_else(|| CliError::chain(format!("tx {} has no task_published event: is --deployment right?", sent.outcome.hash)))?;
+        .ok_or_else(|| {
+            CliError::chain(format!(
+                "tx {} has no task_published event: is --deployment right?",
+                sent.outcome.hash
+            ))
+        })?;
     if !args.wait {
         return tx::print(
             ctx,
             &sent,
             json!({ "task_id": task_id }),
-            &[format!("task {task_id} published: follow it with `ogpu task watch {task_id}`")],
+            &[format!(
+                "task {task_id} published: follow it with `ogpu task watch {task_id}`"
+            )],
         );
     }
     if !ctx.json() {
         println!("{}", tx::summary(&sent));
         println!("task {task_id} published");
     }
-    let finalizer = if args.no_finalize { None } else { Some(&mut signer) };
+    let finalizer = if args.no_finalize {
+        None
+    } else {
+        Some(&mut signer)
+    };
     let task = follow::follow(&client, &deployment, task_id, finalizer).await?;
-    print_outcome(ctx, &task, json!({ "task_id": task_id, "tx": sent.outcome, "task": task }))
+    print_outcome(
+        ctx,
+        &task,
+        json!({ "task_id": task_id, "tx": sent.outcome, "task": task }),
+    )
 }
 
 /// The end of a followed task: its JSON document, or lines for people.
@@ -203,21 +305,34 @@ fn print_outcome(ctx: &Ctx, task: &Task, doc: serde_json::Value) -> CliResult<()
                 output::amount(outcome.price, &task.reward.info),
                 outcome.digest.to_hex()
             );
-            println!("fetch the result with `ogpu task result {} --out FILE`", task.id);
+            println!(
+                "fetch the result with `ogpu task result {} --out FILE`",
+                task.id
+            );
         }
         (TaskStatus::Expired, _) => println!("task {} expired: the reward was refunded", task.id),
-        (TaskStatus::Cancelled, _) => println!("task {} was cancelled: the reward was refunded", task.id),
+        (TaskStatus::Cancelled, _) => {
+            println!("task {} was cancelled: the reward was refunded", task.id)
+        }
         (status, _) => println!("task {} is {}", task.id, status.name()),
     }
     Ok(())
 }
 
 /// Every response to a task, all pages.
-async fn responses(client: &Client, deployment: &Deployment, task_id: u64) -> CliResult<Vec<TaskResponseRecord>> {
+async fn responses(
+    client: &Client,
+    deployment: &Deployment,
+    task_id: u64,
+) -> CliResult<Vec<TaskResponseRecord>> {
     let mut all: Vec<TaskResponseRecord> = Vec::new();
     loop {
         let start_after = all.last().map(|r| r.provider.to_string());
-        let query = QueryMsg::Responses { task_id, start_after, limit: Some(PAGE) };
+        let query = QueryMsg::Responses {
+            task_id,
+            start_after,
+            limit: Some(PAGE),
+        };
         let page: ResponsesResponse = client.smart(&deployment.registry, &query).await?;
         let done = page.responses.len() < PAGE as usize;
         all.extend(page.responses);
@@ -259,14 +374,22 @@ async fn dispute(ctx: &Ctx, task_id: u64, reason: Option<String>) -> CliResult<(
     }
     let msg = json!({ "dispute": body });
     let any = execute(signer.address(), &deployment.registry, &msg, vec![])?;
-    if let Err(err) = client.simulate(&mut signer, std::slice::from_ref(&any)).await {
+    if let Err(err) = client
+        .simulate(&mut signer, std::slice::from_ref(&any))
+        .await
+    {
         if contract_log(&err).is_some_and(|log| log.contains("unknown variant")) {
             return Err(not_supported(&deployment));
         }
         return Err(err.into());
     }
     match tx::submit(ctx, &client, &mut signer, vec![any]).await? {
-        Some(sent) => tx::print(ctx, &sent, json!({ "task_id": task_id }), &[format!("task {task_id}: disputed")]),
+        Some(sent) => tx::print(
+            ctx,
+            &sent,
+            json!({ "task_id": task_id }),
+            &[format!("task {task_id}: disputed")],
+        ),
         None => Ok(()),
     }
 }
@@ -280,8 +403,15 @@ fn not_supported(deployment: &Deployment) -> CliError {
 
 /// `task result`: the winner's (or `--provider`'s) revealed result, checked against its
 /// sha256, to `--out` or stdout.
-async fn result(ctx: &Ctx, task_id: u64, provider: Option<String>, out: Option<std::path::PathBuf>) -> CliResult<()> {
-    let provider = provider.map(|p| ctx.address("--provider", &p)).transpose()?;
+async fn result(
+    ctx: &Ctx,
+    task_id: u64,
+    provider: Option<String>,
+    out: Option<std::path::PathBuf>,
+) -> CliResult<()> {
+    let provider = provider
+        .map(|p| ctx.address("--provider", &p))
+        .transpose()?;
     let deployment = ctx.deployment()?;
     let client = ctx.connect().await?;
     let details = follow::task(&client, &deployment, task_id).await?;
@@ -291,7 +421,11 @@ async fn result(ctx: &Ctx, task_id: u64, provider: Option<String>, out: Option<s
         (None, Some(outcome)) => outcome.winner.to_string(),
         (None, None) => {
             return Err(CliError::usage(
-                format!("task {task_id} has no accepted result ({}, {} revealed)", follow::phase(task), task.reveal_count),
+                format!(
+                    "task {task_id} has no accepted result ({}, {} revealed)",
+                    follow::phase(task),
+                    task.reveal_count
+                ),
                 "pass --provider ADDR to fetch a revealed offer (see `ogpu task responses`)",
             ))
         }
@@ -301,7 +435,10 @@ async fn result(ctx: &Ctx, task_id: u64, provider: Option<String>, out: Option<s
         .into_iter()
         .find(|r| r.provider.as_str() == provider)
         .ok_or_else(|| {
-            CliError::usage(format!("{provider} has no response on task {task_id}"), "see `ogpu task responses`")
+            CliError::usage(
+                format!("{provider} has no response on task {task_id}"),
+                "see `ogpu task responses`",
+            )
         })?;
     let (Some(payload), Some(digest)) = (&response.result, &response.digest) else {
         return Err(CliError::usage(
@@ -311,7 +448,9 @@ async fn result(ctx: &Ctx, task_id: u64, provider: Option<String>, out: Option<s
     };
     let (bytes, uri) = match payload {
         Payload::Inline { data } => (data.to_vec(), None),
-        Payload::Reference { uri, size, .. } => (fetch::fetch(uri, size.u64()).await?, Some(uri.clone())),
+        Payload::Reference { uri, size, .. } => {
+            (fetch::fetch(uri, size.u64()).await?, Some(uri.clone()))
+        }
     };
     let actual = Sha256::digest(&bytes);
     let expected: &HexBinary = match &task.outcome {
@@ -337,14 +476,22 @@ async fn result(ctx: &Ctx, task_id: u64, provider: Option<String>, out: Option<s
     match out {
         Some(path) => {
             std::fs::write(&path, &bytes).map_err(|e| {
-                CliError::usage(format!("cannot write {}: {e}", path.display()), "check the directory exists and is writable")
+                CliError::usage(
+                    format!("cannot write {}: {e}", path.display()),
+                    "check the directory exists and is writable",
+                )
             })?;
             if ctx.json() {
                 let mut doc = summary;
                 doc["out"] = json!(path);
                 output::json(&doc)
             } else {
-                println!("wrote {} bytes (sha256 {} verified) to {}", bytes.len(), expected.to_hex(), path.display());
+                println!(
+                    "wrote {} bytes (sha256 {} verified) to {}",
+                    bytes.len(),
+                    expected.to_hex(),
+                    path.display()
+                );
                 Ok(())
             }
         }
@@ -359,7 +506,9 @@ async fn result(ctx: &Ctx, task_id: u64, provider: Option<String>, out: Option<s
             stdout
                 .write_all(&bytes)
                 .and_then(|_| stdout.flush())
-                .map_err(|e| CliError::usage(format!("cannot write to stdout: {e}"), "pass --out FILE"))
+                .map_err(|e| {
+                    CliError::usage(format!("cannot write to stdout: {e}"), "pass --out FILE")
+                })
         }
     }
 }
@@ -372,18 +521,30 @@ fn print_task(details: &TaskDetails) {
     println!("reward:     {}", output::asset(&t.reward));
     println!("collateral: {}", t.collateral);
     println!("model:      {}", t.model.name());
-    println!("created:    {} (height {})", output::time(t.created_at), t.created_height);
+    println!(
+        "created:    {} (height {})",
+        output::time(t.created_at),
+        t.created_height
+    );
     println!("commit by:  {}", output::time(t.commit_deadline));
     println!("reveal by:  {}", output::time(t.reveal_deadline));
     if let Some(confirm) = t.confirm_deadline {
         println!("confirm by: {}", output::time(confirm));
     }
-    println!("responses:  {} committed, {} revealed", t.commit_count, t.reveal_count);
+    println!(
+        "responses:  {} committed, {} revealed",
+        t.commit_count, t.reveal_count
+    );
     if let Some(best) = &t.best {
         println!("best offer: {} from {}", best.price, best.provider);
     }
     if let Some(outcome) = &t.outcome {
-        println!("winner:     {} for {} (sha256 {})", outcome.winner, outcome.price, outcome.digest.to_hex());
+        println!(
+            "winner:     {} for {} (sha256 {})",
+            outcome.winner,
+            outcome.price,
+            outcome.digest.to_hex()
+        );
     }
     if let Some(finished) = t.finished_at {
         println!("finished:   {}", output::time(finished));
@@ -394,19 +555,33 @@ fn print_task(details: &TaskDetails) {
                 KernelSource::Inline { source } => format!("inline, {} bytes", source.len()),
                 KernelSource::Reference { uri, .. } => uri.clone(),
             };
-            println!("job:        opencl `{}` ({kernel}), global {:?}", job.entry_point, job.global_work_size);
+            println!(
+                "job:        opencl `{}` ({kernel}), global {:?}",
+                job.entry_point, job.global_work_size
+            );
             for (i, arg) in job.args.iter().enumerate() {
                 let text = match arg {
-                    KernelArg::Input { payload: Payload::Inline { data } } => format!("input, inline {} bytes", data.len()),
-                    KernelArg::Input { payload: Payload::Reference { uri, size, .. } } => format!("input, {size} bytes at {uri}"),
+                    KernelArg::Input {
+                        payload: Payload::Inline { data },
+                    } => format!("input, inline {} bytes", data.len()),
+                    KernelArg::Input {
+                        payload: Payload::Reference { uri, size, .. },
+                    } => format!("input, {size} bytes at {uri}"),
                     KernelArg::Output { size } => format!("output, {size} bytes"),
-                    KernelArg::Scalar { value } => format!("scalar {}", serde_json::to_string(value).unwrap_or_default()),
+                    KernelArg::Scalar { value } => format!(
+                        "scalar {}",
+                        serde_json::to_string(value).unwrap_or_default()
+                    ),
                 };
                 println!("  arg {i}:    {text}");
             }
         }
         Job::HashSearch(search) => {
-            println!("job:        hash search, prefix {}, difficulty {}", search.prefix.to_hex(), search.difficulty)
+            println!(
+                "job:        hash search, prefix {}, difficulty {}",
+                search.prefix.to_hex(),
+                search.difficulty
+            )
         }
     }
     let e = &details.spec.requirements.eligibility;
@@ -420,7 +595,10 @@ fn print_task(details: &TaskDetails) {
         if details.spec.requirements.allowed_providers.is_empty() {
             String::new()
         } else {
-            format!(", only {}", details.spec.requirements.allowed_providers.join(", "))
+            format!(
+                ", only {}",
+                details.spec.requirements.allowed_providers.join(", ")
+            )
         }
     );
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use cosmrs::rpc::Client as _;
 use cosmwasm_std::{Addr, Timestamp};
 use ogpu_client::deployment::execute;
 use ogpu_client::keys::{key_from_mnemonic, HdPath};
@@ -16,7 +17,6 @@ use ogpu_devnet::{Devnet, DevnetConfig};
 use ogpu_testing::Sealed;
 use ogpu_types::registry::{ExecuteMsg, QueryMsg, TaskDetails};
 use serde_json::Value;
-use cosmrs::rpc::Client as _;
 
 /// Dev account indices: the client (also the deployer) and two providers.
 pub const CLIENT: u32 = 0;
@@ -34,23 +34,44 @@ pub struct Run {
 impl Run {
     /// Panics, showing stderr, unless the command succeeded.
     pub fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "ogpu failed:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "ogpu failed:\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr: {}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr: {}",
+                self.stdout, self.stderr
+            )
+        })
     }
 
     /// Asserts a failure with exit code `code` and exactly one stderr line, `error: …`
     /// containing `needle`; returns that line.
     pub fn fails(&self, code: i32, needle: &str) -> String {
-        let lines: Vec<&str> = self.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        let lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         assert_eq!(self.code, code, "exit code; stderr: {}", self.stderr);
-        assert_eq!(lines.len(), 1, "one stderr line expected: {:?}", self.stderr);
+        assert_eq!(
+            lines.len(),
+            1,
+            "one stderr line expected: {:?}",
+            self.stderr
+        );
         assert!(lines[0].starts_with("error: "), "{}", lines[0]);
-        assert!(lines[0].contains(needle), "{:?} should contain {needle:?}", lines[0]);
+        assert!(
+            lines[0].contains(needle),
+            "{:?} should contain {needle:?}",
+            lines[0]
+        );
         assert!(self.stdout.is_empty(), "nothing on stdout: {}", self.stdout);
         lines[0].to_string()
     }
@@ -77,9 +98,20 @@ pub fn artifacts() -> PathBuf {
 
 impl Net {
     pub fn spawn() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let devnet = rt.block_on(Devnet::spawn(DevnetConfig::for_tests())).expect("devnet starts");
-        Self { devnet, home: tempfile::tempdir().unwrap(), work: tempfile::tempdir().unwrap(), rt }
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let devnet = rt
+            .block_on(Devnet::spawn(DevnetConfig::for_tests()))
+            .expect("devnet starts");
+        Self {
+            devnet,
+            home: tempfile::tempdir().unwrap(),
+            work: tempfile::tempdir().unwrap(),
+            rt,
+        }
     }
 
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
@@ -88,12 +120,17 @@ impl Net {
 
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ogpu"));
-        cmd.args(["--node", &self.devnet.rpc_url(), "--chain-id", self.devnet.chain_id()])
-            .arg("--home")
-            .arg(self.home.path())
-            .args(args)
-            .env_remove("OGPU_HOME")
-            .env_remove("OGPU_LOG");
+        cmd.args([
+            "--node",
+            &self.devnet.rpc_url(),
+            "--chain-id",
+            self.devnet.chain_id(),
+        ])
+        .arg("--home")
+        .arg(self.home.path())
+        .args(args)
+        .env_remove("OGPU_HOME")
+        .env_remove("OGPU_LOG");
         cmd
     }
 
@@ -110,7 +147,12 @@ impl Net {
             .stderr(Stdio::piped())
             .spawn()
             .expect("ogpu runs");
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         finish(child)
     }
 
@@ -154,12 +196,27 @@ impl Net {
         let mnemonic = ogpu_devnet::keys::DEFAULT_MNEMONIC;
         let run = |name: &str, index: u32| {
             let index = index.to_string();
-            self.ogpu_stdin(&["keys", "recover", name, "--index", &index, "--unsafe-plaintext", "-o", "json"], mnemonic)
-                .ok()
-                .json()
+            self.ogpu_stdin(
+                &[
+                    "keys",
+                    "recover",
+                    name,
+                    "--index",
+                    &index,
+                    "--unsafe-plaintext",
+                    "-o",
+                    "json",
+                ],
+                mnemonic,
+            )
+            .ok()
+            .json()
         };
         let client = run("client", CLIENT);
-        assert_eq!(client["address"], self.devnet.accounts()[CLIENT as usize].address);
+        assert_eq!(
+            client["address"],
+            self.devnet.accounts()[CLIENT as usize].address
+        );
         run("provider", PROVIDER);
     }
 
@@ -167,7 +224,18 @@ impl Net {
     pub fn deploy(&self) -> Deployment {
         let artifacts = artifacts();
         let run = self
-            .ogpu(&["deploy", "--artifacts", artifacts.to_str().unwrap(), "--min-window", "1", "--from", "client", "-y", "-o", "json"])
+            .ogpu(&[
+                "deploy",
+                "--artifacts",
+                artifacts.to_str().unwrap(),
+                "--min-window",
+                "1",
+                "--from",
+                "client",
+                "-y",
+                "-o",
+                "json",
+            ])
             .ok();
         let doc = run.json();
         serde_json::from_value(doc["deployment"].clone()).expect("a deployment")
@@ -187,22 +255,39 @@ impl Net {
     }
 
     pub fn signer(&self, index: u32) -> Signer {
-        let key = key_from_mnemonic(ogpu_devnet::keys::DEFAULT_MNEMONIC, &HdPath::cosmos(index)).unwrap();
+        let key =
+            key_from_mnemonic(ogpu_devnet::keys::DEFAULT_MNEMONIC, &HdPath::cosmos(index)).unwrap();
         Signer::new(key, "wasm").unwrap()
     }
 
-    pub fn task(&self, client: &Client, deployment: &Deployment, task_id: u64) -> Option<TaskDetails> {
-        self.block_on(client.smart::<TaskDetails>(&deployment.registry, &QueryMsg::Task { task_id })).ok()
+    pub fn task(
+        &self,
+        client: &Client,
+        deployment: &Deployment,
+        task_id: u64,
+    ) -> Option<TaskDetails> {
+        self.block_on(
+            client.smart::<TaskDetails>(&deployment.registry, &QueryMsg::Task { task_id }),
+        )
+        .ok()
     }
 
     /// Waits for task `task_id` to exist.
-    pub fn await_task(&self, client: &Client, deployment: &Deployment, task_id: u64) -> TaskDetails {
+    pub fn await_task(
+        &self,
+        client: &Client,
+        deployment: &Deployment,
+        task_id: u64,
+    ) -> TaskDetails {
         let start = Instant::now();
         loop {
             if let Some(task) = self.task(client, deployment, task_id) {
                 return task;
             }
-            assert!(start.elapsed() < Duration::from_secs(60), "task {task_id} never appeared");
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "task {task_id} never appeared"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -221,15 +306,48 @@ impl Net {
     }
 
     /// The provider's commitment to `result` (price: the reward in First Response).
-    pub fn commit(&self, client: &Client, deployment: &Deployment, signer: &mut Signer, task_id: u64, result: &[u8], committed_price: u128, price: Option<u128>) -> Sealed {
-        let sealed = Sealed::new(task_id, &Addr::unchecked(signer.address()), result, committed_price, price);
-        let msg = ExecuteMsg::Commit { task_id, commitment: sealed.commitment.clone() };
+    #[allow(clippy::too_many_arguments)]
+    pub fn commit(
+        &self,
+        client: &Client,
+        deployment: &Deployment,
+        signer: &mut Signer,
+        task_id: u64,
+        result: &[u8],
+        committed_price: u128,
+        price: Option<u128>,
+    ) -> Sealed {
+        let sealed = Sealed::new(
+            task_id,
+            &Addr::unchecked(signer.address()),
+            result,
+            committed_price,
+            price,
+        );
+        let msg = ExecuteMsg::Commit {
+            task_id,
+            commitment: sealed.commitment.clone(),
+        };
         let any = execute(signer.address(), &deployment.registry, &msg, vec![]).unwrap();
-        self.block_on(client.send(signer, vec![any], Gas::Auto)).expect("commit");
+        let outcome = self
+            .block_on(client.send(signer, vec![any], Gas::Auto))
+            .expect("commit");
+        // A reveal goes in a later block, and a simulation runs at the latest block's
+        // height (as on wasmd): wait for the next block.
+        while self.devnet.height() <= outcome.height {
+            std::thread::sleep(Duration::from_millis(50));
+        }
         sealed
     }
 
-    pub fn reveal(&self, client: &Client, deployment: &Deployment, signer: &mut Signer, task_id: u64, sealed: &Sealed) {
+    pub fn reveal(
+        &self,
+        client: &Client,
+        deployment: &Deployment,
+        signer: &mut Signer,
+        task_id: u64,
+        sealed: &Sealed,
+    ) {
         let msg = ExecuteMsg::Reveal {
             task_id,
             result: sealed.result.clone(),
@@ -237,11 +355,14 @@ impl Net {
             price: sealed.price,
         };
         let any = execute(signer.address(), &deployment.registry, &msg, vec![]).unwrap();
-        self.block_on(client.send(signer, vec![any], Gas::Auto)).expect("reveal");
+        self.block_on(client.send(signer, vec![any], Gas::Auto))
+            .expect("reveal");
     }
 
     pub fn balance(&self, client: &Client, address: &str) -> u128 {
-        self.block_on(client.balance(address, "ustake")).unwrap().u128()
+        self.block_on(client.balance(address, "ustake"))
+            .unwrap()
+            .u128()
     }
 }
 
@@ -261,5 +382,6 @@ pub fn wait(child: Child, secs: u64) -> Run {
     std::thread::spawn(move || {
         let _ = tx.send(finish(child));
     });
-    rx.recv_timeout(Duration::from_secs(secs)).unwrap_or_else(|_| panic!("ogpu (pid {pid}) did not finish in {secs} s"))
+    rx.recv_timeout(Duration::from_secs(secs))
+        .unwrap_or_else(|_| panic!("ogpu (pid {pid}) did not finish in {secs} s"))
 }
