@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README) and what CI runs (.ci/run):
 #   setup (installs what is missing) → rustfmt → clippy -D warnings → wasm build + VM
-#   checks + sizes (the devnet tests run that wasm) → every test → the main job (a short
-#   market run) → schema freshness.
+#   checks + sizes (the devnet tests run that wasm) → every test → CosmJS against the
+#   devnet → the main job (a short market run) → schema freshness.
 # Stops at the first failing step. All host steps share target/ and resolve the same
 # features (clippy and test use --all-targets / the test selection; ci/schema.sh builds its
 # binaries with a matching selection), so no crate is compiled twice for the host. The
@@ -44,6 +44,7 @@ step fmt cargo fmt --all -- --check
 step clippy cargo clippy --workspace --all-targets --locked -- -D warnings
 step wasm bash ci/build-wasm.sh
 step test tests
+step cosmjs bash ci/cosmjs.sh
 step demo bash ci/demo.sh --providers 4 --tasks 7
 step schema bash ci/schema.sh --check
 

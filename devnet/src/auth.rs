@@ -11,6 +11,7 @@ use crate::kv::Kv;
 
 const ACCOUNT_PREFIX: u8 = 0x01;
 const NEXT_ACCOUNT_NUMBER: &[u8] = b"a\x02";
+const PARAMS: &[u8] = b"a\x00";
 /// Type URL of a secp256k1 public key in `BaseAccount.pub_key`.
 pub const SECP256K1_PUBKEY_URL: &str = "/cosmos.crypto.secp256k1.PubKey";
 
@@ -22,6 +23,27 @@ pub struct Account {
     pub sequence: u64,
     /// Compressed secp256k1 key, known once the account has signed a tx.
     pub pubkey: Option<Vec<u8>>,
+}
+
+/// Stores the auth module's parameters (at genesis), as the SDK's own protobuf.
+pub fn store_params(kv: &Kv) -> ChainResult<()> {
+    use crate::gas::auth as defaults;
+    let params = cosmrs::proto::cosmos::auth::v1beta1::Params {
+        max_memo_characters: defaults::MAX_MEMO_CHARACTERS as u64,
+        tx_sig_limit: defaults::TX_SIG_LIMIT as u64,
+        tx_size_cost_per_byte: defaults::TX_SIZE_COST_PER_BYTE,
+        sig_verify_cost_ed25519: 590,
+        sig_verify_cost_secp256k1: defaults::SIG_VERIFY_COST_SECP256K1,
+    };
+    kv.set(PARAMS.to_vec(), params.encode_to_vec())?;
+    Ok(())
+}
+
+/// A metered read of the auth parameters: every ante decorator that consults them on a
+/// chain pays for it (the values themselves are the constants in `gas::auth`).
+pub fn read_params(kv: &Kv) -> ChainResult<()> {
+    kv.get(PARAMS)?;
+    Ok(())
 }
 
 fn account_key(address: &[u8]) -> Vec<u8> {

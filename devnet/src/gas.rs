@@ -46,6 +46,9 @@ pub mod auth {
     pub const MAX_MEMO_CHARACTERS: usize = 256;
     /// Most signatures in one tx (`TxSigLimit`).
     pub const TX_SIG_LIMIT: usize = 7;
+    /// Bytes a simulation charges per missing signature: the SDK's amino `StdSignature` of a
+    /// 64-byte secp256k1 signature and 33-byte key, plus 6 (`ConsumeGasForTxSizeDecorator`).
+    pub const SIMULATED_SIGNATURE_BYTES: u64 = 112;
 }
 
 /// The tx ran out of gas: SDK error `ErrOutOfGas` (code 11).

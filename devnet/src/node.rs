@@ -246,6 +246,7 @@ fn fund_genesis(
     store.lock().begin();
     let meter = GasMeter::new(u64::MAX);
     let kv = Kv::new(store, &meter);
+    crate::auth::store_params(&kv).map_err(|e| StartError::Genesis(e.log))?;
     let coin = Coin {
         denom: config.denom.clone(),
         amount: Uint256::from(config.balance),

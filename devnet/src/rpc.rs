@@ -8,6 +8,7 @@
 pub mod backend;
 mod blocks;
 mod broadcast;
+mod compat;
 mod dispatch;
 mod events;
 mod http;

@@ -27,7 +27,7 @@ pub(crate) async fn call(
 ) -> Result<Value, RpcError> {
     match method {
         "health" => to_json(health::Response {}),
-        "status" => to_json(info::status(backend)),
+        "status" => info::status_json(backend),
         "abci_info" => to_json(info::abci_info(backend)?),
         "abci_query" => to_json(info::abci_query(backend, params)?),
         "genesis" => Ok(info::genesis(backend)),
@@ -44,5 +44,8 @@ pub(crate) async fn call(
 }
 
 fn to_json(response: impl Serialize) -> Result<Value, RpcError> {
-    serde_json::to_value(response).map_err(|e| RpcError::internal(e.to_string()))
+    let mut value =
+        serde_json::to_value(response).map_err(|e| RpcError::internal(e.to_string()))?;
+    super::compat::mend(&mut value);
+    Ok(value)
 }

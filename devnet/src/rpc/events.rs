@@ -87,6 +87,7 @@ pub(crate) fn pushed(
     {
         *result = serde_json::to_value(&tx.result)?;
     }
+    super::compat::mend(&mut value);
     Ok(value)
 }
 

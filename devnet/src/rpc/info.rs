@@ -10,6 +10,20 @@ use super::blocks::{app_hash_after, height};
 use super::jsonrpc::RpcError;
 use super::params::{Bytes, Params};
 
+/// `status` as CometBFT writes it. tendermint-rs serializes a validator's power as `power`
+/// (the genesis spelling) where `status` says `voting_power`, which CosmJS requires.
+pub(crate) fn status_json(backend: &dyn RpcBackend) -> Result<serde_json::Value, RpcError> {
+    let mut value =
+        serde_json::to_value(status(backend)).map_err(|e| RpcError::internal(e.to_string()))?;
+    if let Some(info) = value["validator_info"].as_object_mut() {
+        info.remove("name");
+        if let Some(power) = info.remove("power") {
+            info.insert("voting_power".to_string(), power);
+        }
+    }
+    Ok(value)
+}
+
 pub(crate) fn status(backend: &dyn RpcBackend) -> status::Response {
     let earliest = summary(backend.block(backend.earliest_height()).as_deref());
     let latest = summary(backend.block(backend.latest_height()).as_deref());

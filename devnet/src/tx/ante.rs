@@ -99,6 +99,8 @@ pub fn run(env: &AnteEnv, tx: &DecodedTx) -> ChainResult<Vec<Event>> {
             tx.raw.signatures.len()
         )));
     }
+    // ValidateMemoDecorator
+    auth::read_params(&env.kv)?;
     if tx.body.memo.chars().count() > params::MAX_MEMO_CHARACTERS {
         return Err(ChainError::memo_too_large(format!(
             "maximum number of characters is {} but received {} characters",
@@ -106,23 +108,42 @@ pub fn run(env: &AnteEnv, tx: &DecodedTx) -> ChainResult<Vec<Event>> {
             tx.body.memo.chars().count()
         )));
     }
-    env.kv
-        .meter
-        .consume(params::TX_SIZE_COST_PER_BYTE * tx.size as u64, "txSize")?;
-
+    // ConsumeGasForTxSizeDecorator; a simulation is charged for the signatures it lacks.
+    auth::read_params(&env.kv)?;
+    let meter = env.kv.meter;
+    meter.consume(params::TX_SIZE_COST_PER_BYTE * tx.size as u64, "txSize")?;
     let signer_bytes = signers
         .iter()
         .map(|s| env.bech32.decode(s))
         .collect::<ChainResult<Vec<_>>>()?;
+    if env.mode == Mode::Simulate {
+        for (index, address) in signer_bytes.iter().enumerate() {
+            if tx.raw.signatures.get(index).is_none_or(Vec::is_empty) {
+                auth::load(&env.kv, address)?;
+                let bytes = params::SIMULATED_SIGNATURE_BYTES;
+                meter.consume(params::TX_SIZE_COST_PER_BYTE * bytes, "txSize")?;
+            }
+        }
+    }
     let mut events = deduct_fee(env, tx, &signer_bytes[0])?;
+    // SetPubKeyDecorator
+    for (address, info) in signer_bytes.iter().zip(signer_infos) {
+        let mut account = existing_account(env, address)?;
+        if account.pubkey.is_none() {
+            account.pubkey = Some(signer_pubkey(env, &account, info.public_key.as_ref())?);
+            auth::save(&env.kv, env.bech32, &account)?;
+        }
+    }
+    // ValidateSigCountDecorator, SigGasConsumeDecorator
+    auth::read_params(&env.kv)?;
+    auth::read_params(&env.kv)?;
+    for address in &signer_bytes {
+        existing_account(env, address)?;
+        meter.consume(params::SIG_VERIFY_COST_SECP256K1, "ante verify: secp256k1")?;
+    }
+    // SigVerificationDecorator (skipped when simulating, as the SDK does)
     for (index, (address, info)) in signer_bytes.iter().zip(signer_infos).enumerate() {
-        let mut account = auth::load(&env.kv, address)?.ok_or_else(|| {
-            ChainError::unknown_address(format!("account {} not found", env.bech32.encode(address)))
-        })?;
-        let pubkey = signer_pubkey(env, &account, info.public_key.as_ref())?;
-        env.kv
-            .meter
-            .consume(params::SIG_VERIFY_COST_SECP256K1, "ante verify: secp256k1")?;
+        let account = existing_account(env, address)?;
         if env.mode != Mode::Simulate {
             check_sign_mode(info.mode_info.as_ref())?;
             if info.sequence != account.sequence {
@@ -131,7 +152,8 @@ pub fn run(env: &AnteEnv, tx: &DecodedTx) -> ChainResult<Vec<Event>> {
                     account.sequence, info.sequence
                 )));
             }
-            verify_signature(env, tx, &account, &pubkey, &tx.raw.signatures[index])?;
+            let pubkey = account.pubkey.as_deref().expect("set by SetPubKey above");
+            verify_signature(env, tx, &account, pubkey, &tx.raw.signatures[index])?;
         }
         let signature = tx.raw.signatures.get(index).cloned().unwrap_or_default();
         events.push(event(
@@ -148,11 +170,20 @@ pub fn run(env: &AnteEnv, tx: &DecodedTx) -> ChainResult<Vec<Event>> {
                 base64::engine::general_purpose::STANDARD.encode(signature),
             )],
         ));
-        account.pubkey = Some(pubkey);
+    }
+    // IncrementSequenceDecorator
+    for address in &signer_bytes {
+        let mut account = existing_account(env, address)?;
         account.sequence += 1;
         auth::save(&env.kv, env.bech32, &account)?;
     }
     Ok(events)
+}
+
+fn existing_account(env: &AnteEnv, address: &[u8]) -> ChainResult<Account> {
+    auth::load(&env.kv, address)?.ok_or_else(|| {
+        ChainError::unknown_address(format!("account {} not found", env.bech32.encode(address)))
+    })
 }
 
 /// `DeductFeeDecorator`: the fee covers gas × minimum price (CheckTx only, as the SDK) and
@@ -188,6 +219,7 @@ fn deduct_fee(env: &AnteEnv, tx: &DecodedTx, payer: &[u8]) -> ChainResult<Vec<Ev
             )));
         }
     }
+    existing_account(env, payer)?;
     let payer_human = env.bech32.encode(payer);
     let mut events = Vec::new();
     if !coins.is_empty() {
