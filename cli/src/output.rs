@@ -15,10 +15,10 @@ pub fn json(value: &impl Serialize) -> CliResult<()> {
     Ok(())
 }
 
-/// A timestamp as RFC 3339 UTC, e.g. `2026-05-01T12:00:00Z`.
+/// A timestamp as RFC 3339 UTC to the second, e.g. `2026-05-01T12:00:00Z`.
 pub fn time(ts: Timestamp) -> String {
     let secs = i64::try_from(ts.seconds()).unwrap_or(i64::MAX);
-    cosmrs::tendermint::Time::from_unix_timestamp(secs, ts.subsec_nanos() as u32)
+    cosmrs::tendermint::Time::from_unix_timestamp(secs, 0)
         .map(|t| t.to_rfc3339())
         .unwrap_or_else(|_| format!("{}s", ts.seconds()))
 }
@@ -60,6 +60,23 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
     for row in rows {
         line(row.iter().map(String::as_str).collect());
     }
+}
+
+/// A serde enum value as its JSON name (`"gpu"`, `"refunded"`), for text output.
+pub fn name(value: &impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Work sizes as `64x64`.
+pub fn dims(dims: &[cosmwasm_std::Uint64]) -> String {
+    dims.iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("x")
 }
 
 #[cfg(test)]

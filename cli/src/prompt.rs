@@ -55,6 +55,9 @@ pub fn confirm(question: &str) -> CliResult<bool> {
     eprint!("{question} [y/N]: ");
     let _ = std::io::stderr().flush();
     let answer = read_line().unwrap_or_default();
+    if !interactive() {
+        eprintln!();
+    }
     Ok(matches!(
         answer.trim().to_ascii_lowercase().as_str(),
         "y" | "yes"

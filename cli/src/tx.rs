@@ -243,11 +243,11 @@ pub fn summary(sent: &Sent) -> String {
     )
 }
 
-/// Prints a transaction command's result: `{"tx": …, extra}` in JSON, the summary and the
+/// Prints a transaction command's result: `{"tx": …, "fee": …, extra}` in JSON, the summary and the
 /// `text` lines otherwise.
 pub fn print(ctx: &Ctx, sent: &Sent, extra: Value, text: &[String]) -> CliResult<()> {
     if ctx.json() {
-        let mut doc = json!({ "tx": sent.outcome });
+        let mut doc = json!({ "tx": sent.outcome, "fee": sent.fee });
         if let (Value::Object(doc), Value::Object(extra)) = (&mut doc, extra) {
             doc.extend(extra);
         }

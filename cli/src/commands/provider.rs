@@ -189,7 +189,7 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
                     vec![
                         p.address.to_string(),
                         p.metadata.moniker.clone(),
-                        format!("{:?}", p.status).to_lowercase(),
+                        output::name(&p.status),
                         p.bonded.to_string(),
                         p.locked.to_string(),
                         p.reputation_score.to_string(),
@@ -367,7 +367,7 @@ fn parse_device(text: &str) -> CliResult<Device> {
 fn print_provider(p: &ProviderResponse) {
     println!("address:    {}", p.address);
     println!("moniker:    {}", p.metadata.moniker);
-    println!("status:     {:?}", p.status);
+    println!("status:     {}", output::name(&p.status));
     println!("bonded:     {} ({} locked)", p.bonded, p.locked);
     for entry in &p.unbonding {
         println!(
@@ -385,8 +385,13 @@ fn print_provider(p: &ProviderResponse) {
     }
     for d in &p.metadata.devices {
         println!(
-            "device:     {:?} {} {} ({} MiB, {} GFLOP/s, {})",
-            d.device_type, d.vendor, d.name, d.memory_mb, d.gflops, d.opencl_version
+            "device:     {} {} {} ({} MiB, {} GFLOP/s, {})",
+            output::name(&d.device_type),
+            d.vendor,
+            d.name,
+            d.memory_mb,
+            d.gflops,
+            d.opencl_version
         );
     }
     println!("task kinds: {}", p.metadata.task_kinds.join(", "));

@@ -82,7 +82,7 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             println!("task:      {}", escrow.task_id);
             println!("payer:     {}", escrow.payer);
             println!("deposit:   {}", output::asset(&escrow.deposit));
-            println!("status:    {:?}", escrow.status);
+            println!("status:    {}", output::name(&escrow.status));
             println!("paid out:  {}", escrow.paid_out);
             println!("fees:      {}", escrow.fees);
             println!("refunded:  {}", escrow.refunded);

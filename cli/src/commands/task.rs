@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use cosmwasm_std::HexBinary;
+use cosmwasm_std::{HexBinary, Uint128};
 use ogpu_client::deployment::execute;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::events;
@@ -10,7 +10,9 @@ use ogpu_types::registry::{
     ConfigResponse, ExecuteMsg, QueryMsg, ResponsesResponse, TaskDetails, TasksResponse,
 };
 use ogpu_types::staking;
-use ogpu_types::{Job, KernelArg, KernelSource, Payload, Task, TaskResponseRecord, TaskStatus};
+use ogpu_types::{
+    AssetInfo, Job, KernelArg, KernelSource, Payload, Task, TaskResponseRecord, TaskStatus,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -137,7 +139,7 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
                 .map(|r| {
                     vec![
                         r.provider.to_string(),
-                        format!("{:?}", r.status).to_lowercase(),
+                        output::name(&r.status),
                         r.price.map(|p| p.to_string()).unwrap_or_default(),
                         r.digest.as_ref().map(|d| d.to_hex()).unwrap_or_default(),
                         output::time(r.reveal_deadline),
@@ -215,6 +217,12 @@ fn task_status(status: StatusArg) -> TaskStatus {
     }
 }
 
+/// A cw20 token's `balance` answer.
+#[derive(serde::Deserialize)]
+struct Cw20Balance {
+    balance: Uint128,
+}
+
 async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
     let draft = task_spec::draft(&args, &ctx.config.prefix)?;
     let deployment = ctx.deployment()?;
@@ -232,15 +240,21 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
         ));
     }
     let publish = draft.finish(&config, &staking.params.bond_denom)?;
-    if let ogpu_types::AssetInfo::Native { denom } = &publish.asset {
-        let balance = client.balance(signer.address(), denom).await?;
-        if balance.u128() < publish.reward {
-            return Err(CliError::chain(format!(
-                "{} has {balance}{denom}, less than the reward of {}{denom}: fund the account or lower --reward",
-                signer.address(),
-                publish.reward
-            )));
+    let balance = match &publish.asset {
+        AssetInfo::Native { denom } => client.balance(signer.address(), denom).await?,
+        AssetInfo::Cw20 { contract_addr } => {
+            let query = json!({ "balance": { "address": signer.address() } });
+            let answer: Cw20Balance = client.smart(contract_addr, &query).await?;
+            answer.balance
         }
+    };
+    if balance.u128() < publish.reward {
+        return Err(CliError::chain(format!(
+            "{} has {}, less than the reward of {}: fund the account or lower --reward",
+            signer.address(),
+            output::amount(balance, &publish.asset),
+            output::amount(publish.reward.into(), &publish.asset)
+        )));
     }
     let msg = deployment.publish(
         signer.address(),
@@ -251,16 +265,14 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
     let Some(sent) = tx::submit(ctx, &client, &mut signer, vec![msg]).await? else {
         return Ok(());
     };
-    let task_id = sent
-        .outcome
-        .attribute(
-            &format!("wasm-{}", events::TASK_PUBLISHED),
-            events::attr::TASK_ID,
-        )
-        .and_then(|id| id.parse::<u64>().ok())
+    // The registry's own event (a cw20 publish also carries the token's events).
+    let task_id = ogpu_client::events::ogpu_events(&sent.outcome)
+        .iter()
+        .find(|e| e.name == events::TASK_PUBLISHED && e.contract == deployment.registry)
+        .and_then(|e| e.task_id())
         .ok_or_else(|| {
             CliError::chain(format!(
-                "tx {} has no task_published event: is --deployment right?",
+                "tx {} has no task_published event from the registry: is --deployment right?",
                 sent.outcome.hash
             ))
         })?;
@@ -287,7 +299,7 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
     print_outcome(
         ctx,
         &task,
-        json!({ "task_id": task_id, "tx": sent.outcome, "task": task }),
+        json!({ "task_id": task_id, "tx": sent.outcome, "fee": sent.fee, "task": task }),
     )
 }
 
@@ -555,9 +567,15 @@ fn print_task(details: &TaskDetails) {
                 KernelSource::Inline { source } => format!("inline, {} bytes", source.len()),
                 KernelSource::Reference { uri, .. } => uri.clone(),
             };
+            let local = job
+                .local_work_size
+                .as_ref()
+                .map(|l| format!(", local {}", output::dims(l)))
+                .unwrap_or_default();
             println!(
-                "job:        opencl `{}` ({kernel}), global {:?}",
-                job.entry_point, job.global_work_size
+                "job:        opencl `{}` ({kernel}), global {}{local}",
+                job.entry_point,
+                output::dims(&job.global_work_size)
             );
             for (i, arg) in job.args.iter().enumerate() {
                 let text = match arg {
@@ -586,8 +604,8 @@ fn print_task(details: &TaskDetails) {
     }
     let e = &details.spec.requirements.eligibility;
     println!(
-        "requires:   device {:?}, memory ≥ {} MiB, ≥ {} GFLOP/s, reputation ≥ {}, stake ≥ {}{}",
-        e.device_class,
+        "requires:   device {}, memory ≥ {} MiB, ≥ {} GFLOP/s, reputation ≥ {}, stake ≥ {}{}",
+        output::name(&e.device_class),
         e.min_memory_mb,
         e.min_gflops,
         e.min_reputation,
