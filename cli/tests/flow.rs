@@ -186,6 +186,56 @@ fn a_first_response_task_from_publish_to_result() {
         .json();
     assert_eq!(balance["address"], provider_addr);
     assert_eq!(balance["balances"][0]["denom"], "ustake");
+    let watched = net
+        .ogpu(&["task", "watch", "1", "--no-finalize", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(watched["task"]["status"], "completed");
+
+    // Migrate: an artifact with another checksum (a custom section appended) replaces only
+    // its own code, and the contract keeps its state.
+    let artifacts = net.path("artifacts-v2");
+    std::fs::create_dir(&artifacts).unwrap();
+    for name in [
+        "ogpu_task_registry.wasm",
+        "ogpu_provider_staking.wasm",
+        "ogpu_settlement.wasm",
+    ] {
+        std::fs::copy(support::artifacts().join(name), artifacts.join(name)).unwrap();
+    }
+    let mut staking = std::fs::read(artifacts.join("ogpu_provider_staking.wasm")).unwrap();
+    staking.extend_from_slice(&[0, 6, 4, b't', b'e', b's', b't', b'2']);
+    std::fs::write(artifacts.join("ogpu_provider_staking.wasm"), staking).unwrap();
+    let migrated = net
+        .ogpu(&[
+            "migrate",
+            "--artifacts",
+            artifacts.to_str().unwrap(),
+            "--from",
+            "client",
+            "-y",
+            "-o",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        migrated["migrated"],
+        serde_json::json!(["ogpu_provider_staking.wasm"])
+    );
+    assert_ne!(
+        migrated["deployment"]["codes"]["staking"]["code_id"],
+        deployment.codes.staking.code_id
+    );
+    assert_eq!(
+        migrated["deployment"]["codes"]["registry"]["code_id"],
+        deployment.codes.registry.code_id
+    );
+    let shown = net
+        .ogpu(&["provider", "show", &provider_addr, "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(shown["bonded"], "12000");
 }
 
 #[test]
