@@ -81,13 +81,18 @@ impl From<ClientError> for CliError {
 pub fn unreachable(node: &str, err: &impl std::fmt::Display) -> CliError {
     CliError::chain(format!(
         "cannot reach the node at {node}: {}: check that it is running and that --node is right",
-        first_line(&err.to_string())
+        rpc_reason(&err.to_string())
     ))
 }
 
-/// The first line of a multi-line error (tendermint-rpc's errors carry a trace).
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text).trim()
+/// The useful part of a tendermint-rpc error: its cause, without the trace and backtrace
+/// its error tracer appends (`… Caused by: <cause> Location: … Stack backtrace: …`).
+fn rpc_reason(text: &str) -> String {
+    let text = text.split("Location:").next().unwrap_or(text);
+    let text = text
+        .split_once("Caused by:")
+        .map_or(text, |(_, cause)| cause);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The error a contract query or execution reported, if `err` is one: its log.
@@ -109,6 +114,17 @@ mod tests {
         let err = CliError::usage("file x.cl", "check the path");
         assert_eq!(err.to_string(), "file x.cl: check the path");
         assert_eq!(err.code, EXIT_USAGE);
+    }
+
+    #[test]
+    fn rpc_errors_keep_their_cause_only() {
+        let text = "HTTP error\n\nCaused by:\n    error trying to connect: Connection refused (os error 111)\n\n\
+                    Location:\n    /src/eyre.rs:10:9\n\nStack backtrace:\n 0: eyre::x";
+        assert_eq!(
+            rpc_reason(text),
+            "error trying to connect: Connection refused (os error 111)"
+        );
+        assert_eq!(rpc_reason("timed out"), "timed out");
     }
 
     #[test]
