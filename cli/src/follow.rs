@@ -12,11 +12,14 @@ use ogpu_client::{Client, ClientError, Deployment, Gas, Signer};
 use ogpu_types::registry::{ExecuteMsg, QueryMsg, TaskDetails};
 use ogpu_types::{CompetitionModel, Task, TaskStatus};
 
-use crate::error::{CliError, CliResult};
+use crate::error::{CliError, CliResult, EXIT_CHAIN};
 use crate::output;
 
 /// How often the latest height is polled.
 const POLL: Duration = Duration::from_millis(250);
+/// Consecutive failed polls (one per `RETRY`) before giving up: about two minutes.
+const RPC_RETRIES: u32 = 60;
+const RETRY: Duration = Duration::from_secs(2);
 /// Finalize attempts (one per block) before giving up.
 const FINALIZE_ATTEMPTS: u32 = 5;
 
@@ -84,21 +87,49 @@ pub async fn follow(
     let mut last_phase = String::new();
     let mut hinted = false;
     let mut attempts = 0;
+    let mut failures = 0;
     loop {
-        let status = client
-            .rpc()
-            .status()
-            .await
-            .map_err(|e| crate::error::unreachable(&client.config().node, &e))?;
-        let height = status.sync_info.latest_block_height.value();
-        if height == last_height {
-            tokio::time::sleep(POLL).await;
-            continue;
+        // The latest block, then the task: a node that stops answering for a while (a
+        // long wait on a public RPC) is retried, not fatal.
+        let observed: CliResult<Option<(u64, Timestamp, Task)>> = async {
+            let status = client
+                .rpc()
+                .status()
+                .await
+                .map_err(|e| crate::error::unreachable(&client.config().node, &e))?;
+            let height = status.sync_info.latest_block_height.value();
+            if height == last_height {
+                return Ok(None);
+            }
+            let now = status.sync_info.latest_block_time.unix_timestamp_nanos();
+            let now = Timestamp::from_nanos(u64::try_from(now).unwrap_or(0));
+            Ok(Some((
+                height,
+                now,
+                task(client, deployment, task_id).await?.task,
+            )))
         }
+        .await;
+        let (height, now, task) = match observed {
+            Ok(Some(observed)) => {
+                failures = 0;
+                observed
+            }
+            Ok(None) => {
+                tokio::time::sleep(POLL).await;
+                continue;
+            }
+            Err(err) if err.code == EXIT_CHAIN && failures < RPC_RETRIES => {
+                failures += 1;
+                if failures == 1 {
+                    eprintln!("task {task_id}: {}; retrying", err.line());
+                }
+                tokio::time::sleep(RETRY).await;
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
         last_height = height;
-        let now = status.sync_info.latest_block_time.unix_timestamp_nanos();
-        let now = Timestamp::from_nanos(u64::try_from(now).unwrap_or(0));
-        let task = task(client, deployment, task_id).await?.task;
         let current = phase(&task);
         if current != last_phase {
             eprintln!("task {task_id}: {current} (height {height})");
