@@ -1,0 +1,188 @@
+//! `ogpu-provider bench`: the device's throughput on built-in kernels, for the provider's
+//! capability metadata (`Device::gflops`) and for its operator.
+//!
+//! The matrix multiplies run as ordinary jobs through the [`Executor`], so they measure
+//! the path a client's task takes; each is first checked against a CPU reference on a
+//! small size (not timed). Times are the kernel's alone (best of the repeats), without
+//! the program build and the input copies.
+
+mod matmul;
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ExecError;
+use crate::{table, Executor, InlineOnly};
+use matmul::{Element, Variant, BLOCK_COLS};
+
+/// A run this long is measured once: noise is small next to it, and the naive kernels
+/// take seconds.
+const LONG_RUN: Duration = Duration::from_secs(1);
+
+/// What the benchmark runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchConfig {
+    /// Side of the square matrices timed (a multiple of 16).
+    pub size: usize,
+    /// Side of the matrices checked against the CPU (a multiple of 16).
+    pub check_size: usize,
+    /// Timed runs per kernel; the fastest counts.
+    pub repeats: usize,
+    /// Nonces hashed by the timed hash search.
+    pub hash_nonces: u64,
+}
+
+impl Default for BenchConfig {
+    fn default() -> Self {
+        BenchConfig {
+            size: 1024,
+            check_size: 64,
+            repeats: 3,
+            hash_nonces: 1 << 24,
+        }
+    }
+}
+
+/// One measured kernel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchResult {
+    /// e.g. `matmul f32 blocked`, `hash search`.
+    pub kernel: String,
+    /// e.g. `1024³`, `16777216 nonces`.
+    pub size: String,
+    pub seconds: f64,
+    /// Throughput in `unit`.
+    pub rate: f64,
+    /// `GFLOP/s` (f32), `GOP/s` (i32) or `MH/s`.
+    pub unit: String,
+    /// A blocked kernel's rate over the naive one of the same type.
+    pub speedup: Option<f64>,
+}
+
+/// The benchmark of one device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchReport {
+    /// The device's name.
+    pub device: String,
+    pub results: Vec<BenchResult>,
+}
+
+impl BenchReport {
+    /// The best f32 matmul rate, whole GFLOP/s: what `Device::gflops` advertises.
+    pub fn gflops(&self) -> u64 {
+        self.results
+            .iter()
+            .filter(|r| r.unit == "GFLOP/s")
+            .map(|r| r.rate)
+            .fold(0.0, f64::max) as u64
+    }
+
+    /// The report as a text table.
+    pub fn table(&self) -> String {
+        let rows: Vec<Vec<String>> = self
+            .results
+            .iter()
+            .map(|r| {
+                vec![
+                    r.kernel.clone(),
+                    r.size.clone(),
+                    format!("{:.3} s", r.seconds),
+                    format!("{:.1} {}", r.rate, r.unit),
+                    r.speedup.map_or(String::new(), |s| format!("{s:.1}×")),
+                ]
+            })
+            .collect();
+        format!(
+            "device: {}\n{}",
+            self.device,
+            table::render(&["kernel", "size", "time", "rate", "speedup"], &rows)
+        )
+    }
+}
+
+/// Runs the benchmark on `executor`'s device.
+pub fn run(executor: &Executor, config: &BenchConfig) -> Result<BenchReport, ExecError> {
+    for side in [config.size, config.check_size] {
+        if side == 0 || side % BLOCK_COLS != 0 {
+            return Err(ExecError::InvalidJob(format!(
+                "matrix side {side} is not a positive multiple of {BLOCK_COLS}"
+            )));
+        }
+    }
+    let mut results = Vec::new();
+    for element in [Element::F32, Element::I32] {
+        let naive = measure(executor, config, element, Variant::Naive)?;
+        let blocked = measure(executor, config, element, Variant::Blocked)?;
+        let speedup = blocked.rate / naive.rate;
+        results.push(naive);
+        results.push(BenchResult {
+            speedup: Some(speedup),
+            ..blocked
+        });
+    }
+    results.push(hash_rate(executor, config.hash_nonces)?);
+    Ok(BenchReport {
+        device: executor.device().name.clone(),
+        results,
+    })
+}
+
+/// Checks one matmul kernel at `check_size`, then times it at `size`.
+fn measure(
+    executor: &Executor,
+    config: &BenchConfig,
+    element: Element,
+    variant: Variant,
+) -> Result<BenchResult, ExecError> {
+    let kernel = format!("matmul {} {}", element.name(), variant.name());
+    let n = config.check_size;
+    let (a, b) = matmul::operands(n);
+    let check = executor.prepare(&matmul::job(element, variant, n, &a, &b), &InlineOnly)?;
+    if executor.execute(&check, None)?.result() != matmul::reference(element, n, &a, &b) {
+        return Err(ExecError::Runtime(format!(
+            "{kernel} differs from the CPU at {n}³"
+        )));
+    }
+    let n = config.size;
+    let (a, b) = matmul::operands(n);
+    let timed = executor.prepare(&matmul::job(element, variant, n, &a, &b), &InlineOnly)?;
+    let mut best = Duration::MAX;
+    for _ in 0..config.repeats.max(1) {
+        best = best.min(executor.execute(&timed, None)?.kernel_time);
+        if best > LONG_RUN {
+            break;
+        }
+    }
+    let seconds = best.as_secs_f64();
+    Ok(BenchResult {
+        kernel,
+        size: format!("{n}³"),
+        seconds,
+        rate: 2.0 * (n as f64).powi(3) / seconds / 1e9,
+        unit: match element {
+            Element::F32 => "GFLOP/s",
+            Element::I32 => "GOP/s",
+        }
+        .into(),
+        speedup: None,
+    })
+}
+
+/// Hashes `nonces` nonces at a difficulty no nonce meets in practice (the program is
+/// built by a first, untimed search).
+fn hash_rate(executor: &Executor, nonces: u64) -> Result<BenchResult, ExecError> {
+    const PREFIX: &[u8] = b"ogpu-provider bench";
+    executor.hash_search(PREFIX, 64, 0, 1)?;
+    let start = Instant::now();
+    executor.hash_search(PREFIX, 64, 0, nonces)?;
+    let seconds = start.elapsed().as_secs_f64();
+    Ok(BenchResult {
+        kernel: "hash search".into(),
+        size: format!("{nonces} nonces"),
+        seconds,
+        rate: nonces as f64 / seconds / 1e6,
+        unit: "MH/s".into(),
+        speedup: None,
+    })
+}
