@@ -84,4 +84,30 @@ mod tests {
             .message
             .contains("not supported"));
     }
+
+    #[tokio::test]
+    async fn http_downloads_stop_past_the_declared_size() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/result.bin", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = [0u8; 1024];
+                let _ = socket.read(&mut request).await;
+                let body = b"0123456789";
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(body).await;
+            }
+        });
+        assert_eq!(fetch(&url, 10).await.unwrap(), b"0123456789");
+        assert!(fetch(&url, 4)
+            .await
+            .unwrap_err()
+            .message
+            .contains("other data"));
+    }
 }

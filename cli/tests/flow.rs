@@ -76,6 +76,25 @@ fn a_first_response_task_from_publish_to_result() {
     assert_eq!(shown["metadata"]["devices"][0]["memory_mb"], 81920);
     let listed = net.ogpu(&["provider", "list", "-o", "json"]).ok().json();
     assert_eq!(listed["providers"].as_array().unwrap().len(), 1);
+    net.ogpu(&[
+        "provider",
+        "update",
+        "--moniker",
+        "renamed",
+        "--from",
+        "provider",
+        "-y",
+    ])
+    .ok();
+    let shown = net
+        .ogpu(&["provider", "show", &provider_addr, "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(shown["metadata"]["moniker"], "renamed");
+    assert_eq!(
+        shown["metadata"]["devices"][0]["name"], "H100",
+        "devices kept"
+    );
 
     // A First Response task, followed with --wait while the provider commits and reveals.
     let kernel = net.write("add.cl", KERNEL);
@@ -437,4 +456,70 @@ device_class = "gpu"
         .ok()
         .json();
     assert_eq!(shown["unbonding"][0]["amount"], "5100");
+    assert_eq!(shown["status"], "jailed");
+
+    // An hour later (the devnet's clock moves forward) the stake can be claimed.
+    net.devnet
+        .advance_time(std::time::Duration::from_secs(3601));
+    let release: u64 = shown["unbonding"][0]["release_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    net.pass(&client, cosmwasm_std::Timestamp::from_nanos(release));
+    let before = net.balance(&client, &provider_addr);
+    let claimed = net
+        .ogpu(&[
+            "provider", "claim", "--from", "provider", "-y", "-o", "json",
+        ])
+        .ok()
+        .json();
+    let fee: u128 = claimed["fee"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches("ustake")
+        .parse()
+        .unwrap();
+    assert_eq!(net.balance(&client, &provider_addr), before + 5100 - fee);
+
+    // Anyone finalizes a task whose windows passed.
+    let published = net
+        .ogpu(&[
+            "task",
+            "publish",
+            "--hash-prefix",
+            "02",
+            "--difficulty",
+            "8",
+            "--commit-window",
+            "1",
+            "--reveal-window",
+            "1",
+            "--reward",
+            "1000ustake",
+            "--from",
+            "client",
+            "-y",
+            "-o",
+            "json",
+        ])
+        .ok()
+        .json();
+    let id = published["task_id"].as_u64().unwrap();
+    let task = net.await_task(&client, &deployment, id).task;
+    net.pass(&client, task.reveal_deadline);
+    net.ogpu(&[
+        "task",
+        "finalize",
+        &id.to_string(),
+        "--from",
+        "provider",
+        "-y",
+    ])
+    .ok();
+    let shown = net
+        .ogpu(&["task", "show", &id.to_string(), "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(shown["task"]["status"], "expired");
 }
