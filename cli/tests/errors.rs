@@ -95,6 +95,34 @@ fn bad_inputs_fail_with_one_clear_line() {
     ])
     .fails(2, "already holds a deployment");
 
+    // Only the suite's admin migrates it; the chain's refusal is reported, nothing else moves.
+    let changed = net.path("changed");
+    std::fs::create_dir(&changed).unwrap();
+    for name in [
+        "ogpu_task_registry.wasm",
+        "ogpu_provider_staking.wasm",
+        "ogpu_settlement.wasm",
+    ] {
+        std::fs::copy(artifacts.join(name), changed.join(name)).unwrap();
+    }
+    let mut registry = std::fs::read(changed.join("ogpu_task_registry.wasm")).unwrap();
+    registry.extend_from_slice(&[0, 6, 4, b't', b'e', b's', b't', b'2']);
+    std::fs::write(changed.join("ogpu_task_registry.wasm"), registry).unwrap();
+    let before = std::fs::read_to_string(net.home.path().join("deployment.json")).unwrap();
+    net.ogpu(&[
+        "migrate",
+        "--artifacts",
+        changed.to_str().unwrap(),
+        "--from",
+        "provider",
+        "-y",
+    ])
+    .fails(1, "would fail");
+    assert_eq!(
+        std::fs::read_to_string(net.home.path().join("deployment.json")).unwrap(),
+        before
+    );
+
     // Publishing.
     let publish = |extra: &[&str]| {
         let mut args = vec!["task", "publish", "--from", "client", "-y"];

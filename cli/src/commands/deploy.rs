@@ -17,6 +17,7 @@ use crate::context::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::output;
 use crate::prompt;
+use crate::tx;
 
 /// Defaults of a new suite; the limits and staking parameters are those of the contract
 /// tests' fixtures (`ogpu-testing/src/fixtures.rs`).
@@ -288,7 +289,8 @@ pub async fn deploy(ctx: &Ctx, args: DeployArgs) -> CliResult<()> {
     }
     let deployment =
         ogpu_client::deploy::deploy(&client, &mut signer, &args.artifacts, init, &args.label)
-            .await?;
+            .await
+            .map_err(tx::failed)?;
     deployment.save(&path)?;
     if ctx.json() {
         output::json(&serde_json::json!({ "deployment": deployment, "file": path }))
@@ -338,8 +340,9 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> CliResult<()> {
     }
     let mut signer = ctx.signer()?;
     let client = ctx.connect().await?;
-    let upgraded =
-        ogpu_client::deploy::migrate(&client, &mut signer, &deployment, &args.artifacts).await?;
+    let upgraded = ogpu_client::deploy::migrate(&client, &mut signer, &deployment, &args.artifacts)
+        .await
+        .map_err(tx::failed)?;
     let path = ctx.deployment_path();
     upgraded.save(&path)?;
     if ctx.json() {
