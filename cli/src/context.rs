@@ -90,7 +90,7 @@ impl Ctx {
     pub fn signer(&self) -> CliResult<Signer> {
         let info = self.sender_key()?;
         let passphrase = if info.encrypted {
-            Some(self.passphrase(&format!("Passphrase of key {:?}: ", info.name), false)?)
+            Some(self.passphrase(&info.name, false)?)
         } else {
             None
         };
@@ -100,9 +100,9 @@ impl Ctx {
         Ok(Signer::new(key, &self.config.prefix)?)
     }
 
-    /// The keyring passphrase: from `--keyring-passphrase-env`, else asked (twice when
-    /// `confirm`, for a new key).
-    pub fn passphrase(&self, question: &str, confirm: bool) -> CliResult<Secret> {
+    /// The passphrase of key `name`: from `--keyring-passphrase-env`, else asked (twice
+    /// when `confirm`, for a new key).
+    pub fn passphrase(&self, name: &str, confirm: bool) -> CliResult<Secret> {
         if let Some(var) = &self.global.keyring_passphrase_env {
             return match std::env::var(var) {
                 Ok(value) if !value.is_empty() => Ok(Secret::new(value)),
@@ -116,9 +116,16 @@ impl Ctx {
                 )),
             };
         }
-        let first = prompt::secret(question)?;
+        let what = format!("passphrase for key {name:?}");
+        let fix = "type it on a terminal, pipe it into stdin, or pass --keyring-passphrase-env VAR";
+        let question = if confirm {
+            format!("Passphrase to encrypt key {name:?}: ")
+        } else {
+            format!("Passphrase of key {name:?}: ")
+        };
+        let first = prompt::secret(&question, &what, fix)?;
         if confirm && prompt::interactive() {
-            let again = prompt::secret("Repeat the passphrase: ")?;
+            let again = prompt::secret("Repeat the passphrase: ", &what, fix)?;
             if again.as_str() != first.as_str() {
                 return Err(CliError::usage(
                     "the passphrases differ",

@@ -25,25 +25,15 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal()
 }
 
-/// Asks for a secret: hidden input on a terminal, else the next line of stdin.
-pub fn secret(question: &str) -> CliResult<Secret> {
+/// Asks for a secret: hidden input on a terminal, else the next line of stdin. `what`
+/// names it in the error when stdin has no line, `fix` says how else to give it.
+pub fn secret(question: &str, what: &str, fix: &str) -> CliResult<Secret> {
     let mut value = if interactive() {
         rpassword::prompt_password(question).map_err(|e| {
-            CliError::usage(
-                format!("cannot read from the terminal ({e})"),
-                "run it in a terminal or pipe the answer into stdin",
-            )
+            CliError::usage(format!("cannot read {what} from the terminal ({e})"), fix)
         })?
     } else {
-        read_line().ok_or_else(|| {
-            CliError::usage(
-                format!(
-                    "{}: no answer on stdin",
-                    question.trim_end().trim_end_matches(':')
-                ),
-                "pipe it into stdin or use the matching --…-env flag",
-            )
-        })?
+        read_line().ok_or_else(|| CliError::usage(format!("no {what} on stdin"), fix))?
     };
     let len = value.trim_end_matches(['\r', '\n']).len();
     value.truncate(len);

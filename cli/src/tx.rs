@@ -169,8 +169,10 @@ pub fn contract_reason(log: &str) -> &str {
         .and_then(|i| log[i..].find(": ").map(|j| i + j + 2))
         .unwrap_or(0);
     let rest = &log[start..];
-    let end = rest
-        .find(": execute wasm contract failed")
+    let end = [": execute wasm contract failed", " With gas wanted:"]
+        .iter()
+        .filter_map(|suffix| rest.find(suffix))
+        .min()
         .unwrap_or(rest.len());
     rest[..end].trim()
 }
@@ -272,5 +274,7 @@ mod tests {
             "invalid metadata: 1..=8 devices"
         );
         assert_eq!(super::contract_reason("out of gas"), "out of gas");
+        let log = "can not migrate: unauthorized With gas wanted: '0' and gas used: '23335'";
+        assert_eq!(super::contract_reason(log), "can not migrate: unauthorized");
     }
 }

@@ -321,7 +321,8 @@ fn encrypted_keys_need_their_passphrase() {
         "",
     )
     .fails(2, "wrong passphrase");
-    run(&["task", "cancel", "1", "--from", "alice"], &[], "").fails(2, "no answer on stdin");
+    run(&["task", "cancel", "1", "--from", "alice"], &[], "")
+        .fails(2, "no passphrase for key \"alice\" on stdin");
     run(&["keys", "delete", "bob", "-y"], &[], "").ok();
     let listed = run(&["keys", "list", "-o", "json"], &[], "").ok().json();
     assert_eq!(listed["keys"].as_array().unwrap().len(), 1);

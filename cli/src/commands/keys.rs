@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
     match cmd {
         KeysCmd::Add { name, hd } => {
             check_new(&keyring, &name)?;
-            let passphrase = new_passphrase(ctx)?;
+            let passphrase = new_passphrase(ctx, &name)?;
             let (info, mnemonic) = keyring.add(&name, protection(&passphrase), hd.path())?;
             let view = KeyView::new(ctx, &info)?;
             if ctx.json() {
@@ -73,9 +73,13 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
                             "export it with the mnemonic's words, or pipe the mnemonic into stdin",
                         )),
                     },
-                    None => prompt::secret("Enter the key's BIP-39 mnemonic: ")?,
+                    None => prompt::secret(
+                        "Enter the key's BIP-39 mnemonic: ",
+                        "mnemonic",
+                        "type it on a terminal, pipe it into stdin, or pass --mnemonic-env VAR",
+                    )?,
                 };
-            let passphrase = new_passphrase(ctx)?;
+            let passphrase = new_passphrase(ctx, &name)?;
             let info =
                 keyring.recover(&name, mnemonic.as_str(), protection(&passphrase), hd.path())?;
             let view = KeyView::new(ctx, &info)?;
@@ -162,11 +166,11 @@ fn check_new(keyring: &Keyring, name: &str) -> CliResult<()> {
 }
 
 /// The passphrase of a new key, or `None` with `--unsafe-plaintext`.
-fn new_passphrase(ctx: &Ctx) -> CliResult<Option<Secret>> {
+fn new_passphrase(ctx: &Ctx, name: &str) -> CliResult<Option<Secret>> {
     if ctx.global.unsafe_plaintext {
         return Ok(None);
     }
-    let passphrase = ctx.passphrase("Passphrase to encrypt the key: ", true)?;
+    let passphrase = ctx.passphrase(name, true)?;
     if passphrase.as_str().is_empty() {
         return Err(CliError::usage(
             "empty passphrase",

@@ -73,6 +73,7 @@ impl Run {
             lines[0]
         );
         assert!(self.stdout.is_empty(), "nothing on stdout: {}", self.stdout);
+        eprintln!("{}", lines[0]); // shown with --nocapture: the messages as users see them
         lines[0].to_string()
     }
 }
