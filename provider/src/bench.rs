@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use cosmwasm_std::Uint64;
+use ogpu_types::{KernelArg, KernelSource, OpenClJob};
+
 use crate::error::ExecError;
 use crate::{table, Executor, InlineOnly};
 use matmul::{Element, Variant, BLOCK_COLS};
@@ -47,14 +50,14 @@ impl Default for BenchConfig {
 /// One measured kernel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BenchResult {
-    /// e.g. `matmul f32 blocked`, `hash search`.
+    /// e.g. `matmul f32 blocked`, `hash search`, `job overhead`.
     pub kernel: String,
     /// e.g. `1024³`, `16777216 nonces`.
     pub size: String,
     pub seconds: f64,
     /// Throughput in `unit`.
     pub rate: f64,
-    /// `GFLOP/s` (f32), `GOP/s` (i32) or `MH/s`.
+    /// `GFLOP/s` (f32), `GOP/s` (i32), `MH/s`, or `jobs/s` (the job overhead alone).
     pub unit: String,
     /// A blocked kernel's rate over the naive one of the same type.
     pub speedup: Option<f64>,
@@ -122,6 +125,7 @@ pub fn run(executor: &Executor, config: &BenchConfig) -> Result<BenchReport, Exe
         });
     }
     results.push(hash_rate(executor, config.hash_nonces)?);
+    results.push(job_overhead(executor)?);
     Ok(BenchReport {
         device: executor.device().name.clone(),
         results,
@@ -183,6 +187,42 @@ fn hash_rate(executor: &Executor, nonces: u64) -> Result<BenchResult, ExecError>
         seconds,
         rate: nonces as f64 / seconds / 1e6,
         unit: "MH/s".into(),
+        speedup: None,
+    })
+}
+
+/// What a job costs besides its kernel once its program is cached: preparing it, a
+/// command queue, the kernel object, the buffers, the worker thread, reading the output.
+/// The median of [`OVERHEAD_RUNS`] tiny jobs.
+fn job_overhead(executor: &Executor) -> Result<BenchResult, ExecError> {
+    const OVERHEAD_RUNS: usize = 21;
+    const ITEMS: u64 = 64;
+    let job = OpenClJob {
+        kernel: KernelSource::Inline {
+            source: "__kernel void ids(__global uint *out) { out[get_global_id(0)] = 1; }".into(),
+        },
+        entry_point: "ids".into(),
+        args: vec![KernelArg::Output {
+            size: Uint64::new(4 * ITEMS),
+        }],
+        global_work_size: vec![Uint64::new(ITEMS)],
+        local_work_size: None,
+    };
+    executor.execute(&executor.prepare(&job, &InlineOnly)?, None)?;
+    let mut overheads = Vec::with_capacity(OVERHEAD_RUNS);
+    for _ in 0..OVERHEAD_RUNS {
+        let start = Instant::now();
+        let result = executor.execute(&executor.prepare(&job, &InlineOnly)?, None)?;
+        overheads.push(start.elapsed().saturating_sub(result.kernel_time));
+    }
+    overheads.sort();
+    let seconds = overheads[OVERHEAD_RUNS / 2].as_secs_f64();
+    Ok(BenchResult {
+        kernel: "job overhead".into(),
+        size: format!("{ITEMS} work-items, cached"),
+        seconds,
+        rate: 1.0 / seconds,
+        unit: "jobs/s".into(),
         speedup: None,
     })
 }

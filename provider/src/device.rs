@@ -1,11 +1,12 @@
 //! OpenCL device discovery: every device of every platform, with the limits the executor
 //! checks jobs against and the facts a provider advertises on chain.
 
+use ocl::core::PlatformId;
 use ocl::enums::{DeviceInfo as Query, DeviceInfoResult as Answer, PlatformInfo};
 use ocl::{Device, Platform};
 use ogpu_types::DeviceType;
 use serde::Serialize;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use thiserror::Error;
 
 /// Why devices could not be listed or opened.
@@ -88,23 +89,33 @@ macro_rules! query {
 
 /// Every device of every platform, numbered in that order.
 pub fn devices() -> Result<Vec<DeviceInfo>, DeviceError> {
-    // The ICD loader and PoCL initialise on the first call, and concurrent first calls
-    // (parallel tests) were seen to list no devices: discovery runs one at a time.
+    // PoCL initialises its devices on the first query, and concurrent first queries
+    // (parallel tests) were seen to list none: discovery runs one at a time.
     static DISCOVERY: Mutex<()> = Mutex::new(());
     let _one_at_a_time = DISCOVERY.lock().unwrap_or_else(PoisonError::into_inner);
-    // `Platform::list` panics without an ICD; the core call reports it.
-    let platforms =
-        ocl::core::get_platform_ids().map_err(|err| DeviceError::NoPlatform(err.to_string()))?;
-    if platforms.is_empty() {
-        return Err(DeviceError::NoPlatform("the ICD loader lists none".into()));
-    }
     let mut found = Vec::new();
-    for platform in platforms.into_iter().map(Platform::new) {
+    for platform in platforms()? {
         for device in Device::list_all(platform)? {
             found.push(describe(found.len(), platform, device)?);
         }
     }
     Ok(found)
+}
+
+/// The platforms, asked once per process: without any, the ICD loader's answer takes ten
+/// seconds (ocl retries for a slow ICD), and platforms do not come and go while it runs.
+fn platforms() -> Result<Vec<Platform>, DeviceError> {
+    static PLATFORMS: OnceLock<Result<Vec<PlatformId>, String>> = OnceLock::new();
+    // `Platform::list` panics without an ICD; the core call reports it.
+    let ids = PLATFORMS
+        .get_or_init(|| match ocl::core::get_platform_ids() {
+            Ok(ids) if ids.is_empty() => Err("the ICD loader lists none".into()),
+            Ok(ids) => Ok(ids),
+            Err(err) => Err(err.to_string()),
+        })
+        .clone()
+        .map_err(DeviceError::NoPlatform)?;
+    Ok(ids.into_iter().map(Platform::new).collect())
 }
 
 /// The device `--device index` names.

@@ -195,6 +195,40 @@ fn the_second_run_takes_the_program_from_the_cache() {
 }
 
 #[test]
+fn the_cache_keeps_the_most_recently_used_programs() {
+    let Some(executor) = common::executor(ExecutorConfig {
+        program_cache_size: 1,
+        ..ExecutorConfig::default()
+    }) else {
+        return;
+    };
+    let (add, _) = vector_add(16);
+    let fixture = ogpu_testing::fixtures::job();
+    let cached = |job| run(&executor, job).unwrap().cached;
+    assert!(!cached(&add));
+    assert!(cached(&add));
+    assert!(!cached(&fixture));
+    assert!(!cached(&add), "evicted by the fixture's program");
+    assert_eq!(executor.cached_programs(), 1);
+}
+
+#[test]
+fn an_executor_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Executor>();
+    let Some(executor) = executor() else { return };
+    let (job, expected) = vector_add(256);
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| run(&executor, &job)))
+            .collect();
+        for handle in runs {
+            assert_eq!(handle.join().unwrap().unwrap().result(), expected);
+        }
+    });
+}
+
+#[test]
 fn a_kernel_that_does_not_compile_reports_the_build_log() {
     let Some(executor) = executor() else { return };
     let source = "__kernel void broken(__global int *out) { out[0] = undeclared_name; }";
