@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The contracts to build, by crate name. Artifacts are named after the crate, with `_`.
-CONTRACTS=${CONTRACTS:-"ogpu-task-registry ogpu-provider-staking ogpu-settlement ogpu-devnet-probe"}
+CONTRACTS=${CONTRACTS:-"ogpu-task-registry ogpu-provider-staking ogpu-settlement ogpu-devnet-probe ogpu-devnet-cw20"}
 GOAL_BYTES=$((250 * 1000))  # the project's goal per contract (issue 2)
 LIMIT_BYTES=$((800 * 1024)) # wasmd's default MaxWasmSize (x/wasm/types/validation.go)
 WASM_PANIC=${WASM_PANIC:-immediate-abort}

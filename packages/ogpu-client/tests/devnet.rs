@@ -350,3 +350,144 @@ async fn wrong_chain_and_unreachable_node_say_what_to_fix() {
     assert!(matches!(err, ClientError::Unreachable { .. }), "{err}");
     assert!(err.to_string().contains("is it running?"), "{err}");
 }
+
+/// A cw20 reward: the token (cw20-base's own code, `devnet/cw20`) is sent to the registry
+/// with the task as its hook, escrowed, and paid to the winner in the token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cw20_reward_is_escrowed_and_paid_in_the_token() {
+    use cosmrs::cosmwasm::MsgInstantiateContract;
+    use cosmrs::tx::Msg as _;
+
+    let (devnet, client) = start().await;
+    let accounts = devnet.accounts();
+    let (mut owner, mut buyer, mut provider) = (
+        signer(&accounts[0]),
+        signer(&accounts[1]),
+        signer(&accounts[2]),
+    );
+    let wasm = std::fs::read(artifacts().join("ogpu_devnet_cw20.wasm")).unwrap();
+    let (code, _) = ogpu_client::deploy::store_or_reuse(&client, &mut owner, &wasm)
+        .await
+        .unwrap();
+    let init = cw20_base::msg::InstantiateMsg {
+        name: "Test Dollar".into(),
+        symbol: "TUSD".into(),
+        decimals: 6,
+        initial_balances: vec![cw20::Cw20Coin {
+            address: buyer.address().to_string(),
+            amount: Uint128::new(1_000_000),
+        }],
+        mint: None,
+        marketing: None,
+    };
+    let msg = MsgInstantiateContract {
+        sender: owner.address().parse().unwrap(),
+        admin: None,
+        code_id: code.code_id,
+        label: Some("tusd".into()),
+        msg: serde_json::to_vec(&init).unwrap(),
+        funds: vec![],
+    };
+    let outcome = client
+        .send(&mut owner, vec![msg.to_any().unwrap()], Gas::Auto)
+        .await
+        .unwrap();
+    let token = outcome
+        .attribute("instantiate", "_contract_address")
+        .unwrap()
+        .to_string();
+    let asset = AssetInfo::Cw20 {
+        contract_addr: token.clone(),
+    };
+
+    let mut params = suite_params(owner.address());
+    params.accepted_assets.push(AcceptedAsset {
+        info: asset.clone(),
+        min_reward: Uint128::new(1_000),
+    });
+    let deployment = deploy(&client, &mut owner, &artifacts(), params, "ogpu")
+        .await
+        .unwrap();
+    let register = staking::ExecuteMsg::Register {
+        metadata: fixtures::metadata("cw20-test"),
+    };
+    let funds = vec![ogpu_client::deployment::coin(DENOM, fixtures::STAKE).unwrap()];
+    let msg = execute(provider.address(), &deployment.staking, &register, funds).unwrap();
+    client
+        .send(&mut provider, vec![msg], Gas::Auto)
+        .await
+        .unwrap();
+
+    let publish = deployment
+        .publish(
+            buyer.address(),
+            fixtures::spec(fixtures::first_response()),
+            &asset,
+            REWARD,
+        )
+        .unwrap();
+    let outcome = client
+        .send(&mut buyer, vec![publish], Gas::Auto)
+        .await
+        .unwrap();
+    let task_id = ogpu_events(&outcome)
+        .iter()
+        .find(|e| e.name == names::TASK_PUBLISHED)
+        .unwrap()
+        .task_id()
+        .unwrap();
+    let sealed = Sealed::new(
+        task_id,
+        &Addr::unchecked(provider.address()),
+        b"cw20 result",
+        REWARD,
+        None,
+    );
+    let commit = registry::ExecuteMsg::Commit {
+        task_id,
+        commitment: sealed.commitment.clone(),
+    };
+    let msg = execute(provider.address(), &deployment.registry, &commit, vec![]).unwrap();
+    client
+        .send(&mut provider, vec![msg], Gas::Auto)
+        .await
+        .unwrap();
+    let reveal = registry::ExecuteMsg::Reveal {
+        task_id,
+        result: sealed.result,
+        salt: sealed.salt,
+        price: None,
+    };
+    let msg = execute(provider.address(), &deployment.registry, &reveal, vec![]).unwrap();
+    client
+        .send(&mut provider, vec![msg], REVEAL_GAS)
+        .await
+        .unwrap();
+
+    let balance = |address: String| {
+        let query = cw20::Cw20QueryMsg::Balance { address };
+        let client = &client;
+        let token = token.clone();
+        async move {
+            client
+                .smart::<cw20::BalanceResponse>(&token, &query)
+                .await
+                .unwrap()
+                .balance
+                .u128()
+        }
+    };
+    assert_eq!(
+        balance(provider.address().to_string()).await,
+        REWARD - REWARD / 100
+    );
+    assert_eq!(
+        balance(buyer.address().to_string()).await,
+        1_000_000 - REWARD
+    );
+    assert_eq!(
+        task_status(&client, &deployment, task_id).await,
+        TaskStatus::Completed
+    );
+    devnet.shutdown().await;
+}
