@@ -9,7 +9,7 @@ pub enum ClientError {
     Config(String),
     #[error(transparent)]
     Key(#[from] KeyError),
-    #[error("cannot reach the node at {node}: {source} (is it running? check --node)")]
+    #[error("cannot reach the node at {node}: {} (is it running? check --node)", .source.detail())]
     Unreachable {
         node: String,
         #[source]

@@ -349,6 +349,11 @@ async fn wrong_chain_and_unreachable_node_say_what_to_fix() {
     let err = Client::connect(config).await.err().unwrap();
     assert!(matches!(err, ClientError::Unreachable { .. }), "{err}");
     assert!(err.to_string().contains("is it running?"), "{err}");
+    assert_eq!(
+        err.to_string().lines().count(),
+        1,
+        "one line, no trace: {err}"
+    );
 }
 
 /// A cw20 reward: the token (cw20-base's own code, `devnet/cw20`) is sent to the registry
