@@ -9,20 +9,21 @@
 mod launch;
 mod program;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use ocl::core::Program;
 use ocl::{Context, Queue};
 use ogpu_types::commitment::sha256;
 use ogpu_types::{Hash32, OpenClJob};
+use tracing::debug;
 
 use crate::device::{DeviceError, DeviceInfo};
 use crate::error::ExecError;
 use crate::input::InputSource;
 use crate::job::{Limits, PreparedJob};
 use crate::lru::Lru;
+use launch::Abandoned;
 pub(crate) use launch::{enqueue, input_buffer, kernel, output_buffer, set_buffer, set_scalar};
 use program::ProgramKey;
 
@@ -65,7 +66,7 @@ pub struct ExecutionResult {
     /// The result's identity (`Payload::digest` of the revealed result): `sha256` of the
     /// output buffers concatenated in argument order.
     pub digest: Hash32,
-    /// From the launch until the kernel finished.
+    /// The kernel's run, start to end, as the device measured it.
     pub kernel_time: Duration,
     /// Compiling the program; zero when it came from the cache.
     pub build_time: Duration,
@@ -94,8 +95,8 @@ pub struct Executor {
     pub(crate) context: Context,
     config: ExecutorConfig,
     programs: Mutex<Lru<ProgramKey, Program>>,
-    /// Kernels that exceeded their limit and still run.
-    stuck: Arc<AtomicUsize>,
+    /// Launches that exceeded their limit, kept until the device finishes them.
+    abandoned: Mutex<Vec<Abandoned>>,
 }
 
 impl Executor {
@@ -110,7 +111,7 @@ impl Executor {
             device,
             context,
             config,
-            stuck: Arc::new(AtomicUsize::new(0)),
+            abandoned: Mutex::new(Vec::new()),
         })
     }
 
@@ -174,10 +175,10 @@ impl Executor {
         let (outputs, kernel_time) = launch::run(
             queue,
             bound,
-            job.global.clone(),
-            job.local.clone(),
+            &job.global,
+            job.local.as_deref(),
             limit,
-            &self.stuck,
+            &self.abandoned,
         )?;
         Ok(ExecutionResult {
             digest: sha256(&outputs.concat()),
@@ -192,7 +193,12 @@ impl Executor {
     /// this is not zero the device is partly busy; a daemon may wait for it to drop, or
     /// restart (only ending the process stops such a kernel).
     pub fn stuck_kernels(&self) -> usize {
-        self.stuck.load(Ordering::Acquire)
+        let mut abandoned = self
+            .abandoned
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        abandoned.retain(|launch| !launch.is_over());
+        abandoned.len()
     }
 
     /// Programs in the cache.
@@ -218,8 +224,10 @@ impl Executor {
             });
         }
         let start = Instant::now();
-        let program = program::build(&self.context, self.device.handle, source, &options)?;
+        let program = program::build(&self.context, self.device.handle, source, &options)
+            .inspect_err(|err| debug!(%err, "program build failed"))?;
         let build_time = start.elapsed();
+        debug!(?build_time, options = options.trim(), "program built");
         lock().insert(key, program.clone());
         Ok(Built {
             program,
@@ -228,8 +236,9 @@ impl Executor {
         })
     }
 
-    /// A fresh in-order queue on the device.
+    /// A fresh in-order queue on the device, profiling (for the kernel's own time).
     pub(crate) fn queue(&self) -> Result<Queue, ExecError> {
-        Ok(Queue::new(&self.context, self.device.handle, None)?)
+        let properties = Some(ocl::flags::QUEUE_PROFILING_ENABLE);
+        Ok(Queue::new(&self.context, self.device.handle, properties)?)
     }
 }

@@ -1,6 +1,7 @@
 //! `ogpu-provider`: the OpenGPU provider's command line. The work is in the library; this
 //! parses arguments, prints reports and turns errors into one line and exit code 1.
 
+use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -33,7 +34,7 @@ enum Command {
         /// Side of the timed square matrices (a multiple of 16).
         #[arg(long, default_value_t = BenchConfig::default().size)]
         size: usize,
-        /// Timed runs per kernel; the fastest counts.
+        /// Timed runs per kernel (at least two); the fastest counts.
         #[arg(long, default_value_t = BenchConfig::default().repeats)]
         repeats: usize,
         /// Nonces hashed by the timed hash search.
@@ -91,17 +92,21 @@ fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
-/// `value` as JSON, or the text `table` makes.
+/// `value` as JSON, or the text `table` makes. A reader that stops early (`| head`) is
+/// not an error.
 fn print<T: Serialize>(
     output: Output,
     value: &T,
     table: impl FnOnce() -> String,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    match output {
-        Output::Json => println!("{}", serde_json::to_string_pretty(value)?),
-        Output::Text => print!("{}", table()),
+    let text = match output {
+        Output::Json => serde_json::to_string_pretty(value)? + "\n",
+        Output::Text => table(),
+    };
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(err) if err.kind() == ErrorKind::BrokenPipe => Ok(()),
+        result => Ok(result?),
     }
-    Ok(())
 }
 
 fn devices_table(list: &[DeviceInfo]) -> String {

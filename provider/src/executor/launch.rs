@@ -1,23 +1,27 @@
 //! One kernel launch: create the kernel, check and bind its arguments, enqueue it and wait
 //! for it with a time limit.
 //!
-//! OpenCL has no way to stop a kernel once it runs. So the launch waits on a worker thread
-//! and the caller gives up on it after the limit: the job fails with
-//! [`ExecError::Timeout`], and the worker, the kernel and its buffers live on until the
-//! device finishes on its own (the executor counts such kernels). A kernel that never ends
-//! keeps part of the device busy until the process exits.
+//! OpenCL has no way to stop a kernel once it runs. So the caller waits for the launch by
+//! polling its event until the limit, then gives up: the job fails with
+//! [`ExecError::Timeout`], and the kernel, its queue and its buffers are handed to the
+//! executor, which keeps them until the device finishes on its own (and counts such
+//! kernels). A kernel that never ends keeps part of the device busy until the process
+//! exits. Waiting on the calling thread, rather than on a thread per launch, keeps a small
+//! job's overhead near 0.1 ms on a loaded 2-vCPU machine (a launch thread's handoffs cost
+//! about 4 ms there).
 
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use ocl::core::{
-    self, ArgVal, Kernel, KernelArgAddressQualifier as Space, KernelArgInfo, KernelArgInfoResult,
-    KernelInfo, KernelInfoResult, KernelWorkGroupInfo, KernelWorkGroupInfoResult, Program,
+    self, ArgVal, CommandExecutionStatus, Event, Kernel, KernelArgAddressQualifier as Space,
+    KernelArgInfo, KernelArgInfoResult, KernelInfo, KernelInfoResult, KernelWorkGroupInfo,
+    KernelWorkGroupInfoResult, ProfilingInfo, ProfilingInfoResult, Program,
 };
 use ocl::{flags, Buffer, Context, Device, Queue};
 use ogpu_types::Scalar;
+use tracing::warn;
 
 use crate::error::ExecError;
 use crate::job::Arg;
@@ -90,21 +94,23 @@ pub(crate) fn input_buffer(context: &Context, bytes: &[u8]) -> Result<Buffer<u8>
         .build()?)
 }
 
-/// A zero-filled buffer of `len` bytes. Zeroed so that bytes a kernel leaves unwritten
-/// are the same on every provider, and so is the result digest.
+/// A buffer of `len` bytes, zeroed by a fill queued on `queue` (which is in order, so the
+/// fill ends before any later kernel starts, without waiting for it here). Zeroed so that
+/// bytes a kernel leaves unwritten are the same on every provider, and so is the digest.
 pub(crate) fn output_buffer(queue: &Queue, len: usize) -> Result<Buffer<u8>, ExecError> {
-    Ok(Buffer::builder()
+    let buffer = Buffer::builder()
         .queue(queue.clone())
         .flags(flags::MEM_READ_WRITE)
         .len(len)
-        .fill_val(0u8)
-        .build()?)
+        .build()?;
+    buffer.cmd().fill(0u8, None).enq()?;
+    Ok(buffer)
 }
 
 /// A kernel with every argument bound, and the buffers it uses.
 pub(crate) struct Bound {
     pub(crate) kernel: Kernel,
-    /// Kept alive while the kernel may run: OpenCL does not retain bound buffers.
+    /// Kept alive while the kernel may run (`clSetKernelArg` does not retain them).
     pub(crate) inputs: Vec<Buffer<u8>>,
     pub(crate) outputs: Vec<Buffer<u8>>,
 }
@@ -157,18 +163,19 @@ pub(crate) fn bind(
 }
 
 /// Enqueues `kernel` over `global` work-items in groups of `local` (the driver's choice
-/// when `None`), without waiting.
+/// when `None`), without waiting; the event is the launch's.
 pub(crate) fn enqueue(
     queue: &Queue,
     kernel: &Kernel,
     global: &[usize],
     local: Option<&[usize]>,
-) -> Result<(), ExecError> {
+) -> Result<Event, ExecError> {
     let dims = |sizes: &[usize]| {
         let mut padded = [1usize; 3];
         padded[..sizes.len()].copy_from_slice(sizes);
         padded
     };
+    let mut launch = Event::null();
     // SAFETY: every argument of `kernel` is bound (the argument count was checked and each
     // was set, with its address space checked), the buffers bound to it are kept alive by
     // the caller until the queue has finished, and the work sizes have at most three
@@ -183,80 +190,106 @@ pub(crate) fn enqueue(
             None,
             &dims(global),
             local.map(dims),
-            None::<core::Event>,
-            None::<&mut core::Event>,
+            None::<Event>,
+            Some(&mut launch),
         )?;
     }
-    Ok(())
+    Ok(launch)
 }
 
-/// Runs a bound kernel and reads its outputs, waiting at most `limit`. `stuck` counts the
-/// kernels given up on that are still running.
+/// A launch given up on: what must live until the device finishes it.
+pub(crate) struct Abandoned {
+    launch: Event,
+    _queue: Queue,
+    _bound: Bound,
+}
+
+impl Abandoned {
+    /// The kernel has finished (or failed): its objects may go.
+    pub(crate) fn is_over(&self) -> bool {
+        !matches!(
+            core::event_status(&self.launch),
+            Ok(CommandExecutionStatus::Queued
+                | CommandExecutionStatus::Submitted
+                | CommandExecutionStatus::Running)
+        )
+    }
+}
+
+/// Runs a bound kernel and reads its outputs, waiting at most `limit`. A launch given up
+/// on goes to `abandoned`.
 pub(crate) fn run(
     queue: Queue,
     bound: Bound,
-    global: Vec<usize>,
-    local: Option<Vec<usize>>,
-    limit: Duration,
-    stuck: &Arc<AtomicUsize>,
-) -> Result<(Vec<Vec<u8>>, Duration), ExecError> {
-    const RUNNING: u8 = 0;
-    const DONE: u8 = 1;
-    const ABANDONED: u8 = 2;
-    let state = Arc::new(AtomicU8::new(RUNNING));
-    let (sender, receiver) = mpsc::channel();
-    let worker = {
-        let state = Arc::clone(&state);
-        let stuck = Arc::clone(stuck);
-        move || {
-            let result = launch_and_read(&queue, &bound, &global, local.as_deref());
-            if state.swap(DONE, Ordering::AcqRel) == ABANDONED {
-                stuck.fetch_sub(1, Ordering::AcqRel);
-            }
-            // The receiver is gone when the caller gave up: nothing to report then.
-            let _ = sender.send(result);
-        }
-    };
-    thread::Builder::new()
-        .name("ogpu-kernel".into())
-        .spawn(worker)
-        .map_err(|err| ExecError::Runtime(format!("cannot start the kernel thread: {err}")))?;
-    match receiver.recv_timeout(limit) {
-        Ok(result) => result,
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            // Counted before it is marked, so the worker's decrement always follows.
-            stuck.fetch_add(1, Ordering::AcqRel);
-            if state.swap(ABANDONED, Ordering::AcqRel) == DONE {
-                stuck.fetch_sub(1, Ordering::AcqRel);
-            }
-            Err(ExecError::Timeout { limit })
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err(ExecError::Runtime(
-            "the kernel thread stopped without a result".into(),
-        )),
-    }
-}
-
-/// On the worker thread: launch, wait, read every output. The time is the kernel's alone.
-fn launch_and_read(
-    queue: &Queue,
-    bound: &Bound,
     global: &[usize],
     local: Option<&[usize]>,
+    limit: Duration,
+    abandoned: &Mutex<Vec<Abandoned>>,
 ) -> Result<(Vec<Vec<u8>>, Duration), ExecError> {
-    queue.finish()?; // the outputs' zero fill
-    let start = Instant::now();
-    enqueue(queue, &bound.kernel, global, local)?;
-    queue.finish()?;
-    let kernel_time = start.elapsed();
+    let launch = enqueue(&queue, &bound.kernel, global, local)?;
+    queue.flush()?;
+    if !finishes_within(&launch, limit)? {
+        let mut abandoned = abandoned.lock().unwrap_or_else(PoisonError::into_inner);
+        abandoned.retain(|earlier| !earlier.is_over());
+        abandoned.push(Abandoned {
+            launch,
+            _queue: queue,
+            _bound: bound,
+        });
+        warn!(
+            ?limit,
+            stuck = abandoned.len(),
+            "kernel exceeded its time limit; abandoned while it still runs"
+        );
+        return Err(ExecError::Timeout { limit });
+    }
     let outputs = bound
         .outputs
         .iter()
         .map(|buffer| {
             let mut bytes = vec![0u8; buffer.len()];
-            buffer.read(&mut bytes).queue(queue).enq()?;
+            buffer.read(&mut bytes).queue(&queue).enq()?;
             Ok(bytes)
         })
         .collect::<Result<_, ExecError>>()?;
-    Ok((outputs, kernel_time))
+    Ok((outputs, profiled(&launch)?))
+}
+
+/// Polls `launch` until it completes (`true`) or `limit` passes (`false`). Short kernels
+/// end within microseconds, so it first yields the processor between polls; then it sleeps,
+/// in steps growing to [`MAX_PAUSE`], so a long kernel costs almost nothing to watch.
+fn finishes_within(launch: &Event, limit: Duration) -> Result<bool, ExecError> {
+    const SPIN: Duration = Duration::from_micros(200);
+    const MAX_PAUSE: Duration = Duration::from_millis(2);
+    let start = Instant::now();
+    let mut pause = Duration::from_micros(50);
+    loop {
+        match core::event_status(launch) {
+            Ok(CommandExecutionStatus::Complete) => return Ok(true),
+            Ok(_) => {}
+            Err(err) => return Err(ExecError::Runtime(format!("the kernel failed: {err}"))),
+        }
+        let waited = start.elapsed();
+        if waited >= limit {
+            return Ok(false);
+        }
+        if waited < SPIN {
+            thread::yield_now();
+        } else {
+            thread::sleep(pause.min(limit - waited));
+            pause = (pause * 2).min(MAX_PAUSE);
+        }
+    }
+}
+
+/// From the start to the end of the command `event` stands for (the queue profiles).
+fn profiled(event: &Event) -> Result<Duration, ExecError> {
+    let at = |info| match core::get_event_profiling_info(event, info)? {
+        ProfilingInfoResult::Start(ns) | ProfilingInfoResult::End(ns) => Ok(ns),
+        other => Err(ExecError::Runtime(format!("profiling answered {other:?}"))),
+    };
+    let start = at(ProfilingInfo::Start)?;
+    Ok(Duration::from_nanos(
+        at(ProfilingInfo::End)?.saturating_sub(start),
+    ))
 }
