@@ -218,7 +218,7 @@ fn best_of(
 /// What a job costs besides its kernel once its program is cached: preparing it, a
 /// command queue, the kernel object and its argument checks, the buffers, waiting for the
 /// launch, reading the output.
-/// The median of [`OVERHEAD_RUNS`] tiny jobs.
+/// The median of `OVERHEAD_RUNS` tiny jobs.
 fn job_overhead(executor: &Executor) -> Result<BenchResult, ExecError> {
     const OVERHEAD_RUNS: usize = 21;
     const ITEMS: u64 = 64;

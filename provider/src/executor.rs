@@ -6,6 +6,7 @@
 //! the cache), binds the arguments, launches the kernel with a time limit and returns the
 //! output buffers and the result digest. Every failure is an [`ExecError`].
 
+mod bind;
 mod launch;
 mod program;
 
@@ -23,8 +24,9 @@ use crate::error::ExecError;
 use crate::input::InputSource;
 use crate::job::{Limits, PreparedJob};
 use crate::lru::Lru;
+pub(crate) use bind::{input_buffer, kernel, output_buffer, set_buffer, set_scalar};
+pub(crate) use launch::enqueue;
 use launch::Abandoned;
-pub(crate) use launch::{enqueue, input_buffer, kernel, output_buffer, set_buffer, set_scalar};
 use program::ProgramKey;
 
 /// How much the executor accepts. The device's own limits apply on top.
@@ -163,7 +165,7 @@ impl Executor {
         let kernel = kernel(&built.program, &job.entry_point, job.args.len())?;
         if let Some(local) = &job.local {
             let group: usize = local.iter().product();
-            let max = launch::max_group(&kernel, self.device.handle)?;
+            let max = bind::max_group(&kernel, self.device.handle)?;
             if group > max {
                 return Err(ExecError::InvalidJob(format!(
                     "work-group of {group} work-items; this kernel runs at most {max}"
@@ -171,7 +173,7 @@ impl Executor {
             }
         }
         let queue = self.queue()?;
-        let bound = launch::bind(kernel, &job.args, &self.context, &queue)?;
+        let bound = bind::bind(kernel, &job.args, &self.context, &queue)?;
         let (outputs, kernel_time) = launch::run(
             queue,
             bound,

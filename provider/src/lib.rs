@@ -1,7 +1,7 @@
 //! The OpenGPU provider's compute engine: OpenCL device discovery ([`devices`]), the job
 //! executor ([`Executor`]: prepare, build with a program cache, run with a time limit,
 //! digest), the hash-search kernel ([`Executor::hash_search`]) and the benchmark
-//! ([`bench`]) whose report feeds the provider's on-chain metadata.
+//! ([`mod@bench`]) whose report feeds the provider's on-chain metadata.
 //!
 //! Everything is synchronous: OpenCL calls block. An async daemon runs them on blocking
 //! threads; an [`Executor`] can be shared between them.
