@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 cargo_bin="${CARGO_HOME:-${HOME}/.cargo}/bin"
 case ":${PATH}:" in *":${cargo_bin}:"*) ;; *) export PATH="${cargo_bin}:${PATH}" ;; esac
 
+# setup.sh installs PoCL: a provider test that finds no OpenCL device is a broken install.
+export OGPU_REQUIRE_OPENCL=1
+
 timings=()
 step() {
   local name=$1
