@@ -62,21 +62,11 @@ pub fn run(ctx: &CallCtx, msg: &Msg) -> ChainResult<(Vec<Event>, Any)> {
         }
         Msg::Execute(m) => {
             let contract = bech32.decode(&m.contract)?;
-            let outcome = keeper::execute(ctx, &sender, &contract, &m.msg, &coins(&m.funds)?)?;
-            let data = outcome.data.unwrap_or_default();
-            (
-                outcome.events,
-                any(&wasm::MsgExecuteContractResponse { data }),
-            )
+            keeper::execute_msg(ctx, &sender, &contract, &m.msg, &coins(&m.funds)?)?
         }
         Msg::Migrate(m) => {
             let contract = bech32.decode(&m.contract)?;
-            let outcome = keeper::migrate(ctx, &sender, &contract, m.code_id, &m.msg)?;
-            let data = outcome.data.unwrap_or_default();
-            (
-                outcome.events,
-                any(&wasm::MsgMigrateContractResponse { data }),
-            )
+            keeper::migrate_msg(ctx, &sender, &contract, m.code_id, &m.msg)?
         }
         Msg::UpdateAdmin(m) => {
             let (contract, admin) = (bech32.decode(&m.contract)?, bech32.decode(&m.new_admin)?);

@@ -174,13 +174,7 @@ fn dispatch(ctx: &CallCtx, contract: &[u8], msg: CosmosMsg) -> ChainResult<Dispa
             funds,
         }) => {
             let target = bech32.decode(&contract_addr)?;
-            let outcome = keeper::execute(ctx, contract, &target, &msg, &funds)?;
-            let data = outcome.data.unwrap_or_default();
-            let msg_response = response_of(&wasm_proto::MsgExecuteContractResponse { data });
-            Ok(Dispatched {
-                events: outcome.events,
-                msg_response,
-            })
+            dispatched(keeper::execute_msg(ctx, contract, &target, &msg, &funds)?)
         }
         CosmosMsg::Wasm(WasmMsg::Instantiate {
             admin,
@@ -198,7 +192,7 @@ fn dispatch(ctx: &CallCtx, contract: &[u8], msg: CosmosMsg) -> ChainResult<Dispa
                 funds: &funds,
                 salt: None,
             };
-            instantiated(keeper::instantiate_msg(ctx, contract, new)?)
+            dispatched(keeper::instantiate_msg(ctx, contract, new)?)
         }
         CosmosMsg::Wasm(WasmMsg::Instantiate2 {
             admin,
@@ -218,7 +212,7 @@ fn dispatch(ctx: &CallCtx, contract: &[u8], msg: CosmosMsg) -> ChainResult<Dispa
                 funds: &funds,
                 salt,
             };
-            instantiated(keeper::instantiate_msg(ctx, contract, new)?)
+            dispatched(keeper::instantiate_msg(ctx, contract, new)?)
         }
         CosmosMsg::Wasm(WasmMsg::Migrate {
             contract_addr,
@@ -226,13 +220,13 @@ fn dispatch(ctx: &CallCtx, contract: &[u8], msg: CosmosMsg) -> ChainResult<Dispa
             msg,
         }) => {
             let target = bech32.decode(&contract_addr)?;
-            let outcome = keeper::migrate(ctx, contract, &target, new_code_id, &msg)?;
-            let data = outcome.data.unwrap_or_default();
-            let msg_response = response_of(&wasm_proto::MsgMigrateContractResponse { data });
-            Ok(Dispatched {
-                events: outcome.events,
-                msg_response,
-            })
+            dispatched(keeper::migrate_msg(
+                ctx,
+                contract,
+                &target,
+                new_code_id,
+                &msg,
+            )?)
         }
         CosmosMsg::Wasm(WasmMsg::UpdateAdmin {
             contract_addr,
@@ -271,7 +265,7 @@ fn to_msg_response(any: cosmrs::Any) -> MsgResponse {
     }
 }
 
-fn instantiated((events, response): (Vec<Event>, cosmrs::Any)) -> ChainResult<Dispatched> {
+fn dispatched((events, response): (Vec<Event>, cosmrs::Any)) -> ChainResult<Dispatched> {
     Ok(Dispatched {
         events,
         msg_response: to_msg_response(response),

@@ -180,6 +180,38 @@ pub fn instantiate_msg(
     Ok((outcome.events, response))
 }
 
+/// Executes and answers with the SDK's `MsgExecuteContractResponse`.
+pub fn execute_msg(
+    ctx: &CallCtx,
+    sender: &[u8],
+    contract: &[u8],
+    msg: &[u8],
+    funds: &[Coin],
+) -> ChainResult<(Vec<Event>, Any)> {
+    let outcome = execute(ctx, sender, contract, msg, funds)?;
+    let data = outcome.data.unwrap_or_default();
+    Ok((
+        outcome.events,
+        any(&wasm_proto::MsgExecuteContractResponse { data }),
+    ))
+}
+
+/// Migrates and answers with the SDK's `MsgMigrateContractResponse`.
+pub fn migrate_msg(
+    ctx: &CallCtx,
+    sender: &[u8],
+    contract: &[u8],
+    code_id: u64,
+    msg: &[u8],
+) -> ChainResult<(Vec<Event>, Any)> {
+    let outcome = migrate(ctx, sender, contract, code_id, msg)?;
+    let data = outcome.data.unwrap_or_default();
+    Ok((
+        outcome.events,
+        any(&wasm_proto::MsgMigrateContractResponse { data }),
+    ))
+}
+
 /// A message response packed as the SDK packs it.
 pub fn any<M: prost::Message + prost::Name>(msg: &M) -> Any {
     Any {
