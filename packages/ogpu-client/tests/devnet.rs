@@ -92,6 +92,39 @@ async fn publish(
     published.task_id().unwrap()
 }
 
+/// The provider's side of a First Response task: commit, then reveal in a later block. A
+/// reveal simulated in the commit's own block is refused (simulation runs at the last
+/// committed height, as the SDK's check state does), so it uses a fixed gas.
+async fn win_first_response(
+    client: &Client,
+    deployment: &Deployment,
+    provider: &mut Signer,
+    task_id: u64,
+    result: &[u8],
+) -> ogpu_client::TxOutcome {
+    let sealed = Sealed::new(
+        task_id,
+        &Addr::unchecked(provider.address()),
+        result,
+        REWARD,
+        None,
+    );
+    let commit = registry::ExecuteMsg::Commit {
+        task_id,
+        commitment: sealed.commitment.clone(),
+    };
+    let msg = execute(provider.address(), &deployment.registry, &commit, vec![]).unwrap();
+    client.send(provider, vec![msg], Gas::Auto).await.unwrap();
+    let reveal = registry::ExecuteMsg::Reveal {
+        task_id,
+        result: sealed.result,
+        salt: sealed.salt,
+        price: None,
+    };
+    let msg = execute(provider.address(), &deployment.registry, &reveal, vec![]).unwrap();
+    client.send(provider, vec![msg], REVEAL_GAS).await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploy_and_run_both_models_with_two_keys() {
     let (devnet, client) = start().await;
@@ -127,35 +160,8 @@ async fn deploy_and_run_both_models_with_two_keys() {
 
     // First Response: commit, reveal, paid.
     let task_id = publish(&client, &deployment, &mut buyer, fixtures::first_response()).await;
-    let sealed = Sealed::new(
-        task_id,
-        &Addr::unchecked(provider.address()),
-        b"fr result",
-        REWARD,
-        None,
-    );
-    let commit = registry::ExecuteMsg::Commit {
-        task_id,
-        commitment: sealed.commitment.clone(),
-    };
-    let msg = execute(provider.address(), &deployment.registry, &commit, vec![]).unwrap();
-    client
-        .send(&mut provider, vec![msg], Gas::Auto)
-        .await
-        .unwrap();
-    let reveal = registry::ExecuteMsg::Reveal {
-        task_id,
-        result: sealed.result.clone(),
-        salt: sealed.salt.clone(),
-        price: None,
-    };
-    let msg = execute(provider.address(), &deployment.registry, &reveal, vec![]).unwrap();
-    // Simulation runs at the last committed height (as the SDK's check state does), where a
-    // reveal of a commitment from that same block is refused: reveals use a fixed gas.
-    let outcome = client
-        .send(&mut provider, vec![msg], REVEAL_GAS)
-        .await
-        .unwrap();
+    let outcome =
+        win_first_response(&client, &deployment, &mut provider, task_id, b"fr result").await;
     let names_seen: Vec<_> = ogpu_events(&outcome).iter().map(|e| e.name).collect();
     assert!(
         names_seen.contains(&names::TASK_COMPLETED),
@@ -441,33 +447,7 @@ async fn a_cw20_reward_is_escrowed_and_paid_in_the_token() {
         .unwrap()
         .task_id()
         .unwrap();
-    let sealed = Sealed::new(
-        task_id,
-        &Addr::unchecked(provider.address()),
-        b"cw20 result",
-        REWARD,
-        None,
-    );
-    let commit = registry::ExecuteMsg::Commit {
-        task_id,
-        commitment: sealed.commitment.clone(),
-    };
-    let msg = execute(provider.address(), &deployment.registry, &commit, vec![]).unwrap();
-    client
-        .send(&mut provider, vec![msg], Gas::Auto)
-        .await
-        .unwrap();
-    let reveal = registry::ExecuteMsg::Reveal {
-        task_id,
-        result: sealed.result,
-        salt: sealed.salt,
-        price: None,
-    };
-    let msg = execute(provider.address(), &deployment.registry, &reveal, vec![]).unwrap();
-    client
-        .send(&mut provider, vec![msg], REVEAL_GAS)
-        .await
-        .unwrap();
+    win_first_response(&client, &deployment, &mut provider, task_id, b"cw20 result").await;
 
     let balance = |address: String| {
         let query = cw20::Cw20QueryMsg::Balance { address };
