@@ -6,7 +6,7 @@ use cosmwasm_std::Uint128;
 use ogpu_client::deploy::ARTIFACTS;
 use ogpu_client::{Client, Deployment, Gas};
 use ogpu_types::registry::{self, AcceptedAsset, InstantiateMsg, TaskLimits};
-use ogpu_types::staking::{MetadataLimits, StakingParams};
+use ogpu_types::staking::StakingParams;
 use ogpu_types::AssetInfo;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -19,42 +19,17 @@ use crate::output;
 use crate::prompt;
 use crate::tx;
 
-/// Defaults of a new suite; the limits and staking parameters are those of the contract
-/// tests' fixtures (`ogpu-testing/src/fixtures.rs`).
+/// Defaults of a new suite; the limits and staking parameters are `ogpu-types`'
+/// recommended ones (which the contract tests use too).
 pub const DEFAULT_FEE_BPS: u16 = 100;
 pub const DEFAULT_MIN_REWARD: u128 = 1_000;
-pub const DEFAULT_MIN_STAKE: u128 = 5_000;
 
 pub fn default_limits() -> TaskLimits {
-    TaskLimits {
-        max_kernel_bytes: 16 * 1024,
-        max_inline_input_bytes: 16 * 1024,
-        max_inline_result_bytes: 4 * 1024,
-        max_output_bytes: 1 << 30,
-        max_args: 16,
-        max_uri_len: 256,
-        max_allowed_providers: 16,
-        max_commitments: 8,
-        min_window: 10,
-        max_window: 7 * 24 * 3600,
-        min_collateral: Uint128::new(100),
-    }
+    TaskLimits::recommended()
 }
 
 pub fn default_staking(bond_denom: &str) -> StakingParams {
-    StakingParams {
-        bond_denom: bond_denom.to_string(),
-        min_stake: Uint128::new(DEFAULT_MIN_STAKE),
-        unbonding_period: 3600,
-        slash_client_share_bps: 5_000,
-        max_unbonding_entries: 7,
-        metadata_limits: MetadataLimits {
-            max_moniker_len: 64,
-            max_devices: 8,
-            max_field_len: 64,
-            max_task_kinds: 8,
-        },
-    }
+    StakingParams::recommended(bond_denom)
 }
 
 /// `--params FILE`: the registry's `InstantiateMsg` without the code ids, every field

@@ -92,6 +92,21 @@ async fn publish(
     published.task_id().unwrap()
 }
 
+/// Registers `provider` on the staking contract with the fixtures' stake.
+async fn register_provider(
+    client: &Client,
+    deployment: &Deployment,
+    provider: &mut Signer,
+    moniker: &str,
+) {
+    let register = staking::ExecuteMsg::Register {
+        metadata: fixtures::metadata(moniker),
+    };
+    let funds = vec![ogpu_client::deployment::coin(DENOM, fixtures::STAKE).unwrap()];
+    let msg = execute(provider.address(), &deployment.staking, &register, funds).unwrap();
+    client.send(provider, vec![msg], Gas::Auto).await.unwrap();
+}
+
 /// The provider's side of a First Response task: commit, then reveal in a later block. A
 /// reveal simulated in the commit's own block is refused (simulation runs at the last
 /// committed height, as the SDK's check state does), so it uses a fixed gas.
@@ -148,15 +163,7 @@ async fn deploy_and_run_both_models_with_two_keys() {
     assert_eq!(again.codes, deployment.codes);
     assert_ne!(again.registry, deployment.registry);
 
-    let register = staking::ExecuteMsg::Register {
-        metadata: fixtures::metadata("client-test"),
-    };
-    let funds = vec![ogpu_client::deployment::coin(DENOM, fixtures::STAKE).unwrap()];
-    let msg = execute(provider.address(), &deployment.staking, &register, funds).unwrap();
-    client
-        .send(&mut provider, vec![msg], Gas::Auto)
-        .await
-        .unwrap();
+    register_provider(&client, &deployment, &mut provider, "client-test").await;
 
     // First Response: commit, reveal, paid.
     let task_id = publish(&client, &deployment, &mut buyer, fixtures::first_response()).await;
@@ -419,15 +426,7 @@ async fn a_cw20_reward_is_escrowed_and_paid_in_the_token() {
     let deployment = deploy(&client, &mut owner, &artifacts(), params, "ogpu")
         .await
         .unwrap();
-    let register = staking::ExecuteMsg::Register {
-        metadata: fixtures::metadata("cw20-test"),
-    };
-    let funds = vec![ogpu_client::deployment::coin(DENOM, fixtures::STAKE).unwrap()];
-    let msg = execute(provider.address(), &deployment.staking, &register, funds).unwrap();
-    client
-        .send(&mut provider, vec![msg], Gas::Auto)
-        .await
-        .unwrap();
+    register_provider(&client, &deployment, &mut provider, "cw20-test").await;
 
     let publish = deployment
         .publish(

@@ -2,7 +2,7 @@
 
 use cosmwasm_std::{Binary, HexBinary, Uint128, Uint64};
 use ogpu_types::registry::TaskLimits;
-use ogpu_types::staking::{MetadataLimits, StakingParams};
+use ogpu_types::staking::StakingParams;
 use ogpu_types::{
     CompetitionModel, Device, DeviceType, HashSearch, Job, KernelArg, KernelSource, OpenClJob,
     Payload, ProviderMetadata, Requirements, Scalar, TaskSpec,
@@ -15,38 +15,14 @@ pub const COLLATERAL: u128 = 1_000;
 /// Stake each default provider registers with.
 pub const STAKE: u128 = 10_000;
 /// `min_stake` of the default suite.
-pub const MIN_STAKE: u128 = 5_000;
+pub const MIN_STAKE: u128 = StakingParams::RECOMMENDED_MIN_STAKE;
 
 pub fn limits() -> TaskLimits {
-    TaskLimits {
-        max_kernel_bytes: 16 * 1024,
-        max_inline_input_bytes: 16 * 1024,
-        max_inline_result_bytes: 4 * 1024,
-        max_output_bytes: 1 << 30,
-        max_args: 16,
-        max_uri_len: 256,
-        max_allowed_providers: 16,
-        max_commitments: 8,
-        min_window: 10,
-        max_window: 7 * 24 * 3600,
-        min_collateral: Uint128::new(100),
-    }
+    TaskLimits::recommended()
 }
 
 pub fn staking_params() -> StakingParams {
-    StakingParams {
-        bond_denom: BOND_DENOM.into(),
-        min_stake: Uint128::new(MIN_STAKE),
-        unbonding_period: 3600,
-        slash_client_share_bps: 5_000,
-        max_unbonding_entries: 7,
-        metadata_limits: MetadataLimits {
-            max_moniker_len: 64,
-            max_devices: 8,
-            max_field_len: 64,
-            max_task_kinds: 8,
-        },
-    }
+    StakingParams::recommended(BOND_DENOM)
 }
 
 /// One GPU with 8 GiB and 50 GFLOP/s.

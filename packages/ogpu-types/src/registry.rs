@@ -36,6 +36,25 @@ pub struct TaskLimits {
     pub min_collateral: Uint128,
 }
 
+impl TaskLimits {
+    /// Sensible bounds for a new deployment (and those the contract tests use).
+    pub fn recommended() -> Self {
+        Self {
+            max_kernel_bytes: 16 * 1024,
+            max_inline_input_bytes: 16 * 1024,
+            max_inline_result_bytes: 4 * 1024,
+            max_output_bytes: 1 << 30,
+            max_args: 16,
+            max_uri_len: 256,
+            max_allowed_providers: 16,
+            max_commitments: 8,
+            min_window: 10,
+            max_window: 7 * 24 * 3600,
+            min_collateral: Uint128::new(100),
+        }
+    }
+}
+
 /// An asset accepted as a reward, with the smallest reward a task may offer in it.
 #[cw_serde]
 pub struct AcceptedAsset {

@@ -37,6 +37,29 @@ pub struct StakingParams {
     pub metadata_limits: MetadataLimits,
 }
 
+impl StakingParams {
+    /// Smallest stake of the recommended parameters, in the bond denom.
+    pub const RECOMMENDED_MIN_STAKE: u128 = 5_000;
+
+    /// Sensible staking parameters for a new deployment bonding `bond_denom` (and those the
+    /// contract tests use).
+    pub fn recommended(bond_denom: &str) -> Self {
+        Self {
+            bond_denom: bond_denom.to_string(),
+            min_stake: Uint128::new(Self::RECOMMENDED_MIN_STAKE),
+            unbonding_period: 3600,
+            slash_client_share_bps: 5_000,
+            max_unbonding_entries: 7,
+            metadata_limits: MetadataLimits {
+                max_moniker_len: 64,
+                max_devices: 8,
+                max_field_len: 64,
+                max_task_kinds: 8,
+            },
+        }
+    }
+}
+
 /// Staking parameters to change; absent fields stay as they are.
 #[cw_serde]
 #[derive(Default)]
