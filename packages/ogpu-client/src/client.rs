@@ -54,8 +54,13 @@ pub struct SignedTx {
     pub fee: Coin,
 }
 
-/// Polling interval while waiting for a transaction.
-const POLL: Duration = Duration::from_millis(250);
+/// Polling interval while waiting for a transaction: short at first, so a fast chain's
+/// next block is seen at once (a provider's reveal must land in the block after its
+/// commit), then longer, to spare a slow chain's node.
+const POLL_FAST: Duration = Duration::from_millis(50);
+const POLL_SLOW: Duration = Duration::from_millis(250);
+/// How long `wait` polls at the fast interval.
+const FAST_POLLING: Duration = Duration::from_secs(2);
 /// Sequence-mismatch retries before giving up (each refreshes the account).
 const SEQUENCE_RETRIES: usize = 3;
 
@@ -332,7 +337,12 @@ impl Client {
             if let Some(outcome) = self.tx(hash).await? {
                 return Ok(outcome);
             }
-            tokio::time::sleep(POLL).await;
+            let poll = if start.elapsed() < FAST_POLLING {
+                POLL_FAST
+            } else {
+                POLL_SLOW
+            };
+            tokio::time::sleep(poll).await;
         }
         Err(ClientError::Timeout {
             hash: hash.to_string(),

@@ -1,0 +1,85 @@
+//! `ogpu-report`: measures every figure the project has a goal for and writes the
+//! performance report (`docs/performance.md`). A report, not a test: run it with
+//! `bash ci/report.sh` on a quiet machine.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use ogpu_demo::report::{self, render, ReportConfig};
+use ogpu_demo::{DemoError, MarketConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "ogpu-report",
+    version,
+    about = "Measure OpenGPU against its goals"
+)]
+struct Args {
+    /// Tasks on chain for the first gas pass.
+    #[arg(long, default_value_t = 10)]
+    few_tasks: usize,
+    /// Tasks on chain for the second gas pass.
+    #[arg(long, default_value_t = 10_000)]
+    many_tasks: usize,
+    /// Tasks of the throughput run.
+    #[arg(long, default_value_t = 400)]
+    throughput_tasks: usize,
+    /// Providers of the throughput run.
+    #[arg(long, default_value_t = 8)]
+    providers: usize,
+    /// Block time of each devnet, milliseconds.
+    #[arg(long, default_value_t = 200)]
+    block_time_ms: u64,
+    /// Where `ci/build-wasm.sh` wrote the contracts.
+    #[arg(long, default_value_os_t = MarketConfig::default_artifacts())]
+    artifacts: PathBuf,
+    /// Skip the OpenCL benchmark.
+    #[arg(long)]
+    no_opencl: bool,
+    /// Write the Markdown here instead of printing it.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "ogpu_demo=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), DemoError> {
+    let config = ReportConfig {
+        few_tasks: args.few_tasks,
+        many_tasks: args.many_tasks,
+        throughput_tasks: args.throughput_tasks,
+        providers: args.providers,
+        block_time: Duration::from_millis(args.block_time_ms),
+        artifacts: args.artifacts,
+        opencl: !args.no_opencl,
+    };
+    let markdown = render::markdown(&report::run(config).await?);
+    match args.out {
+        Some(path) => std::fs::write(&path, markdown).map_err(|source| DemoError::Write {
+            path: path.display().to_string(),
+            source,
+        }),
+        None => {
+            print!("{markdown}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! A whole market on an embedded devnet: the chain, the deployed suite and the keys that
+//! act on it (an owner, clients and providers), with one method per message a participant
+//! sends. The demo and the performance report both drive the real contracts through it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use cosmrs::crypto::secp256k1::SigningKey;
+use cosmrs::Any;
+use cosmwasm_std::{Addr, Uint128};
+use ogpu_client::deploy::deploy;
+use ogpu_client::deployment::{coin, execute};
+use ogpu_client::{ogpu_events, ChainConfig, Client, Deployment, Gas, Signer, TxOutcome};
+use ogpu_devnet::{DevAccount, Devnet, DevnetConfig};
+use ogpu_testing::{fixtures, Sealed};
+use ogpu_types::events as names;
+use ogpu_types::registry::{self, AcceptedAsset, TaskDetails};
+use ogpu_types::{staking, AssetInfo, ProviderMetadata, TaskSpec};
+
+use crate::error::{DemoError, DemoResult};
+
+/// The devnet's bond and fee denom.
+pub const DENOM: &str = "ustake";
+/// Protocol fee of the demo suite, basis points.
+pub const FEE_BPS: u16 = 100;
+/// A reveal is sent in the block after its commitment, where simulation (at the last
+/// committed height) refuses it; it goes with a fixed gas instead, this much per reveal.
+pub const REVEAL_GAS_EACH: u64 = 1_500_000;
+/// Most messages in one transaction the market sends (keeps each tx under the max gas).
+pub const BATCH: usize = 50;
+
+/// How big a market to start.
+#[derive(Debug, Clone)]
+pub struct MarketConfig {
+    pub clients: usize,
+    pub providers: usize,
+    /// Pin the stored codes (wasmd's discounted instance cost).
+    pub pin_codes: bool,
+    pub block_time: Duration,
+    /// Where `ci/build-wasm.sh` wrote the contracts.
+    pub artifacts: PathBuf,
+}
+
+impl MarketConfig {
+    /// The repository's `artifacts/`.
+    pub fn default_artifacts() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts")
+    }
+}
+
+pub struct Market {
+    pub devnet: Devnet,
+    pub client: Client,
+    pub deployment: Deployment,
+    pub owner: Signer,
+    pub clients: Vec<Signer>,
+    pub providers: Vec<Signer>,
+}
+
+fn signer(account: &DevAccount) -> DemoResult<Signer> {
+    let key = SigningKey::from_slice(&account.private_key)
+        .map_err(|e| DemoError::Setup(format!("devnet key: {e}")))?;
+    Ok(Signer::new(key, "wasm")?)
+}
+
+/// The suite the market deploys: the recommended limits and staking parameters, the
+/// devnet's denom as the only reward asset.
+fn suite_params(treasury: &str) -> registry::InstantiateMsg {
+    registry::InstantiateMsg {
+        owner: None,
+        treasury: treasury.to_string(),
+        protocol_fee_bps: FEE_BPS,
+        accepted_assets: vec![AcceptedAsset {
+            info: AssetInfo::Native {
+                denom: DENOM.into(),
+            },
+            min_reward: Uint128::new(1_000),
+        }],
+        limits: fixtures::limits(),
+        staking_code_id: 0,
+        settlement_code_id: 0,
+        staking: fixtures::staking_params(),
+    }
+}
+
+impl Market {
+    /// Starts a devnet with one funded account per participant and deploys the suite.
+    pub async fn start(config: &MarketConfig) -> DemoResult<Self> {
+        let accounts = 1 + config.clients + config.providers;
+        let devnet = Devnet::spawn(DevnetConfig {
+            accounts: u32::try_from(accounts)
+                .map_err(|_| DemoError::Setup("too many participants".into()))?,
+            pin_codes: config.pin_codes,
+            block_time: config.block_time,
+            ..DevnetConfig::for_tests()
+        })
+        .await
+        .map_err(|e| DemoError::Setup(format!("devnet: {e}")))?;
+        let client = Client::connect(ChainConfig {
+            node: devnet.rpc_url(),
+            chain_id: devnet.chain_id().to_string(),
+            ..ChainConfig::default()
+        })
+        .await?;
+        let keys = devnet
+            .accounts()
+            .iter()
+            .map(signer)
+            .collect::<DemoResult<Vec<_>>>()?;
+        let mut keys = keys.into_iter();
+        let mut owner = keys.next().expect("one account per participant");
+        let clients: Vec<Signer> = keys.by_ref().take(config.clients).collect();
+        let providers: Vec<Signer> = keys.collect();
+        let params = suite_params(owner.address());
+        let deployment = deploy(&client, &mut owner, &config.artifacts, params, "ogpu").await?;
+        Ok(Self {
+            devnet,
+            client,
+            deployment,
+            owner,
+            clients,
+            providers,
+        })
+    }
+
+    /// Registers provider `index` with `metadata` and `stake` of the bond denom.
+    pub async fn register(
+        &mut self,
+        index: usize,
+        metadata: ProviderMetadata,
+        stake: u128,
+    ) -> DemoResult<TxOutcome> {
+        let provider = &mut self.providers[index];
+        let msg = execute(
+            provider.address(),
+            &self.deployment.staking,
+            &staking::ExecuteMsg::Register { metadata },
+            vec![coin(DENOM, stake)?],
+        )?;
+        Ok(self.client.send(provider, vec![msg], Gas::Auto).await?)
+    }
+
+    /// `PublishTask` messages from client `index`, one per spec, `reward` each.
+    pub fn publish_msgs(
+        &self,
+        index: usize,
+        specs: Vec<TaskSpec>,
+        reward: u128,
+    ) -> DemoResult<Vec<Any>> {
+        let asset = AssetInfo::Native {
+            denom: DENOM.into(),
+        };
+        let sender = self.clients[index].address();
+        specs
+            .into_iter()
+            .map(|spec| Ok(self.deployment.publish(sender, spec, &asset, reward)?))
+            .collect()
+    }
+
+    /// Publishes one task from client `index`: its id and the transaction.
+    pub async fn publish(
+        &mut self,
+        index: usize,
+        spec: TaskSpec,
+        reward: u128,
+    ) -> DemoResult<(u64, TxOutcome)> {
+        let msgs = self.publish_msgs(index, vec![spec], reward)?;
+        let outcome = self
+            .client
+            .send(&mut self.clients[index], msgs, Gas::Auto)
+            .await?;
+        let id = published_ids(&outcome)
+            .first()
+            .copied()
+            .ok_or_else(|| DemoError::Unexpected("no task id in the publish events".into()))?;
+        Ok((id, outcome))
+    }
+
+    /// Publishes one task per spec, shared out over the clients, which send their
+    /// shares concurrently in transactions of [`BATCH`] messages: the ids, in no
+    /// particular order.
+    pub async fn publish_many(
+        &mut self,
+        specs: Vec<TaskSpec>,
+        reward: u128,
+    ) -> DemoResult<Vec<u64>> {
+        let clients = self.clients.len();
+        let mut shares = vec![Vec::new(); clients];
+        for (i, spec) in specs.into_iter().enumerate() {
+            shares[i % clients].push(spec);
+        }
+        let mut batches = Vec::new();
+        for (index, share) in shares.into_iter().enumerate() {
+            batches.push(self.publish_msgs(index, share, reward)?);
+        }
+        let chain = &self.client;
+        let sends = self
+            .clients
+            .iter_mut()
+            .zip(batches)
+            .map(|(signer, msgs)| async move {
+                let mut ids = Vec::new();
+                for chunk in msgs.chunks(BATCH) {
+                    let outcome = chain.send(signer, chunk.to_vec(), Gas::Auto).await?;
+                    ids.extend(published_ids(&outcome));
+                }
+                DemoResult::Ok(ids)
+            });
+        let mut ids = Vec::new();
+        for share in futures::future::try_join_all(sends).await? {
+            ids.extend(share);
+        }
+        Ok(ids)
+    }
+
+    /// Seals `result` for provider `index` on `task_id` (`price`: Manual Confirmation's
+    /// offer; First Response commits to the reward).
+    pub fn seal(
+        &self,
+        index: usize,
+        task_id: u64,
+        result: &[u8],
+        reward: u128,
+        price: Option<u128>,
+    ) -> Sealed {
+        let provider = Addr::unchecked(self.providers[index].address());
+        Sealed::new(task_id, &provider, result, price.unwrap_or(reward), price)
+    }
+
+    /// A registry message from provider `index` (no funds).
+    pub fn registry_msg(&self, signer: &Signer, msg: &registry::ExecuteMsg) -> DemoResult<Any> {
+        Ok(execute(
+            signer.address(),
+            &self.deployment.registry,
+            msg,
+            vec![],
+        )?)
+    }
+
+    /// Sends `msgs` from provider `index`.
+    pub async fn send_as_provider(
+        &mut self,
+        index: usize,
+        msgs: Vec<Any>,
+        gas: Gas,
+    ) -> DemoResult<TxOutcome> {
+        Ok(self
+            .client
+            .send(&mut self.providers[index], msgs, gas)
+            .await?)
+    }
+
+    /// Sends one registry message from client `index`.
+    pub async fn send_as_client(
+        &mut self,
+        index: usize,
+        msg: &registry::ExecuteMsg,
+    ) -> DemoResult<TxOutcome> {
+        let any = self.registry_msg(&self.clients[index], msg)?;
+        Ok(self
+            .client
+            .send(&mut self.clients[index], vec![any], Gas::Auto)
+            .await?)
+    }
+
+    /// Commits `sealed` for provider `index`.
+    pub async fn commit(
+        &mut self,
+        index: usize,
+        task_id: u64,
+        sealed: &Sealed,
+    ) -> DemoResult<TxOutcome> {
+        let msg = commit_msg(task_id, sealed);
+        let any = self.registry_msg(&self.providers[index], &msg)?;
+        self.send_as_provider(index, vec![any], Gas::Auto).await
+    }
+
+    /// Opens `sealed` for provider `index` (fixed gas: see [`REVEAL_GAS_EACH`]).
+    pub async fn reveal(
+        &mut self,
+        index: usize,
+        task_id: u64,
+        sealed: &Sealed,
+    ) -> DemoResult<TxOutcome> {
+        let msg = reveal_msg(task_id, sealed);
+        let any = self.registry_msg(&self.providers[index], &msg)?;
+        self.send_as_provider(index, vec![any], reveal_gas(1)).await
+    }
+
+    /// The owner cranks `Finalize` on `task_id` (anyone may).
+    pub async fn finalize(&mut self, task_id: u64) -> DemoResult<TxOutcome> {
+        let msg = registry::ExecuteMsg::Finalize { task_id };
+        let any = self.registry_msg(&self.owner, &msg)?;
+        Ok(self
+            .client
+            .send(&mut self.owner, vec![any], Gas::Auto)
+            .await?)
+    }
+
+    pub async fn task(&self, task_id: u64) -> DemoResult<TaskDetails> {
+        Ok(self
+            .client
+            .smart(
+                &self.deployment.registry,
+                &registry::QueryMsg::Task { task_id },
+            )
+            .await?)
+    }
+
+    /// Moves the chain clock forward (and waits for a block to carry it).
+    pub async fn advance_time(&self, by: Duration) -> DemoResult<()> {
+        let height = self.devnet.height();
+        self.devnet.advance_time(by);
+        while self.devnet.height() <= height + 1 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(())
+    }
+}
+
+/// The fixed gas of a transaction of `reveals` reveals.
+pub fn reveal_gas(reveals: usize) -> Gas {
+    Gas::Fixed(REVEAL_GAS_EACH * reveals as u64)
+}
+
+pub fn commit_msg(task_id: u64, sealed: &Sealed) -> registry::ExecuteMsg {
+    registry::ExecuteMsg::Commit {
+        task_id,
+        commitment: sealed.commitment.clone(),
+    }
+}
+
+pub fn reveal_msg(task_id: u64, sealed: &Sealed) -> registry::ExecuteMsg {
+    registry::ExecuteMsg::Reveal {
+        task_id,
+        result: sealed.result.clone(),
+        salt: sealed.salt.clone(),
+        price: sealed.price,
+    }
+}
+
+/// The ids of the tasks a transaction published, in message order.
+pub fn published_ids(outcome: &TxOutcome) -> Vec<u64> {
+    ogpu_events(outcome)
+        .into_iter()
+        .filter(|e| e.name == names::TASK_PUBLISHED)
+        .filter_map(|e| e.task_id())
+        .collect()
+}

@@ -1,0 +1,254 @@
+//! Gas of every operation of every model, measured by running each life cycle once on the
+//! market: the SDK gas each included transaction used (ante handler and wasm together).
+
+use std::time::Duration;
+
+use ogpu_client::TxOutcome;
+use ogpu_testing::fixtures;
+use ogpu_types::registry::ExecuteMsg;
+use ogpu_types::{hash_search, TaskSpec, TaskStatus};
+
+use crate::error::{DemoError, DemoResult};
+use crate::market::Market;
+
+/// Reward of each measured task.
+pub const REWARD: u128 = 50_000;
+/// Stake each measured provider registers with: room for many tasks' collateral.
+pub const STAKE: u128 = 10_000_000;
+/// Difficulty of the measured hash search (found on the host in a few hundred hashes).
+const DIFFICULTY: u32 = 8;
+
+/// The gas one transaction of one operation used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpGas {
+    pub model: &'static str,
+    pub op: &'static str,
+    pub gas: u64,
+}
+
+/// Everything one pass over the life cycles measured.
+#[derive(Debug, Clone, Default)]
+pub struct Lifecycles {
+    pub ops: Vec<OpGas>,
+    /// Blocks from the First Response publish to its payout.
+    pub first_response_blocks: u64,
+}
+
+impl Lifecycles {
+    fn record(&mut self, model: &'static str, op: &'static str, outcome: &TxOutcome) {
+        self.ops.push(OpGas {
+            model,
+            op,
+            gas: outcome.gas_used,
+        });
+    }
+
+    pub fn gas(&self, model: &str, op: &str) -> Option<u64> {
+        self.ops
+            .iter()
+            .find(|o| o.model == model && o.op == op)
+            .map(|o| o.gas)
+    }
+
+    /// Total of all transactions of one First Response task, publish to payout.
+    pub fn first_response_total(&self) -> u64 {
+        ["publish", "commit", "reveal (win, pays)"]
+            .iter()
+            .filter_map(|op| self.gas(FIRST_RESPONSE, op))
+            .sum()
+    }
+}
+
+pub const FIRST_RESPONSE: &str = "first_response";
+pub const MANUAL_CONFIRMATION: &str = "manual_confirmation";
+pub const HASH_SEARCH: &str = "first_response, hash_search";
+pub const STAKING: &str = "staking";
+
+/// The result the fixtures' vector addition (`a[i] + 10` over 1, 2, 3, 4) computes.
+pub fn vector_add_result() -> Vec<u8> {
+    [11u32, 12, 13, 14]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect()
+}
+
+/// Registers providers 0 and 1 (the first registration is recorded).
+pub async fn register_two(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
+    for index in 0..2 {
+        let metadata = fixtures::metadata(&format!("provider-{index}"));
+        let outcome = market.register(index, metadata, STAKE).await?;
+        if index == 0 {
+            lifecycles.record(STAKING, "register", &outcome);
+        }
+    }
+    Ok(())
+}
+
+/// Tasks one [`measure`] pass publishes.
+pub const TASKS_PER_PASS: usize = 6;
+
+/// Runs every life cycle once with providers 0 and 1 (registered) and client 0.
+pub async fn measure(market: &mut Market) -> DemoResult<Lifecycles> {
+    let mut lifecycles = Lifecycles::default();
+    first_response(market, &mut lifecycles).await?;
+    first_response_expiry(market, &mut lifecycles).await?;
+    cancel(market, &mut lifecycles).await?;
+    manual_confirmation(market, &mut lifecycles).await?;
+    manual_confirmation_auto(market, &mut lifecycles).await?;
+    hash_search_task(market, &mut lifecycles).await?;
+    Ok(lifecycles)
+}
+
+async fn expect_status(market: &Market, task_id: u64, status: TaskStatus) -> DemoResult<()> {
+    let actual = market.task(task_id).await?.task.status;
+    if actual != status {
+        return Err(DemoError::Unexpected(format!(
+            "task {task_id} is {actual:?}, expected {status:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// Publish, commit, reveal in the next block: paid in the reveal.
+async fn first_response(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
+    won_first_response(
+        market,
+        lifecycles,
+        FIRST_RESPONSE,
+        fixtures::spec(fixtures::first_response()),
+        &vector_add_result(),
+    )
+    .await
+}
+
+async fn won_first_response(
+    market: &mut Market,
+    lifecycles: &mut Lifecycles,
+    model: &'static str,
+    spec: TaskSpec,
+    result: &[u8],
+) -> DemoResult<()> {
+    let (task_id, published) = market.publish(0, spec, REWARD).await?;
+    lifecycles.record(model, "publish", &published);
+    let sealed = market.seal(0, task_id, result, REWARD, None);
+    lifecycles.record(model, "commit", &market.commit(0, task_id, &sealed).await?);
+    let revealed = market.reveal(0, task_id, &sealed).await?;
+    lifecycles.record(model, "reveal (win, pays)", &revealed);
+    expect_status(market, task_id, TaskStatus::Completed).await?;
+    if model == FIRST_RESPONSE {
+        lifecycles.first_response_blocks = revealed.height - published.height;
+    }
+    Ok(())
+}
+
+/// A provider commits and goes silent: after the windows anyone expires the task, which
+/// refunds the client and slashes the silent committer.
+async fn first_response_expiry(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
+    let model = fixtures::first_response();
+    let (task_id, _) = market.publish(0, fixtures::spec(model), REWARD).await?;
+    let sealed = market.seal(1, task_id, &vector_add_result(), REWARD, None);
+    market.commit(1, task_id, &sealed).await?;
+    market.advance_time(windows(&model)).await?;
+    let finalized = market.finalize(task_id).await?;
+    lifecycles.record(FIRST_RESPONSE, "finalize (expire, slash 1)", &finalized);
+    expect_status(market, task_id, TaskStatus::Expired).await
+}
+
+async fn cancel(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
+    let spec = fixtures::spec(fixtures::first_response());
+    let (task_id, _) = market.publish(0, spec, REWARD).await?;
+    let cancelled = market
+        .send_as_client(0, &ExecuteMsg::CancelTask { task_id })
+        .await?;
+    lifecycles.record(FIRST_RESPONSE, "cancel", &cancelled);
+    expect_status(market, task_id, TaskStatus::Cancelled).await
+}
+
+/// Two providers offer prices, both reveal after the commit window, the client confirms
+/// the cheaper.
+async fn manual_confirmation(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
+    let model = fixtures::manual_confirmation();
+    let (task_id, published) = market.publish(0, fixtures::spec(model), REWARD).await?;
+    lifecycles.record(MANUAL_CONFIRMATION, "publish", &published);
+    let result = vector_add_result();
+    let offers = [(0, 40_000), (1, 45_000)];
+    let mut sealed = Vec::new();
+    for (index, price) in offers {
+        let seal = market.seal(index, task_id, &result, REWARD, Some(price));
+        let committed = market.commit(index, task_id, &seal).await?;
+        if index == 0 {
+            lifecycles.record(MANUAL_CONFIRMATION, "commit (with price)", &committed);
+        }
+        sealed.push(seal);
+    }
+    market.advance_time(commit_window(&model)).await?;
+    for (index, seal) in sealed.iter().enumerate() {
+        let revealed = market.reveal(index, task_id, seal).await?;
+        if index == 0 {
+            lifecycles.record(MANUAL_CONFIRMATION, "reveal", &revealed);
+        }
+    }
+    let provider = market.providers[0].address().to_string();
+    let confirmed = market
+        .send_as_client(0, &ExecuteMsg::Confirm { task_id, provider })
+        .await?;
+    lifecycles.record(MANUAL_CONFIRMATION, "confirm (pays)", &confirmed);
+    expect_status(market, task_id, TaskStatus::Completed).await
+}
+
+/// The client never confirms: after the confirm window anyone finalizes and the cheapest
+/// revealed response is paid.
+async fn manual_confirmation_auto(
+    market: &mut Market,
+    lifecycles: &mut Lifecycles,
+) -> DemoResult<()> {
+    let model = fixtures::manual_confirmation();
+    let (task_id, _) = market.publish(0, fixtures::spec(model), REWARD).await?;
+    let seal = market.seal(0, task_id, &vector_add_result(), REWARD, Some(30_000));
+    market.commit(0, task_id, &seal).await?;
+    market.advance_time(commit_window(&model)).await?;
+    market.reveal(0, task_id, &seal).await?;
+    market.advance_time(windows(&model)).await?;
+    let finalized = market.finalize(task_id).await?;
+    lifecycles.record(
+        MANUAL_CONFIRMATION,
+        "finalize (auto-confirm, pays)",
+        &finalized,
+    );
+    expect_status(market, task_id, TaskStatus::Completed).await
+}
+
+/// The registry checks the nonce itself at reveal.
+async fn hash_search_task(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
+    let nonce = hash_search::search(fixtures::PREFIX, DIFFICULTY, 0..1 << 20)
+        .ok_or_else(|| DemoError::Unexpected("no nonce in 2^20 tries".into()))?;
+    let spec = fixtures::hash_search(fixtures::first_response(), DIFFICULTY);
+    won_first_response(market, lifecycles, HASH_SEARCH, spec, &nonce.to_be_bytes()).await
+}
+
+fn commit_window(model: &ogpu_types::CompetitionModel) -> Duration {
+    use ogpu_types::CompetitionModel::*;
+    let seconds = match *model {
+        FirstResponse { commit_window, .. } | ManualConfirmation { commit_window, .. } => {
+            commit_window
+        }
+    };
+    Duration::from_secs(seconds + 1)
+}
+
+/// Past every window of `model`.
+fn windows(model: &ogpu_types::CompetitionModel) -> Duration {
+    use ogpu_types::CompetitionModel::*;
+    let seconds = match *model {
+        FirstResponse {
+            commit_window,
+            reveal_window,
+        } => commit_window + reveal_window,
+        ManualConfirmation {
+            commit_window,
+            reveal_window,
+            confirm_window,
+        } => commit_window + reveal_window + confirm_window,
+    };
+    Duration::from_secs(seconds + 1)
+}

@@ -1,0 +1,107 @@
+//! The performance report: every figure the project has a goal for, measured on a fresh
+//! embedded devnet (wasmd's gas schedule) and the local OpenCL device, rendered as the
+//! Markdown of `docs/performance.md`.
+
+pub mod gas;
+pub mod provider;
+pub mod render;
+pub mod scale;
+pub mod sizes;
+pub mod throughput;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ogpu_provider::BenchReport;
+
+use crate::error::DemoResult;
+use crate::market::{Market, MarketConfig};
+
+#[derive(Debug, Clone)]
+pub struct ReportConfig {
+    /// Tasks on chain for the first pass, and before the second.
+    pub few_tasks: usize,
+    pub many_tasks: usize,
+    /// Tasks and providers of the throughput run.
+    pub throughput_tasks: usize,
+    pub providers: usize,
+    pub block_time: Duration,
+    pub artifacts: PathBuf,
+    /// Run the OpenCL benchmark (needs a device).
+    pub opencl: bool,
+}
+
+pub struct Report {
+    pub config: ReportConfig,
+    pub unpinned: gas::Lifecycles,
+    pub pinned: gas::Lifecycles,
+    pub scaling: Vec<scale::Scaling>,
+    pub throughput: throughput::Throughput,
+    pub sizes: Vec<(String, u64)>,
+    pub provider: Option<BenchReport>,
+}
+
+/// Clients that publish concurrently in every market.
+const CLIENTS: usize = 4;
+
+fn market_config(config: &ReportConfig, providers: usize, pin_codes: bool) -> MarketConfig {
+    MarketConfig {
+        clients: CLIENTS,
+        providers,
+        pin_codes,
+        block_time: config.block_time,
+        artifacts: config.artifacts.clone(),
+    }
+}
+
+/// Measures everything, each part on a chain of its own.
+pub async fn run(config: ReportConfig) -> DemoResult<Report> {
+    let sizes = sizes::measure(&config.artifacts)?;
+
+    tracing::info!("gas per operation, codes not pinned, and its dependence on the task count");
+    let mut market = Market::start(&market_config(&config, 2, false)).await?;
+    let mut registration = gas::Lifecycles::default();
+    gas::register_two(&mut market, &mut registration).await?;
+    let (mut unpinned, scaling) =
+        scale::measure(&mut market, config.few_tasks, config.many_tasks).await?;
+    unpinned.ops.splice(0..0, registration.ops);
+    market.devnet.shutdown().await;
+
+    tracing::info!("gas per operation, codes pinned");
+    let mut market = Market::start(&market_config(&config, 2, true)).await?;
+    let mut pinned = gas::Lifecycles::default();
+    gas::register_two(&mut market, &mut pinned).await?;
+    let measured = gas::measure(&mut market).await?;
+    pinned.ops.extend(measured.ops);
+    pinned.first_response_blocks = measured.first_response_blocks;
+    market.devnet.shutdown().await;
+
+    tracing::info!(
+        tasks = config.throughput_tasks,
+        providers = config.providers,
+        "throughput"
+    );
+    let mut market = Market::start(&market_config(&config, config.providers, false)).await?;
+    let throughput = throughput::measure(&mut market, config.throughput_tasks).await?;
+    market.devnet.shutdown().await;
+
+    let provider = if config.opencl {
+        tracing::info!("OpenCL benchmark");
+        Some(
+            tokio::task::spawn_blocking(provider::measure)
+                .await
+                .expect("benchmark thread")?,
+        )
+    } else {
+        None
+    };
+    Ok(Report {
+        config,
+        unpinned,
+        pinned,
+        scaling,
+        throughput,
+        sizes,
+        provider,
+    })
+}

@@ -1,0 +1,232 @@
+//! The report as Markdown: the goals first, then every measured operation, the machine and
+//! the anchors that put the numbers in context.
+
+use std::fmt::Write;
+
+use crate::report::gas::{FIRST_RESPONSE, STAKING};
+use crate::report::provider::result;
+use crate::report::sizes::GOAL_BYTES;
+use crate::report::Report;
+
+/// One row of the goals table.
+struct Goal {
+    metric: String,
+    goal: &'static str,
+    measured: String,
+    met: Option<bool>,
+}
+
+fn verdict(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "met",
+        Some(false) => "**missed**",
+        None => "not measured",
+    }
+}
+
+fn thousands(gas: u64) -> String {
+    format!("{:.1}k", gas as f64 / 1000.0)
+}
+
+fn goals(report: &Report) -> Vec<Goal> {
+    let unpinned = report.unpinned.first_response_total();
+    let pinned = report.pinned.first_response_total();
+    let worst = report.scaling.iter().map(|s| s.ratio()).fold(0.0, f64::max);
+    let throughput = report.throughput.per_second();
+    let mut goals = vec![
+        Goal {
+            metric: "SDK gas of one First Response task, publish → payout, codes not pinned".into(),
+            goal: "≤ 500k",
+            measured: thousands(unpinned),
+            met: Some(unpinned <= 500_000),
+        },
+        Goal {
+            metric: "the same with the codes pinned".into(),
+            goal: "≤ 150k",
+            measured: thousands(pinned),
+            met: Some(pinned <= 150_000),
+        },
+        Goal {
+            metric: format!(
+                "gas of each operation with {} tasks ÷ with {} (worst operation)",
+                report.config.many_tasks, report.config.few_tasks
+            ),
+            goal: "≤ 1.05",
+            measured: format!("{worst:.3}"),
+            met: Some(worst <= 1.05),
+        },
+        Goal {
+            metric: "blocks from publish to payout, First Response".into(),
+            goal: "≤ 2",
+            measured: report.unpinned.first_response_blocks.to_string(),
+            met: Some(report.unpinned.first_response_blocks <= 2),
+        },
+        Goal {
+            metric: format!(
+                "First Response tasks settled per second, {} providers",
+                report.throughput.providers
+            ),
+            goal: "≥ 200",
+            measured: format!("{throughput:.0}"),
+            met: Some(throughput >= 200.0),
+        },
+    ];
+    for (name, bytes) in &report.sizes {
+        goals.push(Goal {
+            metric: format!("optimized wasm size, `{name}`"),
+            goal: "≤ 250 KB",
+            measured: format!("{:.0} KB", *bytes as f64 / 1000.0),
+            met: Some(*bytes <= GOAL_BYTES),
+        });
+    }
+    goals.extend(provider_goals(report));
+    goals
+}
+
+fn provider_goals(report: &Report) -> Vec<Goal> {
+    let bench = report.provider.as_ref();
+    let overhead = bench.and_then(|b| result(b, "job overhead"));
+    let matmul = bench.and_then(|b| result(b, "matmul f32 blocked"));
+    vec![
+        Goal {
+            metric: "provider overhead per job excluding kernel time, cached program".into(),
+            goal: "≤ 5 ms",
+            measured: overhead.map_or("—".into(), |r| format!("{:.3} ms", r.seconds * 1e3)),
+            met: overhead.map(|r| r.seconds <= 0.005),
+        },
+        Goal {
+            metric: "provider f32 matmul benchmark (register-blocked), GFLOP/s".into(),
+            goal: "≥ 40",
+            measured: matmul.map_or("—".into(), |r| format!("{:.1}", r.rate)),
+            met: matmul.map(|r| r.rate >= 40.0),
+        },
+        Goal {
+            metric: "the same over the naive kernel".into(),
+            goal: "≥ 20×",
+            measured: matmul
+                .and_then(|r| r.speedup)
+                .map_or("—".into(), |s| format!("{s:.0}×")),
+            met: matmul.and_then(|r| r.speedup).map(|s| s >= 20.0),
+        },
+    ]
+}
+
+fn machine() -> String {
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let field = |text: &str, key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_once([':', '=']))
+            .map(|(_, v)| v.trim().trim_matches('"').to_string())
+            .unwrap_or_else(|| "unknown".into())
+    };
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory_kb: u64 = field(&read("/proc/meminfo"), "MemTotal")
+        .trim_end_matches(" kB")
+        .parse()
+        .unwrap_or(0);
+    format!(
+        "{cpus} × {}, {:.0} GiB memory, {}; {} build",
+        field(&read("/proc/cpuinfo"), "model name"),
+        memory_kb as f64 / (1 << 20) as f64,
+        field(&read("/etc/os-release"), "PRETTY_NAME"),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    )
+}
+
+/// The whole document.
+pub fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let config = &report.config;
+    let _ = writeln!(
+        out,
+        "# Performance report\n\n\
+         Generated by `bash ci/report.sh`; do not edit by hand (the analysis is in\n\
+         [performance-notes.md](performance-notes.md)). Each part ran on a fresh embedded\n\
+         devnet charging wasmd's gas schedule, {} ms blocks.\n\n\
+         Machine: {}.\n",
+        config.block_time.as_millis(),
+        machine()
+    );
+    let _ = writeln!(
+        out,
+        "## Against the goals\n\n| metric | goal | measured | |\n|---|---|---|---|"
+    );
+    for goal in goals(report) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            goal.metric,
+            goal.goal,
+            goal.measured,
+            verdict(goal.met)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n## Gas of each operation\n\n\
+         SDK gas used by the one transaction carrying the operation (ante handler and\n\
+         wasm). The last two columns repeat the unpinned run after the chain holds\n\
+         {} tasks instead of {}.\n\n\
+         | model | operation | not pinned | pinned | with {} tasks | ratio |\n|---|---|---|---|---|---|",
+        config.many_tasks, config.few_tasks, config.many_tasks
+    );
+    for op in &report.unpinned.ops {
+        let pinned = report.pinned.gas(op.model, op.op);
+        let scaled = report
+            .scaling
+            .iter()
+            .find(|s| s.model == op.model && s.op == op.op);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            op.model,
+            op.op,
+            op.gas,
+            pinned.map_or("—".into(), |g| g.to_string()),
+            scaled.map_or("—".into(), |s| s.many.to_string()),
+            scaled.map_or("—".into(), |s| format!("{:.3}", s.ratio()))
+        );
+    }
+    let t = &report.throughput;
+    let _ = writeln!(
+        out,
+        "\n## Throughput\n\n\
+         {} First Response tasks from {} clients, {} providers each committing its share in\n\
+         one transaction per {} tasks and revealing it in the next block: {:.2} s over {} blocks,\n\
+         **{:.0} tasks settled per second** (publish to payout, every task paid).\n",
+        t.tasks,
+        super::CLIENTS,
+        t.providers,
+        crate::market::BATCH,
+        t.seconds,
+        t.blocks,
+        t.per_second()
+    );
+    if let Some(bench) = &report.provider {
+        let _ = writeln!(
+            out,
+            "## Provider (OpenCL)\n\n`ogpu-provider bench` on {}:\n\n```\n{}\n```\n",
+            bench.device,
+            bench.table()
+        );
+    }
+    let registration = report.unpinned.gas(STAKING, "register").unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "## Anchors\n\n\
+         For context (not goals): an Akash bid costs ≈131–162k gas, a lease withdrawal ≈184k\n\
+         and a deployment ≈103k, ≈420–450k before the lease and the close, in a native Go\n\
+         module. wasmd charges 60k per contract call (2k when pinned); its keeper tests put an\n\
+         instantiate at ≈113k and an execute with a bank send at ≈107k. cw20_base.wasm is\n\
+         267–316 KB. Here a provider's registration costs {} and a {} task {} in all.",
+        thousands(registration),
+        FIRST_RESPONSE,
+        thousands(report.unpinned.first_response_total())
+    );
+    out
+}
