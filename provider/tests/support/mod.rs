@@ -70,6 +70,11 @@ async fn connect(devnet: &Devnet) -> Client {
 impl Market {
     /// A devnet (persisted in `home` when given) with the suite deployed.
     pub async fn start(home: Option<PathBuf>) -> Self {
+        // The daemon's logs with RUST_LOG (e.g. `ogpu_provider=info`) and `--nocapture`.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let devnet = Devnet::spawn(DevnetConfig {
             home,
             ..DevnetConfig::for_tests()
