@@ -1,6 +1,7 @@
 //! Inputs and kernel sources given by URI, fetched over HTTP(S) for the executor (which
 //! checks every byte string against the task's size and SHA-256 itself).
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use tokio::runtime::Handle;
@@ -11,23 +12,31 @@ use crate::input::InputSource;
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Fetches `http(s)://` URIs on the daemon's runtime, from the executor's blocking thread.
+/// One per daemon: its HTTP client (connection pool, TLS roots) is built on first use.
 pub struct HttpSource {
     runtime: Handle,
-    client: reqwest::Client,
+    client: OnceLock<Result<reqwest::Client, String>>,
 }
 
 impl HttpSource {
     pub fn new(runtime: Handle) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .build()
-            .expect("a default HTTP client builds");
-        Self { runtime, client }
+        Self {
+            runtime,
+            client: OnceLock::new(),
+        }
     }
 
     async fn get(&self, uri: &str, max_bytes: u64) -> Result<Vec<u8>, String> {
-        let response = self
+        let client = self
             .client
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .timeout(TIMEOUT)
+                    .build()
+                    .map_err(|e| format!("no HTTP client: {e}"))
+            })
+            .as_ref()?;
+        let response = client
             .get(uri)
             .send()
             .await

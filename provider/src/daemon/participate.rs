@@ -22,6 +22,7 @@ use super::blobs::BlobStore;
 use super::budget::{Budget, Reservation};
 use super::chain::ChainView;
 use super::config::DaemonConfig;
+use super::fetch::HttpSource;
 use super::metrics::Stats;
 use super::models::{self, Model};
 use super::signer::{SignerHandle, TxError};
@@ -53,6 +54,7 @@ pub struct Shared {
     pub store: Store,
     pub stats: Arc<Stats>,
     pub executor: Arc<Executor>,
+    pub inputs: Arc<HttpSource>,
     pub blobs: Option<BlobStore>,
     pub config: DaemonConfig,
     pub limits: TaskLimits,
@@ -99,10 +101,11 @@ impl Shared {
         self.signer.address()
     }
 
-    /// Records a change; a failed write is logged, not fatal: the chain is read again
-    /// before every step, so a stale record only costs a re-check on restart.
+    /// Records progress (not synced: see [`Store::note`]); a failed write is logged, not
+    /// fatal: the chain is read again before every step, so a stale record only costs a
+    /// re-check on restart.
     fn save(&self, record: &TaskRecord) {
-        if let Err(err) = self.store.put(record) {
+        if let Err(err) = self.store.note(record) {
             error!(%err, phase = ?record.phase, "cannot record the task's progress");
         }
     }
@@ -155,6 +158,7 @@ pub async fn join(shared: Arc<Shared>, task_id: u64) -> Attempt {
     let strategy = &s.config.strategy;
     let done = work::run(
         s.executor.clone(),
+        s.inputs.clone(),
         details.spec.job.clone(),
         Duration::from_secs(strategy.max_kernel_secs),
         strategy.max_hash_nonces,

@@ -21,6 +21,7 @@ use super::budget::Budget;
 use super::chain::ChainView;
 use super::config::DaemonConfig;
 use super::error::DaemonResult;
+use super::fetch::HttpSource;
 use super::http;
 use super::metrics::{self, Stats, StatsSnapshot};
 use super::participate::{self, Attempt, Faults, Shared};
@@ -126,6 +127,7 @@ impl Daemon {
             store,
             stats: stats.clone(),
             executor: Arc::new(executor),
+            inputs: Arc::new(HttpSource::new(tokio::runtime::Handle::current())),
             blobs,
             config,
             limits,
@@ -259,8 +261,11 @@ async fn coordinate(shared: Arc<Shared>) {
             }
         }
     }
-    // Stopping: workers park at their next wait; let them.
+    // Stopping: workers park at their next wait; let them, then persist their progress.
     while workers.join_next().await.is_some() {}
+    if let Err(err) = shared.store.sync() {
+        warn!(%err, "cannot persist the tasks' last progress");
+    }
 }
 
 /// Where new task ids come from.

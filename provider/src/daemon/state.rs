@@ -1,8 +1,11 @@
 //! The durable task state: one record per task the provider joined, in an embedded
-//! `redb` database (`<state_dir>/state.redb`). Each write is its own transaction, committed
-//! with redb's default immediate durability (fsync) before the caller goes on, so the
-//! record of a commitment — salt, digest, price, result — is on disk before the commit
-//! transaction is sent. After a crash the daemon reads the records back and resumes.
+//! `redb` database (`<state_dir>/state.redb`). The record of a commitment — salt, digest,
+//! price, result — is written with immediate durability (fsync) before the commit
+//! transaction is sent ([`Store::put`]). Later progress (committed, revealed, ended) is
+//! written without waiting for the disk ([`Store::note`]): the next durable write, or
+//! [`Store::sync`] at shutdown, persists it, and losing it in a crash only makes the
+//! restarted daemon resume from an earlier phase, which reads the chain before acting.
+//! After a crash the daemon reads the records back and resumes.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use cosmwasm_std::{HexBinary, Timestamp, Uint128};
 use ogpu_types::{CompetitionModel, Payload};
-use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, DatabaseError, Durability, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 
 use super::error::{DaemonError, DaemonResult};
@@ -116,8 +119,24 @@ impl Store {
 
     /// Writes `record` durably (fsync) before returning.
     pub fn put(&self, record: &TaskRecord) -> DaemonResult<()> {
-        let bytes = serde_json::to_vec(record).map_err(state_error)?;
+        self.write(record, Durability::Immediate)
+    }
+
+    /// Writes `record`, persisted with the next durable write (see the module doc).
+    pub fn note(&self, record: &TaskRecord) -> DaemonResult<()> {
+        self.write(record, Durability::None)
+    }
+
+    /// Persists every write so far.
+    pub fn sync(&self) -> DaemonResult<()> {
         let txn = self.db.begin_write().map_err(state_error)?;
+        txn.commit().map_err(state_error)
+    }
+
+    fn write(&self, record: &TaskRecord, durability: Durability) -> DaemonResult<()> {
+        let bytes = serde_json::to_vec(record).map_err(state_error)?;
+        let mut txn = self.db.begin_write().map_err(state_error)?;
+        txn.set_durability(durability).map_err(state_error)?;
         txn.open_table(TASKS)
             .map_err(state_error)?
             .insert(record.task_id, bytes.as_slice())
@@ -197,7 +216,8 @@ mod tests {
             let mut revealed = record(3, Phase::Committed);
             store.put(&revealed).unwrap();
             revealed.phase = Phase::Revealed;
-            store.put(&revealed).unwrap();
+            store.note(&revealed).unwrap();
+            store.sync().unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.records().unwrap().len(), 3);

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use ogpu_types::commitment::sha256;
 use ogpu_types::{Hash32, Job};
-use tokio::runtime::Handle;
 
 use super::fetch::HttpSource;
 use crate::{ExecError, Executor};
@@ -26,14 +25,14 @@ pub struct Work {
 /// Runs `job` with at most `time_limit` per kernel and `max_nonces` per search.
 pub async fn run(
     executor: Arc<Executor>,
+    inputs: Arc<HttpSource>,
     job: Job,
     time_limit: Duration,
     max_nonces: u64,
 ) -> Result<Work, ExecError> {
-    let runtime = Handle::current();
     let blocking = tokio::task::spawn_blocking(move || match job {
         Job::OpenCl(job) => {
-            let prepared = executor.prepare(&job, &HttpSource::new(runtime))?;
+            let prepared = executor.prepare(&job, &*inputs)?;
             let done = executor.execute(&prepared, Some(time_limit))?;
             Ok(Work {
                 result: done.result(),
