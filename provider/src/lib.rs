@@ -8,6 +8,7 @@
 #![deny(unsafe_code)]
 
 pub mod bench;
+pub mod daemon;
 pub mod device;
 mod error;
 mod executor;

@@ -4,7 +4,11 @@
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
+use std::path::PathBuf;
+
 use clap::{Parser, Subcommand, ValueEnum};
+use cosmwasm_std::Uint128;
+use ogpu_provider::daemon::{register, Daemon, DaemonConfig};
 use ogpu_provider::{bench, devices, table, BenchConfig, DeviceInfo, Executor, ExecutorConfig};
 use serde::Serialize;
 
@@ -12,7 +16,7 @@ use serde::Serialize;
 #[command(
     name = "ogpu-provider",
     version,
-    about = "The OpenGPU provider: OpenCL devices and their benchmark"
+    about = "The OpenGPU provider: OpenCL devices, their benchmark, registration and the daemon"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +46,28 @@ enum Command {
         hash_nonces: u64,
         #[arg(short, long, value_enum, default_value_t = Output::Text)]
         output: Output,
+    },
+    /// Register the provider (or update its metadata and stake) with metadata built from
+    /// the configured device and its benchmark.
+    Register {
+        /// The daemon's configuration file (chain, key, deployment, device).
+        #[arg(short, long)]
+        config: PathBuf,
+        /// The name shown to clients (default: the file's registration.moniker).
+        #[arg(long)]
+        moniker: Option<String>,
+        /// Stake to bond, in the bond denom's base unit (default: registration.stake, else
+        /// the contract's minimum).
+        #[arg(long)]
+        stake: Option<Uint128>,
+        /// Side of the benchmark's matrices (smaller is quicker, less accurate).
+        #[arg(long, default_value_t = BenchConfig::default().size)]
+        bench_size: usize,
+    },
+    /// Run the daemon: follow the chain, execute tasks, commit, reveal, get paid.
+    Run {
+        #[arg(short, long)]
+        config: PathBuf,
     },
 }
 
@@ -89,6 +115,77 @@ fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             let report = bench::run(&executor, &config)?;
             print(output, &report, || report.table())
         }
+        Command::Register {
+            config,
+            moniker,
+            stake,
+            bench_size,
+        } => {
+            let config = DaemonConfig::load(&config)?;
+            let key = config.key.signing_key()?;
+            let executor = Executor::new(
+                ogpu_provider::device(config.device)?,
+                ExecutorConfig::default(),
+            )?;
+            let bench_config = BenchConfig {
+                size: bench_size,
+                ..BenchConfig::default()
+            };
+            let report = bench::run(&executor, &bench_config)?;
+            eprintln!("{}", report.table());
+            let moniker = moniker
+                .or_else(|| config.registration.moniker.clone())
+                .unwrap_or_else(|| "ogpu-provider".into());
+            let stake = stake.or(config.registration.stake);
+            runtime()?.block_on(async {
+                let (_, _, staking) = register::staking_config(&config).await?;
+                let metadata = register::metadata(
+                    &moniker,
+                    executor.device(),
+                    report.gflops(),
+                    &config.strategy.task_kinds,
+                    &staking,
+                );
+                let done = register::register(&config, key, metadata, stake).await?;
+                let what = if done.new { "registered" } else { "updated" };
+                println!(
+                    "{what} provider {} ({} GFLOP/s advertised), staked {}{} more, tx {}",
+                    done.address,
+                    report.gflops(),
+                    done.staked,
+                    done.bond_denom,
+                    done.tx_hash
+                );
+                Ok(())
+            })
+        }
+        Command::Run { config } => {
+            let config = DaemonConfig::load(&config)?;
+            let key = config.key.signing_key()?;
+            runtime()?.block_on(async {
+                let daemon = Daemon::start(config, key).await?;
+                terminated().await?;
+                tracing::info!("stopping: parking in-flight tasks");
+                daemon.shutdown().await;
+                Ok(())
+            })
+        }
+    }
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+}
+
+/// Ctrl-C or SIGTERM.
+async fn terminated() -> std::io::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result,
+        _ = term.recv() => Ok(()),
     }
 }
 

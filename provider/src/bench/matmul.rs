@@ -16,7 +16,7 @@ const SOURCE: &str = include_str!("../kernels/matmul.cl");
 pub(crate) const BLOCK_ROWS: usize = 8;
 pub(crate) const BLOCK_COLS: usize = 16;
 // Sizes are checked to be multiples of BLOCK_COLS, which must then be multiples of both.
-const _: () = assert!(BLOCK_COLS % BLOCK_ROWS == 0);
+const _: () = assert!(BLOCK_COLS.is_multiple_of(BLOCK_ROWS));
 
 /// The element type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,132 @@
+//! The daemon's own work per task, kernel time excluded, with the program cached: running
+//! the job through the daemon's path (blocking thread, prepare, bind, launch, read back,
+//! digest), sealing (salt, commitment), the four state writes of a task's life (the
+//! commitment's fsync'd, the three after it not, as the daemon does) and encoding its two
+//! registry messages. Chain round trips (simulate,
+//! broadcast, blocks) are not the daemon's overhead and are left out.
+//!
+//!     cargo run --release -p ogpu-provider --example task_overhead [-- TASKS]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cosmwasm_std::{Binary, HexBinary, Uint128, Uint64};
+use ogpu_provider::daemon::{run_job, HttpSource, Phase, Store, TaskRecord};
+use ogpu_provider::{Executor, ExecutorConfig};
+use ogpu_types::commitment::result_commitment;
+use ogpu_types::registry::ExecuteMsg;
+use ogpu_types::{CompetitionModel, Job, KernelArg, KernelSource, OpenClJob, Payload, Scalar};
+
+const PROVIDER: &str = "wasm1qqqsyqcyq5rqwzqfpg9scrgwpugpzysn9vl4se";
+
+fn job() -> Job {
+    Job::OpenCl(OpenClJob {
+        kernel: KernelSource::Inline {
+            source: "__kernel void add(__global const uint* a, __global uint* out, uint k) \
+                     { size_t i = get_global_id(0); out[i] = a[i] + k; }"
+                .into(),
+        },
+        entry_point: "add".into(),
+        args: vec![
+            KernelArg::Input {
+                payload: Payload::Inline {
+                    data: Binary::from(vec![1u8; 1024]),
+                },
+            },
+            KernelArg::Output {
+                size: Uint64::new(1024),
+            },
+            KernelArg::Scalar {
+                value: Scalar::U32(7),
+            },
+        ],
+        global_work_size: vec![Uint64::new(256)],
+        local_work_size: None,
+    })
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let tasks: usize = std::env::args().nth(1).map_or(Ok(200), |n| n.parse())?;
+    let executor = Arc::new(Executor::new(
+        ogpu_provider::device(0)?,
+        ExecutorConfig::default(),
+    )?);
+    let state = tempfile::tempdir()?;
+    let store = Store::open(state.path())?;
+    let limit = Duration::from_secs(10);
+    let inputs = Arc::new(HttpSource::new(tokio::runtime::Handle::current()));
+    run_job(executor.clone(), inputs.clone(), job(), limit, 0).await?; // builds and caches the program
+    let mut overheads = Vec::with_capacity(tasks);
+    let (mut job_total, mut state_total) = (Duration::ZERO, Duration::ZERO);
+    for task_id in 0..tasks as u64 {
+        let start = Instant::now();
+        let work = run_job(executor.clone(), inputs.clone(), job(), limit, 0).await?;
+        job_total += start.elapsed().saturating_sub(work.device_time);
+        let salt = [task_id as u8; 32];
+        let price = Uint128::new(1_000);
+        let commitment = result_commitment(task_id, PROVIDER, &work.digest, price, &salt);
+        let mut record = TaskRecord {
+            task_id,
+            model: CompetitionModel::FirstResponse {
+                commit_window: 60,
+                reveal_window: 60,
+            },
+            phase: Phase::Committing,
+            salt: HexBinary::from(salt),
+            digest: HexBinary::from(work.digest),
+            price,
+            result: Payload::Inline {
+                data: Binary::from(work.result),
+            },
+            commitment: HexBinary::from(commitment),
+            collateral: Uint128::new(100),
+            commit_deadline: cosmwasm_std::Timestamp::from_seconds(60),
+            commit_height: None,
+            reveal_deadline: None,
+            commit_tx: None,
+            reveal_tx: None,
+        };
+        let writes = Instant::now();
+        // As the daemon writes them: the commitment durably, the progress after it not.
+        store.put(&record)?;
+        for phase in [Phase::Committed, Phase::Revealed, Phase::Won] {
+            record.phase = phase;
+            store.note(&record)?;
+        }
+        state_total += writes.elapsed();
+        let commit = ExecuteMsg::Commit {
+            task_id,
+            commitment: record.commitment.clone(),
+        };
+        let reveal = ExecuteMsg::Reveal {
+            task_id,
+            result: record.result.clone(),
+            salt: record.salt.clone(),
+            price: None,
+        };
+        std::hint::black_box((serde_json::to_vec(&commit)?, serde_json::to_vec(&reveal)?));
+        overheads.push(start.elapsed().saturating_sub(work.device_time));
+    }
+    overheads.sort();
+    let at = |q: f64| overheads[((overheads.len() - 1) as f64 * q) as usize];
+    let mean = overheads.iter().sum::<Duration>() / overheads.len() as u32;
+    println!(
+        "per-task overhead, kernel excluded, program cached ({tasks} tasks on {}):",
+        executor.device().name
+    );
+    println!(
+        "  mean {mean:?}  median {:?}  p90 {:?}  max {:?}",
+        at(0.5),
+        at(0.9),
+        at(1.0)
+    );
+    let n = tasks as u32;
+    println!(
+        "  of the mean: job path {:?}, state writes {:?}, the rest {:?}",
+        job_total / n,
+        state_total / n,
+        mean.saturating_sub(job_total / n + state_total / n)
+    );
+    Ok(())
+}

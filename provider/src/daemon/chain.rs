@@ -1,0 +1,135 @@
+//! What the daemon reads from the chain: the tip (height and block time), tasks, its own
+//! responses and registration — typed queries of the suite's contracts.
+
+use std::sync::Arc;
+
+use cosmwasm_std::Timestamp;
+use ogpu_client::{Client, ClientError, ClientResult, Deployment};
+use ogpu_types::registry::{self, ConfigResponse, QueryMsg, TaskDetails};
+use ogpu_types::staking::{self, ProviderResponse};
+use ogpu_types::{TaskResponseRecord, TaskStatus};
+use tendermint_rpc::Client as _;
+
+/// The registry's page size limit (`MAX_LIMIT` of its queries).
+const PAGE: u32 = 30;
+
+/// The latest block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tip {
+    pub height: u64,
+    /// The block's time: the next block is at least this late.
+    pub time: Timestamp,
+}
+
+/// Read access to the suite on one chain.
+#[derive(Clone)]
+pub struct ChainView {
+    client: Arc<Client>,
+    deployment: Arc<Deployment>,
+}
+
+impl ChainView {
+    pub fn new(client: Arc<Client>, deployment: Deployment) -> Self {
+        Self {
+            client,
+            deployment: Arc::new(deployment),
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn deployment(&self) -> &Deployment {
+        &self.deployment
+    }
+
+    pub async fn tip(&self) -> ClientResult<Tip> {
+        let status =
+            self.client
+                .rpc()
+                .status()
+                .await
+                .map_err(|source| ClientError::Unreachable {
+                    node: self.client.config().node.clone(),
+                    source: Box::new(source),
+                })?;
+        let nanos = status.sync_info.latest_block_time.unix_timestamp_nanos();
+        Ok(Tip {
+            height: status.sync_info.latest_block_height.value(),
+            time: Timestamp::from_nanos(u64::try_from(nanos).unwrap_or(0)),
+        })
+    }
+
+    pub async fn registry_config(&self) -> ClientResult<ConfigResponse> {
+        self.client
+            .smart(&self.deployment.registry, &QueryMsg::Config {})
+            .await
+    }
+
+    pub async fn task(&self, task_id: u64) -> ClientResult<TaskDetails> {
+        self.client
+            .smart(&self.deployment.registry, &QueryMsg::Task { task_id })
+            .await
+    }
+
+    /// Ids of open tasks after `start_after`, one page.
+    pub async fn open_tasks(&self, start_after: Option<u64>) -> ClientResult<Vec<u64>> {
+        let query = QueryMsg::Tasks {
+            status: Some(TaskStatus::Open),
+            start_after,
+            limit: Some(PAGE),
+        };
+        let page: registry::TasksResponse =
+            self.client.smart(&self.deployment.registry, &query).await?;
+        Ok(page.tasks.into_iter().map(|t| t.id).collect())
+    }
+
+    /// `provider`'s response to a task, if it committed. Bounded: a task holds at most
+    /// `max_commitments` (≤ 64) responses, read a page at a time.
+    pub async fn response(
+        &self,
+        task_id: u64,
+        provider: &str,
+    ) -> ClientResult<Option<TaskResponseRecord>> {
+        // Responses are ordered by address: start just before ours.
+        let mut start_after = None;
+        loop {
+            let query = QueryMsg::Responses {
+                task_id,
+                start_after: start_after.clone(),
+                limit: Some(PAGE),
+            };
+            let page: registry::ResponsesResponse =
+                self.client.smart(&self.deployment.registry, &query).await?;
+            if let Some(found) = page
+                .responses
+                .iter()
+                .find(|r| r.provider.as_str() == provider)
+            {
+                return Ok(Some(found.clone()));
+            }
+            match page.responses.last() {
+                Some(last)
+                    if page.responses.len() == PAGE as usize
+                        && last.provider.as_str() < provider =>
+                {
+                    start_after = Some(last.provider.to_string());
+                }
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    /// `provider`'s registration, or `None` if it is not registered.
+    pub async fn provider(&self, provider: &str) -> ClientResult<Option<ProviderResponse>> {
+        let query = staking::QueryMsg::Provider {
+            address: provider.to_string(),
+        };
+        match self.client.smart(&self.deployment.staking, &query).await {
+            Ok(found) => Ok(Some(found)),
+            Err(ClientError::Query { log, .. }) if log.contains("not registered") => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+}

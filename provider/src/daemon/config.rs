@@ -1,0 +1,265 @@
+//! The daemon's configuration file (TOML). Every table rejects unknown fields, so a typo is
+//! an error rather than a silently ignored setting; relative paths are read from the
+//! directory of the file.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use cosmwasm_std::{Decimal, Uint128};
+use ogpu_client::ChainConfig;
+use serde::{Deserialize, Serialize};
+
+use super::error::{DaemonError, DaemonResult};
+use super::key::KeyConfig;
+
+/// Everything `ogpu-provider run` needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaemonConfig {
+    /// The chain (node, chain id, gas price…), as the `ogpu` CLI reads it.
+    #[serde(default)]
+    pub chain: ChainConfig,
+    /// The key that signs; its address is the provider's.
+    pub key: KeyConfig,
+    /// The suite's deployment file, as `ogpu deploy` writes it.
+    pub deployment: PathBuf,
+    /// Where the durable task state lives (`state.redb`).
+    pub state_dir: PathBuf,
+    /// OpenCL device number, as `ogpu-provider devices` lists them.
+    #[serde(default)]
+    pub device: usize,
+    #[serde(default)]
+    pub strategy: StrategyConfig,
+    /// Results too large to reveal inline are served from here; without it such tasks
+    /// are skipped.
+    #[serde(default)]
+    pub blobs: Option<BlobConfig>,
+    /// The Prometheus endpoint; absent: no endpoint (the stats stay readable in-process).
+    #[serde(default)]
+    pub metrics: Option<MetricsConfig>,
+    /// Seconds between catch-up sweeps of the open tasks (the websocket delivers new ones
+    /// at once; the sweep finds what a reconnect missed and retries tasks skipped as busy).
+    #[serde(default = "defaults::poll_secs")]
+    pub poll_secs: u64,
+    /// What `ogpu-provider register` sends (flags override it).
+    #[serde(default)]
+    pub registration: RegistrationConfig,
+    /// Gas of a reveal. Fixed, not simulated: a reveal is sent in the block right after its
+    /// commit, and simulation (at the last committed height) would refuse it as too early.
+    #[serde(default = "defaults::reveal_gas")]
+    pub reveal_gas: u64,
+}
+
+/// Which tasks the provider takes and at what price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StrategyConfig {
+    /// Competition models to take part in: `first_response`, `manual_confirmation`.
+    pub models: Vec<String>,
+    /// Task kinds to accept: `opencl`, `hash_search`.
+    pub task_kinds: Vec<String>,
+    /// Reward assets accepted (native denoms or cw20 contract addresses); empty: any.
+    pub reward_assets: Vec<String>,
+    /// The least the provider is paid per work unit (a million work-items, or a million
+    /// expected hashes), in the reward asset's base unit. Tasks paying less are skipped.
+    pub min_price_per_unit: Decimal,
+    /// Manual Confirmation: the price offered, as a share of the reward (never below the
+    /// minimum above).
+    pub offer_fraction: Decimal,
+    /// Tasks in progress at once (executing, committed or revealed and unsettled).
+    pub max_concurrent_tasks: usize,
+    /// Most collateral (bond denom) locked in tasks at once.
+    pub collateral_budget: Uint128,
+    /// Longest a kernel may run, seconds.
+    pub max_kernel_secs: u64,
+    /// Most nonces a hash search tries before the task is given up.
+    pub max_hash_nonces: u64,
+}
+
+impl Default for StrategyConfig {
+    fn default() -> Self {
+        Self {
+            models: vec!["first_response".into(), "manual_confirmation".into()],
+            task_kinds: vec!["opencl".into(), "hash_search".into()],
+            reward_assets: vec![],
+            min_price_per_unit: Decimal::zero(),
+            offer_fraction: Decimal::percent(90),
+            max_concurrent_tasks: 4,
+            collateral_budget: Uint128::new(1_000_000),
+            max_kernel_secs: 60,
+            max_hash_nonces: 1 << 32,
+        }
+    }
+}
+
+/// The provider's registration on the staking contract.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistrationConfig {
+    /// The name shown to clients; default `ogpu-provider`.
+    pub moniker: Option<String>,
+    /// Stake to bond (bond denom); default the contract's minimum. Registered already:
+    /// bonded up to this.
+    pub stake: Option<Uint128>,
+}
+
+/// The content-addressed result store and its HTTP server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlobConfig {
+    pub dir: PathBuf,
+    /// Where the server listens; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// The base URL clients fetch results from (`<public_url>/blobs/<sha256>`); absent:
+    /// `http://<listen address>`, right only when clients reach this machine directly.
+    #[serde(default)]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Where `/metrics` is served; port 0 picks a free one.
+    pub listen: SocketAddr,
+}
+
+mod defaults {
+    pub fn poll_secs() -> u64 {
+        5
+    }
+    pub fn reveal_gas() -> u64 {
+        1_500_000
+    }
+}
+
+/// Model names the daemon can take part in (`CompetitionModel::name`).
+pub const KNOWN_MODELS: [&str; 2] = ["first_response", "manual_confirmation"];
+/// Task kinds it can run (`Job::kind`).
+pub const KNOWN_KINDS: [&str; 2] = ["opencl", "hash_search"];
+
+impl DaemonConfig {
+    /// Reads and checks `path`; relative paths in it are taken from its directory.
+    pub fn load(path: &Path) -> DaemonResult<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| DaemonError::Config(format!("cannot read {}: {e}", path.display())))?;
+        let mut config: Self = toml::from_str(&text)
+            .map_err(|e| DaemonError::Config(format!("{}: {}", path.display(), e.message())))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        config.resolve_paths(base);
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn resolve_paths(&mut self, base: &Path) {
+        let join = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        join(&mut self.deployment);
+        join(&mut self.state_dir);
+        if let Some(blobs) = &mut self.blobs {
+            join(&mut blobs.dir);
+        }
+        self.key.resolve_paths(base);
+    }
+
+    /// Checks every field, saying which one is wrong and how to fix it.
+    pub fn validate(&self) -> DaemonResult<()> {
+        self.chain
+            .validate()
+            .map_err(|e| DaemonError::Config(format!("[chain] {e}")))?;
+        self.key.validate()?;
+        let s = &self.strategy;
+        let bad = |why: String| Err(DaemonError::Config(format!("[strategy] {why}")));
+        if let Some(m) = s
+            .models
+            .iter()
+            .find(|m| !KNOWN_MODELS.contains(&m.as_str()))
+        {
+            return bad(format!("model {m:?} is not one of {KNOWN_MODELS:?}"));
+        }
+        if let Some(k) = s
+            .task_kinds
+            .iter()
+            .find(|k| !KNOWN_KINDS.contains(&k.as_str()))
+        {
+            return bad(format!("task kind {k:?} is not one of {KNOWN_KINDS:?}"));
+        }
+        if s.offer_fraction > Decimal::one() {
+            return bad("offer_fraction is at most 1 (the whole reward)".into());
+        }
+        if s.max_concurrent_tasks == 0 || s.max_kernel_secs == 0 || s.max_hash_nonces == 0 {
+            return bad(
+                "max_concurrent_tasks, max_kernel_secs and max_hash_nonces must be positive".into(),
+            );
+        }
+        if self.poll_secs == 0 || self.reveal_gas == 0 || self.reveal_gas > self.chain.max_gas {
+            return Err(DaemonError::Config(format!(
+                "poll_secs must be positive and reveal_gas between 1 and the chain's max_gas ({})",
+                self.chain.max_gas
+            )));
+        }
+        if let Some(url) = self.blobs.as_ref().and_then(|b| b.public_url.as_ref()) {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(DaemonError::Config(format!(
+                    "[blobs] public_url {url:?} must be an http(s) URL"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+deployment = "deployment.json"
+state_dir = "state"
+[key]
+mnemonic_env = "OGPU_MNEMONIC"
+"#;
+
+    fn parse(text: &str) -> DaemonResult<DaemonConfig> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("provider.toml");
+        std::fs::write(&path, text).unwrap();
+        DaemonConfig::load(&path)
+    }
+
+    #[test]
+    fn a_minimal_file_gets_defaults_and_absolute_paths() {
+        let config = parse(MINIMAL).unwrap();
+        assert!(config.state_dir.is_absolute());
+        assert_eq!(config.strategy, StrategyConfig::default());
+        assert_eq!(config.chain, ChainConfig::default());
+        assert!(config.blobs.is_none() && config.metrics.is_none());
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_refused() {
+        let err = parse(&format!("{MINIMAL}\n[strategy]\nmax_tasks = 3\n")).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field `max_tasks`"),
+            "{err}"
+        );
+        let err = parse(&format!("{MINIMAL}\n[strategy]\nmodels = [\"auction\"]\n")).unwrap_err();
+        assert!(err.to_string().contains("\"auction\""), "{err}");
+        let err = parse(&format!(
+            "{MINIMAL}\n[strategy]\noffer_fraction = \"1.5\"\n"
+        ))
+        .unwrap_err();
+        assert!(err.to_string().contains("at most 1"), "{err}");
+        let err = parse(&format!("{MINIMAL}\nreveal_gas = 0\n")).unwrap_err();
+        assert!(err.to_string().contains("reveal_gas"), "{err}");
+    }
+
+    #[test]
+    fn the_example_file_is_valid() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("provider.example.toml");
+        let config = DaemonConfig::load(&path).unwrap();
+        assert!(config.blobs.is_some() && config.metrics.is_some());
+    }
+}

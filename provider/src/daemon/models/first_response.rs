@@ -1,0 +1,27 @@
+//! First Response: commit, then reveal in the very next block; the first valid reveal is
+//! paid in its own transaction, so there is nothing to settle afterwards.
+
+use cosmwasm_std::Uint128;
+use ogpu_types::registry::ExecuteMsg;
+use ogpu_types::Task;
+
+use super::Model;
+use crate::daemon::chain::Tip;
+use crate::daemon::state::TaskRecord;
+
+pub struct FirstResponse;
+
+impl Model for FirstResponse {
+    fn reveal_open(&self, record: &TaskRecord, _task: &Task, tip: Tip) -> bool {
+        // The next block is later than the commitment's.
+        record.commit_height.is_some_and(|h| tip.height >= h)
+    }
+
+    fn reveal_price(&self, _record: &TaskRecord) -> Option<Uint128> {
+        None
+    }
+
+    fn settle(&self, _task: &Task, _me: &str, _tip: Tip) -> Option<ExecuteMsg> {
+        None
+    }
+}

@@ -1,0 +1,243 @@
+//! The durable task state: one record per task the provider joined, in an embedded
+//! `redb` database (`<state_dir>/state.redb`). The record of a commitment — salt, digest,
+//! price, result — is written with immediate durability (fsync) before the commit
+//! transaction is sent ([`Store::put`]). Later progress (committed, revealed, ended) is
+//! written without waiting for the disk ([`Store::note`]): the next durable write, or
+//! [`Store::sync`] at shutdown, persists it, and losing it in a crash only makes the
+//! restarted daemon resume from an earlier phase, which reads the chain before acting.
+//! After a crash the daemon reads the records back and resumes.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cosmwasm_std::{HexBinary, Timestamp, Uint128};
+use ogpu_types::{CompetitionModel, Payload};
+use redb::{Database, DatabaseError, Durability, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+
+use super::error::{DaemonError, DaemonResult};
+
+/// Task id → JSON of its [`TaskRecord`].
+const TASKS: TableDefinition<u64, &[u8]> = TableDefinition::new("tasks");
+/// How long `open` waits for a previous daemon of this process (a crashed one whose tasks
+/// are still being dropped) to let go of the file.
+const OPEN_WAIT: Duration = Duration::from_secs(3);
+
+/// Where the provider's response to a task stands, from its own point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Recorded; the commit transaction is being (or may have been) sent.
+    Committing,
+    /// The commitment is on chain; the reveal is due.
+    Committed,
+    /// Revealed; waiting for the task to settle.
+    Revealed,
+    /// Paid.
+    Won,
+    /// Another provider was paid; the collateral came back.
+    Lost,
+    /// The commitment was not opened in time; the collateral was slashed.
+    Slashed,
+    /// The task ended without a winner.
+    Expired,
+    /// The commitment never made it on chain (refused); nothing is locked.
+    Abandoned,
+}
+
+impl Phase {
+    /// Nothing more will happen to the task.
+    pub fn is_final(self) -> bool {
+        !matches!(self, Phase::Committing | Phase::Committed | Phase::Revealed)
+    }
+}
+
+/// Everything needed to reveal and follow one task, whatever happens to the process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRecord {
+    pub task_id: u64,
+    pub model: CompetitionModel,
+    pub phase: Phase,
+    /// The secret the commitment is salted with (32 bytes).
+    pub salt: HexBinary,
+    /// `sha256` of the result.
+    pub digest: HexBinary,
+    /// The price committed to (the reward in First Response).
+    pub price: Uint128,
+    /// What the reveal publishes: the result inline, or a reference to the blob server.
+    pub result: Payload,
+    pub commitment: HexBinary,
+    /// Collateral the commitment locks (bond denom).
+    pub collateral: Uint128,
+    pub commit_deadline: Timestamp,
+    /// Height of the block that included the commitment.
+    pub commit_height: Option<u64>,
+    /// Last moment the commitment may be opened, as the chain recorded it.
+    pub reveal_deadline: Option<Timestamp>,
+    pub commit_tx: Option<String>,
+    pub reveal_tx: Option<String>,
+}
+
+/// The store; clones share one database.
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Database>,
+}
+
+fn state_error(err: impl std::fmt::Display) -> DaemonError {
+    DaemonError::State(err.to_string())
+}
+
+impl Store {
+    /// Opens (or creates) `<dir>/state.redb`.
+    pub fn open(dir: &Path) -> DaemonResult<Self> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DaemonError::State(format!("cannot create {}: {e}", dir.display())))?;
+        let path = dir.join("state.redb");
+        let start = Instant::now();
+        let db = loop {
+            match Database::create(&path) {
+                Ok(db) => break db,
+                Err(DatabaseError::DatabaseAlreadyOpen) if start.elapsed() < OPEN_WAIT => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(DatabaseError::DatabaseAlreadyOpen) => {
+                    return Err(DaemonError::State(format!(
+                        "{} is in use by another daemon: give each provider its own state_dir",
+                        path.display()
+                    )))
+                }
+                Err(err) => return Err(DaemonError::State(format!("{}: {err}", path.display()))),
+            }
+        };
+        let txn = db.begin_write().map_err(state_error)?;
+        txn.open_table(TASKS).map_err(state_error)?;
+        txn.commit().map_err(state_error)?;
+        Ok(Self { db: Arc::new(db) })
+    }
+
+    /// Writes `record` durably (fsync) before returning.
+    pub fn put(&self, record: &TaskRecord) -> DaemonResult<()> {
+        self.write(record, Durability::Immediate)
+    }
+
+    /// Writes `record`, persisted with the next durable write (see the module doc).
+    pub fn note(&self, record: &TaskRecord) -> DaemonResult<()> {
+        self.write(record, Durability::None)
+    }
+
+    /// Persists every write so far.
+    pub fn sync(&self) -> DaemonResult<()> {
+        let txn = self.db.begin_write().map_err(state_error)?;
+        txn.commit().map_err(state_error)
+    }
+
+    fn write(&self, record: &TaskRecord, durability: Durability) -> DaemonResult<()> {
+        let bytes = serde_json::to_vec(record).map_err(state_error)?;
+        let mut txn = self.db.begin_write().map_err(state_error)?;
+        txn.set_durability(durability).map_err(state_error)?;
+        txn.open_table(TASKS)
+            .map_err(state_error)?
+            .insert(record.task_id, bytes.as_slice())
+            .map_err(state_error)?;
+        txn.commit().map_err(state_error)
+    }
+
+    pub fn get(&self, task_id: u64) -> DaemonResult<Option<TaskRecord>> {
+        let txn = self.db.begin_read().map_err(state_error)?;
+        let table = txn.open_table(TASKS).map_err(state_error)?;
+        let Some(value) = table.get(task_id).map_err(state_error)? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(value.value())
+            .map(Some)
+            .map_err(state_error)
+    }
+
+    /// Every record, in task id order.
+    pub fn records(&self) -> DaemonResult<Vec<TaskRecord>> {
+        let txn = self.db.begin_read().map_err(state_error)?;
+        let table = txn.open_table(TASKS).map_err(state_error)?;
+        let mut records = Vec::new();
+        for entry in table.iter().map_err(state_error)? {
+            let (_, value) = entry.map_err(state_error)?;
+            records.push(serde_json::from_slice(value.value()).map_err(state_error)?);
+        }
+        Ok(records)
+    }
+
+    /// The records of tasks still in progress: what a restart resumes.
+    pub fn unfinished(&self) -> DaemonResult<Vec<TaskRecord>> {
+        Ok(self
+            .records()?
+            .into_iter()
+            .filter(|r| !r.phase.is_final())
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::Binary;
+
+    fn record(task_id: u64, phase: Phase) -> TaskRecord {
+        TaskRecord {
+            task_id,
+            model: CompetitionModel::FirstResponse {
+                commit_window: 60,
+                reveal_window: 60,
+            },
+            phase,
+            salt: HexBinary::from([7u8; 32]),
+            digest: HexBinary::from([1u8; 32]),
+            price: Uint128::new(10),
+            result: Payload::Inline {
+                data: Binary::from(b"result".to_vec()),
+            },
+            commitment: HexBinary::from([2u8; 32]),
+            collateral: Uint128::new(100),
+            commit_deadline: Timestamp::from_seconds(100),
+            commit_height: None,
+            reveal_deadline: None,
+            commit_tx: None,
+            reveal_tx: None,
+        }
+    }
+
+    #[test]
+    fn records_survive_reopening_and_unfinished_ones_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.put(&record(1, Phase::Won)).unwrap();
+            store.put(&record(2, Phase::Committing)).unwrap();
+            let mut revealed = record(3, Phase::Committed);
+            store.put(&revealed).unwrap();
+            revealed.phase = Phase::Revealed;
+            store.note(&revealed).unwrap();
+            store.sync().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.records().unwrap().len(), 3);
+        let unfinished: Vec<_> = store
+            .unfinished()
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.task_id, r.phase))
+            .collect();
+        assert_eq!(unfinished, [(2, Phase::Committing), (3, Phase::Revealed)]);
+        assert_eq!(store.get(2).unwrap(), Some(record(2, Phase::Committing)));
+        assert_eq!(store.get(9).unwrap(), None);
+    }
+
+    #[test]
+    fn a_second_daemon_on_the_same_state_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = Store::open(dir.path()).unwrap();
+        // Waits OPEN_WAIT for the first to go, then says what is wrong.
+        let err = Store::open(dir.path()).err().unwrap();
+        assert!(err.to_string().contains("own state_dir"), "{err}");
+    }
+}

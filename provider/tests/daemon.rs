@@ -1,0 +1,389 @@
+//! The provider daemon end to end, against a spawned devnet running the real contract
+//! wasm and real OpenCL on the machine's device: both competition models executed and
+//! paid (exact balances), a crash between commit and reveal, a restarted chain, two
+//! providers racing, and tasks that cannot or must not be run.
+
+mod common;
+mod support;
+
+use std::time::Duration;
+
+use cosmwasm_std::{Addr, HexBinary, Uint128, Uint64};
+use ogpu_provider::daemon::{BlobConfig, Daemon, Faults, MetricsConfig, Phase, Store};
+use ogpu_provider::ExecutorConfig;
+use ogpu_testing::fixtures;
+use ogpu_types::{KernelArg, Payload, ResponseStatus, TaskStatus};
+use support::*;
+
+/// False (and the test passes, saying why) where there is no OpenCL device.
+fn opencl() -> bool {
+    common::executor(ExecutorConfig::default()).is_some()
+}
+
+/// `ogpu-provider register` as a user runs it: the device benchmarked, the metadata and
+/// stake sent with the key the config names.
+async fn register_with_binary(market: &Market, index: usize) {
+    let config = market.config(index, "register");
+    let file = market.dir.path().join(format!("provider-{index}.toml"));
+    std::fs::write(&file, toml::to_string(&config).unwrap()).unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_ogpu-provider"))
+        .args([
+            "register",
+            "--config",
+            file.to_str().unwrap(),
+            "--bench-size",
+            "64",
+        ])
+        .args([
+            "--moniker",
+            "bin-registered",
+            "--stake",
+            &fixtures::STAKE.to_string(),
+        ])
+        .env(
+            "OGPU_TEST_PROVIDER_MNEMONIC",
+            &market.devnet.config().mnemonic,
+        )
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.starts_with("registered provider"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_models_are_executed_revealed_and_paid_exactly() {
+    if !opencl() {
+        return;
+    }
+    let mut market = Market::start(None).await;
+    let index = PROVIDERS[0];
+    let provider = market.account(index).address.clone();
+    register_with_binary(&market, index).await;
+    let registered = market.provider(&provider).await;
+    assert_eq!(registered.bonded.u128(), fixtures::STAKE);
+    assert_eq!(registered.metadata.moniker, "bin-registered");
+    assert!(registered.metadata.devices[0].gflops > 0, "{registered:?}");
+
+    let mut config = market.config(index, "provider");
+    config.blobs = Some(BlobConfig {
+        dir: market.dir.path().join("blobs"),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        public_url: None,
+    });
+    config.metrics = Some(MetricsConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+    });
+    let before = market.balance(&provider).await;
+    let daemon = Daemon::start(config, key(market.account(index)))
+        .await
+        .unwrap();
+
+    // First Response, a small result revealed inline.
+    let (job, expected) = vector_job(64);
+    let first = market.publish(spec(job, fixtures::first_response())).await;
+    let details = market.finished(first).await;
+    assert_eq!(details.task.status, TaskStatus::Completed);
+    assert_eq!(
+        details.task.outcome.unwrap().winner,
+        Addr::unchecked(&provider)
+    );
+    let responses = market.responses(first).await;
+    assert!(matches!(responses[0].result, Some(Payload::Inline { .. })));
+    assert_eq!(revealed_bytes(&responses[0]).await, expected);
+
+    // Manual Confirmation, a 6 KiB result (above the 4 KiB inline limit) served by the
+    // daemon's blob server; the offer is 90% of the reward.
+    let (job, expected) = vector_job(1536);
+    let manual = market
+        .publish(spec(job, fixtures::manual_confirmation()))
+        .await;
+    eventually("the provider commits", || async {
+        (!market.responses(manual).await.is_empty()).then_some(())
+    })
+    .await;
+    // Offers open after the commit window: move the chain's clock past it.
+    market.devnet.advance_time(Duration::from_secs(600));
+    let response = eventually("the offer is revealed", || async {
+        let responses = market.responses(manual).await;
+        responses.into_iter().find(|r| r.revealed_height.is_some())
+    })
+    .await;
+    assert!(matches!(response.result, Some(Payload::Reference { .. })));
+    assert_eq!(revealed_bytes(&response).await, expected);
+    let price = REWARD * 9 / 10;
+    assert_eq!(response.price, Some(Uint128::new(price)));
+    market.confirm(manual, &provider).await;
+    assert_eq!(
+        market.finished(manual).await.task.status,
+        TaskStatus::Completed
+    );
+
+    let stats = eventually("the daemon saw both wins", || async {
+        let stats = daemon.stats();
+        (stats.won == 2 && stats.in_progress == 0).then_some(stats)
+    })
+    .await;
+    // Paid exactly both prices less the protocol fee, less the fees of its own txs.
+    assert_eq!(
+        market.balance(&provider).await,
+        before + net(REWARD) + net(price) - stats.fees_paid
+    );
+    assert!(stats.fees_paid > 0);
+    assert_eq!(stats.earnings[DENOM], REWARD + price);
+    assert_eq!(
+        (stats.joined, stats.revealed, stats.lost, stats.slashed),
+        (2, 2, 0, 0)
+    );
+    assert_eq!((stats.seen, stats.kernel_runs), (2, 2));
+    assert_eq!(market.provider(&provider).await.locked, Uint128::zero());
+    let metrics = format!("http://{}/metrics", daemon.metrics_addr().unwrap());
+    let text = reqwest::get(metrics).await.unwrap().text().await.unwrap();
+    assert!(text.contains("ogpu_provider_tasks_won_total 2\n"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "ogpu_provider_earnings_total{{asset=\"{DENOM}\"}} {}\n",
+            REWARD + price
+        )),
+        "{text}"
+    );
+    daemon.shutdown().await;
+    market.devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
+    if !opencl() {
+        return;
+    }
+    let mut market = Market::start(None).await;
+    let index = PROVIDERS[0];
+    let provider = market.account(index).address.clone();
+    market.register(index, 1).await;
+    let config = market.config(index, "provider");
+    let before = market.balance(&provider).await;
+    let faults = Faults {
+        crash_after_commit: true,
+    };
+    let crashed = Daemon::start_with(config.clone(), key(market.account(index)), faults)
+        .await
+        .unwrap();
+    let (job, expected) = vector_job(256);
+    let task_id = market.publish(spec(job, fixtures::first_response())).await;
+    eventually("the daemon crashes after committing", || async {
+        crashed.is_finished().then_some(())
+    })
+    .await;
+    let paid_before_crash = crashed.stats().fees_paid;
+    crashed.kill().await;
+    // Committed on chain, not revealed; the state on disk holds the salt.
+    let responses = market.responses(task_id).await;
+    assert_eq!(responses.len(), 1);
+    assert_eq!(responses[0].status, ResponseStatus::Committed);
+    assert_eq!(market.task(task_id).await.task.status, TaskStatus::Open);
+    let record = Store::open(&config.state_dir)
+        .unwrap()
+        .get(task_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.phase, Phase::Committed);
+
+    let daemon = Daemon::start(config, key(market.account(index)))
+        .await
+        .unwrap();
+    let details = market.finished(task_id).await;
+    assert_eq!(
+        details.task.outcome.unwrap().winner,
+        Addr::unchecked(&provider)
+    );
+    let responses = market.responses(task_id).await;
+    assert_eq!(responses.len(), 1, "committed once");
+    assert_eq!(revealed_bytes(&responses[0]).await, expected);
+    let stats = eventually("the restarted daemon records the win", || async {
+        let stats = daemon.stats();
+        (stats.won == 1).then_some(stats)
+    })
+    .await;
+    assert_eq!(stats.joined, 0, "the restarted daemon did not commit again");
+    assert_eq!(
+        market.balance(&provider).await,
+        before + net(REWARD) - paid_before_crash - stats.fees_paid
+    );
+    daemon.shutdown().await;
+    market.devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_carries_on_after_the_chain_restarts() {
+    if !opencl() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let mut market = Market::start(Some(home.path().to_path_buf())).await;
+    let index = PROVIDERS[0];
+    let provider = market.account(index).address.clone();
+    market.register(index, 1).await;
+    let daemon = Daemon::start(market.config(index, "provider"), key(market.account(index)))
+        .await
+        .unwrap();
+    let (job, _) = vector_job(16);
+    let first = market
+        .publish(spec(job.clone(), fixtures::first_response()))
+        .await;
+    assert_eq!(
+        market.finished(first).await.task.status,
+        TaskStatus::Completed
+    );
+
+    let mut market = market.restart_chain(Duration::from_secs(2)).await;
+    let second = market.publish(spec(job, fixtures::first_response())).await;
+    let details = market.finished(second).await;
+    assert_eq!(
+        details.task.outcome.unwrap().winner,
+        Addr::unchecked(&provider)
+    );
+    eventually("the daemon records both wins", || async {
+        (daemon.stats().won == 2).then_some(())
+    })
+    .await;
+    daemon.shutdown().await;
+    market.devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_providers_race_and_exactly_one_is_paid() {
+    if !opencl() {
+        return;
+    }
+    let mut market = Market::start(None).await;
+    let mut daemons = Vec::new();
+    for (n, index) in PROVIDERS.into_iter().enumerate() {
+        market.register(index, 1).await;
+        let config = market.config(index, &format!("provider-{n}"));
+        daemons.push(
+            Daemon::start(config, key(market.account(index)))
+                .await
+                .unwrap(),
+        );
+    }
+    let (job, expected) = vector_job(128);
+    let task_id = market.publish(spec(job, fixtures::first_response())).await;
+    let outcome = market.finished(task_id).await.task.outcome.unwrap();
+    let settled = eventually("both daemons are done with the task", || async {
+        let stats: Vec<_> = daemons.iter().map(|d| d.stats()).collect();
+        stats
+            .iter()
+            .all(|s| s.in_progress == 0 && s.seen == 1)
+            .then_some(stats)
+    })
+    .await;
+    let won: Vec<_> = settled.iter().map(|s| s.won).collect();
+    assert_eq!(won.iter().sum::<u64>(), 1, "{settled:?}");
+    let (winner, loser) = if won[0] == 1 { (0, 1) } else { (1, 0) };
+    assert_eq!(outcome.winner, Addr::unchecked(daemons[winner].address()));
+    let responses = market.responses(task_id).await;
+    let paid = responses
+        .iter()
+        .find(|r| r.status == ResponseStatus::Won)
+        .unwrap();
+    assert_eq!(revealed_bytes(paid).await, expected);
+    // The loser either committed and lost (collateral back) or was too late to commit.
+    if let Some(lost) = responses
+        .iter()
+        .find(|r| r.provider.as_str() == daemons[loser].address())
+    {
+        assert_eq!(lost.status, ResponseStatus::Lost);
+        assert_eq!(settled[loser].lost, 1);
+    }
+    for daemon in &daemons {
+        let staked = market.provider(daemon.address()).await;
+        assert_eq!(
+            (staked.bonded.u128(), staked.locked.u128()),
+            (fixtures::STAKE, 0)
+        );
+    }
+    for daemon in daemons {
+        daemon.shutdown().await;
+    }
+    market.devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
+    if !opencl() {
+        return;
+    }
+    let mut market = Market::start(None).await;
+    let index = PROVIDERS[0];
+    let provider = market.account(index).address.clone();
+    market.register(index, 1).await;
+    let mut config = market.config(index, "provider");
+    config.strategy.task_kinds = vec!["opencl".into()];
+    config.strategy.max_kernel_secs = 1;
+    let daemon = Daemon::start(config, key(market.account(index)))
+        .await
+        .unwrap();
+
+    let broken = kernel_job(
+        "__kernel void broken(__global uint* out) { out[0] = ; }",
+        "broken",
+        None,
+    );
+    // Seconds of dependent multiply-adds on a CPU core: past the one-second limit.
+    let slow = kernel_job(
+        "__kernel void spin(__global uint* out, uint n) { uint x = 1; \
+         for (uint i = 0; i < n; i++) x = x * 1664525u + 1013904223u; out[0] = x; }",
+        "spin",
+        Some(2_000_000_000),
+    );
+    let (mut unreachable, _) = vector_job(4);
+    if let ogpu_types::Job::OpenCl(job) = &mut unreachable {
+        job.args[0] = KernelArg::Input {
+            payload: Payload::Reference {
+                uri: "http://127.0.0.1:9/nothing-here".into(),
+                sha256: HexBinary::from([0u8; 32]),
+                size: Uint64::new(16),
+            },
+        };
+    }
+    let unsupported = fixtures::hash_search(fixtures::first_response(), 4).job;
+    let mut bad = Vec::new();
+    for job in [broken, slow, unreachable, unsupported] {
+        bad.push(market.publish(spec(job, fixtures::first_response())).await);
+    }
+    let (job, expected) = vector_job(32);
+    let good = market.publish(spec(job, fixtures::first_response())).await;
+    let details = market.finished(good).await;
+    assert_eq!(
+        details.task.outcome.unwrap().winner,
+        Addr::unchecked(&provider)
+    );
+    assert_eq!(
+        revealed_bytes(&market.responses(good).await[0]).await,
+        expected
+    );
+    let stats = eventually("every task was looked at", || async {
+        let stats = daemon.stats();
+        (stats.seen == 5 && stats.in_progress == 0 && stats.won == 1).then_some(stats)
+    })
+    .await;
+    assert_eq!(
+        (stats.exec_failures, stats.skipped, stats.joined),
+        (3, 4, 1),
+        "{stats:?}"
+    );
+    for task_id in bad {
+        assert!(
+            market.responses(task_id).await.is_empty(),
+            "task {task_id}: nothing committed"
+        );
+        assert_eq!(market.task(task_id).await.task.status, TaskStatus::Open);
+    }
+    daemon.shutdown().await;
+    market.devnet.shutdown().await;
+}
