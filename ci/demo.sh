@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# The main job: a whole market of providers and tasks on the real contracts, end to end.
-# Options: --providers N (default 4), --tasks M (default 7). Exit 0 only if every task
-# reached the state its scenario expects and funds were conserved.
+# The main job: a whole OpenGPU market on the embedded devnet. Installs what is missing
+# (ci/setup.sh), builds the contracts (ci/build-wasm.sh), then runs `ogpu-demo`: it starts
+# the devnet, deploys the suite, registers and starts real provider daemons on the local
+# OpenCL device, publishes the task mix (including tasks meant to fail), prints live
+# progress, a table per task and per provider, checks conservation of funds, and exits 0
+# only if every task reached the end it should.
+# Options (passed to ogpu-demo): --providers N (default 3), --tasks M (default 7, at least 7).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec cargo run -q --locked -p ogpu-testing --example market -- "$@"
+bash ci/setup.sh
+bash ci/build-wasm.sh
+exec cargo run -q --locked -p ogpu-demo --bin ogpu-demo -- "$@"

@@ -15,7 +15,7 @@ use ogpu_devnet::{DevAccount, Devnet, DevnetConfig};
 use ogpu_testing::{fixtures, Sealed};
 use ogpu_types::events as names;
 use ogpu_types::registry::{self, AcceptedAsset, TaskDetails};
-use ogpu_types::{staking, AssetInfo, ProviderMetadata, TaskSpec};
+use ogpu_types::{staking, AssetInfo, CompetitionModel, ProviderMetadata, TaskSpec};
 
 use crate::error::{DemoError, DemoResult};
 
@@ -25,7 +25,7 @@ pub const DENOM: &str = "ustake";
 pub const FEE_BPS: u16 = 100;
 /// A reveal is sent in the block after its commitment, where simulation (at the last
 /// committed height) refuses it; it goes with a fixed gas instead, this much per reveal.
-pub const REVEAL_GAS_EACH: u64 = 1_500_000;
+pub const REVEAL_GAS_EACH: u64 = 600_000;
 /// Most messages in one transaction the market sends (keeps each tx under the max gas).
 pub const BATCH: usize = 50;
 
@@ -346,4 +346,29 @@ pub fn published_ids(outcome: &TxOutcome) -> Vec<u64> {
         .filter(|e| e.name == names::TASK_PUBLISHED)
         .filter_map(|e| e.task_id())
         .collect()
+}
+
+/// Just past `model`'s commit window (Manual Confirmation's reveals open then).
+pub fn commit_window(model: &CompetitionModel) -> Duration {
+    let seconds = match *model {
+        CompetitionModel::FirstResponse { commit_window, .. }
+        | CompetitionModel::ManualConfirmation { commit_window, .. } => commit_window,
+    };
+    Duration::from_secs(seconds + 1)
+}
+
+/// Just past every window of `model`, counted from publishing.
+pub fn all_windows(model: &CompetitionModel) -> Duration {
+    let seconds = match *model {
+        CompetitionModel::FirstResponse {
+            commit_window,
+            reveal_window,
+        } => commit_window + reveal_window,
+        CompetitionModel::ManualConfirmation {
+            commit_window,
+            reveal_window,
+            confirm_window,
+        } => commit_window + reveal_window + confirm_window,
+    };
+    Duration::from_secs(seconds + 1)
 }

@@ -24,7 +24,7 @@ struct Args {
     #[arg(long, default_value_t = 10_000)]
     many_tasks: usize,
     /// Tasks of the throughput run.
-    #[arg(long, default_value_t = 400)]
+    #[arg(long, default_value_t = 800)]
     throughput_tasks: usize,
     /// Providers of the throughput run.
     #[arg(long, default_value_t = 8)]

@@ -1,15 +1,13 @@
 //! Gas of every operation of every model, measured by running each life cycle once on the
 //! market: the SDK gas each included transaction used (ante handler and wasm together).
 
-use std::time::Duration;
-
 use ogpu_client::TxOutcome;
 use ogpu_testing::fixtures;
 use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{hash_search, TaskSpec, TaskStatus};
 
 use crate::error::{DemoError, DemoResult};
-use crate::market::Market;
+use crate::market::{all_windows, commit_window, Market};
 
 /// Reward of each measured task.
 pub const REWARD: u128 = 50_000;
@@ -148,7 +146,7 @@ async fn first_response_expiry(market: &mut Market, lifecycles: &mut Lifecycles)
     let (task_id, _) = market.publish(0, fixtures::spec(model), REWARD).await?;
     let sealed = market.seal(1, task_id, &vector_add_result(), REWARD, None);
     market.commit(1, task_id, &sealed).await?;
-    market.advance_time(windows(&model)).await?;
+    market.advance_time(all_windows(&model)).await?;
     let finalized = market.finalize(task_id).await?;
     lifecycles.record(FIRST_RESPONSE, "finalize (expire, slash 1)", &finalized);
     expect_status(market, task_id, TaskStatus::Expired).await
@@ -208,7 +206,7 @@ async fn manual_confirmation_auto(
     market.commit(0, task_id, &seal).await?;
     market.advance_time(commit_window(&model)).await?;
     market.reveal(0, task_id, &seal).await?;
-    market.advance_time(windows(&model)).await?;
+    market.advance_time(all_windows(&model)).await?;
     let finalized = market.finalize(task_id).await?;
     lifecycles.record(
         MANUAL_CONFIRMATION,
@@ -224,31 +222,4 @@ async fn hash_search_task(market: &mut Market, lifecycles: &mut Lifecycles) -> D
         .ok_or_else(|| DemoError::Unexpected("no nonce in 2^20 tries".into()))?;
     let spec = fixtures::hash_search(fixtures::first_response(), DIFFICULTY);
     won_first_response(market, lifecycles, HASH_SEARCH, spec, &nonce.to_be_bytes()).await
-}
-
-fn commit_window(model: &ogpu_types::CompetitionModel) -> Duration {
-    use ogpu_types::CompetitionModel::*;
-    let seconds = match *model {
-        FirstResponse { commit_window, .. } | ManualConfirmation { commit_window, .. } => {
-            commit_window
-        }
-    };
-    Duration::from_secs(seconds + 1)
-}
-
-/// Past every window of `model`.
-fn windows(model: &ogpu_types::CompetitionModel) -> Duration {
-    use ogpu_types::CompetitionModel::*;
-    let seconds = match *model {
-        FirstResponse {
-            commit_window,
-            reveal_window,
-        } => commit_window + reveal_window,
-        ManualConfirmation {
-            commit_window,
-            reveal_window,
-            confirm_window,
-        } => commit_window + reveal_window + confirm_window,
-    };
-    Duration::from_secs(seconds + 1)
 }

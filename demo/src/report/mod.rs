@@ -42,7 +42,7 @@ pub struct Report {
 }
 
 /// Clients that publish concurrently in every market.
-const CLIENTS: usize = 4;
+const CLIENTS: usize = 8;
 
 fn market_config(config: &ReportConfig, providers: usize, pin_codes: bool) -> MarketConfig {
     MarketConfig {
@@ -83,6 +83,7 @@ pub async fn run(config: ReportConfig) -> DemoResult<Report> {
     );
     let mut market = Market::start(&market_config(&config, config.providers, false)).await?;
     let throughput = throughput::measure(&mut market, config.throughput_tasks).await?;
+    crate::conservation::check(&market, true).await?;
     market.devnet.shutdown().await;
 
     let provider = if config.opencl {

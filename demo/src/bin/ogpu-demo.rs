@@ -1,0 +1,94 @@
+//! `ogpu-demo`: the main job. A whole OpenGPU market on the embedded devnet, end to end;
+//! exits 0 only if every task reached the end its scenario expects and funds were
+//! conserved. `bash ci/demo.sh` runs it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use ogpu_demo::main_job::{self, fleet, summary, DemoConfig};
+use ogpu_demo::MarketConfig;
+
+#[derive(Parser)]
+#[command(
+    name = "ogpu-demo",
+    version,
+    about = "A whole OpenGPU market on an embedded devnet: real contracts, real OpenCL providers"
+)]
+struct Args {
+    /// Provider daemons to run (plus one key that withholds its result).
+    #[arg(long, default_value_t = 3)]
+    providers: usize,
+    /// Tasks to publish (at least the 7 scenarios; more are vector additions).
+    #[arg(long, default_value_t = 7)]
+    tasks: usize,
+    /// Block time of the devnet, milliseconds.
+    #[arg(long, default_value_t = 200)]
+    block_time_ms: u64,
+    /// Seconds to wait for the providers at each step before giving up.
+    #[arg(long, default_value_t = 120)]
+    patience_secs: u64,
+    /// Where `ci/build-wasm.sh` wrote the contracts.
+    #[arg(long, default_value_os_t = MarketConfig::default_artifacts())]
+    artifacts: PathBuf,
+}
+
+fn main() -> ExitCode {
+    // Before any thread starts: the daemons read their keys from it.
+    std::env::set_var(fleet::MNEMONIC_ENV, ogpu_devnet::keys::DEFAULT_MNEMONIC);
+    tokio::runtime::Runtime::new()
+        .expect("a tokio runtime")
+        .block_on(run())
+}
+
+async fn run() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    if args.providers == 0 || args.tasks < 7 {
+        eprintln!("error: --providers must be at least 1 and --tasks at least 7");
+        return ExitCode::from(2);
+    }
+    let config = DemoConfig {
+        providers: args.providers,
+        tasks: args.tasks,
+        block_time: Duration::from_millis(args.block_time_ms),
+        patience: Duration::from_secs(args.patience_secs),
+        artifacts: args.artifacts,
+    };
+    let outcome = match main_job::run(config).await {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("\nTasks\n{}", summary::tasks(&outcome.tasks));
+    println!(
+        "\nProviders\n{}",
+        summary::providers(&outcome.providers, &outcome.trails)
+    );
+    let c = &outcome.conservation;
+    println!(
+        "\nConservation: {} minted = {} held (gas fees {}, staking {} = bonded {} + unbonding {}, escrow left {})",
+        c.genesis,
+        c.held,
+        c.gas_fees,
+        c.staking_balance,
+        c.staking_totals.bonded,
+        c.staking_totals.unbonding,
+        c.escrow
+    );
+    if outcome.all_as_expected() {
+        println!("every task reached the end it should: ok");
+        ExitCode::SUCCESS
+    } else {
+        println!("some tasks did not reach the end they should (see FAILED above)");
+        ExitCode::FAILURE
+    }
+}

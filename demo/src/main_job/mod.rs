@@ -1,0 +1,340 @@
+//! The main job: a whole market on the embedded devnet. It deploys the suite, registers
+//! and starts real provider daemons (OpenCL, signed transactions), publishes the task mix
+//! of [`scenarios`], plays the client's part (confirming, or not) and the cranks (moving
+//! the chain's clock past the windows, finalizing), then reads every task's end back from
+//! the chain, prints the tables and checks conservation.
+
+pub mod fleet;
+pub mod scenarios;
+pub mod summary;
+pub mod watch;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ogpu_client::Gas;
+use ogpu_types::commitment::sha256;
+use ogpu_types::registry::{ExecuteMsg, TaskDetails};
+use ogpu_types::staking::{ProviderResponse, QueryMsg as StakingQuery};
+use ogpu_types::TaskStatus;
+
+use crate::conservation::{self, Conservation};
+use crate::error::{DemoError, DemoResult};
+use crate::market::{all_windows, commit_window, Market, MarketConfig};
+use scenarios::{Scenario, Twist, REWARD};
+use summary::TaskRow;
+use watch::Trails;
+
+#[derive(Debug, Clone)]
+pub struct DemoConfig {
+    pub providers: usize,
+    pub tasks: usize,
+    pub block_time: Duration,
+    /// How long to wait for the providers at each step.
+    pub patience: Duration,
+    pub artifacts: std::path::PathBuf,
+}
+
+/// What the demo found.
+pub struct DemoOutcome {
+    pub tasks: Vec<TaskRow>,
+    pub providers: Vec<ProviderResponse>,
+    pub trails: Trails,
+    pub conservation: Conservation,
+}
+
+impl DemoOutcome {
+    pub fn all_as_expected(&self) -> bool {
+        self.tasks.iter().all(TaskRow::as_expected)
+    }
+}
+
+/// Published tasks with their scenarios.
+type Board = Vec<(u64, Scenario)>;
+
+pub async fn run(config: DemoConfig) -> DemoResult<DemoOutcome> {
+    let state = tempfile::tempdir().map_err(|e| DemoError::Setup(format!("temp dir: {e}")))?;
+    // One more key than daemons: the provider that withholds its result.
+    let mut market = Market::start(&MarketConfig {
+        clients: 1,
+        providers: config.providers + 1,
+        pin_codes: false,
+        block_time: config.block_time,
+        artifacts: config.artifacts.clone(),
+    })
+    .await?;
+    println!(
+        "devnet {} at {}; suite deployed, registry {}",
+        market.devnet.chain_id(),
+        market.devnet.rpc_url(),
+        market.deployment.registry
+    );
+    let deployment = state.path().join("deployment.json");
+    market.deployment.save(&deployment)?;
+
+    let trails = Arc::new(Mutex::new(Trails::default()));
+    let progress = spawn_progress(&market, trails.clone());
+
+    let (device, gflops) = tokio::task::spawn_blocking(fleet::benchmark)
+        .await
+        .expect("benchmark thread")?;
+    println!(
+        "device: {} ({gflops} GFLOP/s by the quick benchmark)",
+        device.name
+    );
+    let mut daemons = Vec::new();
+    for index in 0..config.providers {
+        let daemon_config = fleet::config(&market, &deployment, state.path(), index);
+        daemons.push(fleet::start(daemon_config, index, &device, gflops).await?);
+    }
+    let rogue = config.providers;
+    market
+        .register(
+            rogue,
+            ogpu_testing::fixtures::metadata("withholder"),
+            fleet::STAKE,
+        )
+        .await?;
+    println!(
+        "{} provider daemons running, 1 withholding key",
+        daemons.len()
+    );
+
+    let board = publish(&mut market, scenarios::mix(config.tasks), rogue).await?;
+    withhold(&mut market, &board, rogue).await?;
+    play(&mut market, &board, &config).await?;
+
+    let rows = read_back(&market, &board, &trails).await?;
+    let providers = provider_records(&market).await?;
+    let conservation = conservation::check(&market, true).await?;
+    for daemon in daemons {
+        daemon.shutdown().await;
+    }
+    progress.abort();
+    market.devnet.shutdown().await;
+    let trails = std::mem::take(&mut *trails.lock().expect("trails lock"));
+    Ok(DemoOutcome {
+        tasks: rows,
+        providers,
+        trails,
+        conservation,
+    })
+}
+
+/// Prints every suite event as it happens and records it.
+fn spawn_progress(market: &Market, trails: Arc<Mutex<Trails>>) -> tokio::task::JoinHandle<()> {
+    let mut stream = watch::follow(
+        &market.devnet.rpc_url(),
+        &market.deployment.registry,
+        market.devnet.height(),
+    );
+    tokio::spawn(async move {
+        while let Some(observed) = stream.next().await {
+            let line = trails.lock().expect("trails lock").record(&observed);
+            if let Some(line) = line {
+                println!("  {line}");
+            }
+        }
+    })
+}
+
+/// Publishes the mix in one transaction; the withheld task admits only the rogue key.
+async fn publish(market: &mut Market, mut mix: Vec<Scenario>, rogue: usize) -> DemoResult<Board> {
+    let rogue_address = market.providers[rogue].address().to_string();
+    for scenario in &mut mix {
+        if scenario.twist == Twist::Withheld {
+            scenario.spec.requirements.allowed_providers = vec![rogue_address.clone()];
+        }
+    }
+    let specs = mix.iter().map(|s| s.spec.clone()).collect();
+    let msgs = market.publish_msgs(0, specs, REWARD)?;
+    let mut ids = Vec::new();
+    for chunk in msgs.chunks(crate::market::BATCH) {
+        let outcome = market
+            .client
+            .send(&mut market.clients[0], chunk.to_vec(), Gas::Auto)
+            .await?;
+        ids.extend(crate::market::published_ids(&outcome));
+    }
+    if ids.len() != mix.len() {
+        return Err(DemoError::Unexpected(format!(
+            "published {} tasks, expected {}",
+            ids.len(),
+            mix.len()
+        )));
+    }
+    Ok(ids.into_iter().zip(mix).collect())
+}
+
+/// The rogue key commits to the tasks only it may take, and never reveals.
+async fn withhold(market: &mut Market, board: &Board, rogue: usize) -> DemoResult<()> {
+    for (id, scenario) in board {
+        if scenario.twist == Twist::Withheld {
+            let sealed = market.seal(rogue, *id, b"never revealed", REWARD, None);
+            market.commit(rogue, *id, &sealed).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Polls until `done` holds for every task of `board` that `applies` selects.
+async fn wait_for(
+    market: &Market,
+    board: &Board,
+    patience: Duration,
+    what: &str,
+    applies: impl Fn(&Scenario) -> bool,
+    done: impl Fn(&TaskDetails) -> bool,
+) -> DemoResult<()> {
+    let start = Instant::now();
+    for (id, scenario) in board.iter().filter(|(_, s)| applies(s)) {
+        loop {
+            if done(&market.task(*id).await?) {
+                break;
+            }
+            if start.elapsed() > patience {
+                return Err(DemoError::Unexpected(format!(
+                    "task {id} ({}): no {what} after {patience:?}",
+                    scenario.name
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    Ok(())
+}
+
+fn is_manual(scenario: &Scenario) -> bool {
+    matches!(scenario.twist, Twist::ClientConfirms | Twist::ClientSilent)
+}
+
+fn should_complete_first(scenario: &Scenario) -> bool {
+    scenario.expected == TaskStatus::Completed && !is_manual(scenario)
+}
+
+/// The client's and the cranks' part, step by step, waiting for the providers.
+async fn play(market: &mut Market, board: &Board, config: &DemoConfig) -> DemoResult<()> {
+    let patience = config.patience;
+    println!("waiting for the providers to win the first-response tasks");
+    wait_for(
+        market,
+        board,
+        patience,
+        "payout",
+        should_complete_first,
+        |t| t.task.status == TaskStatus::Completed,
+    )
+    .await?;
+    println!("waiting for offers on the manual-confirmation tasks");
+    wait_for(market, board, patience, "commitment", is_manual, |t| {
+        t.task.commit_count > 0
+    })
+    .await?;
+    let reveal_opens = commit_window(&scenarios::manual_confirmation());
+    println!("moving the chain clock {reveal_opens:?} on: the reveal windows open");
+    market.advance_time(reveal_opens).await?;
+    wait_for(market, board, patience, "reveal", is_manual, |t| {
+        t.task.best.is_some()
+    })
+    .await?;
+    for (id, _) in board
+        .iter()
+        .filter(|(_, s)| s.twist == Twist::ClientConfirms)
+    {
+        let best = market
+            .task(*id)
+            .await?
+            .task
+            .best
+            .expect("waited for an offer");
+        println!(
+            "client confirms task {id}: {} at {}",
+            watch::short(best.provider.as_str()),
+            best.price
+        );
+        let confirm = ExecuteMsg::Confirm {
+            task_id: *id,
+            provider: best.provider.to_string(),
+        };
+        market.send_as_client(0, &confirm).await?;
+    }
+    let past_everything = all_windows(&scenarios::first_response())
+        .max(all_windows(&scenarios::manual_confirmation()));
+    println!("moving the chain clock {past_everything:?} on: every window closes");
+    market.advance_time(past_everything).await?;
+    for (id, _) in board {
+        if !market.task(*id).await?.task.status.is_terminal() {
+            println!("anyone may finalize task {id}");
+            market.finalize(*id).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn read_back(
+    market: &Market,
+    board: &Board,
+    trails: &Mutex<Trails>,
+) -> DemoResult<Vec<TaskRow>> {
+    // Let the progress follower see the last block.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut rows = Vec::new();
+    for (id, scenario) in board {
+        let task = market.task(*id).await?.task;
+        let outcome = task.outcome.as_ref();
+        let price = outcome.map(|o| o.price.u128());
+        let trail = trails
+            .lock()
+            .expect("trails lock")
+            .tasks
+            .get(id)
+            .cloned()
+            .unwrap_or_default();
+        let mut gas = 0;
+        for hash in &trail.txs {
+            let parsed = hash
+                .parse()
+                .map_err(|e| DemoError::Unexpected(format!("tx hash {hash}: {e}")))?;
+            if let Some(tx) = market.client.tx(parsed).await? {
+                gas += trails.lock().expect("trails lock").share(hash, tx.gas_used);
+            }
+        }
+        rows.push(TaskRow {
+            id: *id,
+            scenario: scenario.name,
+            model: task.model.name(),
+            status: task.status,
+            expected: scenario.expected,
+            winner: outcome.map(|o| o.winner.to_string()),
+            price,
+            fee: price.map(|_| trail.fees),
+            result_ok: scenario
+                .reference
+                .as_ref()
+                .zip(outcome)
+                .map(|(reference, o)| o.digest.as_slice() == sha256(reference).as_slice()),
+            blocks: trail
+                .published_height
+                .zip(trail.ended_height)
+                .map(|(from, to)| to - from),
+            gas,
+        });
+    }
+    Ok(rows)
+}
+
+async fn provider_records(market: &Market) -> DemoResult<Vec<ProviderResponse>> {
+    let mut records = Vec::new();
+    for provider in &market.providers {
+        let query = StakingQuery::Provider {
+            address: provider.address().to_string(),
+        };
+        records.push(
+            market
+                .client
+                .smart(&market.deployment.staking, &query)
+                .await?,
+        );
+    }
+    Ok(records)
+}
