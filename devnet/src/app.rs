@@ -12,7 +12,7 @@ use tendermint::abci::{self, types::ExecTxResult, Code, Event};
 use crate::address::Bech32;
 use crate::error::{ChainError, ChainResult};
 use crate::events::with_msg_index;
-use crate::gas::GasMeter;
+use crate::gas::{GasBreakdown, GasMeter};
 use crate::kv::Kv;
 use crate::store::{Bytes, SharedStore};
 use crate::tx::ante::{self, AnteEnv};
@@ -42,6 +42,8 @@ pub struct TxOutcome {
     pub gas_wanted: u64,
     pub gas_used: u64,
     pub events: Vec<Event>,
+    /// Where `gas_used` went, by charge descriptor.
+    pub gas_breakdown: GasBreakdown,
 }
 
 impl TxOutcome {
@@ -229,7 +231,7 @@ impl App {
         }
         store.commit();
         drop(store);
-        match result {
+        let outcome = match result {
             Ok((events, data)) => TxOutcome {
                 data,
                 gas_wanted: tx.gas_limit(),
@@ -238,6 +240,10 @@ impl App {
                 ..Default::default()
             },
             Err(err) => TxOutcome::failed(&err, tx.gas_limit(), meter.used(), ante_events),
+        };
+        TxOutcome {
+            gas_breakdown: meter.breakdown(),
+            ..outcome
         }
     }
 

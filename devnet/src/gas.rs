@@ -1,7 +1,9 @@
 //! The gas schedule the devnet charges, copied from the sources wasmd and the Cosmos SDK
 //! charge it with (see docs/devnet-notes.md for the checked values), and the SDK gas meter.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// CosmWasm gas per SDK gas (wasmd `x/wasm/types/gas_register.go`, `DefaultGasMultiplier`).
 pub const GAS_MULTIPLIER: u64 = 140_000;
@@ -61,19 +63,34 @@ pub struct OutOfGas {
 }
 
 /// The SDK gas meter of one transaction (or query): shared by every module and contract call
-/// it makes, so it counts with an atomic.
+/// it makes, so it counts with an atomic. It also adds up what each kind of charge (its
+/// descriptor) cost, which the devnet keeps for every delivered transaction: where a
+/// transaction's gas went, which a real chain does not tell.
 #[derive(Debug)]
 pub struct GasMeter {
     limit: u64,
     used: AtomicU64,
+    by_descriptor: Mutex<GasBreakdown>,
 }
+
+/// Gas per charge descriptor (`"wasm contract"`, `"wasm storage write"`, `"txSize"`, …).
+pub type GasBreakdown = BTreeMap<&'static str, u64>;
 
 impl GasMeter {
     pub fn new(limit: u64) -> Self {
         Self {
             limit,
             used: AtomicU64::new(0),
+            by_descriptor: Mutex::new(GasBreakdown::new()),
         }
+    }
+
+    /// What each kind of charge cost so far (a failing charge included).
+    pub fn breakdown(&self) -> GasBreakdown {
+        self.by_descriptor
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn limit(&self) -> u64 {
@@ -90,6 +107,10 @@ impl GasMeter {
     }
 
     pub fn consume(&self, amount: u64, descriptor: &'static str) -> Result<(), OutOfGas> {
+        let mut by_descriptor = self.by_descriptor.lock().unwrap_or_else(|p| p.into_inner());
+        let spent = by_descriptor.entry(descriptor).or_default();
+        *spent = spent.saturating_add(amount);
+        drop(by_descriptor);
         let used = self
             .used
             .fetch_add(amount, Ordering::Relaxed)
@@ -102,6 +123,33 @@ impl GasMeter {
             });
         }
         Ok(())
+    }
+}
+
+/// The breakdowns of the most recent delivered transactions, by tx hash (bounded: the
+/// oldest are forgotten first).
+#[derive(Debug, Default)]
+pub struct RecentBreakdowns {
+    by_hash: std::collections::HashMap<tendermint::Hash, GasBreakdown>,
+    order: std::collections::VecDeque<tendermint::Hash>,
+}
+
+impl RecentBreakdowns {
+    /// Transactions whose breakdown is kept.
+    pub const CAPACITY: usize = 100_000;
+
+    pub fn record(&mut self, hash: tendermint::Hash, breakdown: GasBreakdown) {
+        if self.order.len() == Self::CAPACITY {
+            if let Some(oldest) = self.order.pop_front() {
+                self.by_hash.remove(&oldest);
+            }
+        }
+        self.order.push_back(hash);
+        self.by_hash.insert(hash, breakdown);
+    }
+
+    pub fn get(&self, hash: &tendermint::Hash) -> Option<&GasBreakdown> {
+        self.by_hash.get(hash)
     }
 }
 
@@ -150,6 +198,25 @@ mod tests {
             }
         );
         assert_eq!(meter.remaining(), 0);
+        assert_eq!(
+            meter.breakdown(),
+            GasBreakdown::from([("a", 60), ("b", 50)])
+        );
+    }
+
+    #[test]
+    fn recent_breakdowns_forget_the_oldest_first() {
+        let mut recent = RecentBreakdowns::default();
+        let hash = |i: u8| tendermint::Hash::Sha256([i; 32]);
+        recent.record(hash(1), GasBreakdown::from([("a", 1)]));
+        recent.record(hash(2), GasBreakdown::from([("a", 2)]));
+        assert_eq!(recent.get(&hash(1)).unwrap()["a"], 1);
+        recent
+            .order
+            .extend(std::iter::repeat_n(hash(9), RecentBreakdowns::CAPACITY - 2));
+        recent.record(hash(3), GasBreakdown::new());
+        assert!(recent.get(&hash(1)).is_none());
+        assert!(recent.get(&hash(3)).is_some());
     }
 
     #[test]

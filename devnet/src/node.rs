@@ -12,12 +12,12 @@ use tendermint::{Hash, Time};
 use tokio::sync::broadcast;
 
 use crate::address::Bech32;
-use crate::app::{App, ChainParams};
+use crate::app::{sha256, App, ChainParams};
 use crate::chain::{self, Chain, Validator};
 use crate::config::DevnetConfig;
 use crate::db::Db;
 use crate::error::ChainError;
-use crate::gas::GasMeter;
+use crate::gas::{GasBreakdown, GasMeter, RecentBreakdowns};
 use crate::keys::{derive_accounts, DevAccount};
 use crate::kv::Kv;
 use crate::rpc::backend::{NodeEvent, QueryOutcome, RpcBackend, StoredBlock};
@@ -67,6 +67,8 @@ pub struct Node {
     pin_codes: bool,
     /// Added to the wall clock for block times (`advance_time`), nanoseconds.
     time_offset: std::sync::atomic::AtomicU64,
+    /// Where the gas of recent transactions went (`gas_breakdown`).
+    breakdowns: Mutex<RecentBreakdowns>,
     /// The RPC's address once bound (for `status`).
     pub rpc_addr: RwLock<String>,
     pub accounts: Vec<DevAccount>,
@@ -157,6 +159,7 @@ impl Node {
             chain_id,
             pin_codes: config.pin_codes,
             time_offset: Default::default(),
+            breakdowns: Default::default(),
             rpc_addr: RwLock::new(config.rpc_addr.to_string()),
             accounts,
         }))
@@ -178,6 +181,12 @@ impl Node {
     }
 
     /// FinalizeBlock + Commit for the mempool's transactions; publishes the block's events.
+    /// Where a recently delivered transaction's gas went, by charge descriptor.
+    pub fn gas_breakdown(&self, hash: &Hash) -> Option<GasBreakdown> {
+        let recent = self.breakdowns.lock().unwrap_or_else(|p| p.into_inner());
+        recent.get(hash).cloned()
+    }
+
     pub fn produce_block(&self) -> Result<Arc<StoredBlock>, redb::Error> {
         // The app lock first: CheckTx admits a tx to the check state and the mempool under
         // it, so a block never takes one without the other.
@@ -201,15 +210,22 @@ impl Node {
         };
         app.begin_block();
         let mut results = Vec::with_capacity(txs.len());
+        let mut breakdowns = Vec::with_capacity(txs.len());
         for (index, tx) in txs.iter().enumerate() {
             let outcome = app.deliver_tx(&block_env, index as u32, tx);
             if self.pin_codes && outcome.code == 0 {
                 pin_stored_codes(&app, &outcome.events);
             }
             results.push(outcome.to_exec_result());
+            breakdowns.push((Hash::Sha256(sha256(tx)), outcome.gas_breakdown));
         }
         let changes = app.commit(block_env);
         drop(app);
+        let mut recent = self.breakdowns.lock().unwrap_or_else(|p| p.into_inner());
+        for (hash, breakdown) in breakdowns {
+            recent.record(hash, breakdown);
+        }
+        drop(recent);
         let app_hash = chain::next_app_hash(&self.chain().app_hash, &changes);
         let record = chain::make_block(
             &self.chain_id,

@@ -44,6 +44,11 @@ async fn bank_send_moves_funds_charges_the_fee_and_reports_gas() {
     // Size (10/byte), one signature (1000) and the SDK's KV costs: tens of thousands.
     assert!((20_000..200_000).contains(&used), "gas used {used}");
     assert_eq!(tx.tx_result.gas_wanted, 200_000);
+    // The devnet tells where the gas went, and every unit is accounted for.
+    let breakdown = devnet.node().gas_breakdown(&tx.hash).expect("a breakdown");
+    assert_eq!(breakdown.values().sum::<u64>(), used as u64);
+    assert_eq!(breakdown["ante verify: secp256k1"], 1_000);
+    assert!(breakdown["txSize"] > 0 && breakdown["WriteFlat"] > 0);
     assert_eq!(client.account(&alice.address).await.sequence, 1);
     devnet.shutdown().await;
 }

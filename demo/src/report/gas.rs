@@ -2,6 +2,7 @@
 //! market: the SDK gas each included transaction used (ante handler and wasm together).
 
 use ogpu_client::TxOutcome;
+use ogpu_devnet::gas::GasBreakdown;
 use ogpu_testing::fixtures;
 use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{hash_search, TaskSpec, TaskStatus};
@@ -22,6 +23,8 @@ pub struct OpGas {
     pub model: &'static str,
     pub op: &'static str,
     pub gas: u64,
+    /// Where it went, by the devnet's charge descriptors.
+    pub breakdown: GasBreakdown,
 }
 
 /// Everything one pass over the life cycles measured.
@@ -33,24 +36,38 @@ pub struct Lifecycles {
 }
 
 impl Lifecycles {
-    fn record(&mut self, model: &'static str, op: &'static str, outcome: &TxOutcome) {
+    fn record(
+        &mut self,
+        market: &Market,
+        model: &'static str,
+        op: &'static str,
+        outcome: &TxOutcome,
+    ) {
+        let breakdown = outcome
+            .hash
+            .parse()
+            .ok()
+            .and_then(|hash| market.devnet.node().gas_breakdown(&hash))
+            .unwrap_or_default();
         self.ops.push(OpGas {
             model,
             op,
             gas: outcome.gas_used,
+            breakdown,
         });
     }
 
+    pub fn op(&self, model: &str, op: &str) -> Option<&OpGas> {
+        self.ops.iter().find(|o| o.model == model && o.op == op)
+    }
+
     pub fn gas(&self, model: &str, op: &str) -> Option<u64> {
-        self.ops
-            .iter()
-            .find(|o| o.model == model && o.op == op)
-            .map(|o| o.gas)
+        self.op(model, op).map(|o| o.gas)
     }
 
     /// Total of all transactions of one First Response task, publish to payout.
     pub fn first_response_total(&self) -> u64 {
-        ["publish", "commit", "reveal (win, pays)"]
+        FIRST_RESPONSE_OPS
             .iter()
             .filter_map(|op| self.gas(FIRST_RESPONSE, op))
             .sum()
@@ -58,6 +75,8 @@ impl Lifecycles {
 }
 
 pub const FIRST_RESPONSE: &str = "first_response";
+/// The transactions of one First Response task, publish to payout.
+pub const FIRST_RESPONSE_OPS: [&str; 3] = ["publish", "commit", "reveal (win, pays)"];
 pub const MANUAL_CONFIRMATION: &str = "manual_confirmation";
 pub const HASH_SEARCH: &str = "first_response, hash_search";
 pub const STAKING: &str = "staking";
@@ -76,7 +95,7 @@ pub async fn register_two(market: &mut Market, lifecycles: &mut Lifecycles) -> D
         let metadata = fixtures::metadata(&format!("provider-{index}"));
         let outcome = market.register(index, metadata, STAKE).await?;
         if index == 0 {
-            lifecycles.record(STAKING, "register", &outcome);
+            lifecycles.record(market, STAKING, "register", &outcome);
         }
     }
     Ok(())
@@ -127,11 +146,12 @@ async fn won_first_response(
     result: &[u8],
 ) -> DemoResult<()> {
     let (task_id, published) = market.publish(0, spec, REWARD).await?;
-    lifecycles.record(model, "publish", &published);
+    lifecycles.record(market, model, "publish", &published);
     let sealed = market.seal(0, task_id, result, REWARD, None);
-    lifecycles.record(model, "commit", &market.commit(0, task_id, &sealed).await?);
+    let committed = market.commit(0, task_id, &sealed).await?;
+    lifecycles.record(market, model, "commit", &committed);
     let revealed = market.reveal(0, task_id, &sealed).await?;
-    lifecycles.record(model, "reveal (win, pays)", &revealed);
+    lifecycles.record(market, model, "reveal (win, pays)", &revealed);
     expect_status(market, task_id, TaskStatus::Completed).await?;
     if model == FIRST_RESPONSE {
         lifecycles.first_response_blocks = revealed.height - published.height;
@@ -148,7 +168,12 @@ async fn first_response_expiry(market: &mut Market, lifecycles: &mut Lifecycles)
     market.commit(1, task_id, &sealed).await?;
     market.advance_time(all_windows(&model)).await?;
     let finalized = market.finalize(task_id).await?;
-    lifecycles.record(FIRST_RESPONSE, "finalize (expire, slash 1)", &finalized);
+    lifecycles.record(
+        market,
+        FIRST_RESPONSE,
+        "finalize (expire, slash 1)",
+        &finalized,
+    );
     expect_status(market, task_id, TaskStatus::Expired).await
 }
 
@@ -158,7 +183,7 @@ async fn cancel(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<
     let cancelled = market
         .send_as_client(0, &ExecuteMsg::CancelTask { task_id })
         .await?;
-    lifecycles.record(FIRST_RESPONSE, "cancel", &cancelled);
+    lifecycles.record(market, FIRST_RESPONSE, "cancel", &cancelled);
     expect_status(market, task_id, TaskStatus::Cancelled).await
 }
 
@@ -167,7 +192,7 @@ async fn cancel(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<
 async fn manual_confirmation(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
     let model = fixtures::manual_confirmation();
     let (task_id, published) = market.publish(0, fixtures::spec(model), REWARD).await?;
-    lifecycles.record(MANUAL_CONFIRMATION, "publish", &published);
+    lifecycles.record(market, MANUAL_CONFIRMATION, "publish", &published);
     let result = vector_add_result();
     let offers = [(0, 40_000), (1, 45_000)];
     let mut sealed = Vec::new();
@@ -175,7 +200,12 @@ async fn manual_confirmation(market: &mut Market, lifecycles: &mut Lifecycles) -
         let seal = market.seal(index, task_id, &result, REWARD, Some(price));
         let committed = market.commit(index, task_id, &seal).await?;
         if index == 0 {
-            lifecycles.record(MANUAL_CONFIRMATION, "commit (with price)", &committed);
+            lifecycles.record(
+                market,
+                MANUAL_CONFIRMATION,
+                "commit (with price)",
+                &committed,
+            );
         }
         sealed.push(seal);
     }
@@ -183,14 +213,14 @@ async fn manual_confirmation(market: &mut Market, lifecycles: &mut Lifecycles) -
     for (index, seal) in sealed.iter().enumerate() {
         let revealed = market.reveal(index, task_id, seal).await?;
         if index == 0 {
-            lifecycles.record(MANUAL_CONFIRMATION, "reveal", &revealed);
+            lifecycles.record(market, MANUAL_CONFIRMATION, "reveal", &revealed);
         }
     }
     let provider = market.providers[0].address().to_string();
     let confirmed = market
         .send_as_client(0, &ExecuteMsg::Confirm { task_id, provider })
         .await?;
-    lifecycles.record(MANUAL_CONFIRMATION, "confirm (pays)", &confirmed);
+    lifecycles.record(market, MANUAL_CONFIRMATION, "confirm (pays)", &confirmed);
     expect_status(market, task_id, TaskStatus::Completed).await
 }
 
@@ -209,6 +239,7 @@ async fn manual_confirmation_auto(
     market.advance_time(all_windows(&model)).await?;
     let finalized = market.finalize(task_id).await?;
     lifecycles.record(
+        market,
         MANUAL_CONFIRMATION,
         "finalize (auto-confirm, pays)",
         &finalized,

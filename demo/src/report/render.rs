@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::report::gas::{FIRST_RESPONSE, STAKING};
+use crate::report::gas::{Lifecycles, FIRST_RESPONSE, FIRST_RESPONSE_OPS, STAKING};
 use crate::report::provider::result;
 use crate::report::sizes::GOAL_BYTES;
 use crate::report::Report;
@@ -138,6 +138,53 @@ fn machine() -> String {
     )
 }
 
+/// Where each transaction of one First Response task spent its gas, by the devnet's
+/// charge descriptors (the names wasmd and the SDK give their charges).
+fn breakdown(out: &mut String, title: &str, lifecycles: &Lifecycles) {
+    let ops: Vec<_> = FIRST_RESPONSE_OPS
+        .iter()
+        .filter_map(|op| lifecycles.op(FIRST_RESPONSE, op))
+        .collect();
+    let total: u64 = ops.iter().map(|o| o.gas).sum();
+    let mut descriptors: Vec<&str> = ops
+        .iter()
+        .flat_map(|o| o.breakdown.keys().copied())
+        .collect();
+    descriptors.sort_unstable();
+    descriptors.dedup();
+    let spent = |descriptor: &str| -> u64 {
+        ops.iter()
+            .map(|o| o.breakdown.get(descriptor).copied().unwrap_or(0))
+            .sum()
+    };
+    descriptors.sort_by_key(|d| std::cmp::Reverse(spent(d)));
+    let _ = writeln!(
+        out,
+        "\n### {title}\n\n| charge | {} | task | share |\n|---|{}---|---|",
+        FIRST_RESPONSE_OPS.join(" | "),
+        "---|".repeat(FIRST_RESPONSE_OPS.len())
+    );
+    for descriptor in descriptors {
+        let cells: Vec<String> = ops
+            .iter()
+            .map(|o| {
+                o.breakdown
+                    .get(descriptor)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string()
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {descriptor} | {} | {} | {:.0}% |",
+            cells.join(" | "),
+            spent(descriptor),
+            100.0 * spent(descriptor) as f64 / total.max(1) as f64
+        );
+    }
+}
+
 /// The whole document.
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
@@ -192,6 +239,18 @@ pub fn markdown(report: &Report) -> String {
             scaled.map_or("—".into(), |s| format!("{:.3}", s.ratio()))
         );
     }
+    let _ = writeln!(
+        out,
+        "\n## Where a First Response task's gas goes\n\n\
+         The devnet adds up each transaction's charges by the descriptor wasmd and the SDK\n\
+         give them: `Loading CosmWasm module` is the instance cost of each contract call\n\
+         (60k, or 2k pinned), `wasm contract` the contracts' own execution (CosmWasm gas ÷\n\
+         140), `wasm storage …` the contracts' reads and writes, `ReadFlat`/`WriteFlat`/…\n\
+         the SDK modules' store accesses (accounts, balances, contract metadata), `txSize`\n\
+         the transaction's bytes."
+    );
+    breakdown(&mut out, "Codes not pinned", &report.unpinned);
+    breakdown(&mut out, "Codes pinned", &report.pinned);
     let t = &report.throughput;
     let _ = writeln!(
         out,

@@ -86,9 +86,13 @@ impl ContractStorage {
 
     /// Charges SDK gas on the meter and reports it to the VM as externally used, so the
     /// contract's limit covers it as well (wasmvm's `GasInfo.externally_used`).
-    fn charge(&self, sdk_gas: u64) -> Result<GasInfo, (BackendError, GasInfo)> {
+    fn charge(
+        &self,
+        sdk_gas: u64,
+        descriptor: &'static str,
+    ) -> Result<GasInfo, (BackendError, GasInfo)> {
         let info = GasInfo::with_externally_used(vm_gas(sdk_gas));
-        match self.meter.consume(sdk_gas, "wasm storage") {
+        match self.meter.consume(sdk_gas, descriptor) {
             Ok(()) => Ok(info),
             Err(_) => Err((BackendError::out_of_gas(), info)),
         }
@@ -100,8 +104,8 @@ impl ContractStorage {
 }
 
 macro_rules! charge_or_return {
-    ($self:ident, $gas:expr) => {
-        match $self.charge($gas) {
+    ($self:ident, $gas:expr, $descriptor:expr) => {
+        match $self.charge($gas, $descriptor) {
             Ok(info) => info,
             Err((err, info)) => return (Err(err), info),
         }
@@ -113,7 +117,11 @@ impl Storage for ContractStorage {
         let full = self.full_key(key);
         let value = self.store.lock().get(&full);
         let bytes = (full.len() + value.as_ref().map_or(0, Vec::len)) as u64;
-        let gas = charge_or_return!(self, kv::READ_FLAT + kv::READ_PER_BYTE * bytes);
+        let gas = charge_or_return!(
+            self,
+            kv::READ_FLAT + kv::READ_PER_BYTE * bytes,
+            "wasm storage read"
+        );
         (Ok(value), gas)
     }
 
@@ -123,7 +131,7 @@ impl Storage for ContractStorage {
         end: Option<&[u8]>,
         order: cosmwasm_std::Order,
     ) -> BackendResult<u32> {
-        let gas = charge_or_return!(self, kv::ITER_NEXT_FLAT);
+        let gas = charge_or_return!(self, kv::ITER_NEXT_FLAT, "wasm storage scan");
         let lower = Bound::Included(self.full_key(start.unwrap_or_default()));
         let upper = match end {
             Some(end) => Bound::Excluded(self.full_key(end)),
@@ -153,11 +161,15 @@ impl Storage for ContractStorage {
                 .lock()
                 .next_in_range(scan.lower.clone(), scan.upper.clone(), scan.direction);
         let Some((full, value)) = found else {
-            let gas = charge_or_return!(self, kv::ITER_NEXT_FLAT);
+            let gas = charge_or_return!(self, kv::ITER_NEXT_FLAT, "wasm storage scan");
             return (Ok(None), gas);
         };
         let bytes = (full.len() + value.len()) as u64;
-        let gas = charge_or_return!(self, kv::ITER_NEXT_FLAT + kv::READ_PER_BYTE * bytes);
+        let gas = charge_or_return!(
+            self,
+            kv::ITER_NEXT_FLAT + kv::READ_PER_BYTE * bytes,
+            "wasm storage scan"
+        );
         let scan = &mut self.scans[iterator_id as usize];
         match scan.direction {
             Direction::Ascending => scan.lower = Bound::Excluded(full.clone()),
@@ -169,13 +181,17 @@ impl Storage for ContractStorage {
     fn set(&mut self, key: &[u8], value: &[u8]) -> BackendResult<()> {
         let full = self.full_key(key);
         let bytes = (full.len() + value.len()) as u64;
-        let gas = charge_or_return!(self, kv::WRITE_FLAT + kv::WRITE_PER_BYTE * bytes);
+        let gas = charge_or_return!(
+            self,
+            kv::WRITE_FLAT + kv::WRITE_PER_BYTE * bytes,
+            "wasm storage write"
+        );
         self.store.lock().set(full, value.to_vec());
         (Ok(()), gas)
     }
 
     fn remove(&mut self, key: &[u8]) -> BackendResult<()> {
-        let gas = charge_or_return!(self, kv::DELETE);
+        let gas = charge_or_return!(self, kv::DELETE, "wasm storage delete");
         self.store.lock().remove(&self.full_key(key));
         (Ok(()), gas)
     }
