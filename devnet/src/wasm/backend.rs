@@ -84,18 +84,18 @@ impl ContractStorage {
         }
     }
 
-    /// Charges SDK gas on the meter and reports it to the VM as externally used, so the
-    /// contract's limit covers it as well (wasmvm's `GasInfo.externally_used`).
-    fn charge(
-        &self,
-        sdk_gas: u64,
-        descriptor: &'static str,
-    ) -> Result<GasInfo, (BackendError, GasInfo)> {
+    /// Charges SDK gas on the meter, part by part under each part's descriptor, and
+    /// reports the sum to the VM as externally used, so the contract's limit covers it as
+    /// well (wasmvm's `GasInfo.externally_used`).
+    fn charge(&self, parts: &[(u64, &'static str)]) -> Result<GasInfo, (BackendError, GasInfo)> {
+        let sdk_gas = parts.iter().map(|(gas, _)| gas).sum();
         let info = GasInfo::with_externally_used(vm_gas(sdk_gas));
-        match self.meter.consume(sdk_gas, descriptor) {
-            Ok(()) => Ok(info),
-            Err(_) => Err((BackendError::out_of_gas(), info)),
+        for (gas, descriptor) in parts {
+            if self.meter.consume(*gas, descriptor).is_err() {
+                return Err((BackendError::out_of_gas(), info));
+            }
         }
+        Ok(info)
     }
 
     fn full_key(&self, key: &[u8]) -> Vec<u8> {
@@ -104,8 +104,8 @@ impl ContractStorage {
 }
 
 macro_rules! charge_or_return {
-    ($self:ident, $gas:expr, $descriptor:expr) => {
-        match $self.charge($gas, $descriptor) {
+    ($self:ident, $($gas:expr => $descriptor:expr),+) => {
+        match $self.charge(&[$(($gas, $descriptor)),+]) {
             Ok(info) => info,
             Err((err, info)) => return (Err(err), info),
         }
@@ -119,8 +119,8 @@ impl Storage for ContractStorage {
         let bytes = (full.len() + value.as_ref().map_or(0, Vec::len)) as u64;
         let gas = charge_or_return!(
             self,
-            kv::READ_FLAT + kv::READ_PER_BYTE * bytes,
-            "wasm storage read"
+            kv::READ_FLAT => "wasm storage read: flat",
+            kv::READ_PER_BYTE * bytes => "wasm storage read: bytes"
         );
         (Ok(value), gas)
     }
@@ -131,7 +131,7 @@ impl Storage for ContractStorage {
         end: Option<&[u8]>,
         order: cosmwasm_std::Order,
     ) -> BackendResult<u32> {
-        let gas = charge_or_return!(self, kv::ITER_NEXT_FLAT, "wasm storage scan");
+        let gas = charge_or_return!(self, kv::ITER_NEXT_FLAT => "wasm storage scan");
         let lower = Bound::Included(self.full_key(start.unwrap_or_default()));
         let upper = match end {
             Some(end) => Bound::Excluded(self.full_key(end)),
@@ -161,14 +161,13 @@ impl Storage for ContractStorage {
                 .lock()
                 .next_in_range(scan.lower.clone(), scan.upper.clone(), scan.direction);
         let Some((full, value)) = found else {
-            let gas = charge_or_return!(self, kv::ITER_NEXT_FLAT, "wasm storage scan");
+            let gas = charge_or_return!(self, kv::ITER_NEXT_FLAT => "wasm storage scan");
             return (Ok(None), gas);
         };
         let bytes = (full.len() + value.len()) as u64;
         let gas = charge_or_return!(
             self,
-            kv::ITER_NEXT_FLAT + kv::READ_PER_BYTE * bytes,
-            "wasm storage scan"
+            kv::ITER_NEXT_FLAT + kv::READ_PER_BYTE * bytes => "wasm storage scan"
         );
         let scan = &mut self.scans[iterator_id as usize];
         match scan.direction {
@@ -183,15 +182,15 @@ impl Storage for ContractStorage {
         let bytes = (full.len() + value.len()) as u64;
         let gas = charge_or_return!(
             self,
-            kv::WRITE_FLAT + kv::WRITE_PER_BYTE * bytes,
-            "wasm storage write"
+            kv::WRITE_FLAT => "wasm storage write: flat",
+            kv::WRITE_PER_BYTE * bytes => "wasm storage write: bytes"
         );
         self.store.lock().set(full, value.to_vec());
         (Ok(()), gas)
     }
 
     fn remove(&mut self, key: &[u8]) -> BackendResult<()> {
-        let gas = charge_or_return!(self, kv::DELETE, "wasm storage delete");
+        let gas = charge_or_return!(self, kv::DELETE => "wasm storage delete");
         self.store.lock().remove(&self.full_key(key));
         (Ok(()), gas)
     }
