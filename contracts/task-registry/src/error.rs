@@ -91,6 +91,13 @@ pub enum ContractError {
     #[error("hash-search difficulty {difficulty} is outside {min}..={max} leading zero bits")]
     InvalidDifficulty { difficulty: u32, min: u32, max: u32 },
 
+    #[error("consensus needs 1 <= quorum ({quorum}) <= replicas ({replicas}) <= {max}")]
+    InvalidReplication {
+        replicas: u32,
+        quorum: u32,
+        max: u32,
+    },
+
     #[error("allow-list has {count} providers, the limit is {max}")]
     TooManyAllowedProviders { count: u64, max: u64 },
 
@@ -172,6 +179,15 @@ pub enum ContractError {
 
     #[error("task {task_id} cannot be finalized before {after} has passed")]
     NotFinalizable { task_id: u64, after: Timestamp },
+
+    #[error("the auction of task {task_id} has not been awarded yet")]
+    NotAwarded { task_id: u64 },
+
+    #[error("provider {provider} is not the executor of task {task_id}")]
+    NotExecutor { task_id: u64, provider: String },
+
+    #[error("the delivery deadline of task {task_id} passed at {deadline}")]
+    DeliveryClosed { task_id: u64, deadline: Timestamp },
 
     #[error("unknown reply id {id}")]
     UnknownReplyId { id: u64 },

@@ -10,8 +10,8 @@ use ogpu_types::{Job, TaskSpec, TaskStatus};
 use crate::error::ContractError;
 use crate::execute::load_task;
 use crate::state::{
-    CONFIG, HASH_SEARCHES, JOBS, NEXT_TASK_ID, OWNER, PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS,
-    RESPONSES, TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
+    AUCTIONS, CONFIG, HASH_SEARCHES, JOBS, NEXT_TASK_ID, OWNER, PENDING_OWNER, PROVIDER_TASKS,
+    REQUIREMENTS, RESPONSES, TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
 };
 
 pub const DEFAULT_LIMIT: u32 = 10;
@@ -61,6 +61,9 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                 Order::Ascending,
             );
             to_json_binary(&load_tasks(deps, ids, limit(max))?)?
+        }
+        QueryMsg::Auction { task_id } => {
+            to_json_binary(&AUCTIONS.may_load(deps.storage, task_id)?)?
         }
         QueryMsg::Responses {
             task_id,

@@ -5,7 +5,7 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Empty};
 use cw_storage_plus::{Item, Map};
-use ogpu_types::registry::{AcceptedAsset, TaskLimits};
+use ogpu_types::registry::{AcceptedAsset, AuctionState, TaskLimits};
 use ogpu_types::{HashSearch, OpenClJob, Requirements, Task, TaskResponseRecord};
 
 #[cw_serde]
@@ -48,3 +48,6 @@ pub const REQUIREMENTS: Map<u64, Requirements> = Map::new("req");
 pub const RESPONSES: Map<(u64, &Addr), TaskResponseRecord> = Map::new("r");
 /// (provider, task) for every commitment, to list a provider's tasks.
 pub const PROVIDER_TASKS: Map<(&Addr, u64), Empty> = Map::new("pt");
+/// The award of each sealed-bid auction, from the moment its winner is fixed; only the
+/// executor fields change afterwards (promotion, delivery commitment).
+pub const AUCTIONS: Map<u64, AuctionState> = Map::new("auc");

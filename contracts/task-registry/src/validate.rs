@@ -24,6 +24,8 @@ pub const HARD_MAX_INLINE_BYTES: u32 = 256 * 1024;
 pub const MAX_ACCEPTED_ASSETS: usize = 16;
 /// Longest kernel entry point name.
 pub const MAX_ENTRY_POINT_LEN: u32 = 128;
+/// Upper bound of `max_replicas` (a Consensus round settles every replica at once).
+pub const HARD_MAX_REPLICAS: u32 = 16;
 /// One hundred percent in basis points.
 pub const BPS_DENOMINATOR: u16 = 10_000;
 
@@ -65,6 +67,12 @@ pub fn limits(limits: &TaskLimits) -> Result<(), ContractError> {
     }
     if limits.min_window == 0 || limits.min_window > limits.max_window {
         return fail("windows need 0 < min_window <= max_window");
+    }
+    if limits.unrevealed_bid_penalty_bps > BPS_DENOMINATOR {
+        return fail("unrevealed_bid_penalty_bps must be at most 10000");
+    }
+    if limits.max_replicas == 0 || limits.max_replicas > HARD_MAX_REPLICAS {
+        return fail("max_replicas must be 1..=16");
     }
     Ok(())
 }
@@ -290,22 +298,13 @@ fn requirements(
 }
 
 fn model(limits: &TaskLimits, model: &CompetitionModel) -> Result<(), ContractError> {
-    let windows: &[(&str, u64)] = match model {
-        CompetitionModel::FirstResponse {
-            commit_window,
-            reveal_window,
-        } => &[("commit", *commit_window), ("reveal", *reveal_window)],
-        CompetitionModel::ManualConfirmation {
-            commit_window,
-            reveal_window,
-            confirm_window,
-        } => &[
-            ("commit", *commit_window),
-            ("reveal", *reveal_window),
-            ("confirm", *confirm_window),
-        ],
-    };
-    for &(window, value) in windows {
+    if let CompetitionModel::Consensus {
+        replicas, quorum, ..
+    } = model
+    {
+        replication(limits, *replicas, *quorum)?;
+    }
+    for (window, value) in model.windows() {
         if value < limits.min_window || value > limits.max_window {
             return Err(ContractError::InvalidWindow {
                 window: window.to_string(),
@@ -314,6 +313,20 @@ fn model(limits: &TaskLimits, model: &CompetitionModel) -> Result<(), ContractEr
                 max: limits.max_window,
             });
         }
+    }
+    Ok(())
+}
+
+/// `1 ≤ quorum ≤ replicas ≤ max`, where `max` is the smaller of `max_replicas` and
+/// `max_commitments` (each replica is one commitment).
+fn replication(limits: &TaskLimits, replicas: u32, quorum: u32) -> Result<(), ContractError> {
+    let max = limits.max_replicas.min(limits.max_commitments);
+    if quorum == 0 || quorum > replicas || replicas > max {
+        return Err(ContractError::InvalidReplication {
+            replicas,
+            quorum,
+            max,
+        });
     }
     Ok(())
 }

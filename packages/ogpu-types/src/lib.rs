@@ -18,7 +18,7 @@ pub mod staking;
 pub mod task;
 
 pub use asset::{Asset, AssetInfo};
-pub use commitment::{result_commitment, CommitmentError, Hash32};
+pub use commitment::{bid_commitment, result_commitment, CommitmentError, Hash32};
 pub use hash_search::HashSearch;
 pub use provider::{Device, DeviceType, ProviderMetadata, Reputation};
 pub use task::{

@@ -103,6 +103,20 @@ fn publish(
             let reveal = commit.plus_seconds(reveal_window);
             (commit, reveal, Some(reveal.plus_seconds(confirm_window)))
         }
+        // Bids, then their reveals; the delivery deadline is set when the auction is awarded.
+        CompetitionModel::SealedBidAuction {
+            bid_window: commit_window,
+            reveal_window,
+            ..
+        }
+        | CompetitionModel::Consensus {
+            commit_window,
+            reveal_window,
+            ..
+        } => {
+            let commit = now.plus_seconds(commit_window);
+            (commit, commit.plus_seconds(reveal_window), None)
+        }
     };
     let task = Task {
         id: task_id,
