@@ -81,6 +81,21 @@ impl SealedBid {
     }
 }
 
+/// A bid as the generic secrets of a commitment: the price and salt, no result.
+impl From<SealedBid> for Sealed {
+    fn from(bid: SealedBid) -> Self {
+        Sealed {
+            result: Payload::Inline {
+                data: Binary::default(),
+            },
+            salt: bid.salt,
+            price: Some(bid.price),
+            digest: HexBinary::default(),
+            commitment: bid.commitment,
+        }
+    }
+}
+
 impl Suite {
     pub fn register(&mut self, provider: &Addr, stake: u128) -> AnyResult<AppResponse> {
         let msg = staking::ExecuteMsg::Register {

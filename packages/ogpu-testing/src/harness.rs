@@ -15,6 +15,7 @@
 //! winners) apply to it unchanged.
 
 mod action;
+mod auction;
 mod due;
 mod execute;
 mod expect;
