@@ -669,6 +669,7 @@ impl Draft {
                 requirements,
                 model: self.model,
                 collateral,
+                dispute: None,
             },
             asset,
             reward,
@@ -1048,6 +1049,7 @@ min_memory_mb = 1024
                 reveal_window: 20,
             },
             collateral: Uint128::new(300),
+            dispute: None,
         };
         let path = dir.path().join("spec.json");
         std::fs::write(&path, serde_json::to_string(&spec).unwrap()).unwrap();

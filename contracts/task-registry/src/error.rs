@@ -189,6 +189,27 @@ pub enum ContractError {
     #[error("the delivery deadline of task {task_id} passed at {deadline}")]
     DeliveryClosed { task_id: u64, deadline: Timestamp },
 
+    #[error("disputes are not available here: {reason}")]
+    DisputesNotSupported { reason: String },
+
+    #[error("dispute bond {bond} is below the minimum {min}")]
+    BondTooLow { bond: Uint128, min: Uint128 },
+
+    #[error("task {task_id} has no accepted result open to dispute")]
+    NotDisputable { task_id: u64 },
+
+    #[error("the dispute window of task {task_id} closed at {deadline}")]
+    DisputeWindowClosed { task_id: u64, deadline: Timestamp },
+
+    #[error("task {task_id} is already disputed; its round decides")]
+    AlreadyDisputed { task_id: u64 },
+
+    #[error("the dispute of task {task_id} is closed")]
+    DisputeClosed { task_id: u64 },
+
+    #[error("a dispute of this task must post exactly {expected}")]
+    WrongBond { expected: String },
+
     #[error("unknown reply id {id}")]
     UnknownReplyId { id: u64 },
 

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auction;
 pub mod compete;
 mod consensus;
+pub mod dispute;
 pub mod publish;
 mod settle;
 

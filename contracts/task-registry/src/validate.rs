@@ -5,8 +5,8 @@ use cosmwasm_std::{Api, Uint128};
 use ogpu_types::hash_search::{self, HashSearch, MAX_DIFFICULTY, MAX_PREFIX_LEN, MIN_DIFFICULTY};
 use ogpu_types::registry::{AcceptedAsset, TaskLimits};
 use ogpu_types::{
-    AssetInfo, CompetitionModel, Job, KernelArg, KernelSource, OpenClJob, Payload, Requirements,
-    TaskSpec,
+    AssetInfo, CompetitionModel, DisputeTerms, Job, KernelArg, KernelSource, OpenClJob, Payload,
+    Requirements, TaskSpec,
 };
 
 use crate::error::ContractError;
@@ -107,6 +107,9 @@ pub fn task_spec(api: &dyn Api, limits: &TaskLimits, spec: &TaskSpec) -> Result<
     }
     requirements(api, limits, &spec.requirements)?;
     model(limits, &spec.model)?;
+    if let Some(terms) = &spec.dispute {
+        dispute_terms(limits, spec, terms)?;
+    }
     if spec.collateral < limits.min_collateral {
         return Err(ContractError::CollateralTooLow {
             collateral: spec.collateral,
@@ -304,15 +307,63 @@ fn model(limits: &TaskLimits, model: &CompetitionModel) -> Result<(), ContractEr
     {
         replication(limits, *replicas, *quorum)?;
     }
-    for (window, value) in model.windows() {
-        if value < limits.min_window || value > limits.max_window {
-            return Err(ContractError::InvalidWindow {
-                window: window.to_string(),
-                value,
-                min: limits.min_window,
-                max: limits.max_window,
-            });
-        }
+    for (name, value) in model.windows() {
+        window(limits, name, value)?;
+    }
+    Ok(())
+}
+
+/// Disputes re-run a result nobody could verify: only First Response and Manual
+/// Confirmation OpenCL tasks take them (a hash search is verified at reveal; consensus and
+/// auctions settle by their own rules). The re-run round is a Consensus task.
+fn dispute_terms(
+    limits: &TaskLimits,
+    spec: &TaskSpec,
+    terms: &DisputeTerms,
+) -> Result<(), ContractError> {
+    let not_supported = |reason: &str| {
+        Err(ContractError::DisputesNotSupported {
+            reason: reason.to_string(),
+        })
+    };
+    if !matches!(spec.job, Job::OpenCl(_)) {
+        return not_supported("a hash search is verified on chain at reveal");
+    }
+    if !matches!(
+        spec.model,
+        CompetitionModel::FirstResponse { .. } | CompetitionModel::ManualConfirmation { .. }
+    ) {
+        return not_supported("only first_response and manual_confirmation tasks");
+    }
+    replication(limits, terms.replicas, terms.quorum)?;
+    window(limits, "dispute", terms.window)
+}
+
+fn window(limits: &TaskLimits, window: &str, value: u64) -> Result<(), ContractError> {
+    if value < limits.min_window || value > limits.max_window {
+        return Err(ContractError::InvalidWindow {
+            window: window.to_string(),
+            value,
+            min: limits.min_window,
+            max: limits.max_window,
+        });
+    }
+    Ok(())
+}
+
+/// A dispute bond must be worth at least a task's minimum reward in the same asset: it
+/// pays the round's replicas.
+pub fn bond(
+    assets: &[AcceptedAsset],
+    info: &AssetInfo,
+    bond: Uint128,
+) -> Result<(), ContractError> {
+    let min = assets
+        .iter()
+        .find(|a| &a.info == info)
+        .map_or(Uint128::one(), |a| a.min_reward.max(Uint128::one()));
+    if bond < min {
+        return Err(ContractError::BondTooLow { bond, min });
     }
     Ok(())
 }

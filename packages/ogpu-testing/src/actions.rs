@@ -242,6 +242,37 @@ impl Suite {
         Ok(sealed)
     }
 
+    /// Disputes `task_id`, posting `bond` of the native reward denom.
+    pub fn dispute(&mut self, client: &Addr, task_id: u64, bond: u128) -> AnyResult<AppResponse> {
+        let registry = self.registry.clone();
+        let msg = ExecuteMsg::Dispute { task_id };
+        self.execute(client, &registry, &msg, &[coin(bond, REWARD_DENOM)])
+    }
+
+    /// Disputes a cw20-paid `task_id`, sending `bond` of the suite's token.
+    pub fn dispute_cw20(
+        &mut self,
+        client: &Addr,
+        task_id: u64,
+        bond: u128,
+    ) -> AnyResult<AppResponse> {
+        let token = self.token.clone();
+        let msg = cw20::Cw20ExecuteMsg::Send {
+            contract: self.registry.to_string(),
+            amount: Uint128::new(bond),
+            msg: to_json_binary(&ReceiveMsg::Dispute { task_id })?,
+        };
+        self.execute(client, &token, &msg, &[])
+    }
+
+    pub fn close_dispute(&mut self, sender: &Addr, task_id: u64) -> AnyResult<AppResponse> {
+        self.exec_registry(sender, &ExecuteMsg::CloseDispute { task_id })
+    }
+
+    pub fn dispute_state(&self, task_id: u64) -> Option<registry::DisputeState> {
+        self.query_registry(&QueryMsg::Dispute { task_id })
+    }
+
     pub fn auction(&self, task_id: u64) -> Option<registry::AuctionState> {
         self.query_registry(&QueryMsg::Auction { task_id })
     }

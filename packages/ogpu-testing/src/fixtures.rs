@@ -108,6 +108,7 @@ pub fn spec(model: CompetitionModel) -> TaskSpec {
         requirements: Requirements::default(),
         model,
         collateral: Uint128::new(COLLATERAL),
+        dispute: None,
     }
 }
 

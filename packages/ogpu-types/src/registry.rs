@@ -127,6 +127,13 @@ pub enum ExecuteMsg {
         price: Uint128,
         salt: HexBinary,
     },
+    /// Client only, within the dispute window of a completed task published with
+    /// `dispute` terms: post the bond (the one native coin sent along; cw20 through
+    /// [`ReceiveMsg::Dispute`]) and open a Consensus re-run round (a new task).
+    Dispute { task_id: u64 },
+    /// Anyone, after the dispute window of an undisputed task: release the winner's
+    /// collateral and record its completion.
+    CloseDispute { task_id: u64 },
     /// Client only, Manual Confirmation: accept a revealed response and pay its price.
     Confirm { task_id: u64, provider: String },
     /// Client only, before any commitment: withdraw the task with a full refund.
@@ -166,7 +173,13 @@ pub enum Child {
 /// Message embedded in a cw20 `Send` to the registry.
 #[cw_serde]
 pub enum ReceiveMsg {
-    PublishTask { spec: TaskSpec },
+    PublishTask {
+        spec: TaskSpec,
+    },
+    /// Dispute a task whose reward is this token, posting the amount sent as the bond.
+    Dispute {
+        task_id: u64,
+    },
 }
 
 /// Fields of the suite's configuration to change; absent fields stay as they are.
@@ -213,6 +226,9 @@ pub enum QueryMsg {
         start_after: Option<u64>,
         limit: Option<u32>,
     },
+    /// The dispute state of a task published with dispute terms (`None` otherwise).
+    #[returns(Option<DisputeState>)]
+    Dispute { task_id: u64 },
     /// A sealed-bid auction's award state (`None` before it is awarded).
     #[returns(Option<AuctionState>)]
     Auction { task_id: u64 },
@@ -223,6 +239,34 @@ pub enum QueryMsg {
         start_after: Option<String>,
         limit: Option<u32>,
     },
+}
+
+/// Where a disputable task's dispute stands.
+#[cw_serde]
+pub enum DisputeStatus {
+    /// The window is open (or passed and not yet closed); the winner's collateral is locked.
+    Open,
+    /// Under re-run by the Consensus task `round`.
+    Disputed { round: u64 },
+    /// The window closed without a dispute, or the round did not overturn the result:
+    /// the winner's collateral was released.
+    Upheld,
+    /// The round accepted another result: the winner was slashed.
+    Overturned,
+}
+
+#[cw_serde]
+pub struct DisputeState {
+    pub task_id: u64,
+    pub terms: crate::task::DisputeTerms,
+    /// Last moment (inclusive) the client may dispute.
+    pub window_end: Timestamp,
+    /// The winner and the digest it was paid for.
+    pub winner: Addr,
+    pub digest: HexBinary,
+    /// What the winner was paid (recorded as its earnings once the result stands).
+    pub price: Uint128,
+    pub status: DisputeStatus,
 }
 
 /// Who executes an awarded auction, for what price, until when.

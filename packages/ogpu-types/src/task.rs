@@ -265,6 +265,22 @@ pub struct TaskSpec {
     pub model: CompetitionModel,
     /// Collateral in the bond denom each provider locks when it commits.
     pub collateral: Uint128,
+    /// First Response and Manual Confirmation on OpenCL jobs: let the client dispute the
+    /// accepted result (the winner's collateral stays locked for the window).
+    #[serde(default)]
+    pub dispute: Option<DisputeTerms>,
+}
+
+/// How an accepted result may be disputed: within `window` seconds of completion the
+/// client posts `bond` (in the reward's asset) and the job is re-run as a Consensus round
+/// of `replicas` other providers with `quorum`, paid from the bond.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub struct DisputeTerms {
+    pub window: u64,
+    pub replicas: u32,
+    pub quorum: u32,
+    pub bond: Uint128,
 }
 
 /// Life-cycle status of a task. Every task ends in one of the last three.

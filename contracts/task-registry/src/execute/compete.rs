@@ -17,7 +17,8 @@ use crate::execute::settle::{self, Ending};
 use crate::execute::{auction, consensus};
 use crate::execute::{call, ensure_client, ensure_open, load_task};
 use crate::state::{
-    AUCTIONS, CONFIG, HASH_SEARCHES, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, TASKS,
+    AUCTIONS, CONFIG, DISPUTES, HASH_SEARCHES, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, ROUNDS,
+    TASKS,
 };
 use crate::validate;
 
@@ -59,6 +60,15 @@ pub fn commit(
             task_id,
             provider: provider.into_string(),
         });
+    }
+    // A dispute round is re-run by others than the disputed winner.
+    if let Some(disputed) = ROUNDS.may_load(deps.storage, task_id)? {
+        if DISPUTES.load(deps.storage, disputed)?.winner == provider {
+            return Err(ContractError::NotAllowed {
+                task_id,
+                provider: provider.into_string(),
+            });
+        }
     }
     if RESPONSES.has(deps.storage, (task_id, &provider)) {
         return Err(ContractError::AlreadyCommitted {

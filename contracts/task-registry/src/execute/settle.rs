@@ -13,7 +13,7 @@ use ogpu_types::{
 };
 
 use crate::error::ContractError;
-use crate::execute::call;
+use crate::execute::{call, dispute};
 use crate::state::{Config, RESPONSES, TASKS, TASKS_BY_STATUS};
 
 /// How a task ends.
@@ -95,6 +95,8 @@ pub fn settle(
         .map(|item| item.map(|(_, response)| response))
         .collect::<Result<_, _>>()?;
 
+    // A disputable task's winner keeps its lock until the dispute window closes.
+    let disputable = dispute::open_window(deps.storage, &task, &ending, env.block.time)?;
     let mut outcomes = Vec::with_capacity(responses.len());
     for mut response in responses {
         let locked = unsettled(response.status);
@@ -118,7 +120,7 @@ pub fn settle(
         };
         response.status = status;
         RESPONSES.save(deps.storage, (task.id, &response.provider), &response)?;
-        if locked {
+        if locked && !(disputable && status == ResponseStatus::Won) {
             outcomes.push(CollateralOutcome {
                 provider: response.provider.into_string(),
                 verdict,
@@ -126,23 +128,32 @@ pub fn settle(
         }
     }
 
-    let mut response = Response::new();
-    let escrow_msg = match &ending {
-        Ending::Completed { winners, price, .. } if !price.is_zero() => {
-            settlement::ExecuteMsg::Release {
-                task_id: task.id,
-                payouts: winners
-                    .iter()
-                    .map(|winner| Payout {
-                        recipient: winner.to_string(),
-                        amount: *price,
-                    })
-                    .collect(),
-            }
-        }
-        _ => settlement::ExecuteMsg::Refund { task_id: task.id },
+    let resolution = dispute::resolve_round(deps.storage, config, &task, &ending)?;
+    let mut payouts: Vec<Payout> = match &ending {
+        Ending::Completed { winners, price, .. } if !price.is_zero() => winners
+            .iter()
+            .map(|winner| Payout {
+                recipient: winner.to_string(),
+                amount: *price,
+            })
+            .collect(),
+        _ => vec![],
     };
-    response = response.add_message(call(&config.settlement, &escrow_msg)?);
+    payouts.extend(resolution.as_ref().and_then(|r| r.payout.clone()));
+    let escrow_msg = if payouts.is_empty() {
+        settlement::ExecuteMsg::Refund { task_id: task.id }
+    } else {
+        settlement::ExecuteMsg::Release {
+            task_id: task.id,
+            payouts,
+        }
+    };
+    let mut response = Response::new().add_message(call(&config.settlement, &escrow_msg)?);
+    if let Some(resolution) = resolution {
+        response = response
+            .add_message(resolution.message)
+            .add_event(resolution.event);
+    }
     if !outcomes.is_empty() {
         let msg = staking::ExecuteMsg::SettleCollateral {
             task_id: task.id,

@@ -66,6 +66,7 @@ fn spec_fixture() -> TaskSpec {
             reveal_window: 100,
         },
         collateral: Uint128::new(5),
+        dispute: None,
     }
 }
 
