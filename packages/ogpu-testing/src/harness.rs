@@ -16,6 +16,7 @@
 
 mod action;
 mod auction;
+mod dispute;
 mod due;
 mod execute;
 mod expect;

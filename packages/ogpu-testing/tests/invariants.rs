@@ -71,14 +71,16 @@ fn template() -> impl Strategy<Value = TaskTemplate> {
         reward,
         100..3_000u128,
         hash_search,
+        prop_oneof![2 => Just(false), 1 => Just(true)],
     )
         .prop_map(
-            |(competition, cw20, reward, collateral, hash_search)| TaskTemplate {
+            |(competition, cw20, reward, collateral, hash_search, dispute)| TaskTemplate {
                 competition,
                 cw20,
                 reward,
                 collateral,
                 hash_search,
+                dispute,
             },
         )
 }
@@ -156,6 +158,10 @@ fn action() -> impl Strategy<Value = Action> {
         }),
         1 => (actor(), recent()).prop_map(|(sender, task)| Action::Cancel { sender, task }),
         2 => (actor(), recent()).prop_map(|(sender, task)| Action::Finalize { sender, task }),
+        3 => (actor(), recent(), prop_oneof![5 => Just(true), 1 => Just(false)]).prop_map(
+            |(sender, task, exact_bond)| Action::Dispute { sender, task, exact_bond }
+        ),
+        1 => (actor(), recent()).prop_map(|(sender, task)| Action::CloseDispute { sender, task }),
         1 => (index(PROVIDERS), 0..15_000u128).prop_map(|(provider, stake)| Action::Register { provider, stake }),
         1 => (index(PROVIDERS), 1..5_000u128).prop_map(|(provider, amount)| Action::Bond { provider, amount }),
         1 => (index(PROVIDERS), 0..8_000u128).prop_map(|(provider, amount)| Action::Unbond { provider, amount }),
@@ -210,6 +216,7 @@ fn smallest_task() -> Action {
             reward: 100,
             collateral: 100,
             hash_search: None,
+            dispute: false,
         },
     }
 }
@@ -265,13 +272,19 @@ fn a_copy_of_ones_own_commitment_is_ones_own() {
 /// Runs `actions` on a fresh world (checking every invariant) and returns the first
 /// task's terminal status.
 fn first_task_ends(actions: &[Action]) -> ogpu_types::TaskStatus {
+    let world = finished(actions);
+    let terminal = world.model.tasks[0].terminal.as_ref().expect("ended");
+    terminal.task.status
+}
+
+/// Runs `actions` on a fresh world, checking every invariant, and drives it to the end.
+fn finished(actions: &[Action]) -> World {
     let mut world = World::new();
     for action in actions {
         world.apply(action);
     }
     world.finish();
-    let terminal = world.model.tasks[0].terminal.as_ref().expect("ended");
-    terminal.task.status
+    world
 }
 
 fn task_of(competition: Competition) -> Action {
@@ -283,6 +296,7 @@ fn task_of(competition: Competition) -> Action {
             reward: 10_000,
             collateral: 500,
             hash_search: None,
+            dispute: false,
         },
     }
 }
@@ -366,4 +380,79 @@ fn diligent_replicas_reach_or_miss_a_quorum() {
     ]
     .concat();
     assert_eq!(first_task_ends(&tie), ogpu_types::TaskStatus::Failed);
+}
+
+/// A disputable First Response task won by provider 0 with a right or wrong result, then
+/// disputed by its client; providers 1 to 3 re-run it (`round_answers`).
+fn disputed(winner_answer: Answer, round_answers: [Answer; 3]) -> Vec<Action> {
+    let mut actions = vec![
+        Action::Publish {
+            client: 0,
+            template: TaskTemplate {
+                competition: Competition::FirstResponse,
+                cw20: false,
+                reward: 3_000,
+                collateral: 500,
+                hash_search: None,
+                dispute: true,
+            },
+        },
+        commit(0, winner_answer, 0),
+        Action::RevealDue { commitment: 0 },
+        Action::Dispute {
+            sender: Actor::TaskClient,
+            task: 0,
+            exact_bond: true,
+        },
+    ];
+    for (provider, answer) in (1..).zip(round_answers) {
+        actions.push(Action::Commit {
+            provider,
+            task: 0,
+            answer,
+            price_pct: 0,
+        });
+    }
+    actions.extend([
+        Action::RevealDue { commitment: 0 },
+        Action::RevealDue { commitment: 0 },
+        Action::RevealDue { commitment: 0 },
+    ]);
+    actions
+}
+
+/// Every branch of a dispute keeps every invariant: a wrong result overturned, a right
+/// one confirmed (the winner gets the bond's unused share), a round without quorum, and
+/// a window that closes undisputed.
+#[test]
+fn disputes_keep_the_invariants_in_every_branch() {
+    use ogpu_types::registry::DisputeStatus::{Overturned, Upheld};
+    use ogpu_types::TaskStatus::{Completed, Failed};
+    use Answer::{Invalid, Valid};
+    for (winner, round, round_status, dispute) in [
+        (Invalid, [Valid, Valid, Valid], Completed, Overturned),
+        (Valid, [Valid, Valid, Invalid], Completed, Upheld),
+        (Valid, [Valid, Invalid, Invalid], Failed, Upheld),
+    ] {
+        let world = finished(&disputed(winner, round));
+        let rerun = world.model.tasks[1].terminal.as_ref().expect("ended");
+        assert_eq!(rerun.task.status, round_status);
+        let state = world.suite.dispute_state(1).expect("disputable");
+        assert_eq!(state.status, dispute);
+    }
+    let undisputed = [
+        &disputed(Valid, [Valid; 3])[..3],
+        &[
+            Action::Wait { seconds: 61 },
+            Action::CloseDispute {
+                sender: Actor::Stranger,
+                task: 0,
+            },
+        ],
+    ]
+    .concat();
+    let world = finished(&undisputed);
+    let state = world.suite.dispute_state(1).expect("disputable");
+    assert_eq!(state.status, Upheld);
+    assert_eq!(world.model.tasks.len(), 1);
 }

@@ -5,7 +5,7 @@
 
 use cosmwasm_std::Uint128;
 use ogpu_types::hash_search::{MAX_DIFFICULTY, MIN_DIFFICULTY};
-use ogpu_types::{CompetitionModel, TaskSpec};
+use ogpu_types::{CompetitionModel, DisputeTerms, TaskSpec};
 
 use crate::fixtures;
 use crate::harness::world::MAX_COMMITMENTS;
@@ -99,6 +99,9 @@ pub struct TaskTemplate {
     pub collateral: u128,
     /// A hash search of this difficulty instead of an OpenCL job.
     pub hash_search: Option<u32>,
+    /// With dispute terms (valid on First Response and Manual Confirmation OpenCL tasks
+    /// only): a 60-second window, 3 replicas, quorum 2, a bond equal to the reward.
+    pub dispute: bool,
 }
 
 /// What a committing provider puts in its sealed result.
@@ -194,6 +197,17 @@ pub enum Action {
         impostor: Option<u8>,
         answer: Answer,
     },
+    /// Disputes one of the tasks, posting the terms' bond (or one more).
+    Dispute {
+        sender: Actor,
+        task: u8,
+        exact_bond: bool,
+    },
+    /// Closes the dispute window of one of the tasks.
+    CloseDispute {
+        sender: Actor,
+        task: u8,
+    },
     /// Accepts the response of one of the commitments made so far.
     Confirm {
         sender: Actor,
@@ -253,8 +267,15 @@ impl TaskTemplate {
             Some(difficulty) => fixtures::hash_search(model, difficulty),
             None => fixtures::spec(model),
         };
+        let dispute = self.dispute.then_some(DisputeTerms {
+            window: 60,
+            replicas: 3,
+            quorum: 2,
+            bond: Uint128::new(self.reward),
+        });
         TaskSpec {
             collateral: Uint128::new(self.collateral),
+            dispute,
             ..spec
         }
     }
@@ -269,8 +290,14 @@ impl TaskTemplate {
             }
             _ => true,
         };
+        let disputable = self.hash_search.is_none()
+            && matches!(
+                self.competition,
+                Competition::FirstResponse | Competition::ManualConfirmation
+            );
         self.reward >= MIN_REWARD
             && self.hash_search.is_none_or(|d| difficulty.contains(&d))
             && replication
+            && (!self.dispute || disputable)
     }
 }

@@ -74,6 +74,12 @@ impl World {
                 let task_id = self.model.task_id(task);
                 (expect, self.suite.cancel(&sender, task_id).map(drop))
             }
+            Action::Dispute {
+                sender,
+                task,
+                exact_bond,
+            } => self.dispute(sender, task, exact_bond),
+            Action::CloseDispute { sender, task } => self.close_dispute(sender, task),
             Action::Finalize { sender, task } => {
                 let task = self.model.position(task);
                 let sender = self.actor(sender, self.model.task(task));
@@ -124,7 +130,8 @@ impl World {
         };
         let result = published.map(|id| {
             let reward = Asset::new(info, template.reward);
-            let record = TaskRecord::new(id, client, reward, template.competition, search);
+            let mut record = TaskRecord::new(id, client, reward, template.competition, search);
+            record.disputable = template.dispute;
             self.model.tasks.push(record);
         });
         (expect, result)
@@ -165,14 +172,19 @@ impl World {
         answer: Answer,
     ) -> (Vec<u8>, bool) {
         let seed = task_id << 20 | u64::from(self.provider_index(provider)) << 16;
-        let consensus = record.is_some_and(|r| r.competition.replicas().is_some());
+        // Results can be wrong without the registry noticing where a round compares them.
+        let compared = record.is_some_and(|r| r.competition.replicas().is_some() || r.disputable);
+        // A re-run round computes the disputed task's job.
+        let task_id = record
+            .and_then(|r| r.rerun_of.as_ref())
+            .map_or(task_id, |(position, ..)| self.model.tasks[*position].id);
         match (record.and_then(|r| r.search.as_ref()), answer) {
             (Some(search), _) => {
                 let nonce = nonce(search, answer, seed);
                 let valid = matches!(answer, Answer::Valid);
                 (nonce.to_be_bytes().to_vec(), valid)
             }
-            (None, Answer::Invalid) if consensus => {
+            (None, Answer::Invalid) if compared => {
                 (format!("dissent/{task_id}/{provider}").into_bytes(), true)
             }
             (None, _) => (format!("result/{task_id}").into_bytes(), true),

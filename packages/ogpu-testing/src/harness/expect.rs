@@ -26,6 +26,10 @@ impl World {
             .iter()
             .any(|r| r.status == ResponseStatus::Committed && now > r.reveal_deadline);
         let cap = record.competition.replicas().unwrap_or(MAX_COMMITMENTS);
+        let disputed_winner = record
+            .rerun_of
+            .as_ref()
+            .is_some_and(|(_, w, _)| w == provider);
         Expect::when(
             !self.model.paused
                 && task.status == TaskStatus::Open
@@ -33,7 +37,8 @@ impl World {
                 && responses.iter().all(|r| r.provider != *provider)
                 && info.status == ProviderStatus::Active
                 && info.bonded - info.locked >= task.collateral
-                && (task.commit_count < cap || evictable),
+                && (task.commit_count < cap || evictable)
+                && !disputed_winner,
         )
     }
 

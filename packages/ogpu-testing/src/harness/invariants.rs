@@ -38,7 +38,12 @@ impl World {
             } else if state.task.status.is_terminal() {
                 let auction = record.competition.is_auction();
                 let auction = auction.then(|| self.suite.auction(record.id)).flatten();
-                for (winner, price) in ended(record, &state, auction.as_ref(), step) {
+                let mut paid = ended(record, &state, auction.as_ref(), step);
+                let extra = self.round_extra(record, &state);
+                if let (Some((_, winner, _)), true) = (&record.rerun_of, extra > 0) {
+                    paid.push((winner.clone(), Uint128::new(extra)));
+                }
+                for (winner, price) in paid {
                     let key = (winner, state.task.reward.info.key());
                     *self.model.earned.entry(key).or_default() += net_of_fee(price, self.fee_bps);
                 }
@@ -55,8 +60,9 @@ impl World {
     pub(crate) fn check_invariants(&self, states: &[TaskState]) {
         let balances = self.suite.balances();
         self.suite.assert_conservation_of(&balances);
-        for state in states {
-            escrow_matches_status(state, self.fee_bps, self.step);
+        for (record, state) in self.model.tasks.iter().zip(states) {
+            let extra = self.round_extra(record, state);
+            escrow_matches_status(state, extra, self.fee_bps, self.step);
         }
         self.balances_match_the_tasks(states, &balances);
         self.stake_matches_the_locks(states);
@@ -125,6 +131,7 @@ impl World {
         });
         let totals = suite.staking_totals();
         let (mut bonded, mut locked, mut unbonding, mut locks_seen) = (0, 0, 0, 0);
+        let pending = self.pending_disputes();
         for provider in &providers.providers {
             assert!(
                 provider.locked <= provider.bonded,
@@ -150,12 +157,15 @@ impl World {
             );
             for lock in &locks.locks {
                 let state = states.iter().find(|s| s.task.id == lock.task_id);
+                let disputable = pending.contains(&(lock.task_id, provider.address.clone()));
                 let holds = state.is_some_and(|s| {
-                    s.task.status == TaskStatus::Open
+                    (s.task.status == TaskStatus::Open || disputable)
                         && s.task.collateral == lock.amount
-                        && s.responses
-                            .iter()
-                            .any(|r| r.provider == provider.address && is_unsettled(r.status))
+                        && s.responses.iter().any(|r| {
+                            r.provider == provider.address
+                                && (is_unsettled(r.status)
+                                    || disputable && r.status == ResponseStatus::Won)
+                        })
                 });
                 assert!(holds, "step {step}: lock {lock:?} of {}", provider.address);
             }
@@ -167,7 +177,8 @@ impl World {
             .filter(|r| is_unsettled(r.status))
             .count();
         assert_eq!(
-            locks_seen, unsettled,
+            locks_seen,
+            unsettled + pending.len(),
             "step {step}: a response without its lock"
         );
         assert_eq!(
@@ -381,8 +392,9 @@ fn second_price(record: &TaskRecord, state: &TaskState, auction: &AuctionState, 
 }
 
 /// The escrow follows the task: held and untouched while open; closed when the task
-/// ends, with payouts, fees and refunds adding up to the deposit and the fee rounded up.
-fn escrow_matches_status(state: &TaskState, fee_bps: u16, step: usize) {
+/// ends, with payouts (each winner's price, and `extra` for a round that confirmed a
+/// disputed result), fees and refunds adding up to the deposit and the fee rounded up.
+fn escrow_matches_status(state: &TaskState, extra: u128, fee_bps: u16, step: usize) {
     let (task, escrow) = (&state.task, &state.escrow);
     let spent = escrow.paid_out + escrow.fees + escrow.refunded;
     assert!(
@@ -411,11 +423,13 @@ fn escrow_matches_status(state: &TaskState, fee_bps: u16, step: usize) {
             spent, escrow.deposit.amount,
             "step {step}: escrow not closed out"
         );
+        let paid = winners * price.u128() + extra;
+        assert_eq!(escrow.refunded.u128(), task.reward.amount.u128() - paid);
+        let net_extra = net_of_fee(Uint128::new(extra), fee_bps);
         assert_eq!(
-            escrow.refunded.u128(),
-            task.reward.amount.u128() - winners * price.u128()
+            escrow.paid_out.u128(),
+            winners * net_of_fee(price, fee_bps) + net_extra
         );
-        assert_eq!(escrow.paid_out.u128(), winners * net_of_fee(price, fee_bps));
     } else {
         assert!(spent.is_zero(), "step {step}: an open escrow paid out");
     }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cosmwasm_std::Addr;
+use cosmwasm_std::{Addr, HexBinary};
 use ogpu_types::{Asset, HashSearch, TaskResponseRecord};
 
 use crate::actions::Sealed;
@@ -36,6 +36,11 @@ pub struct TaskRecord {
     pub deliveries: BTreeMap<Addr, Secret>,
     /// Auction: executors whose result reveal the registry accepted.
     pub delivered: BTreeSet<Addr>,
+    /// Published with dispute terms.
+    pub disputable: bool,
+    /// A dispute's re-run round: the disputed task's position, its winner and the digest
+    /// it was paid for.
+    pub rerun_of: Option<(usize, Addr, HexBinary)>,
     /// Providers whose reveal the registry accepted.
     pub revealed: BTreeSet<Addr>,
     /// The responses as last observed while the task was open.
@@ -61,6 +66,8 @@ impl TaskRecord {
             secrets: BTreeMap::new(),
             deliveries: BTreeMap::new(),
             delivered: BTreeSet::new(),
+            disputable: false,
+            rerun_of: None,
             revealed: BTreeSet::new(),
             seen: vec![],
             terminal: None,

@@ -170,6 +170,8 @@ impl World {
                 self.observe();
             }
         }
+        self.suite.advance_seconds(PAST_EVERY_WINDOW);
+        self.close_every_window();
         assert!(self.model.tasks.iter().all(|t| t.terminal.is_some()));
         assert_eq!(self.suite.staking_totals().locked.u128(), 0, "locked");
         for totals in self.suite.settlement_totals().totals {
