@@ -60,12 +60,7 @@ pub fn result_commitment(
     price: Uint128,
     salt: &Hash32,
 ) -> Hash32 {
-    let provider_len = u16::try_from(provider.len()).expect("bech32 addresses are short");
-    let mut hasher = Sha256::new();
-    hasher.update(RESULT_COMMITMENT_DOMAIN);
-    hasher.update(task_id.to_be_bytes());
-    hasher.update(provider_len.to_be_bytes());
-    hasher.update(provider.as_bytes());
+    let mut hasher = commitment_hasher(RESULT_COMMITMENT_DOMAIN, task_id, provider);
     hasher.update(digest);
     hasher.update(price.u128().to_be_bytes());
     hasher.update(salt);
@@ -76,15 +71,21 @@ pub fn result_commitment(
 /// salt)`, laid out as the result commitment without the digest (domain tag
 /// `ogpu/bid-commitment/v1`, 22 bytes).
 pub fn bid_commitment(task_id: u64, provider: &str, price: Uint128, salt: &Hash32) -> Hash32 {
-    let provider_len = u16::try_from(provider.len()).expect("bech32 addresses are short");
-    let mut hasher = Sha256::new();
-    hasher.update(BID_COMMITMENT_DOMAIN);
-    hasher.update(task_id.to_be_bytes());
-    hasher.update(provider_len.to_be_bytes());
-    hasher.update(provider.as_bytes());
+    let mut hasher = commitment_hasher(BID_COMMITMENT_DOMAIN, task_id, provider);
     hasher.update(price.u128().to_be_bytes());
     hasher.update(salt);
     hasher.finalize().into()
+}
+
+/// The head every commitment shares: `domain ‖ task_id ‖ len(provider) ‖ provider`.
+fn commitment_hasher(domain: &[u8], task_id: u64, provider: &str) -> Sha256 {
+    let provider_len = u16::try_from(provider.len()).expect("bech32 addresses are short");
+    let mut hasher = Sha256::new();
+    hasher.update(domain);
+    hasher.update(task_id.to_be_bytes());
+    hasher.update(provider_len.to_be_bytes());
+    hasher.update(provider.as_bytes());
+    hasher
 }
 
 #[cfg(test)]

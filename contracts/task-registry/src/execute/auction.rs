@@ -15,6 +15,7 @@ use ogpu_types::{
 };
 
 use crate::error::ContractError;
+use crate::execute::compete::unopened;
 use crate::execute::settle::{self, silence_verdict, Ending};
 use crate::execute::{call, ensure_open, load_task};
 use crate::state::{Config, AUCTIONS, CONFIG, RESPONSES, TASKS};
@@ -40,23 +41,7 @@ pub fn reveal_bid(
     }
     ensure_open(&task)?;
     let provider = info.sender;
-    let mut bid = RESPONSES
-        .may_load(deps.storage, (task_id, &provider))?
-        .ok_or_else(|| ContractError::NoCommitment {
-            task_id,
-            provider: provider.to_string(),
-        })?;
-    if bid.status != ResponseStatus::Committed {
-        return Err(ContractError::AlreadyRevealed {
-            task_id,
-            provider: provider.into_string(),
-        });
-    }
-    if env.block.height <= bid.committed_height {
-        return Err(ContractError::RevealTooEarly {
-            committed_height: bid.committed_height,
-        });
-    }
+    let mut bid = unopened(deps.storage, &env, task_id, &provider)?;
     let now = env.block.time;
     if now <= task.commit_deadline {
         return Err(ContractError::RevealNotOpen {

@@ -193,23 +193,7 @@ pub fn reveal(
         };
         return auction::reveal_delivery(deps, &env, &config, provider, task, sealed);
     }
-    let mut response = RESPONSES
-        .may_load(deps.storage, (task_id, &provider))?
-        .ok_or_else(|| ContractError::NoCommitment {
-            task_id,
-            provider: provider.to_string(),
-        })?;
-    if response.status != ResponseStatus::Committed {
-        return Err(ContractError::AlreadyRevealed {
-            task_id,
-            provider: provider.into_string(),
-        });
-    }
-    if env.block.height <= response.committed_height {
-        return Err(ContractError::RevealTooEarly {
-            committed_height: response.committed_height,
-        });
-    }
+    let mut response = unopened(deps.storage, &env, task_id, &provider)?;
     let now = env.block.time;
     let reveals_open = match task.model {
         CompetitionModel::FirstResponse { .. } => true,
@@ -291,6 +275,34 @@ pub fn reveal(
     Ok(outcome
         .add_attribute(attr::ACTION, "reveal")
         .add_event(event))
+}
+
+/// `provider`'s commitment on the task, still unopened and made in an earlier block: the
+/// one a reveal (of a result or a bid) may open.
+pub(crate) fn unopened(
+    storage: &dyn Storage,
+    env: &Env,
+    task_id: u64,
+    provider: &Addr,
+) -> Result<TaskResponseRecord, ContractError> {
+    let response = RESPONSES
+        .may_load(storage, (task_id, provider))?
+        .ok_or_else(|| ContractError::NoCommitment {
+            task_id,
+            provider: provider.to_string(),
+        })?;
+    if response.status != ResponseStatus::Committed {
+        return Err(ContractError::AlreadyRevealed {
+            task_id,
+            provider: provider.to_string(),
+        });
+    }
+    if env.block.height <= response.committed_height {
+        return Err(ContractError::RevealTooEarly {
+            committed_height: response.committed_height,
+        });
+    }
+    Ok(response)
 }
 
 /// A revealed result must be what the task's kind asks for. A hash-search answer is

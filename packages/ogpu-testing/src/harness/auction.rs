@@ -1,8 +1,7 @@
 //! Sealed-bid auctions in the harness: opening bids (honestly or not, diligently or
 //! not) and the executor's delivery, each held to the rules' prediction.
 
-use cosmwasm_std::{Addr, HexBinary, Timestamp, Uint128};
-use ogpu_types::commitment::sha256;
+use cosmwasm_std::{Addr, Timestamp};
 use ogpu_types::registry::AuctionState;
 use ogpu_types::{ResponseStatus, TaskStatus};
 
@@ -28,20 +27,8 @@ impl World {
         committer: Addr,
         tamper: Tamper,
     ) -> Outcome {
-        let mut sealed = self.secret(task, &committer).sealed;
-        let provider = match tamper {
-            Tamper::Impostor(impostor) => self.provider(impostor),
-            _ => committer,
-        };
-        match tamper {
-            Tamper::None | Tamper::Impostor(_) => {}
-            Tamper::Salt | Tamper::Result => {
-                sealed.salt = HexBinary::from(sha256(b"a wrong salt"));
-            }
-            Tamper::Price => {
-                sealed.price = Some(sealed.price.unwrap_or_default() + Uint128::one());
-            }
-        }
+        // A tampered result changes nothing in a bid: its reveal stays honest.
+        let (provider, sealed) = self.tampered(task, committer, tamper);
         let record = self.model.task(task);
         let honest = record
             .and_then(|r| r.secrets.get(&provider))

@@ -249,6 +249,31 @@ impl World {
         committer: Addr,
         tamper: Tamper,
     ) -> Outcome {
+        let (provider, sealed) = self.tampered(task, committer, tamper);
+        let record = self.model.task(task);
+        // Honest: exactly what `provider` itself committed to.
+        let honest = record
+            .and_then(|r| r.secrets.get(&provider))
+            .is_some_and(|mine| mine.author == provider && mine.sealed == sealed);
+        let expect = match record {
+            Some(record) if honest => self.expect_reveal(record, &provider),
+            _ => Expect::Failure,
+        };
+        let task_id = self.model.task_id(task);
+        let result = self.suite.reveal(&provider, task_id, &sealed);
+        if let (Ok(_), Some(position)) = (&result, task) {
+            self.model.tasks[position].revealed.insert(provider);
+        }
+        (expect, result.map(drop))
+    }
+
+    /// Who opens `committer`'s commitment on `task`, with which secrets.
+    pub(crate) fn tampered(
+        &self,
+        task: Option<usize>,
+        committer: Addr,
+        tamper: Tamper,
+    ) -> (Addr, Sealed) {
         let mut sealed = self.secret(task, &committer).sealed;
         let record = self.model.task(task);
         let provider = match tamper {
@@ -268,20 +293,7 @@ impl World {
                 sealed.price = Some(sealed.price.map_or(reward, |p| p + Uint128::one()));
             }
         }
-        // Honest: exactly what `provider` itself committed to.
-        let honest = record
-            .and_then(|r| r.secrets.get(&provider))
-            .is_some_and(|mine| mine.author == provider && mine.sealed == sealed);
-        let expect = match record {
-            Some(record) if honest => self.expect_reveal(record, &provider),
-            _ => Expect::Failure,
-        };
-        let task_id = self.model.task_id(task);
-        let result = self.suite.reveal(&provider, task_id, &sealed);
-        if let (Ok(_), Some(position)) = (&result, task) {
-            self.model.tasks[position].revealed.insert(provider);
-        }
-        (expect, result.map(drop))
+        (provider, sealed)
     }
 
     pub(crate) fn confirm(
