@@ -33,17 +33,18 @@ pub fn commit(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     to_hash32("commitment", &commitment)?;
+    let mut task = load_task(deps.storage, task_id)?;
     // An awarded auction takes only its executor's result commitment (even while
     // paused: it is work already given out).
-    if let Some(awarded) = AUCTIONS.may_load(deps.storage, task_id)? {
-        let task = load_task(deps.storage, task_id)?;
-        return auction::commit_delivery(deps, &env, info.sender, task, awarded, commitment);
+    if let CompetitionModel::SealedBidAuction { .. } = task.model {
+        if let Some(awarded) = AUCTIONS.may_load(deps.storage, task_id)? {
+            return auction::commit_delivery(deps, &env, info.sender, task, awarded, commitment);
+        }
     }
     let config = CONFIG.load(deps.storage)?;
     if config.paused {
         return Err(ContractError::Paused {});
     }
-    let mut task = load_task(deps.storage, task_id)?;
     ensure_open(&task)?;
     let now = env.block.time;
     if now > task.commit_deadline {
@@ -62,7 +63,12 @@ pub fn commit(
         });
     }
     // A dispute round is re-run by others than the disputed winner.
-    if let Some(disputed) = ROUNDS.may_load(deps.storage, task_id)? {
+    let consensus = matches!(task.model, CompetitionModel::Consensus { .. });
+    if let Some(disputed) = consensus
+        .then(|| ROUNDS.may_load(deps.storage, task_id))
+        .transpose()?
+        .flatten()
+    {
         if DISPUTES.load(deps.storage, disputed)?.winner == provider {
             return Err(ContractError::NotAllowed {
                 task_id,
@@ -444,7 +450,10 @@ pub fn finalize(
     nonpayable(&info)?;
     let task = load_task(deps.storage, task_id)?;
     ensure_open(&task)?;
-    let awarded = AUCTIONS.may_load(deps.storage, task_id)?;
+    let awarded = match task.model {
+        CompetitionModel::SealedBidAuction { .. } => AUCTIONS.may_load(deps.storage, task_id)?,
+        _ => None,
+    };
     let config = CONFIG.load(deps.storage)?;
     let ending = match due(&task, awarded, env.block.time) {
         Due::NotBefore(after) => return Err(ContractError::NotFinalizable { task_id, after }),

@@ -25,15 +25,15 @@ pub fn open_window(
     ending: &Ending,
     now: cosmwasm_std::Timestamp,
 ) -> Result<bool, ContractError> {
-    let (
-        Some(terms),
-        Ending::Completed {
-            winners,
-            price,
-            digest,
-        },
-    ) = (DISPUTE_TERMS.may_load(storage, task.id)?, ending)
+    let Ending::Completed {
+        winners,
+        price,
+        digest,
+    } = ending
     else {
+        return Ok(false);
+    };
+    let Some(terms) = DISPUTE_TERMS.may_load(storage, task.id)? else {
         return Ok(false);
     };
     let state = DisputeState {
@@ -235,6 +235,9 @@ pub fn resolve_round(
     round: &Task,
     ending: &Ending,
 ) -> Result<Option<Resolution>, ContractError> {
+    if !matches!(round.model, CompetitionModel::Consensus { .. }) {
+        return Ok(None);
+    }
     let Some(task_id) = ROUNDS.may_load(storage, round.id)? else {
         return Ok(None);
     };
