@@ -428,3 +428,20 @@ fn dispute_terms_are_checked_at_publish() {
         assert_error(suite.publish(&client, spec, REWARD), expected);
     }
 }
+
+#[test]
+fn a_client_that_cancels_its_round_before_anyone_joins_withdraws_the_dispute() {
+    let mut suite = builder().build();
+    let (client, p0) = (suite.client(), suite.provider(0));
+    let task_id = won(&mut suite);
+    suite.dispute(&client, task_id, BOND).unwrap();
+    suite.cancel(&client, task_id + 1).unwrap();
+    assert_eq!(suite.task(task_id + 1).status, TaskStatus::Cancelled);
+    assert_eq!(
+        suite.dispute_state(task_id).unwrap().status,
+        DisputeStatus::Upheld
+    );
+    assert_eq!(suite.balance(&client, REWARD_DENOM), START - REWARD);
+    assert_eq!(suite.provider_info(&p0).locked.u128(), 0);
+    suite.assert_conservation();
+}
