@@ -47,6 +47,12 @@ pub fn finalizable(task: &Task, now: Timestamp) -> bool {
                 || (now > task.reveal_deadline && task.reveal_count == 0)
                 || task.confirm_deadline.is_some_and(|d| now > d)
         }
+        // An awarded auction's delivery deadline is in the registry's `Auction` query,
+        // not the header: the executor delivers, or another follower finalizes.
+        CompetitionModel::SealedBidAuction { .. } if task.best.is_some() => false,
+        CompetitionModel::SealedBidAuction { .. } | CompetitionModel::Consensus { .. } => {
+            (now > task.commit_deadline && task.commit_count == 0) || now > task.reveal_deadline
+        }
     }
 }
 

@@ -593,25 +593,7 @@ impl Draft {
     pub fn finish(self, config: &ConfigResponse, bond_denom: &str) -> CliResult<Publish> {
         let limits = &config.limits;
         let (asset, reward) = self.reward(&config.accepted_assets)?;
-        let windows: Vec<(&str, u64)> = match self.model {
-            CompetitionModel::FirstResponse {
-                commit_window,
-                reveal_window,
-            } => {
-                vec![("commit", commit_window), ("reveal", reveal_window)]
-            }
-            CompetitionModel::ManualConfirmation {
-                commit_window,
-                reveal_window,
-                confirm_window,
-            } => {
-                vec![
-                    ("commit", commit_window),
-                    ("reveal", reveal_window),
-                    ("confirm", confirm_window),
-                ]
-            }
-        };
+        let windows = self.model.windows();
         for (name, value) in windows {
             if value < limits.min_window || value > limits.max_window {
                 return Err(CliError::usage(
@@ -687,6 +669,7 @@ impl Draft {
                 requirements,
                 model: self.model,
                 collateral,
+                dispute: None,
             },
             asset,
             reward,
@@ -1066,6 +1049,7 @@ min_memory_mb = 1024
                 reveal_window: 20,
             },
             collateral: Uint128::new(300),
+            dispute: None,
         };
         let path = dir.path().join("spec.json");
         std::fs::write(&path, serde_json::to_string(&spec).unwrap()).unwrap();

@@ -6,7 +6,8 @@ mod suite;
 
 use cosmwasm_std_2::Addr;
 use ogpu_devnet::client::{attributes, TestClient, TxOptions, DENOM};
-use ogpu_testing::{fixtures, Sealed};
+use ogpu_devnet::DevAccount;
+use ogpu_testing::{fixtures, Sealed, SealedBid};
 use ogpu_types::{registry, staking, TaskStatus};
 use suite::{deploy, execute, fee_of, FEE_BPS};
 
@@ -143,6 +144,153 @@ async fn first_response_task_settles_on_the_real_wasm() {
         .smart::<serde_json::Value>(&provider.address, &registry::QueryMsg::Config {})
         .await;
     assert!(missing.unwrap_err().log.contains("no such contract"));
+    devnet.shutdown().await;
+}
+
+/// Sends `msg` from `sender` to `contract` with `funds` and asserts it succeeded.
+async fn ok(
+    client: &TestClient,
+    sender: &DevAccount,
+    contract: &str,
+    msg: &impl serde::Serialize,
+    funds: u128,
+) -> cosmrs::rpc::endpoint::tx::Response {
+    let tx = client
+        .send(
+            sender,
+            vec![execute(sender, contract, msg, funds)],
+            TxOptions::default(),
+        )
+        .await;
+    assert!(tx.tx_result.code.is_ok(), "{}", tx.tx_result.log);
+    tx
+}
+
+/// A sealed-bid auction (second price, commit–reveal delivery) and a two-replica
+/// Consensus round, each paid in the transaction that ends it, on the compiled wasm.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_auction_and_a_consensus_round_settle_on_the_real_wasm() {
+    let (devnet, client) = ogpu_devnet::client::spawn().await;
+    let accounts = devnet.accounts();
+    let (owner, clientk, providers) = (&accounts[0], &accounts[1], &accounts[2..4]);
+    let suite = deploy(&client, owner).await;
+    let register = staking::ExecuteMsg::Register {
+        metadata: fixtures::metadata("devnet-gpu"),
+    };
+    for provider in providers {
+        ok(
+            &client,
+            provider,
+            &suite.staking,
+            &register,
+            fixtures::STAKE,
+        )
+        .await;
+    }
+    let addr = |account: &DevAccount| Addr::unchecked(&account.address);
+    let publish = |model| registry::ExecuteMsg::PublishTask {
+        spec: fixtures::spec(model),
+    };
+    let published = |tx: &cosmrs::rpc::endpoint::tx::Response| -> u64 {
+        attributes(tx, "wasm-ogpu_task_published", "task_id")[0]
+            .parse()
+            .unwrap()
+    };
+    let gas = fee_of(TxOptions::default());
+    let fee = |gross: u128| (gross * u128::from(FEE_BPS)).div_ceil(10_000);
+
+    // Auction: p0 bids 30 000, p1 50 000; p0 wins and is paid p1's price.
+    let msg = publish(fixtures::sealed_bid_auction());
+    let task_id = published(&ok(&client, clientk, &suite.registry, &msg, REWARD).await);
+    let winner_before = client.balance(&providers[0].address, DENOM).await;
+    let bids: Vec<SealedBid> = providers
+        .iter()
+        .zip([30_000, 50_000])
+        .map(|(p, price)| SealedBid::new(task_id, &addr(p), price))
+        .collect();
+    for (provider, bid) in providers.iter().zip(&bids) {
+        let commit = registry::ExecuteMsg::Commit {
+            task_id,
+            commitment: bid.commitment.clone(),
+        };
+        ok(&client, provider, &suite.registry, &commit, 0).await;
+    }
+    devnet.advance_time(std::time::Duration::from_secs(61));
+    let mut award = None;
+    for (provider, bid) in providers.iter().zip(&bids) {
+        let reveal = registry::ExecuteMsg::RevealBid {
+            task_id,
+            price: bid.price,
+            salt: bid.salt.clone(),
+        };
+        award = Some(ok(&client, provider, &suite.registry, &reveal, 0).await);
+    }
+    let award = award.unwrap();
+    assert_eq!(
+        attributes(&award, "wasm-ogpu_auction_awarded", "price"),
+        ["50000"]
+    );
+    let delivery = Sealed::new(task_id, &addr(&providers[0]), b"result", 50_000, None);
+    let commit = registry::ExecuteMsg::Commit {
+        task_id,
+        commitment: delivery.commitment.clone(),
+    };
+    ok(&client, &providers[0], &suite.registry, &commit, 0).await;
+    let reveal = registry::ExecuteMsg::Reveal {
+        task_id,
+        result: delivery.result.clone(),
+        salt: delivery.salt.clone(),
+        price: None,
+    };
+    let tx = ok(&client, &providers[0], &suite.registry, &reveal, 0).await;
+    assert_eq!(
+        attributes(&tx, "wasm-ogpu_task_completed", "price"),
+        ["50000"]
+    );
+    assert_eq!(
+        client.balance(&providers[0].address, DENOM).await,
+        winner_before - 4 * gas + 50_000 - fee(50_000)
+    );
+
+    // Consensus: both replicas agree; each is paid half the reward by the last reveal.
+    let msg = publish(fixtures::consensus(2, 2));
+    let task_id = published(&ok(&client, clientk, &suite.registry, &msg, REWARD).await);
+    let before = client.balance(&providers[1].address, DENOM).await;
+    let sealed: Vec<Sealed> = providers
+        .iter()
+        .map(|p| Sealed::new(task_id, &addr(p), b"same", REWARD, None))
+        .collect();
+    for (provider, s) in providers.iter().zip(&sealed) {
+        let commit = registry::ExecuteMsg::Commit {
+            task_id,
+            commitment: s.commitment.clone(),
+        };
+        ok(&client, provider, &suite.registry, &commit, 0).await;
+    }
+    let mut last = None;
+    for (provider, s) in providers.iter().zip(&sealed) {
+        let reveal = registry::ExecuteMsg::Reveal {
+            task_id,
+            result: s.result.clone(),
+            salt: s.salt.clone(),
+            price: None,
+        };
+        last = Some(ok(&client, provider, &suite.registry, &reveal, 0).await);
+    }
+    assert_eq!(
+        attributes(&last.unwrap(), "wasm-ogpu_task_completed", "agreeing"),
+        ["2"]
+    );
+    let details: registry::TaskDetails = client
+        .smart(&suite.registry, &registry::QueryMsg::Task { task_id })
+        .await
+        .unwrap();
+    assert_eq!(details.task.status, TaskStatus::Completed);
+    let share = REWARD / 2;
+    assert_eq!(
+        client.balance(&providers[1].address, DENOM).await,
+        before - 2 * gas + share - fee(share)
+    );
     devnet.shutdown().await;
 }
 

@@ -7,7 +7,7 @@ use ogpu_types::registry::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use ogpu_types::MigrateMsg;
 
 use crate::error::ContractError;
-use crate::execute::{admin, compete, publish};
+use crate::execute::{admin, auction, compete, dispute, publish};
 use crate::{query, reply as replies};
 
 pub const CONTRACT_NAME: &str = env!("CARGO_PKG_NAME");
@@ -44,6 +44,13 @@ pub fn execute(
             salt,
             price,
         } => compete::reveal(deps, env, info, task_id, result, salt, price),
+        ExecuteMsg::RevealBid {
+            task_id,
+            price,
+            salt,
+        } => auction::reveal_bid(deps, env, info, task_id, price, salt),
+        ExecuteMsg::Dispute { task_id } => dispute::dispute_native(deps, env, info, task_id),
+        ExecuteMsg::CloseDispute { task_id } => dispute::close(deps, env, info, task_id),
         ExecuteMsg::Confirm { task_id, provider } => {
             compete::confirm(deps, env, info, task_id, provider)
         }

@@ -91,6 +91,13 @@ pub enum ContractError {
     #[error("hash-search difficulty {difficulty} is outside {min}..={max} leading zero bits")]
     InvalidDifficulty { difficulty: u32, min: u32, max: u32 },
 
+    #[error("consensus needs 1 <= quorum ({quorum}) <= replicas ({replicas}) <= {max}")]
+    InvalidReplication {
+        replicas: u32,
+        quorum: u32,
+        max: u32,
+    },
+
     #[error("allow-list has {count} providers, the limit is {max}")]
     TooManyAllowedProviders { count: u64, max: u64 },
 
@@ -172,6 +179,36 @@ pub enum ContractError {
 
     #[error("task {task_id} cannot be finalized before {after} has passed")]
     NotFinalizable { task_id: u64, after: Timestamp },
+
+    #[error("the auction of task {task_id} has not been awarded yet")]
+    NotAwarded { task_id: u64 },
+
+    #[error("provider {provider} is not the executor of task {task_id}")]
+    NotExecutor { task_id: u64, provider: String },
+
+    #[error("the delivery deadline of task {task_id} passed at {deadline}")]
+    DeliveryClosed { task_id: u64, deadline: Timestamp },
+
+    #[error("disputes are not available here: {reason}")]
+    DisputesNotSupported { reason: String },
+
+    #[error("dispute bond {bond} is below the minimum {min}")]
+    BondTooLow { bond: Uint128, min: Uint128 },
+
+    #[error("task {task_id} has no accepted result open to dispute")]
+    NotDisputable { task_id: u64 },
+
+    #[error("the dispute window of task {task_id} closed at {deadline}")]
+    DisputeWindowClosed { task_id: u64, deadline: Timestamp },
+
+    #[error("task {task_id} is already disputed; its round decides")]
+    AlreadyDisputed { task_id: u64 },
+
+    #[error("the dispute of task {task_id} is closed")]
+    DisputeClosed { task_id: u64 },
+
+    #[error("a dispute of this task must post exactly {expected}")]
+    WrongBond { expected: String },
 
     #[error("unknown reply id {id}")]
     UnknownReplyId { id: u64 },

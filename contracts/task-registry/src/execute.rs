@@ -1,7 +1,10 @@
 //! Execute handlers, one file per concern.
 
 pub mod admin;
+pub mod auction;
 pub mod compete;
+mod consensus;
+pub mod dispute;
 pub mod publish;
 mod settle;
 

@@ -10,8 +10,9 @@ use ogpu_types::{Job, TaskSpec, TaskStatus};
 use crate::error::ContractError;
 use crate::execute::load_task;
 use crate::state::{
-    CONFIG, HASH_SEARCHES, JOBS, NEXT_TASK_ID, OWNER, PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS,
-    RESPONSES, TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
+    AUCTIONS, CONFIG, DISPUTES, DISPUTE_TERMS, HASH_SEARCHES, JOBS, NEXT_TASK_ID, OWNER,
+    PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, TASKS, TASKS_BY_CLIENT,
+    TASKS_BY_STATUS,
 };
 
 pub const DEFAULT_LIMIT: u32 = 10;
@@ -62,6 +63,12 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
             );
             to_json_binary(&load_tasks(deps, ids, limit(max))?)?
         }
+        QueryMsg::Dispute { task_id } => {
+            to_json_binary(&DISPUTES.may_load(deps.storage, task_id)?)?
+        }
+        QueryMsg::Auction { task_id } => {
+            to_json_binary(&AUCTIONS.may_load(deps.storage, task_id)?)?
+        }
         QueryMsg::Responses {
             task_id,
             start_after,
@@ -106,6 +113,7 @@ fn task(deps: Deps, task_id: u64) -> Result<TaskDetails, ContractError> {
         requirements: REQUIREMENTS.load(deps.storage, task_id)?,
         model: task.model,
         collateral: task.collateral,
+        dispute: DISPUTE_TERMS.may_load(deps.storage, task_id)?,
     };
     Ok(TaskDetails { task, spec })
 }

@@ -5,8 +5,8 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Empty};
 use cw_storage_plus::{Item, Map};
-use ogpu_types::registry::{AcceptedAsset, TaskLimits};
-use ogpu_types::{HashSearch, OpenClJob, Requirements, Task, TaskResponseRecord};
+use ogpu_types::registry::{AcceptedAsset, AuctionState, DisputeState, TaskLimits};
+use ogpu_types::{DisputeTerms, HashSearch, OpenClJob, Requirements, Task, TaskResponseRecord};
 
 #[cw_serde]
 pub struct Config {
@@ -48,3 +48,12 @@ pub const REQUIREMENTS: Map<u64, Requirements> = Map::new("req");
 pub const RESPONSES: Map<(u64, &Addr), TaskResponseRecord> = Map::new("r");
 /// (provider, task) for every commitment, to list a provider's tasks.
 pub const PROVIDER_TASKS: Map<(&Addr, u64), Empty> = Map::new("pt");
+/// The award of each sealed-bid auction, from the moment its winner is fixed; only the
+/// executor fields change afterwards (promotion, delivery commitment).
+pub const AUCTIONS: Map<u64, AuctionState> = Map::new("auc");
+/// The dispute terms of each task published with them; written once at publish.
+pub const DISPUTE_TERMS: Map<u64, DisputeTerms> = Map::new("dt");
+/// The dispute state of each disputable task, from its completion on.
+pub const DISPUTES: Map<u64, DisputeState> = Map::new("dsp");
+/// The Consensus round re-running a disputed task → the disputed task.
+pub const ROUNDS: Map<u64, u64> = Map::new("rnd");

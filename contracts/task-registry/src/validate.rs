@@ -5,8 +5,8 @@ use cosmwasm_std::{Api, Uint128};
 use ogpu_types::hash_search::{self, HashSearch, MAX_DIFFICULTY, MAX_PREFIX_LEN, MIN_DIFFICULTY};
 use ogpu_types::registry::{AcceptedAsset, TaskLimits};
 use ogpu_types::{
-    AssetInfo, CompetitionModel, Job, KernelArg, KernelSource, OpenClJob, Payload, Requirements,
-    TaskSpec,
+    AssetInfo, CompetitionModel, DisputeTerms, Job, KernelArg, KernelSource, OpenClJob, Payload,
+    Requirements, TaskSpec,
 };
 
 use crate::error::ContractError;
@@ -24,6 +24,8 @@ pub const HARD_MAX_INLINE_BYTES: u32 = 256 * 1024;
 pub const MAX_ACCEPTED_ASSETS: usize = 16;
 /// Longest kernel entry point name.
 pub const MAX_ENTRY_POINT_LEN: u32 = 128;
+/// Upper bound of `max_replicas` (a Consensus round settles every replica at once).
+pub const HARD_MAX_REPLICAS: u32 = 16;
 /// One hundred percent in basis points.
 pub const BPS_DENOMINATOR: u16 = 10_000;
 
@@ -66,6 +68,12 @@ pub fn limits(limits: &TaskLimits) -> Result<(), ContractError> {
     if limits.min_window == 0 || limits.min_window > limits.max_window {
         return fail("windows need 0 < min_window <= max_window");
     }
+    if limits.unrevealed_bid_penalty_bps > BPS_DENOMINATOR {
+        return fail("unrevealed_bid_penalty_bps must be at most 10000");
+    }
+    if limits.max_replicas == 0 || limits.max_replicas > HARD_MAX_REPLICAS {
+        return fail("max_replicas must be 1..=16");
+    }
     Ok(())
 }
 
@@ -99,6 +107,9 @@ pub fn task_spec(api: &dyn Api, limits: &TaskLimits, spec: &TaskSpec) -> Result<
     }
     requirements(api, limits, &spec.requirements)?;
     model(limits, &spec.model)?;
+    if let Some(terms) = &spec.dispute {
+        dispute_terms(limits, spec, terms)?;
+    }
     if spec.collateral < limits.min_collateral {
         return Err(ContractError::CollateralTooLow {
             collateral: spec.collateral,
@@ -290,30 +301,83 @@ fn requirements(
 }
 
 fn model(limits: &TaskLimits, model: &CompetitionModel) -> Result<(), ContractError> {
-    let windows: &[(&str, u64)] = match model {
-        CompetitionModel::FirstResponse {
-            commit_window,
-            reveal_window,
-        } => &[("commit", *commit_window), ("reveal", *reveal_window)],
-        CompetitionModel::ManualConfirmation {
-            commit_window,
-            reveal_window,
-            confirm_window,
-        } => &[
-            ("commit", *commit_window),
-            ("reveal", *reveal_window),
-            ("confirm", *confirm_window),
-        ],
+    if let CompetitionModel::Consensus {
+        replicas, quorum, ..
+    } = model
+    {
+        replication(limits, *replicas, *quorum)?;
+    }
+    for (name, value) in model.windows() {
+        window(limits, name, value)?;
+    }
+    Ok(())
+}
+
+/// Disputes re-run a result nobody could verify: only First Response and Manual
+/// Confirmation OpenCL tasks take them (a hash search is verified at reveal; consensus and
+/// auctions settle by their own rules). The re-run round is a Consensus task.
+fn dispute_terms(
+    limits: &TaskLimits,
+    spec: &TaskSpec,
+    terms: &DisputeTerms,
+) -> Result<(), ContractError> {
+    let not_supported = |reason: &str| {
+        Err(ContractError::DisputesNotSupported {
+            reason: reason.to_string(),
+        })
     };
-    for &(window, value) in windows {
-        if value < limits.min_window || value > limits.max_window {
-            return Err(ContractError::InvalidWindow {
-                window: window.to_string(),
-                value,
-                min: limits.min_window,
-                max: limits.max_window,
-            });
-        }
+    if !matches!(spec.job, Job::OpenCl(_)) {
+        return not_supported("a hash search is verified on chain at reveal");
+    }
+    if !matches!(
+        spec.model,
+        CompetitionModel::FirstResponse { .. } | CompetitionModel::ManualConfirmation { .. }
+    ) {
+        return not_supported("only first_response and manual_confirmation tasks");
+    }
+    replication(limits, terms.replicas, terms.quorum)?;
+    window(limits, "dispute", terms.window)
+}
+
+fn window(limits: &TaskLimits, window: &str, value: u64) -> Result<(), ContractError> {
+    if value < limits.min_window || value > limits.max_window {
+        return Err(ContractError::InvalidWindow {
+            window: window.to_string(),
+            value,
+            min: limits.min_window,
+            max: limits.max_window,
+        });
+    }
+    Ok(())
+}
+
+/// A dispute bond must be worth at least a task's minimum reward in the same asset: it
+/// pays the round's replicas.
+pub fn bond(
+    assets: &[AcceptedAsset],
+    info: &AssetInfo,
+    bond: Uint128,
+) -> Result<(), ContractError> {
+    let min = assets
+        .iter()
+        .find(|a| &a.info == info)
+        .map_or(Uint128::one(), |a| a.min_reward.max(Uint128::one()));
+    if bond < min {
+        return Err(ContractError::BondTooLow { bond, min });
+    }
+    Ok(())
+}
+
+/// `1 ≤ quorum ≤ replicas ≤ max`, where `max` is the smaller of `max_replicas` and
+/// `max_commitments` (each replica is one commitment).
+fn replication(limits: &TaskLimits, replicas: u32, quorum: u32) -> Result<(), ContractError> {
+    let max = limits.max_replicas.min(limits.max_commitments);
+    if quorum == 0 || quorum > replicas || replicas > max {
+        return Err(ContractError::InvalidReplication {
+            replicas,
+            quorum,
+            max,
+        });
     }
     Ok(())
 }

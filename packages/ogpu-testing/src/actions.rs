@@ -3,7 +3,7 @@
 use anyhow::Result as AnyResult;
 use cosmwasm_std::{coin, coins, to_json_binary, Addr, Binary, HexBinary, Uint128};
 use cw_multi_test::AppResponse;
-use ogpu_types::commitment::{result_commitment, sha256};
+use ogpu_types::commitment::{bid_commitment, result_commitment, sha256};
 use ogpu_types::registry::{self, ExecuteMsg, QueryMsg, ReceiveMsg};
 use ogpu_types::settlement::{self, EscrowResponse, TotalsResponse};
 use ogpu_types::staking::{self, ProviderResponse, StakingTotals};
@@ -57,6 +57,41 @@ impl Sealed {
             price: price.map(Uint128::new),
             digest: HexBinary::from(digest),
             commitment: HexBinary::from(commitment),
+        }
+    }
+}
+
+/// A sealed auction bid and its secrets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SealedBid {
+    pub price: Uint128,
+    pub salt: HexBinary,
+    pub commitment: HexBinary,
+}
+
+impl SealedBid {
+    pub fn new(task_id: u64, provider: &Addr, price: u128) -> Self {
+        let salt = sha256(format!("bid-salt/{task_id}/{provider}").as_bytes());
+        let price = Uint128::new(price);
+        SealedBid {
+            price,
+            salt: HexBinary::from(salt),
+            commitment: HexBinary::from(bid_commitment(task_id, provider.as_str(), price, &salt)),
+        }
+    }
+}
+
+/// A bid as the generic secrets of a commitment: the price and salt, no result.
+impl From<SealedBid> for Sealed {
+    fn from(bid: SealedBid) -> Self {
+        Sealed {
+            result: Payload::Inline {
+                data: Binary::default(),
+            },
+            salt: bid.salt,
+            price: Some(bid.price),
+            digest: HexBinary::default(),
+            commitment: bid.commitment,
         }
     }
 }
@@ -167,6 +202,79 @@ impl Suite {
             price: sealed.price,
         };
         self.exec_registry(provider, &msg)
+    }
+
+    /// Commits a sealed bid of `price` on an auction.
+    pub fn bid(&mut self, provider: &Addr, task_id: u64, price: u128) -> AnyResult<SealedBid> {
+        let bid = SealedBid::new(task_id, provider, price);
+        let msg = ExecuteMsg::Commit {
+            task_id,
+            commitment: bid.commitment.clone(),
+        };
+        self.exec_registry(provider, &msg)?;
+        Ok(bid)
+    }
+
+    pub fn reveal_bid(
+        &mut self,
+        provider: &Addr,
+        task_id: u64,
+        bid: &SealedBid,
+    ) -> AnyResult<AppResponse> {
+        let msg = ExecuteMsg::RevealBid {
+            task_id,
+            price: bid.price,
+            salt: bid.salt.clone(),
+        };
+        self.exec_registry(provider, &msg)
+    }
+
+    /// The auction executor's result commitment (binding the price it will be paid).
+    pub fn commit_delivery(
+        &mut self,
+        provider: &Addr,
+        task_id: u64,
+        result: &[u8],
+    ) -> AnyResult<Sealed> {
+        let price = self.auction(task_id).map_or(0, |a| a.price.u128());
+        let sealed = Sealed::new(task_id, provider, result, price, None);
+        self.commit(provider, task_id, &sealed)?;
+        Ok(sealed)
+    }
+
+    /// Disputes `task_id`, posting `bond` of the native reward denom.
+    pub fn dispute(&mut self, client: &Addr, task_id: u64, bond: u128) -> AnyResult<AppResponse> {
+        let registry = self.registry.clone();
+        let msg = ExecuteMsg::Dispute { task_id };
+        self.execute(client, &registry, &msg, &[coin(bond, REWARD_DENOM)])
+    }
+
+    /// Disputes a cw20-paid `task_id`, sending `bond` of the suite's token.
+    pub fn dispute_cw20(
+        &mut self,
+        client: &Addr,
+        task_id: u64,
+        bond: u128,
+    ) -> AnyResult<AppResponse> {
+        let token = self.token.clone();
+        let msg = cw20::Cw20ExecuteMsg::Send {
+            contract: self.registry.to_string(),
+            amount: Uint128::new(bond),
+            msg: to_json_binary(&ReceiveMsg::Dispute { task_id })?,
+        };
+        self.execute(client, &token, &msg, &[])
+    }
+
+    pub fn close_dispute(&mut self, sender: &Addr, task_id: u64) -> AnyResult<AppResponse> {
+        self.exec_registry(sender, &ExecuteMsg::CloseDispute { task_id })
+    }
+
+    pub fn dispute_state(&self, task_id: u64) -> Option<registry::DisputeState> {
+        self.query_registry(&QueryMsg::Dispute { task_id })
+    }
+
+    pub fn auction(&self, task_id: u64) -> Option<registry::AuctionState> {
+        self.query_registry(&QueryMsg::Auction { task_id })
     }
 
     pub fn confirm(

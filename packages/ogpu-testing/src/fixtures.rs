@@ -83,12 +83,32 @@ pub fn manual_confirmation() -> CompetitionModel {
     }
 }
 
+/// Bids for 60 s, reveals for 60 s, 120 s to deliver once awarded.
+pub fn sealed_bid_auction() -> CompetitionModel {
+    CompetitionModel::SealedBidAuction {
+        bid_window: 60,
+        reveal_window: 60,
+        delivery_window: 120,
+    }
+}
+
+/// `replicas` slots, `quorum` agreeing digests, 60 s to commit, 60 s to reveal.
+pub fn consensus(replicas: u32, quorum: u32) -> CompetitionModel {
+    CompetitionModel::Consensus {
+        replicas,
+        quorum,
+        commit_window: 60,
+        reveal_window: 60,
+    }
+}
+
 pub fn spec(model: CompetitionModel) -> TaskSpec {
     TaskSpec {
         job: Job::OpenCl(job()),
         requirements: Requirements::default(),
         model,
         collateral: Uint128::new(COLLATERAL),
+        dispute: None,
     }
 }
 

@@ -15,6 +15,8 @@
 //! winners) apply to it unchanged.
 
 mod action;
+mod auction;
+mod dispute;
 mod due;
 mod execute;
 mod expect;

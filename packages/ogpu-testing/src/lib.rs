@@ -12,7 +12,7 @@ mod metered;
 mod snapshot;
 mod suite;
 
-pub use actions::{assert_error, find_error, Sealed};
+pub use actions::{assert_error, find_error, Sealed, SealedBid};
 pub use metered::{MeteredStorage, StorageOps};
 pub use snapshot::{Balances, Snapshot, TaskState};
 pub use suite::{

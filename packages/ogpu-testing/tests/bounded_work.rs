@@ -4,7 +4,7 @@
 //! scanned by ranges, writes), which includes every contract called and the bank.
 
 use ogpu_testing::fixtures::{self, COLLATERAL};
-use ogpu_testing::{Sealed, StorageOps, Suite, SuiteBuilder};
+use ogpu_testing::{Sealed, SealedBid, StorageOps, Suite, SuiteBuilder};
 use ogpu_types::registry::{ConfigResponse, ExecuteMsg, QueryMsg};
 use ogpu_types::staking::{self, ProvidersResponse};
 
@@ -104,6 +104,97 @@ fn measure(suite: &mut Suite) -> Vec<(&'static str, StorageOps)> {
     }
     run(suite, "confirm", &mut |s| {
         s.confirm(&client, id, &p[1]).unwrap();
+    });
+
+    // A sealed-bid auction: bids, their reveals (the last awards), the delivery.
+    run(suite, "publish (auction)", &mut |s| {
+        id = s
+            .publish(
+                &client,
+                fixtures::spec(fixtures::sealed_bid_auction()),
+                REWARD,
+            )
+            .unwrap()
+    });
+    let bids = [
+        SealedBid::new(id, &p[0], 300),
+        SealedBid::new(id, &p[1], 500),
+    ];
+    for (provider, price) in p.iter().zip([300, 500]) {
+        run(suite, "commit (bid)", &mut |s| {
+            s.bid(provider, id, price).unwrap();
+        });
+    }
+    suite.set_time(suite.task(id).commit_deadline.seconds() + 1);
+    for (label, (provider, bid)) in ["reveal_bid", "reveal_bid (awards)"]
+        .into_iter()
+        .zip(p.iter().zip(&bids))
+    {
+        run(suite, label, &mut |s| {
+            s.reveal_bid(provider, id, bid).unwrap();
+        });
+    }
+    let delivery = sealed(id, &p[0], Some(500));
+    let delivery = Sealed {
+        price: None,
+        ..delivery
+    };
+    run(suite, "commit (delivery)", &mut |s| {
+        s.commit(&p[0], id, &delivery).unwrap();
+    });
+    suite.advance_blocks(1);
+    run(suite, "reveal (delivery, pays)", &mut |s| {
+        s.reveal(&p[0], id, &delivery).unwrap();
+    });
+
+    // A Consensus round of two replicas; the last reveal tallies and pays.
+    run(suite, "publish (consensus)", &mut |s| {
+        id = s
+            .publish(&client, fixtures::spec(fixtures::consensus(2, 2)), REWARD)
+            .unwrap()
+    });
+    let replicas = [sealed(id, &p[0], None), sealed(id, &p[1], None)];
+    for (provider, replica) in p.iter().zip(&replicas) {
+        run(suite, "commit (replica)", &mut |s| {
+            s.commit(provider, id, replica).unwrap();
+        });
+    }
+    suite.advance_blocks(1);
+    for (label, (provider, replica)) in ["reveal (replica)", "reveal (tallies, pays)"]
+        .into_iter()
+        .zip(p.iter().zip(&replicas))
+    {
+        run(suite, label, &mut |s| {
+            s.reveal(provider, id, replica).unwrap();
+        });
+    }
+
+    // A dispute, and a dispute window closed undisputed.
+    let disputable = || ogpu_types::TaskSpec {
+        dispute: Some(ogpu_types::DisputeTerms {
+            window: 60,
+            replicas: 2,
+            quorum: 2,
+            bond: REWARD.into(),
+        }),
+        ..fr()
+    };
+    let won_disputable = |suite: &mut Suite| {
+        let task = suite.publish(&client, disputable(), REWARD).unwrap();
+        let result = sealed(task, &p[0], None);
+        suite.commit(&p[0], task, &result).unwrap();
+        suite.advance_blocks(1);
+        suite.reveal(&p[0], task, &result).unwrap();
+        task
+    };
+    let disputed = won_disputable(suite);
+    let closed = won_disputable(suite);
+    run(suite, "dispute", &mut |s| {
+        s.dispute(&client, disputed, REWARD).unwrap();
+    });
+    suite.advance_seconds(61);
+    run(suite, "close_dispute", &mut |s| {
+        s.close_dispute(&stranger, closed).unwrap();
     });
 
     // Finalize: an automatic confirmation, and an expiry that slashes.

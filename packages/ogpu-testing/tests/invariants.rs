@@ -45,12 +45,19 @@ fn intruder() -> impl Strategy<Value = Intruder> {
     ]
 }
 
-/// Mostly valid tasks of both models and both assets; now and then a reward below the
-/// minimum or a hash search outside its bounds.
+/// Mostly valid tasks of every model and both assets; now and then a reward below the
+/// minimum, a hash search outside its bounds or a quorum above the replicas.
 fn template() -> impl Strategy<Value = TaskTemplate> {
+    let consensus = (1..=3u32, 0..=3u32).prop_map(|(replicas, quorum)| Competition::Consensus {
+        replicas,
+        quorum: if quorum == 0 { 0 } else { quorum.min(replicas) },
+    });
     let competition = prop_oneof![
-        Just(Competition::FirstResponse),
-        Just(Competition::ManualConfirmation)
+        2 => Just(Competition::FirstResponse),
+        2 => Just(Competition::ManualConfirmation),
+        2 => Just(Competition::SealedBidAuction),
+        2 => consensus,
+        1 => (1..=4u32).prop_map(|replicas| Competition::Consensus { replicas, quorum: replicas + 1 }),
     ];
     let reward = prop_oneof![9 => MIN_REWARD..20_000, 1 => 1..MIN_REWARD];
     let hash_search = prop_oneof![
@@ -64,14 +71,16 @@ fn template() -> impl Strategy<Value = TaskTemplate> {
         reward,
         100..3_000u128,
         hash_search,
+        prop_oneof![2 => Just(false), 1 => Just(true)],
     )
         .prop_map(
-            |(competition, cw20, reward, collateral, hash_search)| TaskTemplate {
+            |(competition, cw20, reward, collateral, hash_search, dispute)| TaskTemplate {
                 competition,
                 cw20,
                 reward,
                 collateral,
                 hash_search,
+                dispute,
             },
         )
 }
@@ -138,11 +147,21 @@ fn action() -> impl Strategy<Value = Action> {
         }),
         4 => recent().prop_map(|commitment| Action::RevealDue { commitment }),
         2 => recent().prop_map(|offer| Action::ConfirmDue { offer }),
+        2 => (recent(), tamper()).prop_map(|(commitment, tamper)| {
+            Action::RevealBid { commitment, tamper }
+        }),
+        5 => recent().prop_map(|commitment| Action::RevealBidDue { commitment }),
+        6 => (recent(), prop_oneof![6 => Just(None), 1 => index(PROVIDERS).prop_map(Some)], answer())
+            .prop_map(|(task, impostor, answer)| Action::Deliver { task, impostor, answer }),
         2 => (actor(), recent()).prop_map(|(sender, commitment)| {
             Action::Confirm { sender, commitment }
         }),
         1 => (actor(), recent()).prop_map(|(sender, task)| Action::Cancel { sender, task }),
         2 => (actor(), recent()).prop_map(|(sender, task)| Action::Finalize { sender, task }),
+        3 => (actor(), recent(), prop_oneof![5 => Just(true), 1 => Just(false)]).prop_map(
+            |(sender, task, exact_bond)| Action::Dispute { sender, task, exact_bond }
+        ),
+        1 => (actor(), recent()).prop_map(|(sender, task)| Action::CloseDispute { sender, task }),
         1 => (index(PROVIDERS), 0..15_000u128).prop_map(|(provider, stake)| Action::Register { provider, stake }),
         1 => (index(PROVIDERS), 1..5_000u128).prop_map(|(provider, amount)| Action::Bond { provider, amount }),
         1 => (index(PROVIDERS), 0..8_000u128).prop_map(|(provider, amount)| Action::Unbond { provider, amount }),
@@ -197,6 +216,7 @@ fn smallest_task() -> Action {
             reward: 100,
             collateral: 100,
             hash_search: None,
+            dispute: false,
         },
     }
 }
@@ -247,4 +267,192 @@ fn a_copy_of_ones_own_commitment_is_ones_own() {
             tamper: Tamper::None,
         },
     ]);
+}
+
+/// Runs `actions` on a fresh world (checking every invariant) and returns the first
+/// task's terminal status.
+fn first_task_ends(actions: &[Action]) -> ogpu_types::TaskStatus {
+    let world = finished(actions);
+    let terminal = world.model.tasks[0].terminal.as_ref().expect("ended");
+    terminal.task.status
+}
+
+/// Runs `actions` on a fresh world, checking every invariant, and drives it to the end.
+fn finished(actions: &[Action]) -> World {
+    let mut world = World::new();
+    for action in actions {
+        world.apply(action);
+    }
+    world.finish();
+    world
+}
+
+fn task_of(competition: Competition) -> Action {
+    Action::Publish {
+        client: 0,
+        template: TaskTemplate {
+            competition,
+            cw20: false,
+            reward: 10_000,
+            collateral: 500,
+            hash_search: None,
+            dispute: false,
+        },
+    }
+}
+
+fn commit(provider: u8, answer: Answer, price_pct: u8) -> Action {
+    Action::Commit {
+        provider,
+        task: 0,
+        answer,
+        price_pct,
+    }
+}
+
+/// The harness's diligent actors carry an auction to a paid delivery, and a lazy
+/// executor to promotion; both keep every invariant.
+#[test]
+fn diligent_bidders_and_executors_complete_an_auction() {
+    let bid_and_open = [
+        task_of(Competition::SealedBidAuction),
+        commit(0, Answer::Valid, 40),
+        commit(1, Answer::Valid, 60),
+        Action::RevealBidDue { commitment: 0 },
+        Action::RevealBidDue { commitment: 0 },
+    ];
+    let deliver = Action::Deliver {
+        task: 0,
+        impostor: None,
+        answer: Answer::Valid,
+    };
+    let delivered = [&bid_and_open[..], &[deliver.clone(), deliver.clone()]].concat();
+    assert_eq!(
+        first_task_ends(&delivered),
+        ogpu_types::TaskStatus::Completed
+    );
+    // The winner stays silent: the runner-up is promoted and delivers.
+    let promoted = [
+        &bid_and_open[..],
+        &[Action::Wait { seconds: 31 }],
+        &[Action::Finalize {
+            sender: Actor::Stranger,
+            task: 0,
+        }],
+        &[deliver.clone(), deliver],
+    ]
+    .concat();
+    assert_eq!(
+        first_task_ends(&promoted),
+        ogpu_types::TaskStatus::Completed
+    );
+}
+
+/// A consensus round with a dissenter completes; one with a tie at the top fails.
+#[test]
+fn diligent_replicas_reach_or_miss_a_quorum() {
+    let reveal_all = [
+        Action::RevealDue { commitment: 0 },
+        Action::RevealDue { commitment: 0 },
+        Action::RevealDue { commitment: 0 },
+    ];
+    let quorum = [
+        &[task_of(Competition::Consensus {
+            replicas: 3,
+            quorum: 2,
+        })][..],
+        &[
+            commit(0, Answer::Valid, 0),
+            commit(1, Answer::Invalid, 0),
+            commit(2, Answer::Valid, 0),
+        ],
+        &reveal_all,
+    ]
+    .concat();
+    assert_eq!(first_task_ends(&quorum), ogpu_types::TaskStatus::Completed);
+    let tie = [
+        &[task_of(Competition::Consensus {
+            replicas: 2,
+            quorum: 1,
+        })][..],
+        &[commit(0, Answer::Valid, 0), commit(1, Answer::Invalid, 0)],
+        &reveal_all[..2],
+    ]
+    .concat();
+    assert_eq!(first_task_ends(&tie), ogpu_types::TaskStatus::Failed);
+}
+
+/// A disputable First Response task won by provider 0 with a right or wrong result, then
+/// disputed by its client; providers 1 to 3 re-run it (`round_answers`).
+fn disputed(winner_answer: Answer, round_answers: [Answer; 3]) -> Vec<Action> {
+    let mut actions = vec![
+        Action::Publish {
+            client: 0,
+            template: TaskTemplate {
+                competition: Competition::FirstResponse,
+                cw20: false,
+                reward: 3_000,
+                collateral: 500,
+                hash_search: None,
+                dispute: true,
+            },
+        },
+        commit(0, winner_answer, 0),
+        Action::RevealDue { commitment: 0 },
+        Action::Dispute {
+            sender: Actor::TaskClient,
+            task: 0,
+            exact_bond: true,
+        },
+    ];
+    for (provider, answer) in (1..).zip(round_answers) {
+        actions.push(Action::Commit {
+            provider,
+            task: 0,
+            answer,
+            price_pct: 0,
+        });
+    }
+    actions.extend([
+        Action::RevealDue { commitment: 0 },
+        Action::RevealDue { commitment: 0 },
+        Action::RevealDue { commitment: 0 },
+    ]);
+    actions
+}
+
+/// Every branch of a dispute keeps every invariant: a wrong result overturned, a right
+/// one confirmed (the winner gets the bond's unused share), a round without quorum, and
+/// a window that closes undisputed.
+#[test]
+fn disputes_keep_the_invariants_in_every_branch() {
+    use ogpu_types::registry::DisputeStatus::{Overturned, Upheld};
+    use ogpu_types::TaskStatus::{Completed, Failed};
+    use Answer::{Invalid, Valid};
+    for (winner, round, round_status, dispute) in [
+        (Invalid, [Valid, Valid, Valid], Completed, Overturned),
+        (Valid, [Valid, Valid, Invalid], Completed, Upheld),
+        (Valid, [Valid, Invalid, Invalid], Failed, Upheld),
+    ] {
+        let world = finished(&disputed(winner, round));
+        let rerun = world.model.tasks[1].terminal.as_ref().expect("ended");
+        assert_eq!(rerun.task.status, round_status);
+        let state = world.suite.dispute_state(1).expect("disputable");
+        assert_eq!(state.status, dispute);
+    }
+    let undisputed = [
+        &disputed(Valid, [Valid; 3])[..3],
+        &[
+            Action::Wait { seconds: 61 },
+            Action::CloseDispute {
+                sender: Actor::Stranger,
+                task: 0,
+            },
+        ],
+    ]
+    .concat();
+    let world = finished(&undisputed);
+    let state = world.suite.dispute_state(1).expect("disputable");
+    assert_eq!(state.status, Upheld);
+    assert_eq!(world.model.tasks.len(), 1);
 }

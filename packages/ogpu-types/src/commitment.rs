@@ -33,6 +33,9 @@ pub enum CommitmentError {
     InvalidLength { field: &'static str, len: usize },
 }
 
+/// Domain tag of sealed auction bids.
+pub const BID_COMMITMENT_DOMAIN: &[u8] = b"ogpu/bid-commitment/v1";
+
 /// SHA-256 of `data`.
 pub fn sha256(data: &[u8]) -> Hash32 {
     Sha256::digest(data).into()
@@ -57,16 +60,32 @@ pub fn result_commitment(
     price: Uint128,
     salt: &Hash32,
 ) -> Hash32 {
-    let provider_len = u16::try_from(provider.len()).expect("bech32 addresses are short");
-    let mut hasher = Sha256::new();
-    hasher.update(RESULT_COMMITMENT_DOMAIN);
-    hasher.update(task_id.to_be_bytes());
-    hasher.update(provider_len.to_be_bytes());
-    hasher.update(provider.as_bytes());
+    let mut hasher = commitment_hasher(RESULT_COMMITMENT_DOMAIN, task_id, provider);
     hasher.update(digest);
     hasher.update(price.u128().to_be_bytes());
     hasher.update(salt);
     hasher.finalize().into()
+}
+
+/// A sealed auction bid: `sha256(domain ‖ task_id ‖ len(provider) ‖ provider ‖ price ‖
+/// salt)`, laid out as the result commitment without the digest (domain tag
+/// `ogpu/bid-commitment/v1`, 22 bytes).
+pub fn bid_commitment(task_id: u64, provider: &str, price: Uint128, salt: &Hash32) -> Hash32 {
+    let mut hasher = commitment_hasher(BID_COMMITMENT_DOMAIN, task_id, provider);
+    hasher.update(price.u128().to_be_bytes());
+    hasher.update(salt);
+    hasher.finalize().into()
+}
+
+/// The head every commitment shares: `domain ‖ task_id ‖ len(provider) ‖ provider`.
+fn commitment_hasher(domain: &[u8], task_id: u64, provider: &str) -> Sha256 {
+    let provider_len = u16::try_from(provider.len()).expect("bech32 addresses are short");
+    let mut hasher = Sha256::new();
+    hasher.update(domain);
+    hasher.update(task_id.to_be_bytes());
+    hasher.update(provider_len.to_be_bytes());
+    hasher.update(provider.as_bytes());
+    hasher
 }
 
 #[cfg(test)]
@@ -114,6 +133,26 @@ mod tests {
         preimage.extend_from_slice(&salt);
         assert_eq!(
             result_commitment(5, "abc", &digest, Uint128::new(42), &salt),
+            sha256(&preimage)
+        );
+    }
+
+    #[test]
+    fn bid_commitment_matches_documented_layout() {
+        let salt = [0x22u8; 32];
+        let mut preimage = Vec::new();
+        preimage.extend_from_slice(b"ogpu/bid-commitment/v1");
+        preimage.extend_from_slice(&5u64.to_be_bytes());
+        preimage.extend_from_slice(&3u16.to_be_bytes());
+        preimage.extend_from_slice(b"abc");
+        preimage.extend_from_slice(&42u128.to_be_bytes());
+        preimage.extend_from_slice(&salt);
+        assert_eq!(
+            bid_commitment(5, "abc", Uint128::new(42), &salt),
+            sha256(&preimage)
+        );
+        assert_ne!(
+            bid_commitment(5, "abc", Uint128::new(43), &salt),
             sha256(&preimage)
         );
     }

@@ -14,6 +14,17 @@ pub const TASK_COMPLETED: &str = "ogpu_task_completed";
 pub const TASK_EXPIRED: &str = "ogpu_task_expired";
 /// The client withdrew the task before any commitment; full refund.
 pub const TASK_CANCELLED: &str = "ogpu_task_cancelled";
+/// Sealed-bid auction: a provider opened its bid.
+pub const BID_REVEALED: &str = "ogpu_bid_revealed";
+/// Sealed-bid auction: a provider won (or, after a missed delivery, was promoted to) the
+/// right to execute; `price` is what it will be paid, `deadline` its delivery deadline.
+pub const AUCTION_AWARDED: &str = "ogpu_auction_awarded";
+/// Consensus: the revealed results reached no quorum; the client was refunded.
+pub const TASK_FAILED: &str = "ogpu_task_failed";
+/// The client disputed a completed task; `round` is the Consensus task that re-runs it.
+pub const TASK_DISPUTED: &str = "ogpu_task_disputed";
+/// A dispute ended; `status` is `upheld` (the result stands) or `overturned`.
+pub const DISPUTE_RESOLVED: &str = "ogpu_dispute_resolved";
 /// A provider registered with the staking contract.
 pub const PROVIDER_REGISTERED: &str = "ogpu_provider_registered";
 /// Part of a provider's collateral was slashed.
@@ -55,4 +66,10 @@ pub mod attr {
     pub const RELEASE_AT: &str = "release_at";
     pub const COMMIT_DEADLINE: &str = "commit_deadline";
     pub const REVEAL_DEADLINE: &str = "reveal_deadline";
+    /// Sealed-bid auction: the executor's delivery deadline.
+    pub const DELIVERY_DEADLINE: &str = "delivery_deadline";
+    /// The Consensus task that re-runs a disputed one.
+    pub const ROUND: &str = "round";
+    /// Consensus: how many revealed digests agreed with the accepted one.
+    pub const AGREEING: &str = "agreeing";
 }

@@ -18,12 +18,12 @@ pub mod staking;
 pub mod task;
 
 pub use asset::{Asset, AssetInfo};
-pub use commitment::{result_commitment, CommitmentError, Hash32};
+pub use commitment::{bid_commitment, result_commitment, CommitmentError, Hash32};
 pub use hash_search::HashSearch;
 pub use provider::{Device, DeviceType, ProviderMetadata, Reputation};
 pub use task::{
-    CompetitionModel, DeviceClass, Eligibility, Job, KernelArg, KernelSource, Offer, OpenClJob,
-    Payload, Requirements, ResponseStatus, Scalar, Task, TaskOutcome,
+    CompetitionModel, DeviceClass, DisputeTerms, Eligibility, Job, KernelArg, KernelSource, Offer,
+    OpenClJob, Payload, Requirements, ResponseStatus, Scalar, Task, TaskOutcome,
     TaskResponse as TaskResponseRecord, TaskSpec, TaskStatus,
 };
 

@@ -1,12 +1,12 @@
 //! Messages of the `task-registry` contract, the suite's orchestrator.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Binary, HexBinary, Uint128};
+use cosmwasm_std::{Addr, Binary, HexBinary, Timestamp, Uint128};
 use cw20::Cw20ReceiveMsg;
 
 use crate::asset::AssetInfo;
 use crate::staking::{StakingConfigUpdate, StakingParams};
-use crate::task::{Payload, Task, TaskResponse, TaskSpec, TaskStatus};
+use crate::task::{Offer, Payload, Task, TaskResponse, TaskSpec, TaskStatus};
 
 /// Bounds every task is validated against. Each is also capped by a compile-time
 /// maximum in the registry so that no configuration makes an execute path unbounded.
@@ -34,6 +34,13 @@ pub struct TaskLimits {
     pub max_window: u64,
     /// Smallest per-provider collateral a task may ask, in the bond denom.
     pub min_collateral: Uint128,
+    /// Share of its collateral an auction bid that is never opened loses, basis points.
+    /// (Absent in configurations stored before auctions existed: the default applies.)
+    #[serde(default = "TaskLimits::default_unrevealed_bid_penalty_bps")]
+    pub unrevealed_bid_penalty_bps: u16,
+    /// Most replicas a Consensus task may ask (also capped by `max_commitments`).
+    #[serde(default = "TaskLimits::default_max_replicas")]
+    pub max_replicas: u32,
 }
 
 impl TaskLimits {
@@ -51,7 +58,18 @@ impl TaskLimits {
             min_window: 10,
             max_window: 7 * 24 * 3600,
             min_collateral: Uint128::new(100),
+            unrevealed_bid_penalty_bps: Self::default_unrevealed_bid_penalty_bps(),
+            max_replicas: Self::default_max_replicas(),
         }
+    }
+
+    /// Half of the collateral: silence costs more than an honest high bid.
+    pub fn default_unrevealed_bid_penalty_bps() -> u16 {
+        5_000
+    }
+
+    pub fn default_max_replicas() -> u32 {
+        5
     }
 }
 
@@ -88,22 +106,42 @@ pub enum ExecuteMsg {
     /// Publish a task paying in an allow-listed cw20 token (`Send` with a [`ReceiveMsg`]).
     Receive(Cw20ReceiveMsg),
     /// Post a result commitment (see [`crate::result_commitment`]) and lock collateral.
+    /// In a sealed-bid auction: during the bid window, a sealed bid
+    /// (see [`crate::bid_commitment`], collateral locked); once awarded, the executor's
+    /// result commitment (nothing more locked). In Consensus: joining one of the replica
+    /// slots.
     Commit { task_id: u64, commitment: HexBinary },
     /// Open a commitment in a later block. `price` is required in Manual Confirmation and
-    /// must be absent in First Response (where the price is the reward).
+    /// must be absent in the other models, whose commitment binds a fixed price: the reward
+    /// in First Response and Consensus, the executor's price (`task.best`) in an auction.
     Reveal {
         task_id: u64,
         result: Payload,
         salt: HexBinary,
         price: Option<Uint128>,
     },
+    /// Sealed-bid auction, in the reveal window: open a bid in a later block than it was
+    /// made. The last bid opened (or `Finalize` after the window) awards the task.
+    RevealBid {
+        task_id: u64,
+        price: Uint128,
+        salt: HexBinary,
+    },
+    /// Client only, within the dispute window of a completed task published with
+    /// `dispute` terms: post the bond (the one native coin sent along; cw20 through
+    /// [`ReceiveMsg::Dispute`]) and open a Consensus re-run round (a new task).
+    Dispute { task_id: u64 },
+    /// Anyone, after the dispute window of an undisputed task: release the winner's
+    /// collateral and record its completion.
+    CloseDispute { task_id: u64 },
     /// Client only, Manual Confirmation: accept a revealed response and pay its price.
     Confirm { task_id: u64, provider: String },
     /// Client only, before any commitment: withdraw the task with a full refund.
     CancelTask { task_id: u64 },
     /// Anyone, once a deadline passed: auto-confirm the cheapest revealed response
-    /// (Manual Confirmation) or expire the task, refunding the client and slashing the
-    /// committers that stayed silent.
+    /// (Manual Confirmation), award an auction whose reveal window passed or promote the
+    /// next bidder past a missed delivery, decide a Consensus round, or expire the task,
+    /// refunding the client and slashing the committers that stayed silent.
     Finalize { task_id: u64 },
     /// Owner only: change limits, assets, fee, treasury or staking parameters.
     UpdateConfig(ConfigUpdate),
@@ -134,8 +172,17 @@ pub enum Child {
 
 /// Message embedded in a cw20 `Send` to the registry.
 #[cw_serde]
+// Deserialized once per call and never stored: boxing the spec would only change how
+// every caller builds it.
+#[allow(clippy::large_enum_variant)]
 pub enum ReceiveMsg {
-    PublishTask { spec: TaskSpec },
+    PublishTask {
+        spec: TaskSpec,
+    },
+    /// Dispute a task whose reward is this token, posting the amount sent as the bond.
+    Dispute {
+        task_id: u64,
+    },
 }
 
 /// Fields of the suite's configuration to change; absent fields stay as they are.
@@ -182,6 +229,12 @@ pub enum QueryMsg {
         start_after: Option<u64>,
         limit: Option<u32>,
     },
+    /// The dispute state of a task published with dispute terms (`None` otherwise).
+    #[returns(Option<DisputeState>)]
+    Dispute { task_id: u64 },
+    /// A sealed-bid auction's award state (`None` before it is awarded).
+    #[returns(Option<AuctionState>)]
+    Auction { task_id: u64 },
     /// Responses to a task, in provider address order.
     #[returns(ResponsesResponse)]
     Responses {
@@ -189,6 +242,52 @@ pub enum QueryMsg {
         start_after: Option<String>,
         limit: Option<u32>,
     },
+}
+
+/// Where a disputable task's dispute stands.
+#[cw_serde]
+pub enum DisputeStatus {
+    /// The window is open (or passed and not yet closed); the winner's collateral is locked.
+    Open,
+    /// Under re-run by the Consensus task `round`.
+    Disputed { round: u64 },
+    /// The window closed without a dispute, or the round did not overturn the result:
+    /// the winner's collateral was released.
+    Upheld,
+    /// The round accepted another result: the winner was slashed.
+    Overturned,
+}
+
+#[cw_serde]
+pub struct DisputeState {
+    pub task_id: u64,
+    pub terms: crate::task::DisputeTerms,
+    /// Last moment (inclusive) the client may dispute.
+    pub window_end: Timestamp,
+    /// The winner and the digest it was paid for.
+    pub winner: Addr,
+    pub digest: HexBinary,
+    /// What the winner was paid (recorded as its earnings once the result stands).
+    pub price: Uint128,
+    pub status: DisputeStatus,
+}
+
+/// Who executes an awarded auction, for what price, until when.
+#[cw_serde]
+pub struct AuctionState {
+    /// Revealed bids, best first: lowest price, then earliest bid (block height), then
+    /// address. At most `max_commitments`.
+    pub ranking: Vec<Offer>,
+    /// Position in `ranking` of the current executor.
+    pub executor: u32,
+    /// What the executor is paid: the next revealed price after its own in the ranking,
+    /// or the reward when there is none.
+    pub price: Uint128,
+    /// Last moment (inclusive) the executor may open its result commitment.
+    pub delivery_deadline: Timestamp,
+    /// The executor's result commitment, once made.
+    pub commitment: Option<HexBinary>,
+    pub committed_height: Option<u64>,
 }
 
 #[cw_serde]

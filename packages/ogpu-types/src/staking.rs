@@ -87,6 +87,12 @@ pub enum Verdict {
     /// Failed to deliver: the locked collateral is slashed, split between `beneficiary`
     /// (the harmed client) and the treasury; `failed += 1`, `slashed += 1`.
     Slashed { beneficiary: String },
+    /// Part of the lock is slashed (split as a slash), the rest unlocked: an auction bid
+    /// never opened. `amount` is capped at the lock; `failed += 1`, `slashed += 1`.
+    Penalized {
+        beneficiary: String,
+        amount: Uint128,
+    },
 }
 
 /// One provider's verdict for a settling task.

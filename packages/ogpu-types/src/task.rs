@@ -181,6 +181,28 @@ pub enum CompetitionModel {
         reveal_window: u64,
         confirm_window: u64,
     },
+    /// A sealed-bid reverse (second-price) auction for the right to execute. Providers
+    /// commit sealed price bids ([`crate::bid_commitment`], collateral locked) during
+    /// `bid_window` and open them during the following `reveal_window`. The lowest
+    /// revealed price wins and is paid the second-lowest revealed price (the reward when
+    /// it is the only one); it delivers its result by commit–reveal within
+    /// `delivery_window` of being awarded, else it is slashed and the next-lowest bidder
+    /// is promoted. Unrevealed bids lose `TaskLimits::unrevealed_bid_penalty_bps` of
+    /// their collateral; the other losers get theirs back when the winner is fixed.
+    SealedBidAuction {
+        bid_window: u64,
+        reveal_window: u64,
+        delivery_window: u64,
+    },
+    /// Replication: up to `replicas` providers commit result digests during
+    /// `commit_window`; reveals open when all `replicas` committed or the window passes,
+    /// for `reveal_window` seconds. `quorum` agreeing digests accept the result.
+    Consensus {
+        replicas: u32,
+        quorum: u32,
+        commit_window: u64,
+        reveal_window: u64,
+    },
 }
 
 impl CompetitionModel {
@@ -189,7 +211,48 @@ impl CompetitionModel {
         match self {
             CompetitionModel::FirstResponse { .. } => "first_response",
             CompetitionModel::ManualConfirmation { .. } => "manual_confirmation",
+            CompetitionModel::SealedBidAuction { .. } => "sealed_bid_auction",
+            CompetitionModel::Consensus { .. } => "consensus",
         }
+    }
+
+    /// Every window of the model, named as in its fields without `_window`, in order.
+    pub fn windows(&self) -> Vec<(&'static str, u64)> {
+        match *self {
+            CompetitionModel::FirstResponse {
+                commit_window,
+                reveal_window,
+            }
+            | CompetitionModel::Consensus {
+                commit_window,
+                reveal_window,
+                ..
+            } => vec![("commit", commit_window), ("reveal", reveal_window)],
+            CompetitionModel::ManualConfirmation {
+                commit_window,
+                reveal_window,
+                confirm_window,
+            } => vec![
+                ("commit", commit_window),
+                ("reveal", reveal_window),
+                ("confirm", confirm_window),
+            ],
+            CompetitionModel::SealedBidAuction {
+                bid_window,
+                reveal_window,
+                delivery_window,
+            } => vec![
+                ("bid", bid_window),
+                ("reveal", reveal_window),
+                ("delivery", delivery_window),
+            ],
+        }
+    }
+
+    /// Whether a result reveal carries no price: the price is fixed by the model (the
+    /// reward in First Response, a replica's share in Consensus, the auction's price).
+    pub fn fixed_price(&self) -> bool {
+        !matches!(self, CompetitionModel::ManualConfirmation { .. })
     }
 }
 
@@ -202,6 +265,22 @@ pub struct TaskSpec {
     pub model: CompetitionModel,
     /// Collateral in the bond denom each provider locks when it commits.
     pub collateral: Uint128,
+    /// First Response and Manual Confirmation on OpenCL jobs: let the client dispute the
+    /// accepted result (the winner's collateral stays locked for the window).
+    #[serde(default)]
+    pub dispute: Option<DisputeTerms>,
+}
+
+/// How an accepted result may be disputed: within `window` seconds of completion the
+/// client posts `bond` (in the reward's asset) and the job is re-run as a Consensus round
+/// of `replicas` other providers with `quorum`, paid from the bond.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub struct DisputeTerms {
+    pub window: u64,
+    pub replicas: u32,
+    pub quorum: u32,
+    pub bond: Uint128,
 }
 
 /// Life-cycle status of a task. Every task ends in one of the last three.
@@ -216,6 +295,8 @@ pub enum TaskStatus {
     Expired,
     /// Withdrawn by the client before any commitment; fully refunded.
     Cancelled,
+    /// Consensus: the revealed results reached no quorum; the client was refunded.
+    Failed,
 }
 
 impl TaskStatus {
@@ -230,6 +311,7 @@ impl TaskStatus {
             TaskStatus::Completed => "completed",
             TaskStatus::Expired => "expired",
             TaskStatus::Cancelled => "cancelled",
+            TaskStatus::Failed => "failed",
         }
     }
 }
@@ -238,7 +320,8 @@ impl TaskStatus {
 #[cw_serde]
 pub struct TaskOutcome {
     pub winner: Addr,
-    /// Gross amount paid to the winner (before the protocol fee).
+    /// Gross amount paid to the winner (before the protocol fee); in Consensus, to each
+    /// agreeing provider (the winner is the first of them in address order).
     pub price: Uint128,
     /// `sha256` of the accepted result.
     pub digest: HexBinary,
@@ -274,6 +357,7 @@ pub struct Task {
     pub commit_count: u32,
     pub reveal_count: u32,
     /// Manual Confirmation: the cheapest revealed response so far (earliest wins ties).
+    /// Sealed-bid auction: the current executor and the price it will be paid.
     pub best: Option<Offer>,
     /// Set when the task completed.
     pub outcome: Option<TaskOutcome>,
@@ -293,7 +377,8 @@ pub enum ResponseStatus {
     Won,
     /// Another response was accepted; collateral returned.
     Lost,
-    /// Not opened in its window; collateral slashed.
+    /// Not opened in its window, outside a consensus quorum, or an undelivered auction
+    /// win; collateral slashed (an unrevealed bid: part of it).
     Slashed,
 }
 

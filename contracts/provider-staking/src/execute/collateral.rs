@@ -1,7 +1,7 @@
 //! The registry's messages: lock collateral (the eligibility check) and settle a task's
 //! locks (unlock, slash, reputation and earnings) in one call.
 
-use cosmwasm_std::{coins, BankMsg, Decimal, DepsMut, Event, MessageInfo, Response, Uint128};
+use cosmwasm_std::{coins, Addr, BankMsg, Decimal, DepsMut, Event, MessageInfo, Response, Uint128};
 use cw_utils::nonpayable;
 use ogpu_types::events::{self, attr};
 use ogpu_types::staking::{CollateralOutcome, ProviderStatus, Verdict};
@@ -9,7 +9,7 @@ use ogpu_types::Eligibility;
 
 use crate::error::ContractError;
 use crate::execute::only_registry;
-use crate::state::{EARNINGS, LOCKS, PROVIDERS, TOTALS};
+use crate::state::{Config, Provider, Totals, EARNINGS, LOCKS, PROVIDERS, TOTALS};
 
 /// Most outcomes in one settlement (the registry caps a task at 64 commitments).
 pub const MAX_OUTCOMES: usize = 64;
@@ -98,7 +98,6 @@ pub fn settle(
             max: MAX_OUTCOMES as u64,
         });
     }
-    let denom = &config.params.bond_denom;
     let client_share = Decimal::bps(config.params.slash_client_share_bps.into());
     let mut totals = TOTALS.load(deps.storage)?;
     let mut response = Response::new().add_attribute(attr::ACTION, "settle_collateral");
@@ -132,36 +131,90 @@ pub fn settle(
             }
             Verdict::Slashed { beneficiary } => {
                 let beneficiary = deps.api.addr_validate(&beneficiary)?;
-                record.bonded = record.bonded.checked_sub(amount)?;
-                record.reputation.failed += 1;
-                record.reputation.slashed += 1;
-                totals.bonded = totals.bonded.checked_sub(amount)?;
-                totals.slashed = totals.slashed.checked_add(amount)?;
-                // The client's share rounds down; the treasury gets the rest.
-                let to_client = amount.mul_floor(client_share);
-                let to_treasury = amount - to_client;
-                for (to, part) in [(&beneficiary, to_client), (&config.treasury, to_treasury)] {
-                    if !part.is_zero() {
-                        response = response.add_message(BankMsg::Send {
-                            to_address: to.to_string(),
-                            amount: coins(part.u128(), denom),
-                        });
-                    }
-                }
+                let slash = Slash {
+                    task_id,
+                    provider: &outcome.provider,
+                    amount,
+                    beneficiary: &beneficiary,
+                };
                 response =
-                    response.add_event(Event::new(events::PROVIDER_SLASHED).add_attributes([
-                        (attr::TASK_ID, task_id.to_string()),
-                        (attr::PROVIDER, outcome.provider.clone()),
-                        (attr::AMOUNT, amount.to_string()),
-                        (attr::TO_CLIENT, to_client.to_string()),
-                        (attr::TO_TREASURY, to_treasury.to_string()),
-                    ]));
+                    slash.apply(&config, client_share, &mut record, &mut totals, response)?;
+            }
+            Verdict::Penalized {
+                beneficiary,
+                amount: penalty,
+            } => {
+                let beneficiary = deps.api.addr_validate(&beneficiary)?;
+                let slashed = penalty.min(amount);
+                let released = amount - slashed;
+                if !released.is_zero() {
+                    response =
+                        response.add_event(released_event(task_id, &outcome.provider, released));
+                }
+                let slash = Slash {
+                    task_id,
+                    provider: &outcome.provider,
+                    amount: slashed,
+                    beneficiary: &beneficiary,
+                };
+                response =
+                    slash.apply(&config, client_share, &mut record, &mut totals, response)?;
             }
         }
         PROVIDERS.save(deps.storage, &address, &record)?;
     }
     TOTALS.save(deps.storage, &totals)?;
     Ok(response)
+}
+
+/// Part of a provider's stake taken for a failure on a task, split between the harmed
+/// client (rounded down) and the treasury.
+struct Slash<'a> {
+    task_id: u64,
+    provider: &'a str,
+    amount: Uint128,
+    beneficiary: &'a Addr,
+}
+
+impl Slash<'_> {
+    fn apply(
+        &self,
+        config: &Config,
+        client_share: Decimal,
+        record: &mut Provider,
+        totals: &mut Totals,
+        mut response: Response,
+    ) -> Result<Response, ContractError> {
+        let amount = self.amount;
+        record.bonded = record.bonded.checked_sub(amount)?;
+        record.reputation.failed += 1;
+        record.reputation.slashed += 1;
+        totals.bonded = totals.bonded.checked_sub(amount)?;
+        totals.slashed = totals.slashed.checked_add(amount)?;
+        let to_client = amount.mul_floor(client_share);
+        let to_treasury = amount - to_client;
+        let denom = &config.params.bond_denom;
+        for (to, part) in [
+            (self.beneficiary, to_client),
+            (&config.treasury, to_treasury),
+        ] {
+            if !part.is_zero() {
+                response = response.add_message(BankMsg::Send {
+                    to_address: to.to_string(),
+                    amount: coins(part.u128(), denom),
+                });
+            }
+        }
+        Ok(
+            response.add_event(Event::new(events::PROVIDER_SLASHED).add_attributes([
+                (attr::TASK_ID, self.task_id.to_string()),
+                (attr::PROVIDER, self.provider.to_string()),
+                (attr::AMOUNT, amount.to_string()),
+                (attr::TO_CLIENT, to_client.to_string()),
+                (attr::TO_TREASURY, to_treasury.to_string()),
+            ])),
+        )
+    }
 }
 
 fn released_event(task_id: u64, provider: &str, amount: Uint128) -> Event {

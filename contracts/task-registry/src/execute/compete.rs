@@ -8,14 +8,18 @@ use cosmwasm_std::{
 use cw_utils::nonpayable;
 use ogpu_types::commitment::{result_commitment, to_hash32};
 use ogpu_types::events::{self, attr};
-use ogpu_types::registry::TaskLimits;
+use ogpu_types::registry::{AuctionState, TaskLimits};
 use ogpu_types::staking::{self, CollateralOutcome, Verdict};
 use ogpu_types::{CompetitionModel, Offer, Payload, ResponseStatus, Task, TaskResponseRecord};
 
 use crate::error::ContractError;
 use crate::execute::settle::{self, Ending};
+use crate::execute::{auction, consensus};
 use crate::execute::{call, ensure_client, ensure_open, load_task};
-use crate::state::{CONFIG, HASH_SEARCHES, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, TASKS};
+use crate::state::{
+    AUCTIONS, CONFIG, DISPUTES, HASH_SEARCHES, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, ROUNDS,
+    TASKS,
+};
 use crate::validate;
 
 /// Records a sealed result commitment and locks the provider's collateral. The lock is
@@ -29,11 +33,18 @@ pub fn commit(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     to_hash32("commitment", &commitment)?;
+    let mut task = load_task(deps.storage, task_id)?;
+    // An awarded auction takes only its executor's result commitment (even while
+    // paused: it is work already given out).
+    if let CompetitionModel::SealedBidAuction { .. } = task.model {
+        if let Some(awarded) = AUCTIONS.may_load(deps.storage, task_id)? {
+            return auction::commit_delivery(deps, &env, info.sender, task, awarded, commitment);
+        }
+    }
     let config = CONFIG.load(deps.storage)?;
     if config.paused {
         return Err(ContractError::Paused {});
     }
-    let mut task = load_task(deps.storage, task_id)?;
     ensure_open(&task)?;
     let now = env.block.time;
     if now > task.commit_deadline {
@@ -51,6 +62,20 @@ pub fn commit(
             provider: provider.into_string(),
         });
     }
+    // A dispute round is re-run by others than the disputed winner.
+    let consensus = matches!(task.model, CompetitionModel::Consensus { .. });
+    if let Some(disputed) = consensus
+        .then(|| ROUNDS.may_load(deps.storage, task_id))
+        .transpose()?
+        .flatten()
+    {
+        if DISPUTES.load(deps.storage, disputed)?.winner == provider {
+            return Err(ContractError::NotAllowed {
+                task_id,
+                provider: provider.into_string(),
+            });
+        }
+    }
     if RESPONSES.has(deps.storage, (task_id, &provider)) {
         return Err(ContractError::AlreadyCommitted {
             task_id,
@@ -59,14 +84,15 @@ pub fn commit(
     }
     // At the cap, a commitment whose reveal window passed unopened makes room: it is
     // slashed now, so silent committers cannot block the task.
+    // A Consensus task takes one commitment per replica slot.
+    let cap = match task.model {
+        CompetitionModel::Consensus { replicas, .. } => replicas,
+        _ => config.limits.max_commitments,
+    };
     let mut response = Response::new();
-    if task.commit_count >= config.limits.max_commitments {
-        let expired = expired_commitment(deps.storage, task_id, now)?.ok_or(
-            ContractError::TooManyCommitments {
-                task_id,
-                max: config.limits.max_commitments,
-            },
-        )?;
+    if task.commit_count >= cap {
+        let expired = expired_commitment(deps.storage, task_id, now)?
+            .ok_or(ContractError::TooManyCommitments { task_id, max: cap })?;
         RESPONSES.remove(deps.storage, (task_id, &expired));
         task.commit_count -= 1;
         let slash = staking::ExecuteMsg::SettleCollateral {
@@ -87,7 +113,7 @@ pub fn commit(
             task.reveal_deadline = task.reveal_deadline.max(own);
             own
         }
-        CompetitionModel::ManualConfirmation { .. } => task.reveal_deadline,
+        _ => task.reveal_deadline,
     };
     task.commit_count += 1;
     TASKS.save(deps.storage, task_id, &task)?;
@@ -165,26 +191,23 @@ pub fn reveal(
     ensure_open(&task)?;
     check_result(deps.storage, &config.limits, task_id, &result)?;
     let provider = info.sender;
-    let mut response = RESPONSES
-        .may_load(deps.storage, (task_id, &provider))?
-        .ok_or_else(|| ContractError::NoCommitment {
-            task_id,
-            provider: provider.to_string(),
-        })?;
-    if response.status != ResponseStatus::Committed {
-        return Err(ContractError::AlreadyRevealed {
-            task_id,
-            provider: provider.into_string(),
-        });
+    if let CompetitionModel::SealedBidAuction { .. } = task.model {
+        let sealed = auction::Delivery {
+            result,
+            salt,
+            price,
+        };
+        return auction::reveal_delivery(deps, &env, &config, provider, task, sealed);
     }
-    if env.block.height <= response.committed_height {
-        return Err(ContractError::RevealTooEarly {
-            committed_height: response.committed_height,
-        });
-    }
+    let mut response = unopened(deps.storage, &env, task_id, &provider)?;
     let now = env.block.time;
-    let is_first_response = matches!(task.model, CompetitionModel::FirstResponse { .. });
-    if !is_first_response && now <= task.commit_deadline {
+    let reveals_open = match task.model {
+        CompetitionModel::FirstResponse { .. } => true,
+        // All replicas committed: no one else can join, so results may be opened.
+        CompetitionModel::Consensus { replicas, .. } if task.commit_count >= replicas => true,
+        _ => now > task.commit_deadline,
+    };
+    if !reveals_open {
         return Err(ContractError::RevealNotOpen {
             task_id,
             opens_after: task.commit_deadline,
@@ -195,7 +218,7 @@ pub fn reveal(
             deadline: response.reveal_deadline,
         });
     }
-    let price = match (is_first_response, price) {
+    let price = match (task.model.fixed_price(), price) {
         (true, None) => task.reward.amount,
         (true, Some(_)) => return Err(ContractError::PriceNotAccepted {}),
         (false, None) => return Err(ContractError::PriceRequired {}),
@@ -227,25 +250,65 @@ pub fn reveal(
         (attr::DIGEST, digest.to_hex()),
         (attr::PRICE, price.to_string()),
     ]);
-    let outcome = if is_first_response {
-        let ending = Ending::Completed {
-            winner: provider,
-            price,
-            digest,
-        };
-        settle::settle(deps, &env, &config, task, ending)?
-    } else {
-        task.reveal_count += 1;
-        // Strictly cheaper replaces the best offer, so the earliest reveal wins ties.
-        if task.best.as_ref().is_none_or(|best| price < best.price) {
-            task.best = Some(Offer { provider, price });
+    let outcome = match task.model {
+        CompetitionModel::FirstResponse { .. } => {
+            let ending = Ending::Completed {
+                winners: vec![provider],
+                price,
+                digest,
+            };
+            settle::settle(deps, &env, &config, task, ending)?
         }
-        TASKS.save(deps.storage, task_id, &task)?;
-        Response::new()
+        CompetitionModel::Consensus { .. } => {
+            task.reveal_count += 1;
+            if task.reveal_count == task.commit_count {
+                consensus::resolve(deps, &env, &config, task)?
+            } else {
+                TASKS.save(deps.storage, task_id, &task)?;
+                Response::new()
+            }
+        }
+        _ => {
+            task.reveal_count += 1;
+            // Strictly cheaper replaces the best offer, so the earliest reveal wins ties.
+            if task.best.as_ref().is_none_or(|best| price < best.price) {
+                task.best = Some(Offer { provider, price });
+            }
+            TASKS.save(deps.storage, task_id, &task)?;
+            Response::new()
+        }
     };
     Ok(outcome
         .add_attribute(attr::ACTION, "reveal")
         .add_event(event))
+}
+
+/// `provider`'s commitment on the task, still unopened and made in an earlier block: the
+/// one a reveal (of a result or a bid) may open.
+pub(crate) fn unopened(
+    storage: &dyn Storage,
+    env: &Env,
+    task_id: u64,
+    provider: &Addr,
+) -> Result<TaskResponseRecord, ContractError> {
+    let response = RESPONSES
+        .may_load(storage, (task_id, provider))?
+        .ok_or_else(|| ContractError::NoCommitment {
+            task_id,
+            provider: provider.to_string(),
+        })?;
+    if response.status != ResponseStatus::Committed {
+        return Err(ContractError::AlreadyRevealed {
+            task_id,
+            provider: provider.to_string(),
+        });
+    }
+    if env.block.height <= response.committed_height {
+        return Err(ContractError::RevealTooEarly {
+            committed_height: response.committed_height,
+        });
+    }
+    Ok(response)
 }
 
 /// A revealed result must be what the task's kind asks for. A hash-search answer is
@@ -291,7 +354,7 @@ pub fn confirm(
     let (price, digest) = revealed_offer(&deps, task_id, &provider)?;
     let config = CONFIG.load(deps.storage)?;
     let ending = Ending::Completed {
-        winner: provider,
+        winners: vec![provider],
         price,
         digest,
     };
@@ -323,9 +386,15 @@ enum Due {
     Expire,
     /// Manual Confirmation: the confirm window passed; the cheapest offer is confirmed.
     AutoConfirm(Offer),
+    /// Sealed-bid auction: the bid reveal window passed; fix the winner.
+    Award,
+    /// Sealed-bid auction: the executor's delivery deadline passed.
+    MissedDelivery(AuctionState),
+    /// Consensus: the reveal window passed; count the digests.
+    Tally,
 }
 
-fn due(task: &Task, now: Timestamp) -> Due {
+fn due(task: &Task, awarded: Option<AuctionState>, now: Timestamp) -> Due {
     let nobody_committed = task.commit_count == 0 && now > task.commit_deadline;
     match task.model {
         CompetitionModel::FirstResponse { .. } => {
@@ -349,6 +418,25 @@ fn due(task: &Task, now: Timestamp) -> Due {
                 None => Due::NotBefore(task.reveal_deadline),
             }
         }
+        CompetitionModel::SealedBidAuction { .. } => match awarded {
+            Some(auction) if now > auction.delivery_deadline => Due::MissedDelivery(auction),
+            Some(auction) => Due::NotBefore(auction.delivery_deadline),
+            None if nobody_committed => Due::Expire,
+            None if now > task.reveal_deadline => Due::Award,
+            None if task.commit_count == 0 => Due::NotBefore(task.commit_deadline),
+            None => Due::NotBefore(task.reveal_deadline),
+        },
+        CompetitionModel::Consensus { .. } => {
+            if nobody_committed {
+                Due::Expire
+            } else if now > task.reveal_deadline {
+                Due::Tally
+            } else if task.commit_count == 0 {
+                Due::NotBefore(task.commit_deadline)
+            } else {
+                Due::NotBefore(task.reveal_deadline)
+            }
+        }
     }
 }
 
@@ -362,18 +450,34 @@ pub fn finalize(
     nonpayable(&info)?;
     let task = load_task(deps.storage, task_id)?;
     ensure_open(&task)?;
-    let ending = match due(&task, env.block.time) {
+    let awarded = match task.model {
+        CompetitionModel::SealedBidAuction { .. } => AUCTIONS.may_load(deps.storage, task_id)?,
+        _ => None,
+    };
+    let config = CONFIG.load(deps.storage)?;
+    let ending = match due(&task, awarded, env.block.time) {
         Due::NotBefore(after) => return Err(ContractError::NotFinalizable { task_id, after }),
         Due::Expire => Ending::Expired,
         Due::AutoConfirm(best) => {
             let (price, digest) = revealed_offer(&deps, task_id, &best.provider)?;
             Ending::Completed {
-                winner: best.provider,
+                winners: vec![best.provider],
                 price,
                 digest,
             }
         }
+        Due::Award => {
+            let response = auction::award(deps, &env, &config, task)?;
+            return Ok(response.add_attribute(attr::ACTION, "finalize"));
+        }
+        Due::MissedDelivery(awarded) => {
+            let response = auction::missed_delivery(deps, &env, &config, task, awarded)?;
+            return Ok(response.add_attribute(attr::ACTION, "finalize"));
+        }
+        Due::Tally => {
+            let response = consensus::resolve(deps, &env, &config, task)?;
+            return Ok(response.add_attribute(attr::ACTION, "finalize"));
+        }
     };
-    let config = CONFIG.load(deps.storage)?;
     Ok(settle::settle(deps, &env, &config, task, ending)?.add_attribute(attr::ACTION, "finalize"))
 }

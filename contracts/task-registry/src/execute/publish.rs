@@ -1,7 +1,8 @@
 //! Publishing tasks (native or cw20 reward) and cancelling them.
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, DepsMut, Empty, Env, Event, MessageInfo, Response, WasmMsg,
+    from_json, to_json_binary, Addr, Coin, DepsMut, Empty, Env, Event, MessageInfo, Response,
+    Uint128, WasmMsg,
 };
 use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use cw_utils::{nonpayable, one_coin};
@@ -10,10 +11,10 @@ use ogpu_types::registry::ReceiveMsg;
 use ogpu_types::{settlement, Asset, AssetInfo, CompetitionModel, Job, Task, TaskSpec, TaskStatus};
 
 use crate::error::ContractError;
-use crate::execute::{call, ensure_client, ensure_open, load_task, settle};
+use crate::execute::{call, dispute, ensure_client, ensure_open, load_task, settle};
 use crate::state::{
-    Config, CONFIG, HASH_SEARCHES, JOBS, NEXT_TASK_ID, REQUIREMENTS, TASKS, TASKS_BY_CLIENT,
-    TASKS_BY_STATUS,
+    Config, CONFIG, DISPUTE_TERMS, HASH_SEARCHES, JOBS, NEXT_TASK_ID, REQUIREMENTS, TASKS,
+    TASKS_BY_CLIENT, TASKS_BY_STATUS,
 };
 use crate::validate;
 
@@ -27,15 +28,46 @@ pub fn publish_native(
     let config = CONFIG.load(deps.storage)?;
     let reward = Asset::from(coin.clone());
     let (task_id, response) = publish(deps, &env, &config, info.sender.clone(), reward, spec)?;
-    let escrow = WasmMsg::Execute {
+    Ok(response.add_message(escrow_native(&config, task_id, &info.sender, coin)?))
+}
+
+/// Moves the one native coin sent along into settlement's escrow for `task_id`.
+pub(crate) fn escrow_native(
+    config: &Config,
+    task_id: u64,
+    payer: &Addr,
+    coin: Coin,
+) -> Result<WasmMsg, ContractError> {
+    Ok(WasmMsg::Execute {
         contract_addr: config.settlement.to_string(),
         msg: to_json_binary(&settlement::ExecuteMsg::Escrow {
             task_id,
-            payer: info.sender.to_string(),
+            payer: payer.to_string(),
         })?,
         funds: vec![coin],
+    })
+}
+
+/// Moves cw20 tokens the registry received on to settlement and escrows them for
+/// `task_id`: the token's `Transfer`, then settlement's `EscrowCw20`.
+pub(crate) fn escrow_cw20(
+    config: &Config,
+    task_id: u64,
+    payer: &Addr,
+    token: &Addr,
+    amount: Uint128,
+) -> Result<[WasmMsg; 2], ContractError> {
+    let transfer = Cw20ExecuteMsg::Transfer {
+        recipient: config.settlement.to_string(),
+        amount,
     };
-    Ok(response.add_message(escrow))
+    let escrow = settlement::ExecuteMsg::EscrowCw20 {
+        task_id,
+        payer: payer.to_string(),
+        token: token.to_string(),
+        amount,
+    };
+    Ok([call(token, &transfer)?, call(&config.settlement, &escrow)?])
 }
 
 /// cw20 `Send` hook: `info.sender` is the token contract (only an accepted one passes
@@ -48,25 +80,19 @@ pub fn receive_cw20(
     msg: Cw20ReceiveMsg,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let ReceiveMsg::PublishTask { spec } = from_json(&msg.msg)?;
-    let config = CONFIG.load(deps.storage)?;
     let client = deps.api.addr_validate(&msg.sender)?;
     let token = info.sender;
-    let reward = Asset::new(AssetInfo::cw20(token.as_str()), msg.amount);
-    let (task_id, response) = publish(deps, &env, &config, client.clone(), reward, spec)?;
-    let transfer = Cw20ExecuteMsg::Transfer {
-        recipient: config.settlement.to_string(),
-        amount: msg.amount,
+    let bond = Asset::new(AssetInfo::cw20(token.as_str()), msg.amount);
+    let spec = match from_json(&msg.msg)? {
+        ReceiveMsg::PublishTask { spec } => spec,
+        ReceiveMsg::Dispute { task_id } => {
+            return dispute::open(deps, &env, client, task_id, bond);
+        }
     };
-    let escrow = settlement::ExecuteMsg::EscrowCw20 {
-        task_id,
-        payer: client.to_string(),
-        token: token.to_string(),
-        amount: msg.amount,
-    };
-    Ok(response
-        .add_message(call(&token, &transfer)?)
-        .add_message(call(&config.settlement, &escrow)?))
+    let config = CONFIG.load(deps.storage)?;
+    let (task_id, response) = publish(deps, &env, &config, client.clone(), bond, spec)?;
+    let [transfer, escrow] = escrow_cw20(&config, task_id, &client, &token, msg.amount)?;
+    Ok(response.add_message(transfer).add_message(escrow))
 }
 
 /// Validates and stores a task; returns its id and a response without the escrow message.
@@ -83,7 +109,20 @@ fn publish(
     }
     validate::reward(&config.accepted_assets, &reward.info, reward.amount)?;
     validate::task_spec(deps.api, &config.limits, &spec)?;
+    if let Some(terms) = &spec.dispute {
+        validate::bond(&config.accepted_assets, &reward.info, terms.bond)?;
+    }
+    create(deps, env, client, reward, spec)
+}
 
+/// Stores a valid task and returns its id and a response without the escrow message.
+pub(crate) fn create(
+    deps: DepsMut,
+    env: &Env,
+    client: Addr,
+    reward: Asset,
+    spec: TaskSpec,
+) -> Result<(u64, Response), ContractError> {
     let task_id = NEXT_TASK_ID.load(deps.storage)?;
     NEXT_TASK_ID.save(deps.storage, &(task_id + 1))?;
 
@@ -102,6 +141,20 @@ fn publish(
             let commit = now.plus_seconds(commit_window);
             let reveal = commit.plus_seconds(reveal_window);
             (commit, reveal, Some(reveal.plus_seconds(confirm_window)))
+        }
+        // Bids, then their reveals; the delivery deadline is set when the auction is awarded.
+        CompetitionModel::SealedBidAuction {
+            bid_window: commit_window,
+            reveal_window,
+            ..
+        }
+        | CompetitionModel::Consensus {
+            commit_window,
+            reveal_window,
+            ..
+        } => {
+            let commit = now.plus_seconds(commit_window);
+            (commit, commit.plus_seconds(reveal_window), None)
         }
     };
     let task = Task {
@@ -131,6 +184,9 @@ fn publish(
         Job::HashSearch(search) => HASH_SEARCHES.save(deps.storage, task_id, search)?,
     }
     REQUIREMENTS.save(deps.storage, task_id, &spec.requirements)?;
+    if let Some(terms) = &spec.dispute {
+        DISPUTE_TERMS.save(deps.storage, task_id, terms)?;
+    }
 
     let event = Event::new(events::TASK_PUBLISHED).add_attributes([
         (attr::TASK_ID, task_id.to_string()),

@@ -18,6 +18,8 @@ fn limits_fixture() -> TaskLimits {
         min_window: 10,
         max_window: 100,
         min_collateral: Uint128::new(5),
+        unrevealed_bid_penalty_bps: 5_000,
+        max_replicas: 5,
     }
 }
 
@@ -64,6 +66,7 @@ fn spec_fixture() -> TaskSpec {
             reveal_window: 100,
         },
         collateral: Uint128::new(5),
+        dispute: None,
     }
 }
 
@@ -290,6 +293,104 @@ fn windows_are_checked_at_both_bounds() {
 }
 
 #[test]
+fn auction_windows_are_named_and_checked() {
+    let mut spec = spec_fixture();
+    for (name, bid, reveal, delivery) in [
+        ("bid", 9, 10, 10),
+        ("reveal", 10, 101, 10),
+        ("delivery", 10, 10, 9),
+    ] {
+        spec.model = CompetitionModel::SealedBidAuction {
+            bid_window: bid,
+            reveal_window: reveal,
+            delivery_window: delivery,
+        };
+        let value = [bid, reveal, delivery]
+            .into_iter()
+            .find(|v| !(10..=100).contains(v))
+            .unwrap();
+        assert_eq!(
+            check(&spec),
+            Err(ContractError::InvalidWindow {
+                window: name.into(),
+                value,
+                min: 10,
+                max: 100,
+            })
+        );
+    }
+    spec.model = CompetitionModel::SealedBidAuction {
+        bid_window: 10,
+        reveal_window: 100,
+        delivery_window: 50,
+    };
+    assert_eq!(check(&spec), Ok(()));
+}
+
+#[test]
+fn replicas_and_quorum_are_checked() {
+    let mut spec = spec_fixture();
+    let consensus = |replicas, quorum| CompetitionModel::Consensus {
+        replicas,
+        quorum,
+        commit_window: 50,
+        reveal_window: 50,
+    };
+    for (replicas, quorum, ok) in [
+        (1, 1, true),
+        (5, 3, true),
+        (5, 5, true),
+        (3, 0, false),
+        (3, 4, false),
+        (6, 3, false),
+        (0, 0, false),
+    ] {
+        spec.model = consensus(replicas, quorum);
+        let expected = if ok {
+            Ok(())
+        } else {
+            Err(ContractError::InvalidReplication {
+                replicas,
+                quorum,
+                max: 5,
+            })
+        };
+        assert_eq!(
+            check(&spec),
+            expected,
+            "{replicas} replicas, quorum {quorum}"
+        );
+    }
+    // `max_commitments` caps the replicas too.
+    let mut small = limits_fixture();
+    small.max_commitments = 2;
+    spec.model = consensus(3, 2);
+    assert_eq!(
+        task_spec(&MockApi::default(), &small, &spec),
+        Err(ContractError::InvalidReplication {
+            replicas: 3,
+            quorum: 2,
+            max: 2
+        })
+    );
+    spec.model = CompetitionModel::Consensus {
+        replicas: 3,
+        quorum: 2,
+        commit_window: 50,
+        reveal_window: 101,
+    };
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::InvalidWindow {
+            window: "reveal".into(),
+            value: 101,
+            min: 10,
+            max: 100
+        })
+    );
+}
+
+#[test]
 fn collateral_minimum_is_checked() {
     let mut spec = spec_fixture();
     spec.collateral = Uint128::new(4);
@@ -466,6 +567,30 @@ fn config_limits_respect_hard_caps() {
         limits(&l),
         reason("windows need 0 < min_window <= max_window")
     );
+    l = limits_fixture();
+    l.unrevealed_bid_penalty_bps = 10_001;
+    assert_eq!(
+        limits(&l),
+        reason("unrevealed_bid_penalty_bps must be at most 10000")
+    );
+    for replicas in [0, HARD_MAX_REPLICAS + 1] {
+        l = limits_fixture();
+        l.max_replicas = replicas;
+        assert_eq!(limits(&l), reason("max_replicas must be 1..=16"));
+    }
+}
+
+/// A configuration stored before auctions and consensus existed still decodes, with the
+/// defaults of the new fields.
+#[test]
+fn limits_stored_before_the_new_models_decode() {
+    let current = cosmwasm_std::to_json_string(&limits_fixture()).unwrap();
+    let new_fields = r#","unrevealed_bid_penalty_bps":5000,"max_replicas":5"#;
+    assert!(current.contains(new_fields));
+    let stored = current.replace(new_fields, "");
+    let decoded: TaskLimits = cosmwasm_std::from_json(stored).unwrap();
+    assert_eq!(decoded.unrevealed_bid_penalty_bps, 5_000);
+    assert_eq!(decoded.max_replicas, 5);
 }
 
 #[test]

@@ -5,9 +5,10 @@
 
 use cosmwasm_std::Uint128;
 use ogpu_types::hash_search::{MAX_DIFFICULTY, MIN_DIFFICULTY};
-use ogpu_types::{CompetitionModel, TaskSpec};
+use ogpu_types::{CompetitionModel, DisputeTerms, TaskSpec};
 
 use crate::fixtures;
+use crate::harness::world::MAX_COMMITMENTS;
 use crate::suite::MIN_REWARD;
 
 /// A participant by role; indices wrap around the suite's accounts.
@@ -35,11 +36,30 @@ pub enum Intruder {
 pub enum Competition {
     FirstResponse,
     ManualConfirmation,
+    SealedBidAuction,
+    /// Out-of-range values (a quorum above the replicas, more replicas than the cap) are
+    /// meant to be rejected.
+    Consensus {
+        replicas: u32,
+        quorum: u32,
+    },
 }
 
 impl Competition {
     pub fn is_manual(self) -> bool {
         matches!(self, Competition::ManualConfirmation)
+    }
+
+    pub fn is_auction(self) -> bool {
+        matches!(self, Competition::SealedBidAuction)
+    }
+
+    /// The replica slots of a Consensus task.
+    pub fn replicas(self) -> Option<u32> {
+        match self {
+            Competition::Consensus { replicas, .. } => Some(replicas),
+            _ => None,
+        }
     }
 
     pub fn model(self) -> CompetitionModel {
@@ -52,6 +72,17 @@ impl Competition {
                 commit_window: 60,
                 reveal_window: 30,
                 confirm_window: 30,
+            },
+            Competition::SealedBidAuction => CompetitionModel::SealedBidAuction {
+                bid_window: 60,
+                reveal_window: 30,
+                delivery_window: 30,
+            },
+            Competition::Consensus { replicas, quorum } => CompetitionModel::Consensus {
+                replicas,
+                quorum,
+                commit_window: 60,
+                reveal_window: 30,
             },
         }
     }
@@ -68,6 +99,9 @@ pub struct TaskTemplate {
     pub collateral: u128,
     /// A hash search of this difficulty instead of an OpenCL job.
     pub hash_search: Option<u32>,
+    /// With dispute terms (valid on First Response and Manual Confirmation OpenCL tasks
+    /// only): a 60-second window, 3 replicas, quorum 2, a bond equal to the reward.
+    pub dispute: bool,
 }
 
 /// What a committing provider puts in its sealed result.
@@ -146,6 +180,34 @@ pub enum Action {
     RevealDue {
         commitment: u8,
     },
+    /// Opens one of the commitments made so far as an auction bid.
+    RevealBid {
+        commitment: u8,
+        tamper: Tamper,
+    },
+    /// A diligent bidder opens one of the bids that can be opened now (wrapping), as
+    /// early as the rules let it.
+    RevealBidDue {
+        commitment: u8,
+    },
+    /// On one of the awarded auctions (wrapping): the executor, or `impostor`, commits
+    /// its result, or opens the commitment it made (a block later when it must).
+    Deliver {
+        task: u8,
+        impostor: Option<u8>,
+        answer: Answer,
+    },
+    /// Disputes one of the tasks, posting the terms' bond (or one more).
+    Dispute {
+        sender: Actor,
+        task: u8,
+        exact_bond: bool,
+    },
+    /// Closes the dispute window of one of the tasks.
+    CloseDispute {
+        sender: Actor,
+        task: u8,
+    },
     /// Accepts the response of one of the commitments made so far.
     Confirm {
         sender: Actor,
@@ -205,16 +267,37 @@ impl TaskTemplate {
             Some(difficulty) => fixtures::hash_search(model, difficulty),
             None => fixtures::spec(model),
         };
+        let dispute = self.dispute.then_some(DisputeTerms {
+            window: 60,
+            replicas: 3,
+            quorum: 2,
+            bond: Uint128::new(self.reward),
+        });
         TaskSpec {
             collateral: Uint128::new(self.collateral),
+            dispute,
             ..spec
         }
     }
 
-    /// Whether the registry should accept it (reward and hash-search bounds; the
-    /// harness never generates other invalid specs).
+    /// Whether the registry should accept it (reward, hash-search and replication
+    /// bounds; the harness never generates other invalid specs).
     pub fn is_valid(&self) -> bool {
         let difficulty = MIN_DIFFICULTY..=MAX_DIFFICULTY;
-        self.reward >= MIN_REWARD && self.hash_search.is_none_or(|d| difficulty.contains(&d))
+        let replication = match self.competition {
+            Competition::Consensus { replicas, quorum } => {
+                1 <= quorum && quorum <= replicas && replicas <= MAX_COMMITMENTS
+            }
+            _ => true,
+        };
+        let disputable = self.hash_search.is_none()
+            && matches!(
+                self.competition,
+                Competition::FirstResponse | Competition::ManualConfirmation
+            );
+        self.reward >= MIN_REWARD
+            && self.hash_search.is_none_or(|d| difficulty.contains(&d))
+            && replication
+            && (!self.dispute || disputable)
     }
 }

@@ -7,7 +7,7 @@
 use cosmwasm_std::{Addr, Timestamp};
 use ogpu_types::{ResponseStatus, TaskStatus};
 
-use crate::harness::action::{Actor, Tamper};
+use crate::harness::action::{Actor, Competition, Tamper};
 use crate::harness::execute::Outcome;
 use crate::harness::world::{Expect, World};
 
@@ -37,7 +37,8 @@ impl World {
     /// Manual Confirmation; `None` when its window closes before.
     fn earliest_reveal(&self, position: usize, provider: &Addr) -> Option<Timestamp> {
         let record = &self.model.tasks[position];
-        if record.secrets[provider].author != *provider || record.terminal.is_some() {
+        let auction = record.competition.is_auction();
+        if auction || record.secrets[provider].author != *provider || record.terminal.is_some() {
             return None;
         }
         let task = self.suite.task(record.id);
@@ -52,10 +53,13 @@ impl World {
         } else {
             block.time.plus_seconds(1)
         };
-        let phase = if record.manual {
-            task.commit_deadline.plus_seconds(1)
-        } else {
-            next_block
+        let after_commits = task.commit_deadline.plus_seconds(1);
+        let phase = match record.competition {
+            Competition::ManualConfirmation => after_commits,
+            Competition::Consensus { replicas, .. } if task.commit_count < replicas => {
+                after_commits
+            }
+            _ => next_block,
         };
         let at = next_block.max(phase);
         (at <= response.reveal_deadline).then_some(at)
@@ -66,7 +70,7 @@ impl World {
         let now = self.suite.app.block_info().time;
         let mut due = vec![];
         for (position, record) in self.model.tasks.iter().enumerate().rev() {
-            if !record.manual || record.terminal.is_some() {
+            if !record.manual() || record.terminal.is_some() {
                 continue;
             }
             let task = self.suite.task(record.id);
@@ -85,7 +89,7 @@ impl World {
     }
 }
 
-fn pick<T: Clone>(candidates: &[T], index: u8) -> Option<T> {
+pub(crate) fn pick<T: Clone>(candidates: &[T], index: u8) -> Option<T> {
     let len = candidates.len();
     (len > 0).then(|| candidates[usize::from(index) % len].clone())
 }

@@ -8,7 +8,7 @@ use ogpu_types::hash_search;
 use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{Asset, AssetInfo, HashSearch, Job, Payload, TaskStatus};
 
-use crate::actions::Sealed;
+use crate::actions::{Sealed, SealedBid};
 use crate::harness::action::{Action, Actor, Answer, Tamper, TaskTemplate};
 use crate::harness::model::{Secret, TaskRecord};
 use crate::harness::world::{Expect, World};
@@ -51,6 +51,16 @@ impl World {
                 self.reveal(task, committer, tamper)
             }
             Action::RevealDue { commitment } => self.reveal_due(commitment),
+            Action::RevealBid { commitment, tamper } => {
+                let (task, committer) = self.commitment(commitment);
+                self.reveal_bid(task, committer, tamper)
+            }
+            Action::RevealBidDue { commitment } => self.reveal_bid_due(commitment),
+            Action::Deliver {
+                task,
+                impostor,
+                answer,
+            } => self.deliver(task, impostor, answer),
             Action::Confirm { sender, commitment } => {
                 let (task, provider) = self.commitment(commitment);
                 self.confirm(task, sender, provider)
@@ -64,6 +74,12 @@ impl World {
                 let task_id = self.model.task_id(task);
                 (expect, self.suite.cancel(&sender, task_id).map(drop))
             }
+            Action::Dispute {
+                sender,
+                task,
+                exact_bond,
+            } => self.dispute(sender, task, exact_bond),
+            Action::CloseDispute { sender, task } => self.close_dispute(sender, task),
             Action::Finalize { sender, task } => {
                 let task = self.model.position(task);
                 let sender = self.actor(sender, self.model.task(task));
@@ -114,30 +130,28 @@ impl World {
         };
         let result = published.map(|id| {
             let reward = Asset::new(info, template.reward);
-            let manual = template.competition.is_manual();
-            let record = TaskRecord::new(id, client, reward, manual, search);
+            let mut record = TaskRecord::new(id, client, reward, template.competition, search);
+            record.disputable = template.dispute;
             self.model.tasks.push(record);
         });
         (expect, result)
     }
 
-    /// The sealed result `provider` would commit to `task`.
+    /// The sealed result `provider` would commit to `task` (in an auction: its bid).
     fn seal(&self, task: Option<usize>, provider: &Addr, answer: Answer, price_pct: u8) -> Secret {
         let task_id = self.model.task_id(task);
         let record = self.model.task(task);
         let reward = record.map_or(0, |r| r.reward.amount.u128());
-        let price = record
-            .filter(|r| r.manual)
-            .map(|_| reward * u128::from(price_pct) / 100);
-        let seed = task_id << 20 | u64::from(self.provider_index(provider)) << 16;
-        let (result, valid) = match record.and_then(|r| r.search.as_ref()) {
-            Some(search) => {
-                let nonce = nonce(search, answer, seed);
-                let valid = matches!(answer, Answer::Valid);
-                (nonce.to_be_bytes().to_vec(), valid)
-            }
-            None => (format!("result/{task_id}").into_bytes(), true),
-        };
+        let offer = reward * u128::from(price_pct) / 100;
+        if record.is_some_and(|r| r.competition.is_auction()) {
+            return Secret {
+                sealed: SealedBid::new(task_id, provider, offer).into(),
+                author: provider.clone(),
+                valid: true,
+            };
+        }
+        let price = record.filter(|r| r.manual()).map(|_| offer);
+        let (result, valid) = self.result(record, task_id, provider, answer);
         let committed_price = price.unwrap_or(reward);
         Secret {
             sealed: Sealed::new(task_id, provider, &result, committed_price, price),
@@ -146,13 +160,44 @@ impl World {
         }
     }
 
-    fn provider_index(&self, provider: &Addr) -> u8 {
+    /// The result `provider` computes for a task, and whether the registry accepts it: a
+    /// hash-search nonce that meets the difficulty or misses it; for OpenCL the one
+    /// correct output, except that a wrong answer in Consensus is a dissenting output
+    /// (any output passes the registry's own checks).
+    pub(crate) fn result(
+        &self,
+        record: Option<&TaskRecord>,
+        task_id: u64,
+        provider: &Addr,
+        answer: Answer,
+    ) -> (Vec<u8>, bool) {
+        let seed = task_id << 20 | u64::from(self.provider_index(provider)) << 16;
+        // Results can be wrong without the registry noticing where a round compares them.
+        let compared = record.is_some_and(|r| r.competition.replicas().is_some() || r.disputable);
+        // A re-run round computes the disputed task's job.
+        let task_id = record
+            .and_then(|r| r.rerun_of.as_ref())
+            .map_or(task_id, |(position, ..)| self.model.tasks[*position].id);
+        match (record.and_then(|r| r.search.as_ref()), answer) {
+            (Some(search), _) => {
+                let nonce = nonce(search, answer, seed);
+                let valid = matches!(answer, Answer::Valid);
+                (nonce.to_be_bytes().to_vec(), valid)
+            }
+            (None, Answer::Invalid) if compared => {
+                (format!("dissent/{task_id}/{provider}").into_bytes(), true)
+            }
+            (None, _) => (format!("result/{task_id}").into_bytes(), true),
+        }
+    }
+
+    pub(crate) fn provider_index(&self, provider: &Addr) -> u8 {
         let index = self.suite.providers.iter().position(|p| p == provider);
         index.expect("a suite provider") as u8
     }
 
     /// `provider`'s secrets on `task`, or fresh ones sealed for it.
-    fn secret(&self, task: Option<usize>, provider: &Addr) -> Secret {
+    pub(crate) fn secret(&self, task: Option<usize>, provider: &Addr) -> Secret {
         let recorded = self.model.task(task).and_then(|r| r.secrets.get(provider));
         recorded
             .cloned()
@@ -169,6 +214,15 @@ impl World {
     }
 
     fn commit(&mut self, task: Option<usize>, provider: Addr, secret: Secret) -> Outcome {
+        if let Some(position) = task.filter(|&p| self.awarded(p).is_some()) {
+            // The contract takes it as a delivery commitment; a bid's secrets can never
+            // open one.
+            let secret = Secret {
+                valid: false,
+                ..secret
+            };
+            return self.commit_delivery(position, provider, secret);
+        }
         let expect = self.expect_commit(self.model.task(task), &provider);
         let task_id = self.model.task_id(task);
         let result = self.suite.commit(&provider, task_id, &secret.sealed);
@@ -181,7 +235,7 @@ impl World {
 
     /// The task and committer of the commitment `index` designates; before any, the
     /// newest task (if any) and the first provider, who has no commitment on it.
-    fn commitment(&self, index: u8) -> (Option<usize>, Addr) {
+    pub(crate) fn commitment(&self, index: u8) -> (Option<usize>, Addr) {
         match self.model.commitment(index) {
             Some((task, committer)) => (Some(task), committer),
             None => (self.model.position(0), self.provider(0)),
@@ -195,6 +249,31 @@ impl World {
         committer: Addr,
         tamper: Tamper,
     ) -> Outcome {
+        let (provider, sealed) = self.tampered(task, committer, tamper);
+        let record = self.model.task(task);
+        // Honest: exactly what `provider` itself committed to.
+        let honest = record
+            .and_then(|r| r.secrets.get(&provider))
+            .is_some_and(|mine| mine.author == provider && mine.sealed == sealed);
+        let expect = match record {
+            Some(record) if honest => self.expect_reveal(record, &provider),
+            _ => Expect::Failure,
+        };
+        let task_id = self.model.task_id(task);
+        let result = self.suite.reveal(&provider, task_id, &sealed);
+        if let (Ok(_), Some(position)) = (&result, task) {
+            self.model.tasks[position].revealed.insert(provider);
+        }
+        (expect, result.map(drop))
+    }
+
+    /// Who opens `committer`'s commitment on `task`, with which secrets.
+    pub(crate) fn tampered(
+        &self,
+        task: Option<usize>,
+        committer: Addr,
+        tamper: Tamper,
+    ) -> (Addr, Sealed) {
         let mut sealed = self.secret(task, &committer).sealed;
         let record = self.model.task(task);
         let provider = match tamper {
@@ -214,20 +293,7 @@ impl World {
                 sealed.price = Some(sealed.price.map_or(reward, |p| p + Uint128::one()));
             }
         }
-        // Honest: exactly what `provider` itself committed to.
-        let honest = record
-            .and_then(|r| r.secrets.get(&provider))
-            .is_some_and(|mine| mine.author == provider && mine.sealed == sealed);
-        let expect = match record {
-            Some(record) if honest => self.expect_reveal(record, &provider),
-            _ => Expect::Failure,
-        };
-        let task_id = self.model.task_id(task);
-        let result = self.suite.reveal(&provider, task_id, &sealed);
-        if let (Ok(_), Some(position)) = (&result, task) {
-            self.model.tasks[position].revealed.insert(provider);
-        }
-        (expect, result.map(drop))
+        (provider, sealed)
     }
 
     pub(crate) fn confirm(
@@ -247,6 +313,7 @@ impl World {
     /// Anyone may finalize an open task once it is due; an automatic confirmation pays
     /// the cheapest revealed offer (no client free-riding).
     fn finalize(&mut self, sender: Addr, task: Option<usize>) -> Outcome {
+        let position = task;
         let expect = match self.model.task(task) {
             Some(record) if record.terminal.is_none() => Expect::Any,
             _ => Expect::Failure,
@@ -257,7 +324,8 @@ impl World {
             return (expect, result);
         }
         let task = self.suite.task(task_id);
-        if task.status == TaskStatus::Completed && task.best.is_some() {
+        let manual = self.model.task(position).is_some_and(|r| r.manual());
+        if manual && task.status == TaskStatus::Completed && task.best.is_some() {
             let cheapest = self
                 .suite
                 .responses(task_id)

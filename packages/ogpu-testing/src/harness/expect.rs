@@ -6,6 +6,7 @@ use cosmwasm_std::Addr;
 use ogpu_types::staking::ProviderStatus;
 use ogpu_types::{ResponseStatus, TaskStatus};
 
+use crate::harness::action::Competition;
 use crate::harness::model::TaskRecord;
 use crate::harness::world::{Expect, World, MAX_COMMITMENTS};
 
@@ -24,6 +25,11 @@ impl World {
         let evictable = responses
             .iter()
             .any(|r| r.status == ResponseStatus::Committed && now > r.reveal_deadline);
+        let cap = record.competition.replicas().unwrap_or(MAX_COMMITMENTS);
+        let disputed_winner = record
+            .rerun_of
+            .as_ref()
+            .is_some_and(|(_, w, _)| w == provider);
         Expect::when(
             !self.model.paused
                 && task.status == TaskStatus::Open
@@ -31,7 +37,8 @@ impl World {
                 && responses.iter().all(|r| r.provider != *provider)
                 && info.status == ProviderStatus::Active
                 && info.bonded - info.locked >= task.collateral
-                && (task.commit_count < MAX_COMMITMENTS || evictable),
+                && (task.commit_count < cap || evictable)
+                && !disputed_winner,
         )
     }
 
@@ -41,6 +48,10 @@ impl World {
         let Some(secret) = record.secrets.get(provider) else {
             return Expect::Failure;
         };
+        // An auction's result is the executor's delivery, never a bid's reveal.
+        if record.competition.is_auction() {
+            return Expect::Failure;
+        }
         let task = self.suite.task(record.id);
         let block = self.suite.app.block_info();
         let Some(response) = self
@@ -51,10 +62,10 @@ impl World {
         else {
             return Expect::Failure;
         };
-        let window_open = if record.manual {
-            block.time > task.commit_deadline
-        } else {
-            true
+        let window_open = match record.competition {
+            Competition::FirstResponse => true,
+            Competition::Consensus { replicas, .. } if task.commit_count >= replicas => true,
+            _ => block.time > task.commit_deadline,
         };
         let price_ok = secret.sealed.price.is_none_or(|p| p <= task.reward.amount);
         Expect::when(
@@ -76,7 +87,7 @@ impl World {
         sender: &Addr,
         provider: &Addr,
     ) -> Expect {
-        let Some(record) = record.filter(|r| r.client == *sender && r.manual) else {
+        let Some(record) = record.filter(|r| r.client == *sender && r.manual()) else {
             return Expect::Failure;
         };
         let task = self.suite.task(record.id);

@@ -4,12 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, Uint128};
+use cosmwasm_std::{Addr, HexBinary, Uint128};
 use ogpu_types::hash_search;
+use ogpu_types::registry::AuctionState;
 use ogpu_types::settlement::EscrowStatus;
 use ogpu_types::staking::{self, LocksResponse, ProvidersResponse};
-use ogpu_types::{AssetInfo, Payload, ResponseStatus, TaskStatus};
+use ogpu_types::{AssetInfo, Payload, ResponseStatus, TaskResponseRecord, TaskStatus};
 
+use crate::harness::action::Competition;
 use crate::harness::model::TaskRecord;
 use crate::harness::world::World;
 use crate::snapshot::{Balances, TaskState};
@@ -34,8 +36,14 @@ impl World {
             if let Some(terminal) = &record.terminal {
                 assert_eq!(terminal, &state, "step {step}: a terminal task changed");
             } else if state.task.status.is_terminal() {
-                let earned = ended(record, &state, step);
-                if let Some((winner, price)) = earned {
+                let auction = record.competition.is_auction();
+                let auction = auction.then(|| self.suite.auction(record.id)).flatten();
+                let mut paid = ended(record, &state, auction.as_ref(), step);
+                let extra = self.round_extra(record, &state);
+                if let (Some((_, winner, _)), true) = (&record.rerun_of, extra > 0) {
+                    paid.push((winner.clone(), Uint128::new(extra)));
+                }
+                for (winner, price) in paid {
                     let key = (winner, state.task.reward.info.key());
                     *self.model.earned.entry(key).or_default() += net_of_fee(price, self.fee_bps);
                 }
@@ -52,8 +60,9 @@ impl World {
     pub(crate) fn check_invariants(&self, states: &[TaskState]) {
         let balances = self.suite.balances();
         self.suite.assert_conservation_of(&balances);
-        for state in states {
-            escrow_matches_status(state, self.fee_bps, self.step);
+        for (record, state) in self.model.tasks.iter().zip(states) {
+            let extra = self.round_extra(record, state);
+            escrow_matches_status(state, extra, self.fee_bps, self.step);
         }
         self.balances_match_the_tasks(states, &balances);
         self.stake_matches_the_locks(states);
@@ -122,6 +131,7 @@ impl World {
         });
         let totals = suite.staking_totals();
         let (mut bonded, mut locked, mut unbonding, mut locks_seen) = (0, 0, 0, 0);
+        let pending = self.pending_disputes();
         for provider in &providers.providers {
             assert!(
                 provider.locked <= provider.bonded,
@@ -147,12 +157,15 @@ impl World {
             );
             for lock in &locks.locks {
                 let state = states.iter().find(|s| s.task.id == lock.task_id);
+                let disputable = pending.contains(&(lock.task_id, provider.address.clone()));
                 let holds = state.is_some_and(|s| {
-                    s.task.status == TaskStatus::Open
+                    (s.task.status == TaskStatus::Open || disputable)
                         && s.task.collateral == lock.amount
-                        && s.responses
-                            .iter()
-                            .any(|r| r.provider == provider.address && is_unsettled(r.status))
+                        && s.responses.iter().any(|r| {
+                            r.provider == provider.address
+                                && (is_unsettled(r.status)
+                                    || disputable && r.status == ResponseStatus::Won)
+                        })
                 });
                 assert!(holds, "step {step}: lock {lock:?} of {}", provider.address);
             }
@@ -164,7 +177,8 @@ impl World {
             .filter(|r| is_unsettled(r.status))
             .count();
         assert_eq!(
-            locks_seen, unsettled,
+            locks_seen,
+            unsettled + pending.len(),
             "step {step}: a response without its lock"
         );
         assert_eq!(
@@ -183,12 +197,20 @@ fn is_unsettled(status: ResponseStatus) -> bool {
     matches!(status, ResponseStatus::Committed | ResponseStatus::Revealed)
 }
 
-/// An open task's responses are unsettled; a revealed one was revealed through the
-/// harness; a response that disappeared was evicted, which only a silent one whose
-/// window passed may be.
+/// An open task's responses are unsettled (but for an awarded auction's losers and
+/// slashed bidders); a revealed one was revealed through the harness; a response that
+/// disappeared was evicted, which only a silent one whose window passed may be.
 fn still_open(record: &TaskRecord, state: &TaskState, now: cosmwasm_std::Timestamp, step: usize) {
+    let awarded = record.competition.is_auction() && state.task.best.is_some();
     for response in &state.responses {
-        assert!(is_unsettled(response.status), "step {step}: {response:?}");
+        let judged = matches!(
+            response.status,
+            ResponseStatus::Lost | ResponseStatus::Slashed
+        );
+        assert!(
+            is_unsettled(response.status) || (awarded && judged),
+            "step {step}: {response:?}"
+        );
         if response.status == ResponseStatus::Revealed {
             assert!(record.revealed.contains(&response.provider));
         }
@@ -209,48 +231,92 @@ fn still_open(record: &TaskRecord, state: &TaskState, now: cosmwasm_std::Timesta
     }
 }
 
-/// Checks a task that just ended; returns its winner and gross price when it completed.
-/// The winner revealed its own, valid result through the harness and is paid exactly
-/// what it asked (the reward in First Response); a slashed provider never revealed and
-/// its window had passed; nobody else won.
-fn ended(record: &TaskRecord, state: &TaskState, step: usize) -> Option<(Addr, Uint128)> {
+/// Checks a task that just ended; returns each winner with its gross price. A slashed
+/// provider never revealed and its window had passed, or it revealed a result outside
+/// an accepted consensus, or it was an auction executor that missed its delivery. Every
+/// winner revealed its own valid result through the harness and is paid what the model
+/// fixes: its asked price (First Response: the reward), one replica's share of an
+/// agreeing quorum, or the auction's second price.
+fn ended(
+    record: &TaskRecord,
+    state: &TaskState,
+    auction: Option<&AuctionState>,
+    step: usize,
+) -> Vec<(Addr, Uint128)> {
     let task = &state.task;
     let finished_at = task.finished_at.expect("a terminal task has an end");
-    let winner = task.outcome.as_ref().map(|o| o.winner.clone());
-    assert_eq!(winner.is_some(), task.status == TaskStatus::Completed);
+    let outcome = task.outcome.as_ref();
+    assert_eq!(outcome.is_some(), task.status == TaskStatus::Completed);
+    let winners: Vec<&TaskResponseRecord> = state
+        .responses
+        .iter()
+        .filter(|r| r.status == ResponseStatus::Won)
+        .collect();
     for response in &state.responses {
-        let is_winner = winner.as_ref() == Some(&response.provider);
+        let revealed = record.revealed.contains(&response.provider);
         match response.status {
-            ResponseStatus::Won => assert!(is_winner, "step {step}: a second winner"),
+            ResponseStatus::Won | ResponseStatus::Lost => {}
+            ResponseStatus::Slashed if !revealed => assert!(
+                finished_at > response.reveal_deadline,
+                "step {step}: slashed early"
+            ),
             ResponseStatus::Slashed => {
-                assert!(!record.revealed.contains(&response.provider));
-                assert!(
-                    finished_at > response.reveal_deadline,
-                    "step {step}: slashed early"
-                );
+                let dissenter = record.competition.replicas().is_some()
+                    && outcome.is_some_and(|o| response.digest.as_ref() != Some(&o.digest));
+                let missed = auction.is_some_and(|a| {
+                    let executors = &a.ranking[..=a.executor as usize];
+                    executors.iter().any(|o| o.provider == response.provider)
+                });
+                assert!(dissenter || missed, "step {step}: slashed after revealing");
             }
-            ResponseStatus::Lost => assert!(!is_winner),
             _ => panic!(
                 "step {step}: an ended task's response is {:?}",
                 response.status
             ),
         }
     }
-    let outcome = task.outcome.as_ref()?;
-    let secret = &record.secrets[&outcome.winner];
-    assert!(
-        record.revealed.contains(&outcome.winner),
-        "step {step}: never revealed"
-    );
-    assert!(
-        secret.author == outcome.winner && secret.valid,
-        "step {step}: won without a valid answer"
-    );
-    assert_eq!(outcome.digest, secret.sealed.digest);
-    let asked = secret.sealed.price.unwrap_or(task.reward.amount);
-    assert_eq!(outcome.price, asked, "step {step}: paid another price");
+    let Some(outcome) = outcome else {
+        assert!(winners.is_empty(), "step {step}: a winner without outcome");
+        return vec![];
+    };
+    let result = match record.competition {
+        Competition::Consensus { replicas, quorum } => {
+            agreed(record, state, &winners, quorum, step);
+            let share = task.reward.amount.multiply_ratio(1u128, replicas);
+            assert_eq!(outcome.price, share, "step {step}: share");
+            &record.secrets[&outcome.winner].sealed.result
+        }
+        Competition::SealedBidAuction => {
+            let auction = auction.expect("a completed auction was awarded");
+            second_price(record, state, auction, step);
+            let delivery = &record.deliveries[&outcome.winner];
+            assert!(record.delivered.contains(&outcome.winner));
+            assert!(delivery.valid && delivery.author == outcome.winner);
+            assert_eq!(outcome.digest, delivery.sealed.digest);
+            &delivery.sealed.result
+        }
+        _ => {
+            let secret = &record.secrets[&outcome.winner];
+            assert!(
+                record.revealed.contains(&outcome.winner),
+                "step {step}: never revealed"
+            );
+            assert!(
+                secret.author == outcome.winner && secret.valid,
+                "step {step}: won without a valid answer"
+            );
+            assert_eq!(outcome.digest, secret.sealed.digest);
+            let asked = secret.sealed.price.unwrap_or(task.reward.amount);
+            assert_eq!(outcome.price, asked, "step {step}: paid another price");
+            &secret.sealed.result
+        }
+    };
+    if record.competition.replicas().is_none() {
+        let only: Vec<&Addr> = winners.iter().map(|r| &r.provider).collect();
+        assert_eq!(only, [&outcome.winner], "step {step}: a second winner");
+    }
     assert!(outcome.price <= task.reward.amount);
-    if let (Some(search), Payload::Inline { data }) = (&record.search, &secret.sealed.result) {
+    if let (Some(search), Payload::Inline { data }) = (&record.search, result) {
         let nonce = hash_search::nonce_from_answer(data).expect("an 8-byte answer");
         assert!(hash_search::verify(
             &search.prefix,
@@ -258,12 +324,77 @@ fn ended(record: &TaskRecord, state: &TaskState, step: usize) -> Option<(Addr, U
             nonce
         ));
     }
-    Some((outcome.winner.clone(), outcome.price))
+    winners
+        .iter()
+        .map(|w| (w.provider.clone(), outcome.price))
+        .collect()
+}
+
+/// The accepted digest has at least `quorum` winners, all with their own valid result,
+/// and strictly more support than any other revealed digest.
+fn agreed(
+    record: &TaskRecord,
+    state: &TaskState,
+    winners: &[&TaskResponseRecord],
+    quorum: u32,
+    step: usize,
+) {
+    let outcome = state.task.outcome.as_ref().expect("completed");
+    assert!(winners.len() >= quorum as usize, "step {step}: no quorum");
+    assert_eq!(winners[0].provider, outcome.winner);
+    for winner in winners {
+        let secret = &record.secrets[&winner.provider];
+        assert!(record.revealed.contains(&winner.provider));
+        assert!(secret.author == winner.provider && secret.valid);
+        assert_eq!(secret.sealed.digest, outcome.digest);
+    }
+    let mut others: BTreeMap<&HexBinary, usize> = BTreeMap::new();
+    for response in &state.responses {
+        if let Some(digest) = response.digest.as_ref().filter(|d| **d != outcome.digest) {
+            *others.entry(digest).or_default() += 1;
+        }
+    }
+    assert!(
+        others.values().all(|&n| n < winners.len()),
+        "step {step}: a tie or a larger minority"
+    );
+}
+
+/// The ranking is every revealed bid by price, bid height and address; the executor is
+/// paid the next price after its own (the reward when none follows), and each price is
+/// the one its bidder sealed.
+fn second_price(record: &TaskRecord, state: &TaskState, auction: &AuctionState, step: usize) {
+    let mut bids: Vec<(Uint128, u64, Addr)> = state
+        .responses
+        .iter()
+        .filter_map(|r| r.price.map(|p| (p, r.committed_height, r.provider.clone())))
+        .collect();
+    bids.sort();
+    let ranking: Vec<(Uint128, Addr)> = auction
+        .ranking
+        .iter()
+        .map(|o| (o.price, o.provider.clone()))
+        .collect();
+    let expected: Vec<(Uint128, Addr)> = bids.into_iter().map(|(p, _, a)| (p, a)).collect();
+    assert_eq!(ranking, expected, "step {step}: ranking");
+    for offer in &auction.ranking {
+        assert_eq!(
+            record.secrets[&offer.provider].sealed.price,
+            Some(offer.price)
+        );
+    }
+    let position = auction.executor as usize;
+    let outcome = state.task.outcome.as_ref().expect("completed");
+    assert_eq!(outcome.winner, auction.ranking[position].provider);
+    let next = auction.ranking.get(position + 1);
+    let price = next.map_or(state.task.reward.amount, |o| o.price);
+    assert_eq!(outcome.price, price, "step {step}: not the second price");
 }
 
 /// The escrow follows the task: held and untouched while open; closed when the task
-/// ends, with payouts, fees and refunds adding up to the deposit and the fee rounded up.
-fn escrow_matches_status(state: &TaskState, fee_bps: u16, step: usize) {
+/// ends, with payouts (each winner's price, and `extra` for a round that confirmed a
+/// disputed result), fees and refunds adding up to the deposit and the fee rounded up.
+fn escrow_matches_status(state: &TaskState, extra: u128, fee_bps: u16, step: usize) {
     let (task, escrow) = (&state.task, &state.escrow);
     let spent = escrow.paid_out + escrow.fees + escrow.refunded;
     assert!(
@@ -272,6 +403,11 @@ fn escrow_matches_status(state: &TaskState, fee_bps: u16, step: usize) {
     );
     assert_eq!(escrow.deposit, task.reward, "step {step}: deposit");
     let price = task.outcome.as_ref().map_or(Uint128::zero(), |o| o.price);
+    let winners = state
+        .responses
+        .iter()
+        .filter(|r| r.status == ResponseStatus::Won)
+        .count() as u128;
     let status = match task.status {
         TaskStatus::Open => EscrowStatus::Held,
         TaskStatus::Completed if !price.is_zero() => EscrowStatus::Released,
@@ -287,8 +423,13 @@ fn escrow_matches_status(state: &TaskState, fee_bps: u16, step: usize) {
             spent, escrow.deposit.amount,
             "step {step}: escrow not closed out"
         );
-        assert_eq!(escrow.refunded, task.reward.amount - price);
-        assert_eq!(escrow.paid_out.u128(), net_of_fee(price, fee_bps));
+        let paid = winners * price.u128() + extra;
+        assert_eq!(escrow.refunded.u128(), task.reward.amount.u128() - paid);
+        let net_extra = net_of_fee(Uint128::new(extra), fee_bps);
+        assert_eq!(
+            escrow.paid_out.u128(),
+            winners * net_of_fee(price, fee_bps) + net_extra
+        );
     } else {
         assert!(spent.is_zero(), "step {step}: an open escrow paid out");
     }

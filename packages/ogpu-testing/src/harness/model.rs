@@ -3,10 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cosmwasm_std::Addr;
+use cosmwasm_std::{Addr, HexBinary};
 use ogpu_types::{Asset, HashSearch, TaskResponseRecord};
 
 use crate::actions::Sealed;
+use crate::harness::action::Competition;
 use crate::snapshot::TaskState;
 
 /// What a provider committed to.
@@ -26,10 +27,20 @@ pub struct TaskRecord {
     pub id: u64,
     pub client: Addr,
     pub reward: Asset,
-    pub manual: bool,
+    pub competition: Competition,
     pub search: Option<HashSearch>,
-    /// Each committed provider's secrets, as the harness sealed them.
+    /// Each committed provider's secrets, as the harness sealed them (in an auction:
+    /// its bid, whose `price` is the bid and whose result is empty).
     pub secrets: BTreeMap<Addr, Secret>,
+    /// Auction: each executor's result commitment, once accepted.
+    pub deliveries: BTreeMap<Addr, Secret>,
+    /// Auction: executors whose result reveal the registry accepted.
+    pub delivered: BTreeSet<Addr>,
+    /// Published with dispute terms.
+    pub disputable: bool,
+    /// A dispute's re-run round: the disputed task's position, its winner and the digest
+    /// it was paid for.
+    pub rerun_of: Option<(usize, Addr, HexBinary)>,
     /// Providers whose reveal the registry accepted.
     pub revealed: BTreeSet<Addr>,
     /// The responses as last observed while the task was open.
@@ -43,20 +54,28 @@ impl TaskRecord {
         id: u64,
         client: Addr,
         reward: Asset,
-        manual: bool,
+        competition: Competition,
         search: Option<HashSearch>,
     ) -> Self {
         TaskRecord {
             id,
             client,
             reward,
-            manual,
+            competition,
             search,
             secrets: BTreeMap::new(),
+            deliveries: BTreeMap::new(),
+            delivered: BTreeSet::new(),
+            disputable: false,
+            rerun_of: None,
             revealed: BTreeSet::new(),
             seen: vec![],
             terminal: None,
         }
+    }
+
+    pub fn manual(&self) -> bool {
+        self.competition.is_manual()
     }
 }
 

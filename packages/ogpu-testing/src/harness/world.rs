@@ -152,20 +152,26 @@ impl World {
             .exec_registry(&owner, &ExecuteMsg::SetPaused { paused: false })
             .unwrap();
         self.model.paused = false;
-        self.suite.advance_seconds(PAST_EVERY_WINDOW);
-        let stranger = self.suite.stranger.clone();
-        let open: Vec<u64> = (0..self.model.tasks.len())
-            .filter(|&i| self.model.tasks[i].terminal.is_none())
-            .map(|i| self.model.tasks[i].id)
-            .collect();
-        for task_id in open {
-            let finalized = self.suite.finalize(&stranger, task_id);
-            assert!(
-                finalized.is_ok(),
-                "task {task_id} cannot end: {finalized:?}"
-            );
-            self.observe();
+        // One round ends every task but an auction, which may take one round to be
+        // awarded and one per bidder that misses its delivery.
+        for _ in 0..=MAX_COMMITMENTS + 1 {
+            self.suite.advance_seconds(PAST_EVERY_WINDOW);
+            let stranger = self.suite.stranger.clone();
+            let open: Vec<u64> = (0..self.model.tasks.len())
+                .filter(|&i| self.model.tasks[i].terminal.is_none())
+                .map(|i| self.model.tasks[i].id)
+                .collect();
+            for task_id in open {
+                let finalized = self.suite.finalize(&stranger, task_id);
+                assert!(
+                    finalized.is_ok(),
+                    "task {task_id} cannot end: {finalized:?}"
+                );
+                self.observe();
+            }
         }
+        self.suite.advance_seconds(PAST_EVERY_WINDOW);
+        self.close_every_window();
         assert!(self.model.tasks.iter().all(|t| t.terminal.is_some()));
         assert_eq!(self.suite.staking_totals().locked.u128(), 0, "locked");
         for totals in self.suite.settlement_totals().totals {
