@@ -348,27 +348,14 @@ pub fn published_ids(outcome: &TxOutcome) -> Vec<u64> {
         .collect()
 }
 
-/// Just past `model`'s commit window (Manual Confirmation's reveals open then).
+/// Just past `model`'s first window (Manual Confirmation's reveals open then).
 pub fn commit_window(model: &CompetitionModel) -> Duration {
-    let seconds = match *model {
-        CompetitionModel::FirstResponse { commit_window, .. }
-        | CompetitionModel::ManualConfirmation { commit_window, .. } => commit_window,
-    };
-    Duration::from_secs(seconds + 1)
+    let first = model.windows().first().map_or(0, |(_, seconds)| *seconds);
+    Duration::from_secs(first + 1)
 }
 
 /// Just past every window of `model`, counted from publishing.
 pub fn all_windows(model: &CompetitionModel) -> Duration {
-    let seconds = match *model {
-        CompetitionModel::FirstResponse {
-            commit_window,
-            reveal_window,
-        } => commit_window + reveal_window,
-        CompetitionModel::ManualConfirmation {
-            commit_window,
-            reveal_window,
-            confirm_window,
-        } => commit_window + reveal_window + confirm_window,
-    };
+    let seconds: u64 = model.windows().iter().map(|(_, seconds)| seconds).sum();
     Duration::from_secs(seconds + 1)
 }

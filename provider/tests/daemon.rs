@@ -1,7 +1,8 @@
 //! The provider daemon end to end, against a spawned devnet running the real contract
 //! wasm and real OpenCL on the machine's device: both competition models executed and
-//! paid (exact balances), a crash between commit and reveal, a restarted chain, two
-//! providers racing, and tasks that cannot or must not be run.
+//! paid (exact balances), a consensus round both replicas win, a crash between commit and
+//! reveal, a restarted chain, two providers racing, and tasks that cannot or must not be
+//! run.
 
 mod common;
 mod support;
@@ -12,7 +13,7 @@ use cosmwasm_std::{Addr, HexBinary, Uint128, Uint64};
 use ogpu_provider::daemon::{BlobConfig, Daemon, Faults, MetricsConfig, Phase, Store};
 use ogpu_provider::ExecutorConfig;
 use ogpu_testing::fixtures;
-use ogpu_types::{KernelArg, Payload, ResponseStatus, TaskStatus};
+use ogpu_types::{CompetitionModel, KernelArg, Payload, ResponseStatus, TaskStatus};
 use support::*;
 
 /// False (and the test passes, saying why) where there is no OpenCL device.
@@ -306,6 +307,61 @@ async fn two_providers_race_and_exactly_one_is_paid() {
             (staked.bonded.u128(), staked.locked.u128()),
             (fixtures::STAKE, 0)
         );
+    }
+    for daemon in daemons {
+        daemon.shutdown().await;
+    }
+    market.devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_agree_and_each_is_paid_its_share() {
+    if !opencl() {
+        return;
+    }
+    let mut market = Market::start(None).await;
+    let mut daemons = Vec::new();
+    let mut before = Vec::new();
+    for (n, index) in PROVIDERS.into_iter().enumerate() {
+        market.register(index, 1).await;
+        let config = market.config(index, &format!("replica-{n}"));
+        let daemon = Daemon::start(config, key(market.account(index)))
+            .await
+            .unwrap();
+        before.push(market.balance(daemon.address()).await);
+        daemons.push(daemon);
+    }
+    let (job, expected) = vector_job(64);
+    let model = CompetitionModel::Consensus {
+        replicas: 2,
+        quorum: 2,
+        commit_window: 600,
+        reveal_window: 60,
+    };
+    let task_id = market.publish(spec(job, model)).await;
+    let details = market.finished(task_id).await;
+    assert_eq!(details.task.status, TaskStatus::Completed);
+    let share = REWARD / 2;
+    assert_eq!(details.task.outcome.unwrap().price.u128(), share);
+    for (daemon, balance) in daemons.iter().zip(before) {
+        let response = market
+            .responses(task_id)
+            .await
+            .into_iter()
+            .find(|r| r.provider.as_str() == daemon.address())
+            .unwrap();
+        assert_eq!(response.status, ResponseStatus::Won);
+        assert_eq!(revealed_bytes(&response).await, expected);
+        let stats = eventually("the replica counts its win", || async {
+            let stats = daemon.stats();
+            (stats.won == 1).then_some(stats)
+        })
+        .await;
+        // Paid its share after the fee; its own transactions cost it their fees.
+        let now = market.balance(daemon.address()).await;
+        assert_eq!(now + stats.fees_paid, balance + net(share));
+        let staked = market.provider(daemon.address()).await;
+        assert_eq!(staked.locked.u128(), 0);
     }
     for daemon in daemons {
         daemon.shutdown().await;

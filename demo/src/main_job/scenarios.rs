@@ -59,6 +59,7 @@ fn spec(job: Job, model: CompetitionModel) -> TaskSpec {
         requirements: Requirements::default(),
         model,
         collateral: Uint128::new(COLLATERAL),
+        dispute: None,
     }
 }
 

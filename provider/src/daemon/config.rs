@@ -79,7 +79,11 @@ pub struct StrategyConfig {
 impl Default for StrategyConfig {
     fn default() -> Self {
         Self {
-            models: vec!["first_response".into(), "manual_confirmation".into()],
+            models: vec![
+                "first_response".into(),
+                "manual_confirmation".into(),
+                "consensus".into(),
+            ],
             task_kinds: vec!["opencl".into(), "hash_search".into()],
             reward_assets: vec![],
             min_price_per_unit: Decimal::zero(),
@@ -133,7 +137,7 @@ mod defaults {
 }
 
 /// Model names the daemon can take part in (`CompetitionModel::name`).
-pub const KNOWN_MODELS: [&str; 2] = ["first_response", "manual_confirmation"];
+pub const KNOWN_MODELS: [&str; 3] = ["first_response", "manual_confirmation", "consensus"];
 /// Task kinds it can run (`Job::kind`).
 pub const KNOWN_KINDS: [&str; 2] = ["opencl", "hash_search"];
 

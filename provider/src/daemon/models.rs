@@ -4,6 +4,7 @@
 //! follow to the end — is the same for every model ([`super::participate`]); a new model is
 //! one more file here.
 
+mod consensus;
 mod first_response;
 mod manual_confirmation;
 
@@ -26,10 +27,15 @@ pub trait Model: Send + Sync {
     fn settle(&self, task: &Task, me: &str, tip: Tip) -> Option<ExecuteMsg>;
 }
 
-/// The daemon's side of `model`.
-pub fn of(model: &CompetitionModel) -> &'static dyn Model {
+/// The daemon's side of `model`; `None` for the model it does not take part in yet
+/// (sealed-bid auctions), which its strategy never accepts.
+pub fn of(model: &CompetitionModel) -> Option<&'static dyn Model> {
     match model {
-        CompetitionModel::FirstResponse { .. } => &first_response::FirstResponse,
-        CompetitionModel::ManualConfirmation { .. } => &manual_confirmation::ManualConfirmation,
+        CompetitionModel::FirstResponse { .. } => Some(&first_response::FirstResponse),
+        CompetitionModel::ManualConfirmation { .. } => {
+            Some(&manual_confirmation::ManualConfirmation)
+        }
+        CompetitionModel::Consensus { .. } => Some(&consensus::Consensus),
+        CompetitionModel::SealedBidAuction { .. } => None,
     }
 }

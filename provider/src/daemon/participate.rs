@@ -249,7 +249,13 @@ fn seal(
 
 /// Drives a recorded task to its end, or parks it when the daemon stops.
 async fn follow(s: &Shared, mut record: TaskRecord, reservation: Reservation) {
-    let model = models::of(&record.model);
+    let Some(model) = models::of(&record.model) else {
+        warn!(
+            task = record.task_id,
+            "a recorded task of a model the daemon does not follow; left as is"
+        );
+        return;
+    };
     let mut reveal_refusals = 0;
     while !record.phase.is_final() {
         let step = match record.phase {

@@ -68,12 +68,16 @@ pub fn evaluate(
             "reward {reward} is below the strategy's minimum {minimum} for this work"
         ));
     }
-    Ok(match task.model {
-        CompetitionModel::FirstResponse { .. } => reward,
+    match task.model {
+        // Both commitments bind the reward (a replica is paid its share of it).
+        CompetitionModel::FirstResponse { .. } | CompetitionModel::Consensus { .. } => Ok(reward),
         CompetitionModel::ManualConfirmation { .. } => {
-            reward.mul_floor(strategy.offer_fraction).max(minimum)
+            Ok(reward.mul_floor(strategy.offer_fraction).max(minimum))
         }
-    })
+        CompetitionModel::SealedBidAuction { .. } => Err(format!(
+            "the daemon does not take part in {model} tasks yet"
+        )),
+    }
 }
 
 /// The staking contract's checks, on the provider's registration.

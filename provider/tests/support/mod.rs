@@ -340,6 +340,7 @@ pub fn spec(job: Job, model: CompetitionModel) -> TaskSpec {
         requirements: Requirements::default(),
         model,
         collateral: Uint128::new(fixtures::COLLATERAL),
+        dispute: None,
     }
 }
 

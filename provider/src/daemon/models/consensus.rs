@@ -1,0 +1,33 @@
+//! Consensus: every replica computes the same result. Reveals open once all replicas have
+//! committed (in a later block) or the commit window has passed; the last replica's
+//! reveal tallies the round, and after the reveal window anyone may finalize it, which a
+//! replica does itself so that it is paid.
+
+use cosmwasm_std::Uint128;
+use ogpu_types::registry::ExecuteMsg;
+use ogpu_types::{CompetitionModel, Task};
+
+use super::Model;
+use crate::daemon::chain::Tip;
+use crate::daemon::state::TaskRecord;
+
+pub struct Consensus;
+
+impl Model for Consensus {
+    fn reveal_open(&self, record: &TaskRecord, task: &Task, tip: Tip) -> bool {
+        let full = match task.model {
+            CompetitionModel::Consensus { replicas, .. } => task.commit_count >= replicas,
+            _ => false,
+        };
+        record.commit_height.is_some_and(|h| tip.height >= h)
+            && (full || tip.time > task.commit_deadline)
+    }
+
+    fn reveal_price(&self, _record: &TaskRecord) -> Option<Uint128> {
+        None
+    }
+
+    fn settle(&self, task: &Task, _me: &str, tip: Tip) -> Option<ExecuteMsg> {
+        (tip.time > task.reveal_deadline).then_some(ExecuteMsg::Finalize { task_id: task.id })
+    }
+}
