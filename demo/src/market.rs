@@ -250,13 +250,15 @@ impl Market {
             .await?)
     }
 
-    /// Sends one registry message from client `index`.
+    /// Sends one registry message from client `index`, with `funds`.
     pub async fn send_as_client(
         &mut self,
         index: usize,
         msg: &registry::ExecuteMsg,
+        funds: Vec<cosmrs::Coin>,
     ) -> DemoResult<TxOutcome> {
-        let any = self.registry_msg(&self.clients[index], msg)?;
+        let sender = self.clients[index].address().to_string();
+        let any = execute(&sender, &self.deployment.registry, msg, funds)?;
         Ok(self
             .client
             .send(&mut self.clients[index], vec![any], Gas::Auto)

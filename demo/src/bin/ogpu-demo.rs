@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use ogpu_demo::main_job::{self, fleet, summary, DemoConfig};
+use ogpu_demo::main_job::{self, fleet, scenarios, summary, DemoConfig};
 use ogpu_demo::MarketConfig;
 
 #[derive(Parser)]
@@ -17,11 +17,11 @@ use ogpu_demo::MarketConfig;
     about = "A whole OpenGPU market on an embedded devnet: real contracts, real OpenCL providers"
 )]
 struct Args {
-    /// Provider daemons to run (plus one key that withholds its result).
+    /// Provider daemons to run (plus two scripted keys: a withholder and an auction bidder).
     #[arg(long, default_value_t = 3)]
     providers: usize,
-    /// Tasks to publish (at least the 7 scenarios; more are vector additions).
-    #[arg(long, default_value_t = 7)]
+    /// Tasks to publish (at least the 10 scenarios; more are vector additions).
+    #[arg(long, default_value_t = scenarios::FIXED)]
     tasks: usize,
     /// Block time of the devnet, milliseconds.
     #[arg(long, default_value_t = 200)]
@@ -50,8 +50,11 @@ async fn run() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    if args.providers == 0 || args.tasks < 7 {
-        eprintln!("error: --providers must be at least 1 and --tasks at least 7");
+    if args.providers < 2 || args.tasks < scenarios::FIXED {
+        eprintln!(
+            "error: --providers must be at least 2 (a dispute is re-run by another provider) and --tasks at least {}",
+            scenarios::FIXED
+        );
         return ExitCode::from(2);
     }
     let config = DemoConfig {

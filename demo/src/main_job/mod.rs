@@ -6,22 +6,26 @@
 
 pub mod fleet;
 pub mod scenarios;
+pub mod scripted;
 pub mod summary;
 pub mod watch;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ogpu_client::Gas;
+use ogpu_client::deployment::coin;
+use ogpu_client::{ogpu_events, Gas};
 use ogpu_types::commitment::sha256;
+use ogpu_types::events::{self as names, attr};
 use ogpu_types::registry::{ExecuteMsg, TaskDetails};
 use ogpu_types::staking::{ProviderResponse, QueryMsg as StakingQuery};
 use ogpu_types::TaskStatus;
 
 use crate::conservation::{self, Conservation};
 use crate::error::{DemoError, DemoResult};
-use crate::market::{all_windows, commit_window, Market, MarketConfig};
-use scenarios::{Scenario, Twist, REWARD};
+use crate::market::{all_windows, commit_window, Market, MarketConfig, DENOM};
+use scenarios::{Scenario, Twist, BOND, REWARD};
+use scripted::Scripted;
 use summary::TaskRow;
 use watch::Trails;
 
@@ -50,14 +54,14 @@ impl DemoOutcome {
 }
 
 /// Published tasks with their scenarios.
-type Board = Vec<(u64, Scenario)>;
+pub type Board = Vec<(u64, Scenario)>;
 
 pub async fn run(config: DemoConfig) -> DemoResult<DemoOutcome> {
     let state = tempfile::tempdir().map_err(|e| DemoError::Setup(format!("temp dir: {e}")))?;
-    // One more key than daemons: the provider that withholds its result.
+    let keys = Scripted::after(config.providers);
     let mut market = Market::start(&MarketConfig {
         clients: 1,
-        providers: config.providers + 1,
+        providers: config.providers + 2,
         pin_codes: false,
         block_time: config.block_time,
         artifacts: config.artifacts.clone(),
@@ -87,22 +91,20 @@ pub async fn run(config: DemoConfig) -> DemoResult<DemoOutcome> {
         let daemon_config = fleet::config(&market, &deployment, state.path(), index);
         daemons.push(fleet::start(daemon_config, index, &device, gflops).await?);
     }
-    let rogue = config.providers;
-    market
-        .register(
-            rogue,
-            ogpu_testing::fixtures::metadata("withholder"),
-            fleet::STAKE,
-        )
-        .await?;
+    for (index, moniker) in [(keys.rogue, "withholder"), (keys.bidder, "bidder")] {
+        let metadata = ogpu_testing::fixtures::metadata(moniker);
+        market.register(index, metadata, fleet::STAKE).await?;
+    }
     println!(
-        "{} provider daemons running, 1 withholding key",
+        "{} provider daemons running; scripted keys: a withholder and a bidder",
         daemons.len()
     );
 
-    let board = publish(&mut market, scenarios::mix(config.tasks), rogue).await?;
-    withhold(&mut market, &board, rogue).await?;
-    play(&mut market, &board, &config).await?;
+    let mix = scenarios::mix(config.tasks, config.providers);
+    let mut board = publish(&mut market, mix, keys).await?;
+    scripted::withhold(&mut market, &board, keys).await?;
+    scripted::bid_on_auctions(&mut market, &board, keys).await?;
+    play(&mut market, &mut board, &config, keys).await?;
 
     let rows = read_back(&market, &board, &trails).await?;
     let providers = provider_records(&market).await?;
@@ -139,8 +141,8 @@ fn spawn_progress(market: &Market, trails: Arc<Mutex<Trails>>) -> tokio::task::J
 }
 
 /// Publishes the mix in one transaction; the withheld task admits only the rogue key.
-async fn publish(market: &mut Market, mut mix: Vec<Scenario>, rogue: usize) -> DemoResult<Board> {
-    let rogue_address = market.providers[rogue].address().to_string();
+async fn publish(market: &mut Market, mut mix: Vec<Scenario>, keys: Scripted) -> DemoResult<Board> {
+    let rogue_address = market.providers[keys.rogue].address().to_string();
     for scenario in &mut mix {
         if scenario.twist == Twist::Withheld {
             scenario.spec.requirements.allowed_providers = vec![rogue_address.clone()];
@@ -164,17 +166,6 @@ async fn publish(market: &mut Market, mut mix: Vec<Scenario>, rogue: usize) -> D
         )));
     }
     Ok(ids.into_iter().zip(mix).collect())
-}
-
-/// The rogue key commits to the tasks only it may take, and never reveals.
-async fn withhold(market: &mut Market, board: &Board, rogue: usize) -> DemoResult<()> {
-    for (id, scenario) in board {
-        if scenario.twist == Twist::Withheld {
-            let sealed = market.seal(rogue, *id, b"never revealed", REWARD, None);
-            market.commit(rogue, *id, &sealed).await?;
-        }
-    }
-    Ok(())
 }
 
 /// Polls until `done` holds for every task of `board` that `applies` selects.
@@ -208,20 +199,35 @@ fn is_manual(scenario: &Scenario) -> bool {
     matches!(scenario.twist, Twist::ClientConfirms | Twist::ClientSilent)
 }
 
-fn should_complete_first(scenario: &Scenario) -> bool {
-    scenario.expected == TaskStatus::Completed && !is_manual(scenario)
+/// Tasks the daemons finish on their own, before any clock moves.
+fn daemons_finish(scenario: &Scenario) -> bool {
+    matches!(
+        scenario.twist,
+        Twist::None | Twist::Replicated | Twist::Disputed | Twist::Round
+    ) && scenario.expected == TaskStatus::Completed
 }
 
 /// The client's and the cranks' part, step by step, waiting for the providers.
-async fn play(market: &mut Market, board: &Board, config: &DemoConfig) -> DemoResult<()> {
+async fn play(
+    market: &mut Market,
+    board: &mut Board,
+    config: &DemoConfig,
+    keys: Scripted,
+) -> DemoResult<()> {
     let patience = config.patience;
-    println!("waiting for the providers to win the first-response tasks");
+    println!("waiting for the daemons to win the first-response and consensus tasks");
+    wait_for(market, board, patience, "payout", daemons_finish, |t| {
+        t.task.status == TaskStatus::Completed
+    })
+    .await?;
+    dispute(market, board).await?;
+    println!("waiting for the dispute round to be re-run and to uphold the result");
     wait_for(
         market,
         board,
         patience,
         "payout",
-        should_complete_first,
+        |s| s.twist == Twist::Round,
         |t| t.task.status == TaskStatus::Completed,
     )
     .await?;
@@ -230,9 +236,22 @@ async fn play(market: &mut Market, board: &Board, config: &DemoConfig) -> DemoRe
         t.task.commit_count > 0
     })
     .await?;
-    let reveal_opens = commit_window(&scenarios::manual_confirmation());
-    println!("moving the chain clock {reveal_opens:?} on: the reveal windows open");
-    market.advance_time(reveal_opens).await?;
+    let reveals_open =
+        commit_window(&scenarios::manual_confirmation()).max(commit_window(&scenarios::auction()));
+    println!("moving the chain clock {reveals_open:?} on: offers and bids may be opened");
+    market.advance_time(reveals_open).await?;
+    let references: Vec<(u64, Vec<u8>)> = board
+        .iter()
+        .filter_map(|(id, s)| s.reference.clone().map(|r| (*id, r)))
+        .collect();
+    let result_of = |id: u64| {
+        references
+            .iter()
+            .find(|(task, _)| *task == id)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default()
+    };
+    scripted::reveal_bids_and_deliver(market, board, keys, result_of).await?;
     wait_for(market, board, patience, "reveal", is_manual, |t| {
         t.task.best.is_some()
     })
@@ -256,17 +275,45 @@ async fn play(market: &mut Market, board: &Board, config: &DemoConfig) -> DemoRe
             task_id: *id,
             provider: best.provider.to_string(),
         };
-        market.send_as_client(0, &confirm).await?;
+        market.send_as_client(0, &confirm, vec![]).await?;
     }
-    let past_everything = all_windows(&scenarios::first_response())
-        .max(all_windows(&scenarios::manual_confirmation()));
+    let past_everything = board
+        .iter()
+        .map(|(_, s)| all_windows(&s.spec.model))
+        .max()
+        .unwrap_or_default();
     println!("moving the chain clock {past_everything:?} on: every window closes");
     market.advance_time(past_everything).await?;
-    for (id, _) in board {
+    for (id, _) in board.iter() {
         if !market.task(*id).await?.task.status.is_terminal() {
             println!("anyone may finalize task {id}");
             market.finalize(*id).await?;
         }
+    }
+    Ok(())
+}
+
+/// The client disputes each result published with dispute terms, posting the bond; the
+/// round the registry opens joins the board.
+async fn dispute(market: &mut Market, board: &mut Board) -> DemoResult<()> {
+    let disputed: Vec<(u64, Scenario)> = board
+        .iter()
+        .filter(|(_, s)| s.twist == Twist::Disputed)
+        .cloned()
+        .collect();
+    for (id, scenario) in disputed {
+        let msg = ExecuteMsg::Dispute { task_id: id };
+        let outcome = market
+            .send_as_client(0, &msg, vec![coin(DENOM, BOND)?])
+            .await?;
+        let round = ogpu_events(&outcome)
+            .iter()
+            .find(|e| e.name == names::TASK_DISPUTED)
+            .and_then(|e| e.get(attr::ROUND))
+            .and_then(|r| r.parse().ok())
+            .ok_or_else(|| DemoError::Unexpected(format!("no round for the dispute of {id}")))?;
+        println!("client disputes task {id} with a bond of {BOND}: re-run as round {round}");
+        board.push((round, scenarios::round(&scenario)));
     }
     Ok(())
 }

@@ -3,16 +3,22 @@
 
 use cosmwasm_std::{Binary, HexBinary, Uint128, Uint64};
 use ogpu_types::{
-    hash_search::HashSearch, CompetitionModel, Job, KernelArg, KernelSource, OpenClJob, Payload,
-    Requirements, Scalar, TaskSpec, TaskStatus,
+    hash_search::HashSearch, CompetitionModel, DisputeTerms, Job, KernelArg, KernelSource,
+    OpenClJob, Payload, Requirements, Scalar, TaskSpec, TaskStatus,
 };
 
 /// Collateral each demo task asks of a provider.
 pub const COLLATERAL: u128 = 1_000;
 /// Reward escrowed by each demo task.
 pub const REWARD: u128 = 50_000;
+/// Bond a client posts to dispute a result.
+pub const BOND: u128 = 20_000;
+/// Bids of the scripted auction bidders: the lower wins and is paid the higher.
+pub const BIDS: [u128; 2] = [30_000, 40_000];
 /// Side of the integer matmul.
 const MATMUL_N: usize = 16;
+/// The fixed scenarios; more tasks are extra vector additions.
+pub const FIXED: usize = 10;
 
 /// What the demo does besides publishing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +31,16 @@ pub enum Twist {
     ClientSilent,
     /// Only the withholding key may commit; it commits and never reveals.
     Withheld,
+    /// Every daemon computes it; the agreeing replicas share the reward.
+    Replicated,
+    /// The client disputes the accepted result; other daemons re-run it as a consensus
+    /// round, which upholds it.
+    Disputed,
+    /// The round a dispute opened (published by the registry, not the demo).
+    Round,
+    /// Two scripted keys bid (the daemon does not bid yet); the lower bidder wins, is paid
+    /// the higher bid and delivers the result.
+    Auctioned,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +58,15 @@ pub fn first_response() -> CompetitionModel {
     CompetitionModel::FirstResponse {
         commit_window: 600,
         reveal_window: 60,
+    }
+}
+
+/// The auction's windows: bids close with Manual Confirmation's commit window.
+pub fn auction() -> CompetitionModel {
+    CompetitionModel::SealedBidAuction {
+        bid_window: 60,
+        reveal_window: 300,
+        delivery_window: 300,
     }
 }
 
@@ -151,13 +176,46 @@ fn broken_kernel() -> Job {
     kernel(source, "broken", vec![output(1)], &[1])
 }
 
-/// The mix for `tasks` tasks: the fixed scenarios first, then more vector additions.
-pub fn mix(tasks: usize) -> Vec<Scenario> {
+/// Replicas (and quorum) of the consensus task and the dispute round for `daemons`
+/// daemons: at most 3, and a round leaves the disputed winner out.
+pub fn replicas(daemons: usize, round: bool) -> u32 {
+    let available = if round { daemons - 1 } else { daemons };
+    available.clamp(1, 3) as u32
+}
+
+/// The round a dispute of `disputed` opened, as a row of the board.
+pub fn round(disputed: &Scenario) -> Scenario {
+    Scenario {
+        name: "dispute re-run round (upholds)",
+        twist: Twist::Round,
+        ..disputed.clone()
+    }
+}
+
+/// The mix for `tasks` tasks and `daemons` providers: the fixed scenarios first, then more
+/// vector additions.
+pub fn mix(tasks: usize, daemons: usize) -> Vec<Scenario> {
     let (add, add_result) = vector_add(1024, 1);
     let (matmul, matmul_result) = integer_matmul();
     let (offered, offered_result) = vector_add(256, 2);
     let (silent, silent_result) = vector_add(256, 3);
     let (withheld, _) = vector_add(64, 4);
+    let (replicated, replicated_result) = vector_add(512, 5);
+    let (disputed, disputed_result) = vector_add(128, 6);
+    let (auctioned, auctioned_result) = vector_add(128, 7);
+    let replicated_model = CompetitionModel::Consensus {
+        replicas: replicas(daemons, false),
+        quorum: replicas(daemons, false),
+        commit_window: 600,
+        reveal_window: 60,
+    };
+    let mut disputable = spec(disputed, first_response());
+    disputable.dispute = Some(DisputeTerms {
+        window: 600,
+        replicas: replicas(daemons, true),
+        quorum: replicas(daemons, true),
+        bond: Uint128::new(BOND),
+    });
     let search = Job::HashSearch(HashSearch {
         prefix: HexBinary::from(b"ogpu demo".as_slice()),
         difficulty: 16,
@@ -211,6 +269,27 @@ pub fn mix(tasks: usize) -> Vec<Scenario> {
             twist: Twist::Withheld,
             expected: TaskStatus::Expired,
             reference: None,
+        },
+        Scenario {
+            name: "replicas agree (consensus)",
+            spec: spec(replicated, replicated_model),
+            twist: Twist::Replicated,
+            expected: TaskStatus::Completed,
+            reference: Some(replicated_result),
+        },
+        Scenario {
+            name: "client disputes the result",
+            spec: disputable,
+            twist: Twist::Disputed,
+            expected: TaskStatus::Completed,
+            reference: Some(disputed_result),
+        },
+        Scenario {
+            name: "sealed-bid auction (scripted bids)",
+            spec: spec(auctioned, auction()),
+            twist: Twist::Auctioned,
+            expected: TaskStatus::Completed,
+            reference: Some(auctioned_result),
         },
     ];
     let mut seed = 100;

@@ -181,7 +181,7 @@ async fn cancel(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<
     let spec = fixtures::spec(fixtures::first_response());
     let (task_id, _) = market.publish(0, spec, REWARD).await?;
     let cancelled = market
-        .send_as_client(0, &ExecuteMsg::CancelTask { task_id })
+        .send_as_client(0, &ExecuteMsg::CancelTask { task_id }, vec![])
         .await?;
     lifecycles.record(market, FIRST_RESPONSE, "cancel", &cancelled);
     expect_status(market, task_id, TaskStatus::Cancelled).await
@@ -218,7 +218,7 @@ async fn manual_confirmation(market: &mut Market, lifecycles: &mut Lifecycles) -
     }
     let provider = market.providers[0].address().to_string();
     let confirmed = market
-        .send_as_client(0, &ExecuteMsg::Confirm { task_id, provider })
+        .send_as_client(0, &ExecuteMsg::Confirm { task_id, provider }, vec![])
         .await?;
     lifecycles.record(market, MANUAL_CONFIRMATION, "confirm (pays)", &confirmed);
     expect_status(market, task_id, TaskStatus::Completed).await
