@@ -7,13 +7,18 @@ use serde::Serialize;
 use crate::outcome::{ChainEvent, TxOutcome};
 
 /// Every event the suite emits, by name.
-pub const ALL: [&str; 14] = [
+pub const ALL: [&str; 19] = [
     names::TASK_PUBLISHED,
     names::TASK_COMMITTED,
     names::TASK_REVEALED,
     names::TASK_COMPLETED,
     names::TASK_EXPIRED,
     names::TASK_CANCELLED,
+    names::TASK_FAILED,
+    names::BID_REVEALED,
+    names::AUCTION_AWARDED,
+    names::TASK_DISPUTED,
+    names::DISPUTE_RESOLVED,
     names::PROVIDER_REGISTERED,
     names::PROVIDER_SLASHED,
     names::COLLATERAL_LOCKED,
