@@ -65,9 +65,20 @@ impl Trails {
             names::TASK_REVEALED => format!("{who} revealed"),
             names::TASK_COMPLETED => {
                 task.ended_height = Some(observed.height);
-                self.provider(provider).won.insert(task_id);
+                // A consensus round names every agreeing replica.
+                let winners: Vec<String> = event
+                    .attributes
+                    .iter()
+                    .filter(|(key, _)| key == attr::PROVIDER)
+                    .map(|(_, address)| address.clone())
+                    .collect();
+                for winner in &winners {
+                    self.provider(Some(winner.clone())).won.insert(task_id);
+                }
+                let names: Vec<String> = winners.iter().map(|w| short(w)).collect();
                 format!(
-                    "completed: {who} paid {}",
+                    "completed: {} paid {} each",
+                    names.join(", "),
                     event.get(attr::PRICE).unwrap_or("?")
                 )
             }
