@@ -9,6 +9,7 @@ use ogpu_types::{hash_search, TaskSpec, TaskStatus};
 
 use crate::error::{DemoError, DemoResult};
 use crate::market::{all_windows, commit_window, Market};
+use crate::report::gas_rounds;
 
 /// Reward of each measured task.
 pub const REWARD: u128 = 50_000;
@@ -36,7 +37,7 @@ pub struct Lifecycles {
 }
 
 impl Lifecycles {
-    fn record(
+    pub(crate) fn record(
         &mut self,
         market: &Market,
         model: &'static str,
@@ -102,7 +103,7 @@ pub async fn register_two(market: &mut Market, lifecycles: &mut Lifecycles) -> D
 }
 
 /// Tasks one [`measure`] pass publishes.
-pub const TASKS_PER_PASS: usize = 6;
+pub const TASKS_PER_PASS: usize = 6 + gas_rounds::TASKS;
 
 /// Runs every life cycle once with providers 0 and 1 (registered) and client 0.
 pub async fn measure(market: &mut Market) -> DemoResult<Lifecycles> {
@@ -113,10 +114,17 @@ pub async fn measure(market: &mut Market) -> DemoResult<Lifecycles> {
     manual_confirmation(market, &mut lifecycles).await?;
     manual_confirmation_auto(market, &mut lifecycles).await?;
     hash_search_task(market, &mut lifecycles).await?;
+    gas_rounds::auction(market, &mut lifecycles).await?;
+    gas_rounds::consensus(market, &mut lifecycles).await?;
+    gas_rounds::disputes(market, &mut lifecycles).await?;
     Ok(lifecycles)
 }
 
-async fn expect_status(market: &Market, task_id: u64, status: TaskStatus) -> DemoResult<()> {
+pub(crate) async fn expect_status(
+    market: &Market,
+    task_id: u64,
+    status: TaskStatus,
+) -> DemoResult<()> {
     let actual = market.task(task_id).await?.task.status;
     if actual != status {
         return Err(DemoError::Unexpected(format!(

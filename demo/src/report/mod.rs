@@ -3,6 +3,7 @@
 //! Markdown of `docs/performance.md`.
 
 pub mod gas;
+pub mod gas_rounds;
 pub mod provider;
 pub mod render;
 pub mod scale;
