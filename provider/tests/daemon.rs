@@ -387,3 +387,72 @@ async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
     daemon.shutdown().await;
     market.devnet.shutdown().await;
 }
+
+/// The real binary, stopped with SIGTERM between commit and reveal: it exits cleanly with
+/// the task parked as committed; a daemon started on the same state reveals it once the
+/// commit window has closed and is paid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_parks_a_task_on_sigterm_and_a_restart_finishes_it() {
+    if !opencl() {
+        return;
+    }
+    let mut market = Market::start(None).await;
+    let index = PROVIDERS[0];
+    let provider = market.account(index).address.clone();
+    market.register(index, 1).await;
+    let config = market.config(index, "provider");
+    let file = market.dir.path().join("provider.toml");
+    std::fs::write(&file, toml::to_string(&config).unwrap()).unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ogpu-provider"))
+        .args(["run", "--config", file.to_str().unwrap()])
+        .env(
+            "OGPU_TEST_PROVIDER_MNEMONIC",
+            &market.devnet.config().mnemonic,
+        )
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let (job, expected) = vector_job(64);
+    let task_id = market
+        .publish(spec(job, fixtures::manual_confirmation()))
+        .await;
+    eventually("the binary commits", || async {
+        (!market.responses(task_id).await.is_empty()).then_some(())
+    })
+    .await;
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let record = Store::open(&config.state_dir)
+        .unwrap()
+        .get(task_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.phase, Phase::Committed);
+
+    let daemon = Daemon::start(config, key(market.account(index)))
+        .await
+        .unwrap();
+    market.devnet.advance_time(Duration::from_secs(600));
+    let response = eventually("the offer is revealed", || async {
+        let responses = market.responses(task_id).await;
+        responses.into_iter().find(|r| r.revealed_height.is_some())
+    })
+    .await;
+    assert_eq!(revealed_bytes(&response).await, expected);
+    market.confirm(task_id, &provider).await;
+    eventually("the daemon records the win", || async {
+        (daemon.stats().won == 1).then_some(())
+    })
+    .await;
+    daemon.shutdown().await;
+    market.devnet.shutdown().await;
+}

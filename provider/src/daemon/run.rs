@@ -9,9 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cosmrs::crypto::secp256k1::SigningKey;
+use cosmwasm_std::Uint64;
 use ogpu_client::stream::{events_of, EventStream};
 use ogpu_client::{Client, Deployment, Signer};
 use ogpu_types::events::TASK_PUBLISHED;
+use ogpu_types::{Job, KernelArg, KernelSource, OpenClJob};
 use tokio::sync::{watch, Notify};
 use tokio::task::{JoinHandle, JoinSet};
 use tracing::{info, info_span, warn, Instrument};
@@ -27,7 +29,8 @@ use super::metrics::{self, Stats, StatsSnapshot};
 use super::participate::{self, Attempt, Faults, Shared};
 use super::signer;
 use super::state::Store;
-use crate::{Executor, ExecutorConfig};
+use super::work;
+use crate::{DeviceError, Executor, ExecutorConfig};
 
 /// Most pages of open tasks one sweep reads (30 tasks each), so a sweep stays bounded.
 const MAX_SWEEP_PAGES: usize = 20;
@@ -48,6 +51,10 @@ pub struct DaemonHandle {
 
 impl Daemon {
     /// Starts a daemon signing with `key`.
+    ///
+    /// A program that handles SIGINT/SIGTERM must install its handlers before the first
+    /// daemon starts (before OpenCL is first used): PoCL's LLVM installs handlers of its
+    /// own that end the process, and only handlers installed earlier still run.
     pub async fn start(config: DaemonConfig, key: SigningKey) -> DaemonResult<DaemonHandle> {
         Self::start_with(config, key, Faults::default()).await
     }
@@ -72,6 +79,9 @@ impl Daemon {
                 ..ExecutorConfig::default()
             },
         )?;
+        let executor = Arc::new(executor);
+        let inputs = Arc::new(HttpSource::new(tokio::runtime::Handle::current()));
+        self_test(&executor, &inputs).await?;
         let chain = ChainView::new(client.clone(), deployment);
         let limits = chain.registry_config().await?.limits;
         let store = Store::open(&config.state_dir)?;
@@ -126,8 +136,8 @@ impl Daemon {
             signer,
             store,
             stats: stats.clone(),
-            executor: Arc::new(executor),
-            inputs: Arc::new(HttpSource::new(tokio::runtime::Handle::current())),
+            executor,
+            inputs,
             blobs,
             config,
             limits,
@@ -265,6 +275,39 @@ async fn coordinate(shared: Arc<Shared>) {
     while workers.join_next().await.is_some() {}
     if let Err(err) = shared.store.sync() {
         warn!(%err, "cannot persist the tasks' last progress");
+    }
+}
+
+/// Builds and runs a one-work-item kernel: a device that cannot is refused at start rather
+/// than failing every task.
+async fn self_test(executor: &Arc<Executor>, inputs: &Arc<HttpSource>) -> DaemonResult<()> {
+    let job = Job::OpenCl(OpenClJob {
+        kernel: KernelSource::Inline {
+            source: "__kernel void self_test(__global uint* out) { out[0] = 42u; }".into(),
+        },
+        entry_point: "self_test".into(),
+        args: vec![KernelArg::Output {
+            size: Uint64::new(4),
+        }],
+        global_work_size: vec![Uint64::new(1)],
+        local_work_size: None,
+    });
+    let done = work::run(
+        executor.clone(),
+        inputs.clone(),
+        job,
+        Duration::from_secs(60),
+        0,
+    )
+    .await;
+    match done {
+        Ok(work) if work.result == 42u32.to_le_bytes() => Ok(()),
+        Ok(work) => Err(DeviceError::OpenCl(format!(
+            "the self-test kernel wrote {:?}, not 42",
+            work.result
+        ))
+        .into()),
+        Err(err) => Err(DeviceError::OpenCl(format!("the self-test kernel failed: {err}")).into()),
     }
 }
 
