@@ -20,6 +20,15 @@ fn opencl() -> bool {
     common::executor(ExecutorConfig::default()).is_some()
 }
 
+/// A market with provider `PROVIDERS[0]` registered, and its address; `None` (the test
+/// passes, saying why) where there is no OpenCL device.
+async fn with_provider(home: Option<std::path::PathBuf>) -> Option<(Market, String)> {
+    if !opencl() {
+        return None;
+    }
+    Some(Market::with_provider(home).await)
+}
+
 /// `ogpu-provider register` as a user runs it: the device benchmarked, the metadata and
 /// stake sent with the key the config names.
 async fn register_with_binary(market: &Market, index: usize) {
@@ -103,17 +112,10 @@ async fn both_models_are_executed_revealed_and_paid_exactly() {
     let manual = market
         .publish(spec(job, fixtures::manual_confirmation()))
         .await;
-    eventually("the provider commits", || async {
-        (!market.responses(manual).await.is_empty()).then_some(())
-    })
-    .await;
+    market.committed(manual).await;
     // Offers open after the commit window: move the chain's clock past it.
     market.devnet.advance_time(Duration::from_secs(600));
-    let response = eventually("the offer is revealed", || async {
-        let responses = market.responses(manual).await;
-        responses.into_iter().find(|r| r.revealed_height.is_some())
-    })
-    .await;
+    let response = market.revealed(manual).await;
     assert!(matches!(response.result, Some(Payload::Reference { .. })));
     assert_eq!(revealed_bytes(&response).await, expected);
     let price = REWARD * 9 / 10;
@@ -158,13 +160,10 @@ async fn both_models_are_executed_revealed_and_paid_exactly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
-    if !opencl() {
+    let Some((mut market, provider)) = with_provider(None).await else {
         return;
-    }
-    let mut market = Market::start(None).await;
+    };
     let index = PROVIDERS[0];
-    let provider = market.account(index).address.clone();
-    market.register(index, 1).await;
     let config = market.config(index, "provider");
     let before = market.balance(&provider).await;
     let faults = Faults {
@@ -220,14 +219,11 @@ async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daemon_carries_on_after_the_chain_restarts() {
-    if !opencl() {
-        return;
-    }
     let home = tempfile::tempdir().unwrap();
-    let mut market = Market::start(Some(home.path().to_path_buf())).await;
+    let Some((mut market, provider)) = with_provider(Some(home.path().to_path_buf())).await else {
+        return;
+    };
     let index = PROVIDERS[0];
-    let provider = market.account(index).address.clone();
-    market.register(index, 1).await;
     let daemon = Daemon::start(market.config(index, "provider"), key(market.account(index)))
         .await
         .unwrap();
@@ -315,13 +311,10 @@ async fn two_providers_race_and_exactly_one_is_paid() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
-    if !opencl() {
+    let Some((mut market, provider)) = with_provider(None).await else {
         return;
-    }
-    let mut market = Market::start(None).await;
+    };
     let index = PROVIDERS[0];
-    let provider = market.account(index).address.clone();
-    market.register(index, 1).await;
     let mut config = market.config(index, "provider");
     config.strategy.task_kinds = vec!["opencl".into()];
     config.strategy.max_kernel_secs = 1;
@@ -393,33 +386,21 @@ async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
 /// commit window has closed and is paid.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_parks_a_task_on_sigterm_and_a_restart_finishes_it() {
-    if !opencl() {
+    let Some((mut market, provider)) = with_provider(None).await else {
         return;
-    }
-    let mut market = Market::start(None).await;
+    };
     let index = PROVIDERS[0];
-    let provider = market.account(index).address.clone();
-    market.register(index, 1).await;
     let config = market.config(index, "provider");
-    let file = market.dir.path().join("provider.toml");
-    std::fs::write(&file, toml::to_string(&config).unwrap()).unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ogpu-provider"))
-        .args(["run", "--config", file.to_str().unwrap()])
-        .env(
-            "OGPU_TEST_PROVIDER_MNEMONIC",
-            &market.devnet.config().mnemonic,
-        )
-        .kill_on_drop(true)
+    let file = market.config_file(&config, "provider.toml");
+    let mut child = market
+        .binary(&["run", "--config", file.to_str().unwrap()])
         .spawn()
         .unwrap();
     let (job, expected) = vector_job(64);
     let task_id = market
         .publish(spec(job, fixtures::manual_confirmation()))
         .await;
-    eventually("the binary commits", || async {
-        (!market.responses(task_id).await.is_empty()).then_some(())
-    })
-    .await;
+    market.committed(task_id).await;
     let pid = child.id().unwrap().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])
@@ -442,11 +423,7 @@ async fn the_binary_parks_a_task_on_sigterm_and_a_restart_finishes_it() {
         .await
         .unwrap();
     market.devnet.advance_time(Duration::from_secs(600));
-    let response = eventually("the offer is revealed", || async {
-        let responses = market.responses(task_id).await;
-        responses.into_iter().find(|r| r.revealed_height.is_some())
-    })
-    .await;
+    let response = market.revealed(task_id).await;
     assert_eq!(revealed_bytes(&response).await, expected);
     market.confirm(task_id, &provider).await;
     eventually("the daemon records the win", || async {

@@ -7,20 +7,13 @@ mod support;
 
 use std::sync::Arc;
 
-use cosmrs::tx::Msg as _;
 use ogpu_client::{Client, Gas};
 use ogpu_provider::daemon::signer::{self, TxError};
 use ogpu_provider::daemon::Stats;
 use support::*;
 
 fn send(from: &str, to: &str, amount: u128) -> cosmrs::Any {
-    cosmrs::bank::MsgSend {
-        from_address: from.parse().unwrap(),
-        to_address: to.parse().unwrap(),
-        amount: vec![ogpu_client::deployment::coin(DENOM, amount).unwrap()],
-    }
-    .to_any()
-    .unwrap()
+    ogpu_client::deployment::bank_send(from, to, DENOM, amount).unwrap()
 }
 
 // One thread: the signer task runs only when the test waits, so everything submitted in

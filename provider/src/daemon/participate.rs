@@ -20,7 +20,7 @@ use tracing::{debug, error, info, warn};
 
 use super::blobs::BlobStore;
 use super::budget::{Budget, Reservation};
-use super::chain::ChainView;
+use super::chain::{ChainView, Tip};
 use super::config::DaemonConfig;
 use super::fetch::HttpSource;
 use super::metrics::Stats;
@@ -347,14 +347,10 @@ async fn reveal(
     refusals: &mut u32,
 ) -> Step {
     let task_id = record.task_id;
-    let (tip, details) = match tokio::try_join!(s.chain.tip(), s.chain.task(task_id)) {
+    let (tip, task) = match read_task(s, task_id).await {
         Ok(read) => read,
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            return s.pause(RETRY).await;
-        }
+        Err(step) => return step,
     };
-    let task = details.task;
     let too_late = record.reveal_deadline.is_some_and(|d| tip.time > d);
     if task.status.is_terminal() || too_late || *refusals >= MAX_REVEAL_REFUSALS {
         return settle(s, model, record).await;
@@ -398,14 +394,10 @@ async fn reveal(
 /// says the provider should.
 async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecord) -> Step {
     let task_id = record.task_id;
-    let (tip, details) = match tokio::try_join!(s.chain.tip(), s.chain.task(task_id)) {
+    let (tip, task) = match read_task(s, task_id).await {
         Ok(read) => read,
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            return s.pause(RETRY).await;
-        }
+        Err(step) => return step,
     };
-    let task = details.task;
     if task.status.is_terminal() {
         return conclude(s, record, &task).await;
     }
@@ -415,6 +407,17 @@ async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecord) -> Step 
         }
     }
     s.pause(RETRY).await
+}
+
+/// The chain's tip and the task, or (after a pause) the step to take when unreadable.
+async fn read_task(s: &Shared, task_id: u64) -> Result<(Tip, Task), Step> {
+    match tokio::try_join!(s.chain.tip(), s.chain.task(task_id)) {
+        Ok((tip, details)) => Ok((tip, details.task)),
+        Err(err) => {
+            warn!(%err, "cannot read the chain; retrying");
+            Err(s.pause(RETRY).await)
+        }
+    }
 }
 
 /// The task ended: what it means for this provider.
