@@ -22,6 +22,7 @@ use super::blobs::BlobStore;
 use super::budget::{Budget, Reservation};
 use super::chain::{ChainView, Tip};
 use super::config::DaemonConfig;
+use super::error::DaemonError;
 use super::fetch::HttpSource;
 use super::metrics::Stats;
 use super::models::{self, Model};
@@ -185,7 +186,11 @@ pub async fn join(shared: Arc<Shared>, task_id: u64) -> Attempt {
             return Attempt::Done;
         }
     };
-    if let Err(err) = s.store.put(&record) {
+    // Durable (fsync) before the commitment can be sent; off the async threads.
+    let store = s.store.clone();
+    let written = record.clone();
+    let durable = tokio::task::spawn_blocking(move || store.put(&written)).await;
+    if let Err(err) = durable.unwrap_or_else(|e| Err(DaemonError::State(e.to_string()))) {
         error!(%err, "cannot record the commitment: not committing");
         return Attempt::Done;
     }
