@@ -243,10 +243,14 @@ async fn the_daemon_carries_on_after_the_chain_restarts() {
         details.task.outcome.unwrap().winner,
         Addr::unchecked(&provider)
     );
-    eventually("the daemon records both wins", || async {
-        (daemon.stats().won == 2).then_some(())
+    let stats = eventually("the daemon records both wins", || async {
+        let stats = daemon.stats();
+        (stats.won == 2).then_some(stats)
     })
     .await;
+    // Two commits and two reveals, none sent twice: a transaction caught by the outage is
+    // re-broadcast as the same bytes and waited for, not signed again.
+    assert_eq!((stats.txs, stats.tx_errors), (4, 0), "{stats:?}");
     daemon.shutdown().await;
     market.devnet.shutdown().await;
 }
