@@ -387,7 +387,8 @@ async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
 
 /// The real binary, stopped with SIGTERM between commit and reveal: it exits cleanly with
 /// the task parked as committed; a daemon started on the same state reveals it once the
-/// commit window has closed and is paid.
+/// commit window has closed and, the client staying silent, finalizes it after the confirm
+/// window and is paid.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_parks_a_task_on_sigterm_and_a_restart_finishes_it() {
     let Some((mut market, provider)) = with_provider(None).await else {
@@ -429,7 +430,13 @@ async fn the_binary_parks_a_task_on_sigterm_and_a_restart_finishes_it() {
     market.devnet.advance_time(Duration::from_secs(600));
     let response = market.revealed(task_id).await;
     assert_eq!(revealed_bytes(&response).await, expected);
-    market.confirm(task_id, &provider).await;
+    // The client never confirms: once the reveal and confirm windows (300 s each) have
+    // passed, the daemon finalizes itself and its offer, the best, is confirmed and paid.
+    market.devnet.advance_time(Duration::from_secs(601));
+    let details = market.finished(task_id).await;
+    let outcome = details.task.outcome.unwrap();
+    assert_eq!(outcome.winner, Addr::unchecked(&provider));
+    assert_eq!(outcome.price.u128(), REWARD * 9 / 10);
     eventually("the daemon records the win", || async {
         (daemon.stats().won == 1).then_some(())
     })
