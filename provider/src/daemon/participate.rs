@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use cosmwasm_std::{Binary, HexBinary, Uint128};
 use ogpu_client::deployment::execute;
-use ogpu_client::Gas;
+use ogpu_client::{ClientError, Gas};
 use ogpu_types::commitment::result_commitment;
 use ogpu_types::registry::{ExecuteMsg, TaskDetails, TaskLimits};
 use ogpu_types::{Payload, ResponseStatus, Task, TaskStatus};
@@ -138,6 +138,13 @@ pub async fn join(shared: Arc<Shared>, task_id: u64) -> Attempt {
     );
     let (details, tip, me) = match read {
         Ok(read) => read,
+        // The chain answered but the task is not one this daemon understands (a model or
+        // job kind of a newer contract): skipped for good, once.
+        Err(err @ ClientError::Invalid { .. }) => {
+            info!(%err, "task skipped: unsupported or malformed");
+            s.stats.skipped.inc();
+            return Attempt::Done;
+        }
         Err(err) => {
             warn!(%err, "cannot read the task; trying again later");
             return Attempt::Later;
