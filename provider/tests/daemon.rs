@@ -228,21 +228,25 @@ async fn the_daemon_carries_on_after_the_chain_restarts() {
         .await
         .unwrap();
     let (job, _) = vector_job(16);
-    let first = market
-        .publish(spec(job.clone(), fixtures::first_response()))
-        .await;
+    let first = market.publish(spec(job, fixtures::first_response())).await;
     assert_eq!(
         market.finished(first).await.task.status,
         TaskStatus::Completed
     );
 
     let mut market = market.restart_chain(Duration::from_secs(2)).await;
-    let second = market.publish(spec(job, fixtures::first_response())).await;
+    // After the restart, a hash search: the registry itself checks the nonce.
+    let second = market
+        .publish(fixtures::hash_search(fixtures::first_response(), 12))
+        .await;
     let details = market.finished(second).await;
     assert_eq!(
         details.task.outcome.unwrap().winner,
         Addr::unchecked(&provider)
     );
+    let answer = revealed_bytes(&market.responses(second).await[0]).await;
+    let nonce = ogpu_types::hash_search::nonce_from_answer(&answer).unwrap();
+    assert!(ogpu_types::hash_search::verify(fixtures::PREFIX, 12, nonce));
     let stats = eventually("the daemon records both wins", || async {
         let stats = daemon.stats();
         (stats.won == 2).then_some(stats)
