@@ -1,7 +1,7 @@
 //! The daemon's signer task against a devnet: messages queued while a transaction is in
 //! flight go out together; a batch the chain refuses is retried one message at a time, so
 //! the good messages land and only the bad one fails; a sequence moved by another sender
-//! of the same key is refreshed.
+//! of the same key is refreshed; too little gas is raised.
 
 mod support;
 
@@ -54,14 +54,17 @@ async fn queued_messages_share_a_tx_and_a_refused_batch_is_retried_one_by_one() 
         submit(30, "third"),
     );
     let (first, third) = (first.unwrap(), third.unwrap());
+    // Too little fixed gas: doubled until it is enough.
+    let low = handle.submit(send(&from, &to, 5), Gas::Fixed(30_000), "low gas".into());
+    assert!(low.await.unwrap().gas_wanted > 30_000);
     assert_ne!(first.hash, third.hash);
     assert!(matches!(bad, Err(TxError::Refused(_))), "{bad:?}");
-    assert_eq!(market.balance(&to).await, before + 1 + 2 + 4 + 10 + 30);
+    assert_eq!(market.balance(&to).await, before + 1 + 2 + 4 + 10 + 30 + 5);
     let snapshot = stats.snapshot();
-    assert_eq!(snapshot.txs, 3, "{snapshot:?}");
+    assert_eq!(snapshot.txs, 4, "{snapshot:?}");
     assert!(
-        snapshot.tx_errors >= 2,
-        "the batch and the bad message: {snapshot:?}"
+        snapshot.tx_errors >= 3,
+        "the batch, the bad message, out of gas: {snapshot:?}"
     );
     drop(handle);
     task.await.unwrap();
