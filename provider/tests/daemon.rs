@@ -20,13 +20,17 @@ fn opencl() -> bool {
     common::executor(ExecutorConfig::default()).is_some()
 }
 
-/// A market with provider `PROVIDERS[0]` registered, and its address; `None` (the test
-/// passes, saying why) where there is no OpenCL device.
-async fn with_provider(home: Option<std::path::PathBuf>) -> Option<(Market, String)> {
+/// A market with provider `PROVIDERS[0]` registered, its address and a daemon config for
+/// it; `None` (the test passes, saying why) where there is no OpenCL device.
+async fn with_provider(
+    home: Option<std::path::PathBuf>,
+) -> Option<(Market, String, ogpu_provider::daemon::DaemonConfig)> {
     if !opencl() {
         return None;
     }
-    Some(Market::with_provider(home).await)
+    let (market, provider) = Market::with_provider(home).await;
+    let config = market.config(PROVIDERS[0], "provider");
+    Some((market, provider, config))
 }
 
 /// `ogpu-provider register` as a user runs it: the device benchmarked, the metadata and
@@ -160,11 +164,10 @@ async fn both_models_are_executed_revealed_and_paid_exactly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
-    let Some((mut market, provider)) = with_provider(None).await else {
+    let Some((mut market, provider, config)) = with_provider(None).await else {
         return;
     };
     let index = PROVIDERS[0];
-    let config = market.config(index, "provider");
     let before = market.balance(&provider).await;
     let faults = Faults {
         crash_after_commit: true,
@@ -220,11 +223,12 @@ async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daemon_carries_on_after_the_chain_restarts() {
     let home = tempfile::tempdir().unwrap();
-    let Some((mut market, provider)) = with_provider(Some(home.path().to_path_buf())).await else {
+    let Some((mut market, provider, config)) = with_provider(Some(home.path().to_path_buf())).await
+    else {
         return;
     };
     let index = PROVIDERS[0];
-    let daemon = Daemon::start(market.config(index, "provider"), key(market.account(index)))
+    let daemon = Daemon::start(config, key(market.account(index)))
         .await
         .unwrap();
     let (job, _) = vector_job(16);
@@ -319,11 +323,10 @@ async fn two_providers_race_and_exactly_one_is_paid() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
-    let Some((mut market, provider)) = with_provider(None).await else {
+    let Some((mut market, provider, mut config)) = with_provider(None).await else {
         return;
     };
     let index = PROVIDERS[0];
-    let mut config = market.config(index, "provider");
     config.strategy.task_kinds = vec!["opencl".into()];
     config.strategy.max_kernel_secs = 1;
     let daemon = Daemon::start(config, key(market.account(index)))
@@ -395,11 +398,10 @@ async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
 /// window and is paid.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_parks_a_task_on_sigterm_and_a_restart_finishes_it() {
-    let Some((mut market, provider)) = with_provider(None).await else {
+    let Some((mut market, provider, config)) = with_provider(None).await else {
         return;
     };
     let index = PROVIDERS[0];
-    let config = market.config(index, "provider");
     let file = market.config_file(&config, "provider.toml");
     let mut child = market
         .binary(&["run", "--config", file.to_str().unwrap()])
