@@ -10,39 +10,18 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cosmwasm_std::{Binary, HexBinary, Uint128, Uint64};
+use cosmwasm_std::{Binary, HexBinary, Uint128};
 use ogpu_provider::daemon::{run_job, HttpSource, Phase, Store, TaskRecord};
 use ogpu_provider::{Executor, ExecutorConfig};
 use ogpu_types::commitment::result_commitment;
 use ogpu_types::registry::ExecuteMsg;
-use ogpu_types::{CompetitionModel, Job, KernelArg, KernelSource, OpenClJob, Payload, Scalar};
+use ogpu_types::{CompetitionModel, Job, Payload};
 
 const PROVIDER: &str = "wasm1qqqsyqcyq5rqwzqfpg9scrgwpugpzysn9vl4se";
 
+/// The registry's fixture job: 4 work-items adding a scalar to a 16-byte input.
 fn job() -> Job {
-    Job::OpenCl(OpenClJob {
-        kernel: KernelSource::Inline {
-            source: "__kernel void add(__global const uint* a, __global uint* out, uint k) \
-                     { size_t i = get_global_id(0); out[i] = a[i] + k; }"
-                .into(),
-        },
-        entry_point: "add".into(),
-        args: vec![
-            KernelArg::Input {
-                payload: Payload::Inline {
-                    data: Binary::from(vec![1u8; 1024]),
-                },
-            },
-            KernelArg::Output {
-                size: Uint64::new(1024),
-            },
-            KernelArg::Scalar {
-                value: Scalar::U32(7),
-            },
-        ],
-        global_work_size: vec![Uint64::new(256)],
-        local_work_size: None,
-    })
+    Job::OpenCl(ogpu_testing::fixtures::job())
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -6,13 +6,14 @@
 //!
 //! Files: [`config`] (the TOML file), [`key`], [`state`] (redb), [`signer`] (the one
 //! task that signs), [`chain`] (reads), [`strategy`] (which tasks, what price),
-//! [`models`] (what differs per competition model), `participate` (a task's life),
+//! [`models`] (what differs per competition model), `discovery` (finding tasks), `participate` (a task's life),
 //! `work` (execution), [`blobs`] (large results), [`metrics`], `run` (start/stop).
 
 pub mod blobs;
 mod budget;
 pub mod chain;
 pub mod config;
+mod discovery;
 mod error;
 mod fetch;
 mod http;

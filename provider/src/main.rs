@@ -163,8 +163,10 @@ fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             let config = DaemonConfig::load(&config)?;
             let key = config.key.signing_key()?;
             runtime()?.block_on(async {
+                let stop = stop_signals()?;
                 let daemon = Daemon::start(config, key).await?;
-                terminated().await?;
+                tracing::info!("running; stop with ctrl-c or SIGTERM");
+                stop.await;
                 tracing::info!("stopping: parking in-flight tasks");
                 daemon.shutdown().await;
                 Ok(())
@@ -179,14 +181,19 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// Ctrl-C or SIGTERM.
-async fn terminated() -> std::io::Result<()> {
+/// Resolves on the first SIGINT (ctrl-c) or SIGTERM after this call. Called before the
+/// OpenCL platform is first used: PoCL's LLVM installs its own handlers for both, which end
+/// the process, and only handlers installed before them are still called.
+fn stop_signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate())?;
-    tokio::select! {
-        result = tokio::signal::ctrl_c() => result,
-        _ = term.recv() => Ok(()),
-    }
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
 }
 
 /// `value` as JSON, or the text `table` makes. A reader that stops early (`| head`) is

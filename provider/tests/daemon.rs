@@ -21,6 +21,19 @@ fn opencl() -> bool {
     common::executor(ExecutorConfig::default()).is_some()
 }
 
+/// A market with provider `PROVIDERS[0]` registered, its address and a daemon config for
+/// it; `None` (the test passes, saying why) where there is no OpenCL device.
+async fn with_provider(
+    home: Option<std::path::PathBuf>,
+) -> Option<(Market, String, ogpu_provider::daemon::DaemonConfig)> {
+    if !opencl() {
+        return None;
+    }
+    let (market, provider) = Market::with_provider(home).await;
+    let config = market.config(PROVIDERS[0], "provider");
+    Some((market, provider, config))
+}
+
 /// `ogpu-provider register` as a user runs it: the device benchmarked, the metadata and
 /// stake sent with the key the config names.
 async fn register_with_binary(market: &Market, index: usize) {
@@ -104,17 +117,10 @@ async fn both_models_are_executed_revealed_and_paid_exactly() {
     let manual = market
         .publish(spec(job, fixtures::manual_confirmation()))
         .await;
-    eventually("the provider commits", || async {
-        (!market.responses(manual).await.is_empty()).then_some(())
-    })
-    .await;
+    market.committed(manual).await;
     // Offers open after the commit window: move the chain's clock past it.
     market.devnet.advance_time(Duration::from_secs(600));
-    let response = eventually("the offer is revealed", || async {
-        let responses = market.responses(manual).await;
-        responses.into_iter().find(|r| r.revealed_height.is_some())
-    })
-    .await;
+    let response = market.revealed(manual).await;
     assert!(matches!(response.result, Some(Payload::Reference { .. })));
     assert_eq!(revealed_bytes(&response).await, expected);
     let price = REWARD * 9 / 10;
@@ -159,14 +165,10 @@ async fn both_models_are_executed_revealed_and_paid_exactly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
-    if !opencl() {
+    let Some((mut market, provider, config)) = with_provider(None).await else {
         return;
-    }
-    let mut market = Market::start(None).await;
+    };
     let index = PROVIDERS[0];
-    let provider = market.account(index).address.clone();
-    market.register(index, 1).await;
-    let config = market.config(index, "provider");
     let before = market.balance(&provider).await;
     let faults = Faults {
         crash_after_commit: true,
@@ -221,37 +223,43 @@ async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daemon_carries_on_after_the_chain_restarts() {
-    if !opencl() {
-        return;
-    }
     let home = tempfile::tempdir().unwrap();
-    let mut market = Market::start(Some(home.path().to_path_buf())).await;
+    let Some((mut market, provider, config)) = with_provider(Some(home.path().to_path_buf())).await
+    else {
+        return;
+    };
     let index = PROVIDERS[0];
-    let provider = market.account(index).address.clone();
-    market.register(index, 1).await;
-    let daemon = Daemon::start(market.config(index, "provider"), key(market.account(index)))
+    let daemon = Daemon::start(config, key(market.account(index)))
         .await
         .unwrap();
     let (job, _) = vector_job(16);
-    let first = market
-        .publish(spec(job.clone(), fixtures::first_response()))
-        .await;
+    let first = market.publish(spec(job, fixtures::first_response())).await;
     assert_eq!(
         market.finished(first).await.task.status,
         TaskStatus::Completed
     );
 
     let mut market = market.restart_chain(Duration::from_secs(2)).await;
-    let second = market.publish(spec(job, fixtures::first_response())).await;
+    // After the restart, a hash search: the registry itself checks the nonce.
+    let second = market
+        .publish(fixtures::hash_search(fixtures::first_response(), 12))
+        .await;
     let details = market.finished(second).await;
     assert_eq!(
         details.task.outcome.unwrap().winner,
         Addr::unchecked(&provider)
     );
-    eventually("the daemon records both wins", || async {
-        (daemon.stats().won == 2).then_some(())
+    let answer = revealed_bytes(&market.responses(second).await[0]).await;
+    let nonce = ogpu_types::hash_search::nonce_from_answer(&answer).unwrap();
+    assert!(ogpu_types::hash_search::verify(fixtures::PREFIX, 12, nonce));
+    let stats = eventually("the daemon records both wins", || async {
+        let stats = daemon.stats();
+        (stats.won == 2).then_some(stats)
     })
     .await;
+    // Two commits and two reveals, none sent twice: a transaction caught by the outage is
+    // re-broadcast as the same bytes and waited for, not signed again.
+    assert_eq!((stats.txs, stats.tx_errors), (4, 0), "{stats:?}");
     daemon.shutdown().await;
     market.devnet.shutdown().await;
 }
@@ -371,14 +379,10 @@ async fn two_replicas_agree_and_each_is_paid_its_share() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
-    if !opencl() {
+    let Some((mut market, provider, mut config)) = with_provider(None).await else {
         return;
-    }
-    let mut market = Market::start(None).await;
+    };
     let index = PROVIDERS[0];
-    let provider = market.account(index).address.clone();
-    market.register(index, 1).await;
-    let mut config = market.config(index, "provider");
     config.strategy.task_kinds = vec!["opencl".into()];
     config.strategy.max_kernel_secs = 1;
     let daemon = Daemon::start(config, key(market.account(index)))
@@ -440,6 +444,65 @@ async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
         );
         assert_eq!(market.task(task_id).await.task.status, TaskStatus::Open);
     }
+    daemon.shutdown().await;
+    market.devnet.shutdown().await;
+}
+
+/// The real binary, stopped with SIGTERM between commit and reveal: it exits cleanly with
+/// the task parked as committed; a daemon started on the same state reveals it once the
+/// commit window has closed and, the client staying silent, finalizes it after the confirm
+/// window and is paid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_parks_a_task_on_sigterm_and_a_restart_finishes_it() {
+    let Some((mut market, provider, config)) = with_provider(None).await else {
+        return;
+    };
+    let index = PROVIDERS[0];
+    let file = market.config_file(&config, "provider.toml");
+    let mut child = market
+        .binary(&["run", "--config", file.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    let (job, expected) = vector_job(64);
+    let task_id = market
+        .publish(spec(job, fixtures::manual_confirmation()))
+        .await;
+    market.committed(task_id).await;
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let record = Store::open(&config.state_dir)
+        .unwrap()
+        .get(task_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.phase, Phase::Committed);
+
+    let daemon = Daemon::start(config, key(market.account(index)))
+        .await
+        .unwrap();
+    market.devnet.advance_time(Duration::from_secs(600));
+    let response = market.revealed(task_id).await;
+    assert_eq!(revealed_bytes(&response).await, expected);
+    // The client never confirms: once the reveal and confirm windows (300 s each) have
+    // passed, the daemon finalizes itself and its offer, the best, is confirmed and paid.
+    market.devnet.advance_time(Duration::from_secs(601));
+    let details = market.finished(task_id).await;
+    let outcome = details.task.outcome.unwrap();
+    assert_eq!(outcome.winner, Addr::unchecked(&provider));
+    assert_eq!(outcome.price.u128(), REWARD * 9 / 10);
+    eventually("the daemon records the win", || async {
+        (daemon.stats().won == 1).then_some(())
+    })
+    .await;
     daemon.shutdown().await;
     market.devnet.shutdown().await;
 }

@@ -122,6 +122,17 @@ pub fn execute(
     .map_err(|e| ClientError::invalid("contract message", e))
 }
 
+/// A bank `MsgSend` of `amount` `denom` from `from` to `to`.
+pub fn bank_send(from: &str, to: &str, denom: &str, amount: u128) -> ClientResult<Any> {
+    cosmrs::bank::MsgSend {
+        from_address: account_id(from)?,
+        to_address: account_id(to)?,
+        amount: vec![coin(denom, amount)?],
+    }
+    .to_any()
+    .map_err(|e| ClientError::invalid("bank send", e))
+}
+
 pub fn account_id(address: &str) -> ClientResult<AccountId> {
     address
         .parse()

@@ -43,14 +43,14 @@ impl Signer {
     }
 
     /// A broadcast passed CheckTx: the next tx takes the next sequence.
-    pub(crate) fn advance(&mut self) {
+    pub fn advance(&mut self) {
         if let Some((_, sequence)) = &mut self.account {
             *sequence += 1;
         }
     }
 
     /// Forget the cached sequence (after a mismatch).
-    pub(crate) fn forget(&mut self) {
+    pub fn forget(&mut self) {
         self.account = None;
     }
 }

@@ -36,21 +36,7 @@ fn signer(account: &DevAccount) -> Signer {
 }
 
 fn suite_params(treasury: &str) -> registry::InstantiateMsg {
-    registry::InstantiateMsg {
-        owner: None,
-        treasury: treasury.to_string(),
-        protocol_fee_bps: 100,
-        accepted_assets: vec![AcceptedAsset {
-            info: AssetInfo::Native {
-                denom: DENOM.into(),
-            },
-            min_reward: Uint128::new(1_000),
-        }],
-        limits: fixtures::limits(),
-        staking_code_id: 0,
-        settlement_code_id: 0,
-        staking: fixtures::staking_params(),
-    }
+    fixtures::devnet_suite(treasury)
 }
 
 async fn start() -> (Devnet, Client) {
@@ -266,14 +252,7 @@ async fn a_stale_sequence_is_refreshed_and_retried() {
     let (mut first, mut second) = (signer(account), signer(account));
     let to = devnet.accounts()[4].address.clone();
     let send = |from: &str, amount: u128| {
-        use cosmrs::tx::Msg as _;
-        cosmrs::bank::MsgSend {
-            from_address: from.parse().unwrap(),
-            to_address: to.parse().unwrap(),
-            amount: vec![ogpu_client::deployment::coin(DENOM, amount).unwrap()],
-        }
-        .to_any()
-        .unwrap()
+        ogpu_client::deployment::bank_send(from, &to, DENOM, amount).unwrap()
     };
     // Both signers cache sequence 0 before either sends.
     let (one, two) = (send(first.address(), 1), send(second.address(), 2));

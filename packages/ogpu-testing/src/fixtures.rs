@@ -1,11 +1,11 @@
 //! Valid default messages that tests mutate.
 
 use cosmwasm_std::{Binary, HexBinary, Uint128, Uint64};
-use ogpu_types::registry::TaskLimits;
+use ogpu_types::registry::{AcceptedAsset, InstantiateMsg, TaskLimits};
 use ogpu_types::staking::StakingParams;
 use ogpu_types::{
-    CompetitionModel, Device, DeviceType, HashSearch, Job, KernelArg, KernelSource, OpenClJob,
-    Payload, ProviderMetadata, Requirements, Scalar, TaskSpec,
+    AssetInfo, CompetitionModel, Device, DeviceType, HashSearch, Job, KernelArg, KernelSource,
+    OpenClJob, Payload, ProviderMetadata, Requirements, Scalar, TaskSpec,
 };
 
 use crate::suite::BOND_DENOM;
@@ -23,6 +23,26 @@ pub fn limits() -> TaskLimits {
 
 pub fn staking_params() -> StakingParams {
     StakingParams::recommended(BOND_DENOM)
+}
+
+/// The suite as the devnet tests deploy it: rewards and fees in the bond denom (the
+/// devnet's only coin, rewards from 1 000), a 1% protocol fee, `treasury` as treasury.
+pub fn devnet_suite(treasury: &str) -> InstantiateMsg {
+    InstantiateMsg {
+        owner: None,
+        treasury: treasury.to_string(),
+        protocol_fee_bps: 100,
+        accepted_assets: vec![AcceptedAsset {
+            info: AssetInfo::Native {
+                denom: BOND_DENOM.into(),
+            },
+            min_reward: Uint128::new(1_000),
+        }],
+        limits: limits(),
+        staking_code_id: 0,
+        settlement_code_id: 0,
+        staking: staking_params(),
+    }
 }
 
 /// One GPU with 8 GiB and 50 GFLOP/s.

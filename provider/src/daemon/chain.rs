@@ -73,15 +73,23 @@ impl ChainView {
             .await
     }
 
-    /// Ids of open tasks after `start_after`, one page.
+    /// Ids of open tasks after `start_after`, one page. Only the ids are read, so a task
+    /// this daemon cannot decode (a newer contract's model) does not hide the others.
     pub async fn open_tasks(&self, start_after: Option<u64>) -> ClientResult<Vec<u64>> {
+        #[derive(serde::Deserialize)]
+        struct Id {
+            id: u64,
+        }
+        #[derive(serde::Deserialize)]
+        struct Page {
+            tasks: Vec<Id>,
+        }
         let query = QueryMsg::Tasks {
             status: Some(TaskStatus::Open),
             start_after,
             limit: Some(PAGE),
         };
-        let page: registry::TasksResponse =
-            self.client.smart(&self.deployment.registry, &query).await?;
+        let page: Page = self.client.smart(&self.deployment.registry, &query).await?;
         Ok(page.tasks.into_iter().map(|t| t.id).collect())
     }
 

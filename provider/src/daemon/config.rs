@@ -1,6 +1,6 @@
 //! The daemon's configuration file (TOML). Every table rejects unknown fields, so a typo is
 //! an error rather than a silently ignored setting; relative paths are read from the
-//! directory of the file.
+//! directory of the file, `~/` from `$HOME`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -127,6 +127,16 @@ pub struct MetricsConfig {
     pub listen: SocketAddr,
 }
 
+/// `~/…` from `$HOME`; any other relative path from `base` (the config file's directory).
+fn resolve(path: &mut PathBuf, base: &Path) {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    if let (Ok(rest), Some(home)) = (path.strip_prefix("~"), home) {
+        *path = PathBuf::from(home).join(rest);
+    } else if path.is_relative() {
+        *path = base.join(&*path);
+    }
+}
+
 mod defaults {
     pub fn poll_secs() -> u64 {
         5
@@ -155,17 +165,14 @@ impl DaemonConfig {
     }
 
     fn resolve_paths(&mut self, base: &Path) {
-        let join = |p: &mut PathBuf| {
-            if p.is_relative() {
-                *p = base.join(&*p);
-            }
-        };
-        join(&mut self.deployment);
-        join(&mut self.state_dir);
+        resolve(&mut self.deployment, base);
+        resolve(&mut self.state_dir, base);
         if let Some(blobs) = &mut self.blobs {
-            join(&mut blobs.dir);
+            resolve(&mut blobs.dir, base);
         }
-        self.key.resolve_paths(base);
+        if let Some(keyring) = &mut self.key.keyring {
+            resolve(keyring, base);
+        }
     }
 
     /// Checks every field, saying which one is wrong and how to fix it.
@@ -237,6 +244,9 @@ mnemonic_env = "OGPU_MNEMONIC"
     fn a_minimal_file_gets_defaults_and_absolute_paths() {
         let config = parse(MINIMAL).unwrap();
         assert!(config.state_dir.is_absolute());
+        let home = parse(&MINIMAL.replace("\"state\"", "\"~/ogpu-state\"")).unwrap();
+        let expected = PathBuf::from(std::env::var_os("HOME").unwrap()).join("ogpu-state");
+        assert_eq!(home.state_dir, expected);
         assert_eq!(config.strategy, StrategyConfig::default());
         assert_eq!(config.chain, ChainConfig::default());
         assert!(config.blobs.is_none() && config.metrics.is_none());

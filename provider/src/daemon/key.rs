@@ -2,7 +2,7 @@
 //! environment variable, since a daemon has no terminal) or a mnemonic from the
 //! environment. Secrets never sit in the config file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use cosmrs::crypto::secp256k1::SigningKey;
 use ogpu_client::keys::{self, HdPath, Keyring};
@@ -28,12 +28,6 @@ pub struct KeyConfig {
 }
 
 impl KeyConfig {
-    pub(super) fn resolve_paths(&mut self, base: &Path) {
-        if let Some(dir) = self.keyring.as_mut().filter(|d| d.is_relative()) {
-            *dir = base.join(&*dir);
-        }
-    }
-
     pub(super) fn validate(&self) -> DaemonResult<()> {
         let bad = |why: &str| Err(DaemonError::Config(format!("[key] {why}")));
         match (&self.keyring, &self.name, &self.mnemonic_env) {

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use cosmwasm_std::{Binary, HexBinary, Uint128};
 use ogpu_client::deployment::execute;
-use ogpu_client::Gas;
+use ogpu_client::{ClientError, Gas};
 use ogpu_types::commitment::result_commitment;
 use ogpu_types::registry::{ExecuteMsg, TaskDetails, TaskLimits};
 use ogpu_types::{Payload, ResponseStatus, Task, TaskStatus};
@@ -20,8 +20,9 @@ use tracing::{debug, error, info, warn};
 
 use super::blobs::BlobStore;
 use super::budget::{Budget, Reservation};
-use super::chain::ChainView;
+use super::chain::{ChainView, Tip};
 use super::config::DaemonConfig;
+use super::error::DaemonError;
 use super::fetch::HttpSource;
 use super::metrics::Stats;
 use super::models::{self, Model};
@@ -137,6 +138,13 @@ pub async fn join(shared: Arc<Shared>, task_id: u64) -> Attempt {
     );
     let (details, tip, me) = match read {
         Ok(read) => read,
+        // The chain answered but the task is not one this daemon understands (a model or
+        // job kind of a newer contract): skipped for good, once.
+        Err(err @ ClientError::Invalid { .. }) => {
+            info!(%err, "task skipped: unsupported or malformed");
+            s.stats.skipped.inc();
+            return Attempt::Done;
+        }
         Err(err) => {
             warn!(%err, "cannot read the task; trying again later");
             return Attempt::Later;
@@ -185,7 +193,11 @@ pub async fn join(shared: Arc<Shared>, task_id: u64) -> Attempt {
             return Attempt::Done;
         }
     };
-    if let Err(err) = s.store.put(&record) {
+    // Durable (fsync) before the commitment can be sent; off the async threads.
+    let store = s.store.clone();
+    let written = record.clone();
+    let durable = tokio::task::spawn_blocking(move || store.put(&written)).await;
+    if let Err(err) = durable.unwrap_or_else(|e| Err(DaemonError::State(e.to_string()))) {
         error!(%err, "cannot record the commitment: not committing");
         return Attempt::Done;
     }
@@ -353,14 +365,10 @@ async fn reveal(
     refusals: &mut u32,
 ) -> Step {
     let task_id = record.task_id;
-    let (tip, details) = match tokio::try_join!(s.chain.tip(), s.chain.task(task_id)) {
+    let (tip, task) = match read_task(s, task_id).await {
         Ok(read) => read,
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            return s.pause(RETRY).await;
-        }
+        Err(step) => return step,
     };
-    let task = details.task;
     let too_late = record.reveal_deadline.is_some_and(|d| tip.time > d);
     if task.status.is_terminal() || too_late || *refusals >= MAX_REVEAL_REFUSALS {
         return settle(s, model, record).await;
@@ -404,14 +412,10 @@ async fn reveal(
 /// says the provider should.
 async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecord) -> Step {
     let task_id = record.task_id;
-    let (tip, details) = match tokio::try_join!(s.chain.tip(), s.chain.task(task_id)) {
+    let (tip, task) = match read_task(s, task_id).await {
         Ok(read) => read,
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            return s.pause(RETRY).await;
-        }
+        Err(step) => return step,
     };
-    let task = details.task;
     if task.status.is_terminal() {
         return conclude(s, record, &task).await;
     }
@@ -421,6 +425,17 @@ async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecord) -> Step 
         }
     }
     s.pause(RETRY).await
+}
+
+/// The chain's tip and the task, or (after a pause) the step to take when unreadable.
+async fn read_task(s: &Shared, task_id: u64) -> Result<(Tip, Task), Step> {
+    match tokio::try_join!(s.chain.tip(), s.chain.task(task_id)) {
+        Ok((tip, details)) => Ok((tip, details.task)),
+        Err(err) => {
+            warn!(%err, "cannot read the chain; retrying");
+            Err(s.pause(RETRY).await)
+        }
+    }
 }
 
 /// The task ended: what it means for this provider.

@@ -3,34 +3,30 @@
 //! [`DaemonHandle`] it returns reads the live stats and stops it. Several daemons (each
 //! with its own key and state directory) can run in one process against one chain.
 
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use cosmrs::crypto::secp256k1::SigningKey;
-use ogpu_client::stream::{events_of, EventStream};
 use ogpu_client::{Client, Deployment, Signer};
-use ogpu_types::events::TASK_PUBLISHED;
 use tokio::sync::{watch, Notify};
-use tokio::task::{JoinHandle, JoinSet};
-use tracing::{info, info_span, warn, Instrument};
+use tokio::task::JoinHandle;
+use tracing::{info, info_span, Instrument};
 
 use super::blobs::{self, BlobStore};
 use super::budget::Budget;
 use super::chain::ChainView;
 use super::config::DaemonConfig;
+use super::discovery;
 use super::error::DaemonResult;
 use super::fetch::HttpSource;
 use super::http;
 use super::metrics::{self, Stats, StatsSnapshot};
-use super::participate::{self, Attempt, Faults, Shared};
+use super::participate::{Faults, Shared};
 use super::signer;
 use super::state::Store;
+use super::work;
 use crate::{Executor, ExecutorConfig};
-
-/// Most pages of open tasks one sweep reads (30 tasks each), so a sweep stays bounded.
-const MAX_SWEEP_PAGES: usize = 20;
 
 pub struct Daemon;
 
@@ -48,6 +44,10 @@ pub struct DaemonHandle {
 
 impl Daemon {
     /// Starts a daemon signing with `key`.
+    ///
+    /// A program that handles SIGINT/SIGTERM must install its handlers before the first
+    /// daemon starts (before OpenCL is first used): PoCL's LLVM installs handlers of its
+    /// own that end the process, and only handlers installed earlier still run.
     pub async fn start(config: DaemonConfig, key: SigningKey) -> DaemonResult<DaemonHandle> {
         Self::start_with(config, key, Faults::default()).await
     }
@@ -72,6 +72,9 @@ impl Daemon {
                 ..ExecutorConfig::default()
             },
         )?;
+        let executor = Arc::new(executor);
+        let inputs = Arc::new(HttpSource::new(tokio::runtime::Handle::current()));
+        work::self_test(&executor, &inputs).await?;
         let chain = ChainView::new(client.clone(), deployment);
         let limits = chain.registry_config().await?.limits;
         let store = Store::open(&config.state_dir)?;
@@ -126,8 +129,8 @@ impl Daemon {
             signer,
             store,
             stats: stats.clone(),
-            executor: Arc::new(executor),
-            inputs: Arc::new(HttpSource::new(tokio::runtime::Handle::current())),
+            executor,
+            inputs,
             blobs,
             config,
             limits,
@@ -138,7 +141,7 @@ impl Daemon {
         });
         info!(provider = %address, ?blob_addr, ?metrics_addr, "provider daemon started");
         let span = info_span!("daemon", provider = %address);
-        let coordinator = tokio::spawn(coordinate(shared).instrument(span));
+        let coordinator = tokio::spawn(discovery::coordinate(shared).instrument(span));
         Ok(DaemonHandle {
             address,
             stats,
@@ -199,108 +202,4 @@ impl DaemonHandle {
             let _ = service.await;
         }
     }
-}
-
-/// Resumes recorded tasks, then follows new tasks (websocket) and sweeps the open ones
-/// (periodic query), one worker per task.
-async fn coordinate(shared: Arc<Shared>) {
-    let mut workers = JoinSet::new();
-    let mut seen = HashSet::new();
-    let mut active = HashSet::new();
-    match shared.store.unfinished() {
-        Ok(records) => {
-            for record in records {
-                let task_id = record.task_id;
-                seen.insert(task_id);
-                active.insert(task_id);
-                spawn(
-                    &mut workers,
-                    task_id,
-                    participate::resume(shared.clone(), record),
-                );
-            }
-        }
-        Err(err) => warn!(%err, "cannot read the recorded tasks"),
-    }
-    let from = shared.chain.tip().await.map_or(1, |tip| tip.height);
-    let node = shared.chain.client().config().node.clone();
-    let registry = shared.chain.deployment().registry.clone();
-    let mut stream = EventStream::follow(&node, events_of(TASK_PUBLISHED, &registry), from);
-    let mut sweep = tokio::time::interval(Duration::from_secs(shared.config.poll_secs));
-    let mut stop = shared.stop.clone();
-    loop {
-        let found = tokio::select! {
-            _ = stop.wait_for(|s| *s) => break,
-            _ = shared.crash.notified() => {
-                workers.abort_all();
-                return;
-            }
-            Some(observed) = stream.next() => Found::Ids(observed.event.task_id().into_iter().collect()),
-            _ = sweep.tick() => Found::SweepDue,
-            Some(joined) = workers.join_next() => {
-                if let Ok((task_id, Attempt::Later)) = joined {
-                    active.remove(&task_id);
-                }
-                continue;
-            }
-        };
-        let found = match found {
-            Found::Ids(ids) => ids,
-            Found::SweepDue => open_tasks(&shared.chain).await,
-        };
-        for task_id in found {
-            if seen.insert(task_id) {
-                shared.stats.seen.inc();
-            }
-            if active.insert(task_id) {
-                spawn(
-                    &mut workers,
-                    task_id,
-                    participate::join(shared.clone(), task_id),
-                );
-            }
-        }
-    }
-    // Stopping: workers park at their next wait; let them, then persist their progress.
-    while workers.join_next().await.is_some() {}
-    if let Err(err) = shared.store.sync() {
-        warn!(%err, "cannot persist the tasks' last progress");
-    }
-}
-
-/// Where new task ids come from.
-enum Found {
-    Ids(Vec<u64>),
-    /// Time to list the open tasks.
-    SweepDue,
-}
-
-/// Runs one task's worker, its logs tagged with the task id.
-fn spawn(
-    workers: &mut JoinSet<(u64, Attempt)>,
-    task_id: u64,
-    work: impl std::future::Future<Output = Attempt> + Send + 'static,
-) {
-    let span = info_span!("task", task_id);
-    workers.spawn(async move { (task_id, work.await) }.instrument(span));
-}
-
-/// Ids of the open tasks, at most [`MAX_SWEEP_PAGES`] pages.
-async fn open_tasks(chain: &ChainView) -> Vec<u64> {
-    let mut ids = Vec::new();
-    let mut start_after = None;
-    for _ in 0..MAX_SWEEP_PAGES {
-        match chain.open_tasks(start_after).await {
-            Ok(page) if page.is_empty() => break,
-            Ok(page) => {
-                start_after = page.last().copied();
-                ids.extend(page);
-            }
-            Err(err) => {
-                warn!(%err, "cannot list the open tasks");
-                break;
-            }
-        }
-    }
-    ids
 }

@@ -5,13 +5,15 @@
 //! Failures: a batch the chain refuses is retried message by message, so one bad message
 //! does not sink the others; a sequence mismatch is refreshed and retried (by
 //! [`Client::send`]); out of gas is re-simulated (or, with a fixed gas, doubled up to the
-//! configured maximum); an unreachable node is retried with backoff.
+//! configured maximum); an unreachable node is retried with backoff — the same signed bytes
+//! re-broadcast and their hash polled, so an outage never duplicates a transaction.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use cosmrs::Any;
-use ogpu_client::{Client, ClientError, Gas, Signer, TxOutcome};
+use ogpu_client::{Client, ClientError, ClientResult, Gas, Signer, TxOutcome};
+use ogpu_types::commitment::sha256;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
@@ -28,6 +30,37 @@ const MAX_BACKOFF: Duration = Duration::from_secs(15);
 /// How long an unreachable node is retried before the requests fail (their tasks then
 /// check the chain once it answers again).
 const GIVE_UP_AFTER: Duration = Duration::from_secs(300);
+/// Sequence-mismatch refreshes of one transaction.
+const SEQUENCE_RETRIES: usize = 3;
+
+/// Backoff through one node outage, given up after [`GIVE_UP_AFTER`].
+struct Outage<'a> {
+    what: &'a str,
+    since: Option<tokio::time::Instant>,
+    backoff: Duration,
+}
+
+impl<'a> Outage<'a> {
+    fn new(what: &'a str) -> Self {
+        Self {
+            what,
+            since: None,
+            backoff: Duration::from_millis(250),
+        }
+    }
+
+    /// Waits before the next try; `false` once the outage lasted too long.
+    async fn wait(&mut self, err: &ClientError) -> bool {
+        let since = *self.since.get_or_insert_with(tokio::time::Instant::now);
+        if since.elapsed() > GIVE_UP_AFTER {
+            return false;
+        }
+        warn!(msgs = %self.what, %err, backoff = ?self.backoff, "node unreachable; retrying");
+        tokio::time::sleep(self.backoff).await;
+        self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
+        true
+    }
+}
 
 /// Why a message was not executed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -184,10 +217,10 @@ impl Sender<'_> {
         what: &str,
     ) -> Result<TxOutcome, TxError> {
         let mut gas_retries = 0;
-        let mut backoff = Duration::from_millis(250);
-        let mut down_since = None;
+        let mut sequence_retries = 0;
+        let mut outage = Outage::new(what);
         loop {
-            let err = match self.client.send(self.signer, msgs.clone(), gas).await {
+            let err = match self.attempt(&msgs, gas, &mut outage).await {
                 Ok(outcome) => {
                     self.stats.txs.inc();
                     self.paid(outcome.gas_wanted);
@@ -217,6 +250,11 @@ impl Sender<'_> {
                     };
                     warn!(msgs = %what, ?gas, "out of gas; retrying");
                 }
+                _ if err.is_sequence_mismatch() && sequence_retries < SEQUENCE_RETRIES => {
+                    debug!(msgs = %what, "sequence mismatch: refreshing the account");
+                    sequence_retries += 1;
+                    self.signer.forget();
+                }
                 ClientError::Rejected { stage, hash, .. } => {
                     if *stage == "DeliverTx" {
                         self.paid_for(hash).await;
@@ -225,13 +263,9 @@ impl Sender<'_> {
                     return Err(TxError::Refused(err.to_string()));
                 }
                 ClientError::Unreachable { .. } => {
-                    let since = *down_since.get_or_insert_with(tokio::time::Instant::now);
-                    if since.elapsed() > GIVE_UP_AFTER {
+                    if !outage.wait(&err).await {
                         return Err(TxError::Uncertain(err.to_string()));
                     }
-                    warn!(msgs = %what, %err, ?backoff, "node unreachable; retrying");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
                 }
                 ClientError::Timeout { .. } => return Err(TxError::Uncertain(err.to_string())),
                 // A simulation the contract refuses: the message would fail in its block.
@@ -240,6 +274,54 @@ impl Sender<'_> {
                     return Err(TxError::Refused(err.to_string()));
                 }
                 _ => return Err(TxError::Refused(err.to_string())),
+            }
+        }
+    }
+
+    /// One transaction, signed once: through a node outage its very bytes are broadcast
+    /// again and its hash polled, so an outage never makes a second transaction of the
+    /// same messages.
+    async fn attempt(
+        &mut self,
+        msgs: &[Any],
+        gas: Gas,
+        outage: &mut Outage<'_>,
+    ) -> ClientResult<TxOutcome> {
+        let signed = self.client.sign(self.signer, msgs, gas).await?;
+        let hash = cosmrs::tendermint::Hash::Sha256(sha256(&signed.bytes));
+        loop {
+            match self.client.broadcast(signed.bytes.clone()).await {
+                Ok(_) => break,
+                // Our own earlier broadcast of these bytes may have landed meanwhile.
+                Err(err) if err.is_sequence_mismatch() => {
+                    if let Ok(Some(outcome)) = self.client.tx(hash).await {
+                        self.signer.advance();
+                        return outcome.into_result();
+                    }
+                    return Err(err);
+                }
+                // CometBFT's answer to the same bytes still in its mempool.
+                Err(err) if err.to_string().contains("already exists") => break,
+                Err(err @ ClientError::Unreachable { .. }) => {
+                    if !outage.wait(&err).await {
+                        return Err(err);
+                    }
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        self.signer.advance();
+        loop {
+            match self.client.wait(hash).await {
+                Err(err @ ClientError::Unreachable { .. }) => {
+                    if !outage.wait(&err).await {
+                        return Err(ClientError::Timeout {
+                            hash: hash.to_string(),
+                            secs: GIVE_UP_AFTER.as_secs(),
+                        });
+                    }
+                }
+                waited => return waited?.into_result(),
             }
         }
     }

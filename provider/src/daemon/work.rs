@@ -6,11 +6,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cosmwasm_std::Uint64;
 use ogpu_types::commitment::sha256;
-use ogpu_types::{Hash32, Job};
+use ogpu_types::{Hash32, Job, KernelArg, KernelSource, OpenClJob};
 
+use super::error::DaemonResult;
 use super::fetch::HttpSource;
-use crate::{ExecError, Executor};
+use crate::{DeviceError, ExecError, Executor};
 
 /// A computed result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,4 +62,37 @@ pub async fn run(
     blocking
         .await
         .unwrap_or_else(|panic| Err(ExecError::Runtime(format!("the job panicked: {panic}"))))
+}
+
+/// Builds and runs a one-work-item kernel: a device that cannot is refused at start rather
+/// than failing every task.
+pub async fn self_test(executor: &Arc<Executor>, inputs: &Arc<HttpSource>) -> DaemonResult<()> {
+    let job = Job::OpenCl(OpenClJob {
+        kernel: KernelSource::Inline {
+            source: "__kernel void self_test(__global uint* out) { out[0] = 42u; }".into(),
+        },
+        entry_point: "self_test".into(),
+        args: vec![KernelArg::Output {
+            size: Uint64::new(4),
+        }],
+        global_work_size: vec![Uint64::new(1)],
+        local_work_size: None,
+    });
+    let done = run(
+        executor.clone(),
+        inputs.clone(),
+        job,
+        Duration::from_secs(60),
+        0,
+    )
+    .await;
+    match done {
+        Ok(work) if work.result == 42u32.to_le_bytes() => Ok(()),
+        Ok(work) => Err(DeviceError::OpenCl(format!(
+            "the self-test kernel wrote {:?}, not 42",
+            work.result
+        ))
+        .into()),
+        Err(err) => Err(DeviceError::OpenCl(format!("the self-test kernel failed: {err}")).into()),
+    }
 }

@@ -16,7 +16,7 @@ use ogpu_devnet::{DevAccount, Devnet, DevnetConfig};
 use ogpu_provider::daemon::{register, DaemonConfig, KeyConfig, StrategyConfig};
 use ogpu_testing::fixtures;
 use ogpu_types::events as names;
-use ogpu_types::registry::{self, AcceptedAsset, TaskDetails};
+use ogpu_types::registry::{self, TaskDetails};
 use ogpu_types::{
     staking, AssetInfo, CompetitionModel, DeviceType, Job, KernelArg, KernelSource, OpenClJob,
     Payload, Requirements, TaskResponseRecord, TaskSpec,
@@ -84,21 +84,8 @@ impl Market {
         let client = connect(&devnet).await;
         let accounts = devnet.accounts();
         let mut owner = signer(&accounts[OWNER]);
-        let params = registry::InstantiateMsg {
-            owner: None,
-            treasury: owner.address().to_string(),
-            protocol_fee_bps: FEE_BPS as u16,
-            accepted_assets: vec![AcceptedAsset {
-                info: AssetInfo::Native {
-                    denom: DENOM.into(),
-                },
-                min_reward: Uint128::new(1_000),
-            }],
-            limits: fixtures::limits(),
-            staking_code_id: 0,
-            settlement_code_id: 0,
-            staking: fixtures::staking_params(),
-        };
+        let params = fixtures::devnet_suite(owner.address());
+        assert_eq!(u128::from(params.protocol_fee_bps), FEE_BPS);
         let deployment = deploy(&client, &mut owner, &artifacts(), params, "ogpu")
             .await
             .unwrap();
@@ -140,6 +127,34 @@ impl Market {
             dir,
             buyer,
         }
+    }
+
+    /// A market with provider account `PROVIDERS[0]` registered; its address.
+    pub async fn with_provider(home: Option<PathBuf>) -> (Self, String) {
+        let market = Self::start(home).await;
+        market.register(PROVIDERS[0], 1).await;
+        let address = market.account(PROVIDERS[0]).address.clone();
+        (market, address)
+    }
+
+    /// `config` written as a TOML file, for the binary.
+    pub fn config_file(&self, config: &DaemonConfig, name: &str) -> PathBuf {
+        let file = self.dir.path().join(name);
+        std::fs::write(&file, toml::to_string(config).unwrap()).unwrap();
+        file
+    }
+
+    /// The `ogpu-provider` binary with `args`, its key's mnemonic in its environment.
+    pub fn binary(&self, args: &[&str]) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_ogpu-provider"));
+        command
+            .args(args)
+            .env(
+                "OGPU_TEST_PROVIDER_MNEMONIC",
+                &self.devnet.config().mnemonic,
+            )
+            .kill_on_drop(true);
+        command
     }
 
     pub fn account(&self, index: usize) -> &DevAccount {
@@ -272,6 +287,23 @@ impl Market {
 
     pub async fn balance(&self, address: &str) -> u128 {
         self.client.balance(address, DENOM).await.unwrap().u128()
+    }
+
+    /// Waits until some provider committed to `task_id`.
+    pub async fn committed(&self, task_id: u64) {
+        eventually("a provider commits", || async {
+            (!self.responses(task_id).await.is_empty()).then_some(())
+        })
+        .await
+    }
+
+    /// Waits until a response to `task_id` is revealed; returns it.
+    pub async fn revealed(&self, task_id: u64) -> TaskResponseRecord {
+        eventually("a response is revealed", || async {
+            let responses = self.responses(task_id).await;
+            responses.into_iter().find(|r| r.revealed_height.is_some())
+        })
+        .await
     }
 
     /// Waits (up to a minute) until `task_id` reaches a terminal status.
