@@ -47,6 +47,14 @@ fn won(suite: &mut Suite) -> u64 {
     task_id
 }
 
+/// A task won by p0 (see [`won`]), disputed by its client: the task and its round.
+fn disputed(suite: &mut Suite) -> (u64, u64) {
+    let client = suite.client();
+    let task_id = won(suite);
+    suite.dispute(&client, task_id, BOND).unwrap();
+    (task_id, task_id + 1)
+}
+
 /// The round's replicas commit their results in one block, then reveal in the next.
 fn rerun(suite: &mut Suite, round: u64, results: &[(usize, &[u8])]) {
     let sealed: Vec<(Addr, _)> = results
@@ -133,9 +141,7 @@ fn a_round_that_accepts_another_result_slashes_the_winner_for_the_client() {
         suite.provider(1),
         suite.provider(2),
     );
-    let task_id = won(&mut suite);
-    suite.dispute(&client, task_id, BOND).unwrap();
-    let round = task_id + 1;
+    let (task_id, round) = disputed(&mut suite);
     assert_eq!(
         suite.dispute_state(task_id).unwrap().status,
         DisputeStatus::Disputed { round }
@@ -199,9 +205,7 @@ fn a_round_that_confirms_the_result_pays_the_rest_of_the_bond_to_the_winner() {
         suite.provider(1),
         suite.provider(2),
     );
-    let task_id = won(&mut suite);
-    suite.dispute(&client, task_id, BOND).unwrap();
-    let round = task_id + 1;
+    let (task_id, round) = disputed(&mut suite);
     rerun(&mut suite, round, &[(1, b"result"), (2, b"result")]);
 
     assert_eq!(
@@ -230,9 +234,7 @@ fn a_round_that_confirms_the_result_pays_the_rest_of_the_bond_to_the_winner() {
 fn a_round_without_quorum_refunds_the_bond_and_releases_the_winner() {
     let mut suite = builder().build();
     let (client, p0) = (suite.client(), suite.provider(0));
-    let task_id = won(&mut suite);
-    suite.dispute(&client, task_id, BOND).unwrap();
-    let round = task_id + 1;
+    let (task_id, round) = disputed(&mut suite);
     rerun(&mut suite, round, &[(1, b"a"), (2, b"b"), (3, b"c")]);
 
     assert_eq!(suite.task(round).status, TaskStatus::Failed);
@@ -251,9 +253,7 @@ fn a_round_nobody_joins_expires_refunds_the_bond_and_releases_the_winner() {
     let mut suite = builder().build();
     let (client, p0) = (suite.client(), suite.provider(0));
     let stranger = suite.stranger.clone();
-    let task_id = won(&mut suite);
-    suite.dispute(&client, task_id, BOND).unwrap();
-    let round = task_id + 1;
+    let (task_id, round) = disputed(&mut suite);
     // While the round runs, the window cannot be closed.
     assert_error(
         suite.close_dispute(&stranger, task_id),
