@@ -11,8 +11,8 @@ use cosmwasm_std::{Binary, HexBinary, Int64, Uint128, Uint64};
 use ogpu_types::hash_search::{MAX_DIFFICULTY, MAX_PREFIX_LEN, MIN_DIFFICULTY};
 use ogpu_types::registry::{AcceptedAsset, ConfigResponse};
 use ogpu_types::{
-    AssetInfo, CompetitionModel, DeviceClass, Eligibility, HashSearch, Job, KernelArg,
-    KernelSource, OpenClJob, Payload, Requirements, Scalar, TaskSpec,
+    AssetInfo, CompetitionModel, DeviceClass, DisputeTerms, Eligibility, HashSearch, Job,
+    KernelArg, KernelSource, OpenClJob, Payload, Requirements, Scalar, TaskSpec,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -136,6 +136,8 @@ pub struct Draft {
     collateral: Option<String>,
     /// Collateral from a raw spec file (already an amount).
     spec_collateral: Option<Uint128>,
+    /// Dispute terms from a raw spec file, kept as they are.
+    dispute: Option<DisputeTerms>,
     requirements: Requirements,
     min_stake: Option<String>,
 }
@@ -241,6 +243,7 @@ pub fn draft(args: &PublishArgs, prefix: &str) -> CliResult<Draft> {
             .clone()
             .or(file.collateral.as_ref().map(NumberOrText::text)),
         spec_collateral: spec.as_ref().map(|s| s.collateral),
+        dispute: spec.as_ref().and_then(|s| s.dispute),
         requirements,
         min_stake,
     })
@@ -501,6 +504,23 @@ fn model(
     let commit = args.commit_window.or(file.commit_window);
     let reveal = args.reveal_window.or(file.reveal_window);
     let confirm = args.confirm_window.or(file.confirm_window);
+    // A raw spec's auction or consensus model is published as written: the flags only
+    // build the first two models.
+    if let Some(
+        raw @ (CompetitionModel::SealedBidAuction { .. } | CompetitionModel::Consensus { .. }),
+    ) = spec
+    {
+        if args.model.is_some() || commit.is_some() || reveal.is_some() || confirm.is_some() {
+            return Err(CliError::usage(
+                format!(
+                    "the spec file's model is {}: --model and the window flags only build first response and manual confirmation",
+                    raw.name()
+                ),
+                "set the windows in the spec file, or drop the flags",
+            ));
+        }
+        return Ok(raw);
+    }
     Ok(match kind {
         ModelKind::FirstResponse => {
             if confirm.is_some() {
@@ -669,7 +689,7 @@ impl Draft {
                 requirements,
                 model: self.model,
                 collateral,
-                dispute: None,
+                dispute: self.dispute,
             },
             asset,
             reward,
@@ -1033,6 +1053,44 @@ min_memory_mb = 1024
 
     fn publish_args(file: &Path) -> PublishArgs {
         publish(&[file.to_str().unwrap(), "--reward", "1000ustake"])
+    }
+
+    /// A raw spec's consensus model and dispute terms are published as written; window
+    /// flags, which only build the first two models, are refused rather than applied.
+    #[test]
+    fn a_raw_spec_keeps_its_consensus_model_and_dispute_terms() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = TaskSpec {
+            job: Job::HashSearch(HashSearch {
+                prefix: HexBinary::from(b"ogpu"),
+                difficulty: 4,
+            }),
+            requirements: Requirements::default(),
+            model: CompetitionModel::Consensus {
+                replicas: 3,
+                quorum: 2,
+                commit_window: 20,
+                reveal_window: 20,
+            },
+            collateral: Uint128::new(300),
+            dispute: Some(DisputeTerms {
+                window: 60,
+                replicas: 2,
+                quorum: 2,
+                bond: Uint128::new(500),
+            }),
+        };
+        let path = dir.path().join("spec.json");
+        std::fs::write(&path, serde_json::to_string(&spec).unwrap()).unwrap();
+        let published = draft(&publish_args(&path), "wasm")
+            .unwrap()
+            .finish(&config(), "ustake")
+            .unwrap();
+        assert_eq!(published.spec, spec);
+        let flagged = [path.to_str().unwrap(), "--reward", "1000ustake"];
+        let args = publish(&[&flagged[..], &["--commit-window", "30"]].concat());
+        let err = draft(&args, "wasm").unwrap_err();
+        assert!(err.line().contains("model is consensus"), "{}", err.line());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Typed helpers for every message and query a scenario needs.
 
 use anyhow::Result as AnyResult;
-use cosmwasm_std::{coin, coins, to_json_binary, Addr, Binary, HexBinary, Uint128};
+use cosmwasm_std::{coin, coins, to_json_binary, Addr, Binary, HexBinary, Timestamp, Uint128};
 use cw_multi_test::AppResponse;
 use ogpu_types::commitment::{bid_commitment, result_commitment, sha256};
 use ogpu_types::registry::{self, ExecuteMsg, QueryMsg, ReceiveMsg};
@@ -296,6 +296,18 @@ impl Suite {
 
     pub fn finalize(&mut self, sender: &Addr, task_id: u64) -> AnyResult<AppResponse> {
         self.exec_registry(sender, &ExecuteMsg::Finalize { task_id })
+    }
+
+    /// Shows a deadline is inclusive for the crank: `finalize` at `after` is refused with
+    /// `NotFinalizable`, one second later it goes through.
+    pub fn finalize_after(&mut self, sender: &Addr, task_id: u64, after: Timestamp) -> AppResponse {
+        self.set_time(after.seconds());
+        assert_error(
+            self.finalize(sender, task_id),
+            ogpu_task_registry::ContractError::NotFinalizable { task_id, after },
+        );
+        self.set_time(after.seconds() + 1);
+        self.finalize(sender, task_id).unwrap()
     }
 
     /// Executes any registry message as the owner.

@@ -114,16 +114,7 @@ fn silent_replicas_are_slashed_when_anyone_tallies_after_the_reveal_window() {
     suite.reveal(&sealed[0].0, task_id, &sealed[0].1).unwrap();
     suite.reveal(&sealed[1].0, task_id, &sealed[1].1).unwrap();
     let deadline = suite.task(task_id).reveal_deadline;
-    suite.set_time(deadline.seconds());
-    assert_error(
-        suite.finalize(&stranger, task_id),
-        ContractError::NotFinalizable {
-            task_id,
-            after: deadline,
-        },
-    );
-    suite.set_time(deadline.seconds() + 1);
-    suite.finalize(&stranger, task_id).unwrap();
+    suite.finalize_after(&stranger, task_id, deadline);
     let silent = &sealed[2].0;
     assert_eq!(suite.task(task_id).status, TaskStatus::Completed);
     assert_eq!(status_of(&suite, task_id, silent), ResponseStatus::Slashed);

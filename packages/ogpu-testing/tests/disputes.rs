@@ -47,6 +47,14 @@ fn won(suite: &mut Suite) -> u64 {
     task_id
 }
 
+/// A task won by p0 (see [`won`]), disputed by its client: the task and its round.
+fn disputed(suite: &mut Suite) -> (u64, u64) {
+    let client = suite.client();
+    let task_id = won(suite);
+    suite.dispute(&client, task_id, BOND).unwrap();
+    (task_id, task_id + 1)
+}
+
 /// The round's replicas commit their results in one block, then reveal in the next.
 fn rerun(suite: &mut Suite, round: u64, results: &[(usize, &[u8])]) {
     let sealed: Vec<(Addr, _)> = results
@@ -62,6 +70,18 @@ fn rerun(suite: &mut Suite, round: u64, results: &[(usize, &[u8])]) {
     for (provider, s) in &sealed {
         suite.reveal(provider, round, s).unwrap();
     }
+}
+
+/// Each replica received one share of the bond, less the fee.
+fn paid_a_share(suite: &Suite, replicas: [&Addr; 2]) {
+    for replica in replicas {
+        let balance = suite.balance(replica, REWARD_DENOM);
+        assert_eq!(balance, START + SHARE - SHARE_FEE);
+    }
+}
+
+fn status(suite: &Suite, task_id: u64) -> DisputeStatus {
+    suite.dispute_state(task_id).expect("disputable").status
 }
 
 fn builder() -> SuiteBuilder {
@@ -113,10 +133,7 @@ fn an_undisputed_winner_is_paid_at_once_and_released_when_the_window_closes() {
     assert_eq!((info.bonded.u128(), info.locked.u128()), (STAKE, 0));
     assert_eq!(info.reputation.completed, 1);
     assert_eq!(info.earnings[0].amount.u128(), 6_000);
-    assert_eq!(
-        suite.dispute_state(task_id).unwrap().status,
-        DisputeStatus::Upheld
-    );
+    assert_eq!(status(&suite, task_id), DisputeStatus::Upheld);
     assert_error(
         suite.close_dispute(&stranger, task_id),
         ContractError::DisputeClosed { task_id },
@@ -133,9 +150,7 @@ fn a_round_that_accepts_another_result_slashes_the_winner_for_the_client() {
         suite.provider(1),
         suite.provider(2),
     );
-    let task_id = won(&mut suite);
-    suite.dispute(&client, task_id, BOND).unwrap();
-    let round = task_id + 1;
+    let (task_id, round) = disputed(&mut suite);
     assert_eq!(
         suite.dispute_state(task_id).unwrap().status,
         DisputeStatus::Disputed { round }
@@ -162,18 +177,10 @@ fn a_round_that_accepts_another_result_slashes_the_winner_for_the_client() {
     rerun(&mut suite, round, &[(1, b"correct"), (2, b"correct")]);
 
     assert_eq!(suite.task(round).status, TaskStatus::Completed);
-    assert_eq!(
-        suite.dispute_state(task_id).unwrap().status,
-        DisputeStatus::Overturned
-    );
+    assert_eq!(status(&suite, task_id), DisputeStatus::Overturned);
     // Replicas: a share each. Client: reward and the two shares paid, the unused share
     // back, and half the winner's collateral. Winner: keeps its pay, loses its collateral.
-    for replica in [&p1, &p2] {
-        assert_eq!(
-            suite.balance(replica, REWARD_DENOM),
-            START + SHARE - SHARE_FEE
-        );
-    }
+    paid_a_share(&suite, [&p1, &p2]);
     assert_eq!(
         suite.balance(&client, REWARD_DENOM),
         START - REWARD - 2 * SHARE
@@ -199,21 +206,11 @@ fn a_round_that_confirms_the_result_pays_the_rest_of_the_bond_to_the_winner() {
         suite.provider(1),
         suite.provider(2),
     );
-    let task_id = won(&mut suite);
-    suite.dispute(&client, task_id, BOND).unwrap();
-    let round = task_id + 1;
+    let (task_id, round) = disputed(&mut suite);
     rerun(&mut suite, round, &[(1, b"result"), (2, b"result")]);
 
-    assert_eq!(
-        suite.dispute_state(task_id).unwrap().status,
-        DisputeStatus::Upheld
-    );
-    for replica in [&p1, &p2] {
-        assert_eq!(
-            suite.balance(replica, REWARD_DENOM),
-            START + SHARE - SHARE_FEE
-        );
-    }
+    assert_eq!(status(&suite, task_id), DisputeStatus::Upheld);
+    paid_a_share(&suite, [&p1, &p2]);
     // The unused third share goes to the winner, not back to the client.
     assert_eq!(
         suite.balance(&p0, REWARD_DENOM),
@@ -230,16 +227,11 @@ fn a_round_that_confirms_the_result_pays_the_rest_of_the_bond_to_the_winner() {
 fn a_round_without_quorum_refunds_the_bond_and_releases_the_winner() {
     let mut suite = builder().build();
     let (client, p0) = (suite.client(), suite.provider(0));
-    let task_id = won(&mut suite);
-    suite.dispute(&client, task_id, BOND).unwrap();
-    let round = task_id + 1;
+    let (task_id, round) = disputed(&mut suite);
     rerun(&mut suite, round, &[(1, b"a"), (2, b"b"), (3, b"c")]);
 
     assert_eq!(suite.task(round).status, TaskStatus::Failed);
-    assert_eq!(
-        suite.dispute_state(task_id).unwrap().status,
-        DisputeStatus::Upheld
-    );
+    assert_eq!(status(&suite, task_id), DisputeStatus::Upheld);
     assert_eq!(suite.balance(&client, REWARD_DENOM), START - REWARD);
     let info = suite.provider_info(&p0);
     assert_eq!((info.bonded.u128(), info.locked.u128()), (STAKE, 0));
@@ -251,9 +243,7 @@ fn a_round_nobody_joins_expires_refunds_the_bond_and_releases_the_winner() {
     let mut suite = builder().build();
     let (client, p0) = (suite.client(), suite.provider(0));
     let stranger = suite.stranger.clone();
-    let task_id = won(&mut suite);
-    suite.dispute(&client, task_id, BOND).unwrap();
-    let round = task_id + 1;
+    let (task_id, round) = disputed(&mut suite);
     // While the round runs, the window cannot be closed.
     assert_error(
         suite.close_dispute(&stranger, task_id),
@@ -263,10 +253,7 @@ fn a_round_nobody_joins_expires_refunds_the_bond_and_releases_the_winner() {
     suite.set_time(deadline + 1);
     suite.finalize(&stranger, round).unwrap();
     assert_eq!(suite.task(round).status, TaskStatus::Expired);
-    assert_eq!(
-        suite.dispute_state(task_id).unwrap().status,
-        DisputeStatus::Upheld
-    );
+    assert_eq!(status(&suite, task_id), DisputeStatus::Upheld);
     assert_eq!(suite.balance(&client, REWARD_DENOM), START - REWARD);
     assert_eq!(suite.provider_info(&p0).locked.u128(), 0);
     suite.assert_conservation();
@@ -437,10 +424,7 @@ fn a_client_that_cancels_its_round_before_anyone_joins_withdraws_the_dispute() {
     suite.dispute(&client, task_id, BOND).unwrap();
     suite.cancel(&client, task_id + 1).unwrap();
     assert_eq!(suite.task(task_id + 1).status, TaskStatus::Cancelled);
-    assert_eq!(
-        suite.dispute_state(task_id).unwrap().status,
-        DisputeStatus::Upheld
-    );
+    assert_eq!(status(&suite, task_id), DisputeStatus::Upheld);
     assert_eq!(suite.balance(&client, REWARD_DENOM), START - REWARD);
     assert_eq!(suite.provider_info(&p0).locked.u128(), 0);
     suite.assert_conservation();

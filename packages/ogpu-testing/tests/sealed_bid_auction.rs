@@ -45,6 +45,15 @@ fn three_bids(suite: &mut Suite) -> u64 {
     task_id
 }
 
+/// `provider` bids 3 000 alone and opens it, which awards it the auction at the reward.
+fn awarded_alone(suite: &mut Suite, provider: &Addr) -> u64 {
+    let task_id = publish(suite);
+    let bid = suite.bid(provider, task_id, 3_000).unwrap();
+    open_reveals(suite, task_id);
+    suite.reveal_bid(provider, task_id, &bid).unwrap();
+    task_id
+}
+
 fn offer(provider: &Addr, price: u128) -> Offer {
     Offer {
         provider: provider.clone(),
@@ -114,10 +123,7 @@ fn the_lowest_bid_wins_is_paid_the_second_price_and_losers_are_released_at_the_a
 fn a_lone_bid_is_paid_the_reward() {
     let mut suite = SuiteBuilder::new().build();
     let p0 = suite.provider(0);
-    let task_id = publish(&mut suite);
-    let bid = suite.bid(&p0, task_id, 3_000).unwrap();
-    open_reveals(&mut suite, task_id);
-    suite.reveal_bid(&p0, task_id, &bid).unwrap();
+    let task_id = awarded_alone(&mut suite, &p0);
     assert_eq!(suite.auction(task_id).unwrap().price.u128(), REWARD);
     deliver(&mut suite, &p0, task_id);
     assert_eq!(suite.balance(&p0, REWARD_DENOM), START + REWARD - 250);
@@ -159,16 +165,7 @@ fn an_unopened_bid_loses_part_of_its_collateral_when_anyone_awards_after_the_win
     assert_eq!(suite.auction(task_id), None);
 
     let reveal_deadline = suite.task(task_id).reveal_deadline;
-    suite.set_time(reveal_deadline.seconds());
-    assert_error(
-        suite.finalize(&stranger, task_id),
-        ContractError::NotFinalizable {
-            task_id,
-            after: reveal_deadline,
-        },
-    );
-    suite.set_time(reveal_deadline.seconds() + 1);
-    suite.finalize(&stranger, task_id).unwrap();
+    suite.finalize_after(&stranger, task_id, reveal_deadline);
 
     let auction = suite.auction(task_id).unwrap();
     assert_eq!(auction.ranking, vec![offer(&p1, 6_000)]);
@@ -202,16 +199,7 @@ fn a_missed_delivery_slashes_the_winner_and_promotes_the_next_bidder() {
     let task_id = three_bids(&mut suite);
     let deadline = suite.auction(task_id).unwrap().delivery_deadline;
 
-    suite.set_time(deadline.seconds());
-    assert_error(
-        suite.finalize(&stranger, task_id),
-        ContractError::NotFinalizable {
-            task_id,
-            after: deadline,
-        },
-    );
-    suite.set_time(deadline.seconds() + 1);
-    suite.finalize(&stranger, task_id).unwrap();
+    suite.finalize_after(&stranger, task_id, deadline);
 
     let info = suite.provider_info(&p1);
     assert_eq!(
@@ -248,10 +236,7 @@ fn when_no_bidder_is_left_the_client_is_refunded() {
     let mut suite = SuiteBuilder::new().build();
     let (client, p0) = (suite.client(), suite.provider(0));
     let stranger = suite.stranger.clone();
-    let task_id = publish(&mut suite);
-    let bid = suite.bid(&p0, task_id, 3_000).unwrap();
-    open_reveals(&mut suite, task_id);
-    suite.reveal_bid(&p0, task_id, &bid).unwrap();
+    let task_id = awarded_alone(&mut suite, &p0);
     // A commitment made but never opened is still a missed delivery.
     suite.commit_delivery(&p0, task_id, b"result").unwrap();
     let deadline = suite.auction(task_id).unwrap().delivery_deadline;
@@ -522,10 +507,7 @@ fn only_the_executor_delivers_once_in_a_later_block_before_its_deadline() {
 fn a_late_delivery_commitment_is_refused() {
     let mut suite = SuiteBuilder::new().build();
     let p0 = suite.provider(0);
-    let task_id = publish(&mut suite);
-    let bid = suite.bid(&p0, task_id, 3_000).unwrap();
-    open_reveals(&mut suite, task_id);
-    suite.reveal_bid(&p0, task_id, &bid).unwrap();
+    let task_id = awarded_alone(&mut suite, &p0);
     let deadline = suite.auction(task_id).unwrap().delivery_deadline;
     suite.set_time(deadline.seconds() + 1);
     assert_error(
