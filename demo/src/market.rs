@@ -7,22 +7,20 @@ use std::time::Duration;
 
 use cosmrs::crypto::secp256k1::SigningKey;
 use cosmrs::Any;
-use cosmwasm_std::{Addr, Uint128};
+use cosmwasm_std::Addr;
 use ogpu_client::deploy::deploy;
 use ogpu_client::deployment::{coin, execute};
 use ogpu_client::{ogpu_events, ChainConfig, Client, Deployment, Gas, Signer, TxOutcome};
 use ogpu_devnet::{DevAccount, Devnet, DevnetConfig};
 use ogpu_testing::{fixtures, Sealed};
 use ogpu_types::events as names;
-use ogpu_types::registry::{self, AcceptedAsset, TaskDetails};
+use ogpu_types::registry::{self, TaskDetails};
 use ogpu_types::{staking, AssetInfo, CompetitionModel, ProviderMetadata, TaskSpec};
 
 use crate::error::{DemoError, DemoResult};
 
 /// The devnet's bond and fee denom.
 pub const DENOM: &str = "ustake";
-/// Protocol fee of the demo suite, basis points.
-pub const FEE_BPS: u16 = 100;
 /// A reveal is sent in the block after its commitment, where simulation (at the last
 /// committed height) refuses it; it goes with a fixed gas instead, this much per reveal.
 pub const REVEAL_GAS_EACH: u64 = 600_000;
@@ -63,26 +61,6 @@ fn signer(account: &DevAccount) -> DemoResult<Signer> {
     Ok(Signer::new(key, "wasm")?)
 }
 
-/// The suite the market deploys: the recommended limits and staking parameters, the
-/// devnet's denom as the only reward asset.
-fn suite_params(treasury: &str) -> registry::InstantiateMsg {
-    registry::InstantiateMsg {
-        owner: None,
-        treasury: treasury.to_string(),
-        protocol_fee_bps: FEE_BPS,
-        accepted_assets: vec![AcceptedAsset {
-            info: AssetInfo::Native {
-                denom: DENOM.into(),
-            },
-            min_reward: Uint128::new(1_000),
-        }],
-        limits: fixtures::limits(),
-        staking_code_id: 0,
-        settlement_code_id: 0,
-        staking: fixtures::staking_params(),
-    }
-}
-
 impl Market {
     /// Starts a devnet with one funded account per participant and deploys the suite.
     pub async fn start(config: &MarketConfig) -> DemoResult<Self> {
@@ -111,7 +89,8 @@ impl Market {
         let mut owner = keys.next().expect("one account per participant");
         let clients: Vec<Signer> = keys.by_ref().take(config.clients).collect();
         let providers: Vec<Signer> = keys.collect();
-        let params = suite_params(owner.address());
+        // The recommended limits and staking parameters, the devnet's denom as the reward.
+        let params = fixtures::devnet_suite(owner.address());
         let deployment = deploy(&client, &mut owner, &config.artifacts, params, "ogpu").await?;
         Ok(Self {
             devnet,
