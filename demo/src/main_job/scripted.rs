@@ -99,6 +99,12 @@ pub async fn reveal_bids_and_deliver(
             DemoError::Unexpected(format!("auction {id} not awarded after both bids opened"))
         })?;
         let price = award.price.u128();
+        let executor = award.ranking.get(award.executor as usize);
+        let bidder = market.providers[keys.bidder].address();
+        if executor.is_none_or(|offer| offer.provider.as_str() != bidder) {
+            println!("auction {id} awarded to another bidder, at the second price {price}");
+            continue;
+        }
         println!("auction {id} awarded: lowest bid wins, paid the second price {price}");
         // The executor's commitment binds the price it is paid.
         let delivery = Sealed::new(
