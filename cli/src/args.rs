@@ -389,12 +389,8 @@ pub enum TaskCmd {
     Cancel { task_id: u64 },
     /// Settle a task whose deadlines passed (anyone may)
     Finalize { task_id: u64 },
-    /// Dispute a task's result (only where the deployed registry supports disputes)
-    Dispute {
-        task_id: u64,
-        #[arg(long)]
-        reason: Option<String>,
-    },
+    /// Dispute a result published with dispute terms: posts the bond, opens a re-run round
+    Dispute { task_id: u64 },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -184,7 +184,7 @@ fn bad_inputs_fail_with_one_clear_line() {
         .json();
     let id = doc["task_id"].as_u64().unwrap().to_string();
     net.ogpu(&["task", "dispute", &id, "--from", "client", "-y"])
-        .fails(2, "not supported by this deployment yet");
+        .fails(2, "published without dispute terms");
     net.ogpu(&["task", "result", &id])
         .fails(2, "has no accepted result");
     net.ogpu(&["provider", "show", &client_addr])

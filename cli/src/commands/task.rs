@@ -7,7 +7,8 @@ use ogpu_client::deployment::execute;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::events;
 use ogpu_types::registry::{
-    ConfigResponse, ExecuteMsg, QueryMsg, ResponsesResponse, TaskDetails, TasksResponse,
+    ConfigResponse, DisputeState, ExecuteMsg, QueryMsg, ResponsesResponse, TaskDetails,
+    TasksResponse,
 };
 use ogpu_types::staking;
 use ogpu_types::{
@@ -18,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::args::{PublishArgs, StatusArg, TaskCmd};
 use crate::context::Ctx;
-use crate::error::{contract_log, CliError, CliResult};
+use crate::error::{CliError, CliResult};
 use crate::fetch;
 use crate::follow;
 use crate::output;
@@ -204,7 +205,7 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
             )
             .await
         }
-        TaskCmd::Dispute { task_id, reason } => dispute(ctx, task_id, reason).await,
+        TaskCmd::Dispute { task_id } => dispute(ctx, task_id).await,
     }
 }
 
@@ -373,44 +374,40 @@ async fn simple_tx(ctx: &Ctx, task_id: u64, msg: ExecuteMsg, done: String) -> Cl
     }
 }
 
-/// Disputes are not in the registry's messages yet: the command asks the deployed
-/// registry (by simulating the message) and says so when it does not know it.
-async fn dispute(ctx: &Ctx, task_id: u64, reason: Option<String>) -> CliResult<()> {
+/// Disputes a result published with dispute terms: posts the terms' bond in the reward's
+/// asset, which opens a consensus re-run round (a new task).
+async fn dispute(ctx: &Ctx, task_id: u64) -> CliResult<()> {
     let deployment = ctx.deployment()?;
     let mut signer = ctx.signer()?;
     let client = ctx.connect().await?;
-    follow::task(&client, &deployment, task_id).await?;
-    let mut body = json!({ "task_id": task_id });
-    if let Some(reason) = reason {
-        body["reason"] = json!(reason);
-    }
-    let msg = json!({ "dispute": body });
-    let any = execute(signer.address(), &deployment.registry, &msg, vec![])?;
-    if let Err(err) = client
-        .simulate(&mut signer, std::slice::from_ref(&any))
-        .await
-    {
-        if contract_log(&err).is_some_and(|log| log.contains("unknown variant")) {
-            return Err(not_supported(&deployment));
-        }
-        return Err(err.into());
-    }
+    let details = follow::task(&client, &deployment, task_id).await?;
+    let state: Option<DisputeState> = client
+        .smart(&deployment.registry, &QueryMsg::Dispute { task_id })
+        .await?;
+    let Some(state) = state else {
+        return Err(CliError::usage(
+            format!("task {task_id} cannot be disputed: it was published without dispute terms or has no accepted result yet"),
+            "publish with `dispute` terms in a raw spec file (see docs/cli.md) to be able to dispute a result",
+        ));
+    };
+    let any = deployment.dispute(
+        signer.address(),
+        task_id,
+        &details.task.reward.info,
+        state.terms.bond.u128(),
+    )?;
     match tx::submit(ctx, &client, &mut signer, vec![any]).await? {
         Some(sent) => tx::print(
             ctx,
             &sent,
-            json!({ "task_id": task_id }),
-            &[format!("task {task_id}: disputed")],
+            json!({ "task_id": task_id, "bond": state.terms.bond }),
+            &[format!(
+                "task {task_id}: disputed with a bond of {}; a consensus round re-runs it",
+                state.terms.bond
+            )],
         ),
         None => Ok(()),
     }
-}
-
-fn not_supported(deployment: &Deployment) -> CliError {
-    CliError::usage(
-        format!("disputes are not supported by this deployment yet (the registry at {} has no `dispute` message)", deployment.registry),
-        "protect a task with collateral and Manual Confirmation instead, or migrate to a registry with disputes",
-    )
 }
 
 /// `task result`: the winner's (or `--provider`'s) revealed result, checked against its

@@ -81,23 +81,44 @@ impl Deployment {
         asset: &AssetInfo,
         reward: u128,
     ) -> ClientResult<Any> {
+        let native = registry::ExecuteMsg::PublishTask { spec: spec.clone() };
+        let cw20 = registry::ReceiveMsg::PublishTask { spec };
+        self.pay(sender, asset, reward, &native, &cw20)
+    }
+
+    /// `Dispute` of `task_id` posting `bond` of the task's reward `asset`, as `publish` pays.
+    pub fn dispute(
+        &self,
+        sender: &str,
+        task_id: u64,
+        asset: &AssetInfo,
+        bond: u128,
+    ) -> ClientResult<Any> {
+        let native = registry::ExecuteMsg::Dispute { task_id };
+        let cw20 = registry::ReceiveMsg::Dispute { task_id };
+        self.pay(sender, asset, bond, &native, &cw20)
+    }
+
+    /// `native` with `amount` of the coin along, or a cw20 `Send` of `amount` to the
+    /// registry carrying `hook`.
+    fn pay(
+        &self,
+        sender: &str,
+        asset: &AssetInfo,
+        amount: u128,
+        native: &registry::ExecuteMsg,
+        hook: &registry::ReceiveMsg,
+    ) -> ClientResult<Any> {
         match asset {
             AssetInfo::Native { denom } => {
-                let funds = vec![coin(denom, reward)?];
-                execute(
-                    sender,
-                    &self.registry,
-                    &registry::ExecuteMsg::PublishTask { spec },
-                    funds,
-                )
+                execute(sender, &self.registry, native, vec![coin(denom, amount)?])
             }
             AssetInfo::Cw20 { contract_addr } => {
-                let hook = registry::ReceiveMsg::PublishTask { spec };
                 let send = cw20::Cw20ExecuteMsg::Send {
                     contract: self.registry.clone(),
-                    amount: reward.into(),
-                    msg: cosmwasm_std::to_json_binary(&hook)
-                        .map_err(|e| ClientError::invalid("task", e))?,
+                    amount: amount.into(),
+                    msg: cosmwasm_std::to_json_binary(hook)
+                        .map_err(|e| ClientError::invalid("registry message", e))?,
                 };
                 execute(sender, contract_addr.as_str(), &send, vec![])
             }

@@ -19,6 +19,8 @@ use ogpu_types::{staking, AssetInfo, TaskStatus};
 
 const DENOM: &str = "ustake";
 const REWARD: u128 = 50_000;
+/// The bond of the disputed task's terms.
+const BOND: u128 = 20_000;
 const REVEAL_GAS: Gas = Gas::Fixed(1_000_000);
 /// `fixtures::manual_confirmation()`'s commit window, seconds.
 const COMMIT_WINDOW: u64 = 600;
@@ -62,13 +64,13 @@ async fn publish(
     client: &Client,
     deployment: &Deployment,
     key: &mut Signer,
-    model: ogpu_types::CompetitionModel,
+    spec: ogpu_types::TaskSpec,
 ) -> u64 {
     let asset = AssetInfo::Native {
         denom: DENOM.into(),
     };
     let msg = deployment
-        .publish(key.address(), fixtures::spec(model), &asset, REWARD)
+        .publish(key.address(), spec, &asset, REWARD)
         .unwrap();
     let outcome = client.send(key, vec![msg], Gas::Auto).await.unwrap();
     let published = ogpu_events(&outcome)
@@ -152,7 +154,13 @@ async fn deploy_and_run_both_models_with_two_keys() {
     register_provider(&client, &deployment, &mut provider, "client-test").await;
 
     // First Response: commit, reveal, paid.
-    let task_id = publish(&client, &deployment, &mut buyer, fixtures::first_response()).await;
+    let task_id = publish(
+        &client,
+        &deployment,
+        &mut buyer,
+        fixtures::spec(fixtures::first_response()),
+    )
+    .await;
     let outcome =
         win_first_response(&client, &deployment, &mut provider, task_id, b"fr result").await;
     let names_seen: Vec<_> = ogpu_events(&outcome).iter().map(|e| e.name).collect();
@@ -171,7 +179,7 @@ async fn deploy_and_run_both_models_with_two_keys() {
         &client,
         &deployment,
         &mut buyer,
-        fixtures::manual_confirmation(),
+        fixtures::spec(fixtures::manual_confirmation()),
     )
     .await;
     let price = REWARD / 2;
@@ -223,6 +231,37 @@ async fn deploy_and_run_both_models_with_two_keys() {
             .unwrap()
             .u128(),
         provider_before.u128() + price - fee
+    );
+
+    // A result published with dispute terms: the client disputes it, posting the bond,
+    // which opens a consensus re-run round.
+    let spec = ogpu_types::TaskSpec {
+        dispute: Some(ogpu_types::DisputeTerms {
+            window: 600,
+            replicas: 1,
+            quorum: 1,
+            bond: Uint128::new(BOND),
+        }),
+        ..fixtures::spec(fixtures::first_response())
+    };
+    let task_id = publish(&client, &deployment, &mut buyer, spec).await;
+    win_first_response(&client, &deployment, &mut provider, task_id, b"disputed").await;
+    let asset = AssetInfo::Native {
+        denom: DENOM.into(),
+    };
+    let msg = deployment
+        .dispute(buyer.address(), task_id, &asset, BOND)
+        .unwrap();
+    let disputed = client.send(&mut buyer, vec![msg], Gas::Auto).await.unwrap();
+    let round: u64 = ogpu_events(&disputed)
+        .iter()
+        .find(|e| e.name == names::TASK_DISPUTED)
+        .and_then(|e| e.get(names::attr::ROUND))
+        .and_then(|round| round.parse().ok())
+        .expect("the dispute names its round");
+    assert_eq!(
+        task_status(&client, &deployment, round).await,
+        TaskStatus::Open
     );
 
     // A stranger's confirm is refused with the contract's error, as a DeliverTx rejection.
@@ -298,13 +337,25 @@ async fn the_event_stream_catches_up_then_follows_live() {
             .unwrap()
     };
     // One task before the stream starts (caught up), one after (live).
-    let early = publish(&client, &deployment, &mut buyer, fixtures::first_response()).await;
+    let early = publish(
+        &client,
+        &deployment,
+        &mut buyer,
+        fixtures::spec(fixtures::first_response()),
+    )
+    .await;
     let mut stream = EventStream::follow(
         &devnet.rpc_url(),
         events_of(names::TASK_PUBLISHED, &deployment.registry),
         1,
     );
-    let late = publish(&client, &deployment, &mut buyer, fixtures::first_response()).await;
+    let late = publish(
+        &client,
+        &deployment,
+        &mut buyer,
+        fixtures::spec(fixtures::first_response()),
+    )
+    .await;
     let mut seen = Vec::new();
     while seen.len() < 2 {
         let observed = tokio::time::timeout(std::time::Duration::from_secs(15), stream.next())
