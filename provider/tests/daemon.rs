@@ -1,6 +1,7 @@
 //! The provider daemon end to end, against a spawned devnet running the real contract
 //! wasm and real OpenCL on the machine's device: both competition models executed and
-//! paid (exact balances), a consensus round both replicas win, a crash between commit and
+//! paid (exact balances), a consensus round both replicas win, a sealed-bid auction the
+//! lower bid wins at the second price, a crash between commit and
 //! reveal, a restarted chain, two providers racing, and tasks that cannot or must not be
 //! run.
 
@@ -9,8 +10,10 @@ mod support;
 
 use std::time::Duration;
 
-use cosmwasm_std::{Addr, HexBinary, Uint128, Uint64};
-use ogpu_provider::daemon::{BlobConfig, Daemon, Faults, MetricsConfig, Phase, Store};
+use cosmwasm_std::{Addr, Decimal, HexBinary, Uint128, Uint64};
+use ogpu_provider::daemon::{
+    BlobConfig, Daemon, DaemonHandle, Faults, MetricsConfig, Phase, Store,
+};
 use ogpu_provider::ExecutorConfig;
 use ogpu_testing::fixtures;
 use ogpu_types::{CompetitionModel, KernelArg, Payload, ResponseStatus, TaskStatus};
@@ -370,6 +373,85 @@ async fn two_replicas_agree_and_each_is_paid_its_share() {
         assert_eq!(now + stats.fees_paid, balance + net(share));
         let staked = market.provider(daemon.address()).await;
         assert_eq!(staked.locked.u128(), 0);
+    }
+    for daemon in daemons {
+        daemon.shutdown().await;
+    }
+    market.devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lower_bid_wins_the_auction_delivers_and_is_paid_the_second_price() {
+    if !opencl() {
+        return;
+    }
+    let mut market = Market::start(None).await;
+    // Bids of 60% and 80% of the reward.
+    let fractions = [Decimal::percent(60), Decimal::percent(80)];
+    let mut daemons = Vec::new();
+    let mut before = Vec::new();
+    for (n, (index, fraction)) in PROVIDERS.into_iter().zip(fractions).enumerate() {
+        market.register(index, 1).await;
+        let mut config = market.config(index, &format!("bidder-{n}"));
+        config.strategy.bid_fraction = fraction;
+        let daemon = Daemon::start(config, key(market.account(index)))
+            .await
+            .unwrap();
+        before.push(market.balance(daemon.address()).await);
+        daemons.push(daemon);
+    }
+    let (job, expected) = vector_job(64);
+    let task_id = market
+        .publish(spec(job, fixtures::sealed_bid_auction()))
+        .await;
+    eventually("both providers bid", || async {
+        (market.responses(task_id).await.len() == 2).then_some(())
+    })
+    .await;
+    // Nothing is executed before the award.
+    assert!(daemons.iter().all(|d| d.stats().kernel_runs == 0));
+    // Bids open after the 60 s bid window (and close 60 s later): move the clock past it.
+    market.devnet.advance_time(Duration::from_secs(61));
+    let details = market.finished(task_id).await;
+    assert_eq!(details.task.status, TaskStatus::Completed);
+    let outcome = details.task.outcome.unwrap();
+    let (winner, loser) = (&daemons[0], &daemons[1]);
+    let second_price = REWARD * 8 / 10;
+    assert_eq!(outcome.winner, Addr::unchecked(winner.address()));
+    assert_eq!(outcome.price.u128(), second_price);
+    let responses = market.responses(task_id).await;
+    let response_of = |daemon: &DaemonHandle| {
+        responses
+            .iter()
+            .find(|r| r.provider.as_str() == daemon.address())
+            .unwrap()
+    };
+    assert_eq!(response_of(winner).status, ResponseStatus::Won);
+    assert_eq!(revealed_bytes(response_of(winner)).await, expected);
+    assert_eq!(response_of(loser).status, ResponseStatus::Lost);
+    assert_eq!(response_of(loser).result, None);
+
+    let stats = eventually("both bidders are done with the task", || async {
+        let stats: Vec<_> = daemons.iter().map(|d| d.stats()).collect();
+        stats.iter().all(|s| s.in_progress == 0).then_some(stats)
+    })
+    .await;
+    assert_eq!((stats[0].won, stats[0].kernel_runs), (1, 1));
+    assert_eq!((stats[1].lost, stats[1].kernel_runs), (1, 0));
+    // The winner is paid the second price after the fee, the loser nothing; each paid
+    // its own transactions' fees, and both stakes are whole and unlocked.
+    for ((daemon, balance), paid) in daemons.iter().zip(before).zip([net(second_price), 0]) {
+        let fees = daemon.stats().fees_paid;
+        assert!(fees > 0);
+        assert_eq!(
+            market.balance(daemon.address()).await + fees,
+            balance + paid
+        );
+        let staked = market.provider(daemon.address()).await;
+        assert_eq!(
+            (staked.bonded.u128(), staked.locked.u128()),
+            (fixtures::STAKE, 0)
+        );
     }
     for daemon in daemons {
         daemon.shutdown().await;
