@@ -1,8 +1,8 @@
 //! The provider daemon end to end, against a spawned devnet running the real contract
 //! wasm and real OpenCL on the machine's device: both competition models executed and
 //! paid (exact balances), a consensus round both replicas win, a sealed-bid auction the
-//! lower bid wins at the second price, a crash between commit and
-//! reveal, a restarted chain, two providers racing, and tasks that cannot or must not be
+//! lower bid wins at the second price, a crash between commit and reveal (of a result, and
+//! of an auction bid), a restarted chain, two providers racing, and tasks that cannot or must not be
 //! run.
 
 mod common;
@@ -456,6 +456,69 @@ async fn the_lower_bid_wins_the_auction_delivers_and_is_paid_the_second_price() 
     for daemon in daemons {
         daemon.shutdown().await;
     }
+    market.devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bidder_killed_after_its_bid_opens_it_after_restart_and_delivers() {
+    let Some((mut market, provider, config)) = with_provider(None).await else {
+        return;
+    };
+    let index = PROVIDERS[0];
+    let before = market.balance(&provider).await;
+    let faults = Faults {
+        crash_after_commit: true,
+    };
+    let crashed = Daemon::start_with(config.clone(), key(market.account(index)), faults)
+        .await
+        .unwrap();
+    let (job, expected) = vector_job(64);
+    let task_id = market
+        .publish(spec(job, fixtures::sealed_bid_auction()))
+        .await;
+    eventually("the daemon crashes after bidding", || async {
+        crashed.is_finished().then_some(())
+    })
+    .await;
+    let paid_before_crash = crashed.stats().fees_paid;
+    assert_eq!(
+        crashed.stats().kernel_runs,
+        0,
+        "nothing runs before the award"
+    );
+    crashed.kill().await;
+    // The bid is on chain; the state on disk holds its price and salt, and no result.
+    let record = Store::open(&config.state_dir)
+        .unwrap()
+        .get(task_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.phase, Phase::BidPlaced);
+    assert_eq!((record.digest, record.result), (None, None));
+
+    let daemon = Daemon::start(config, key(market.account(index)))
+        .await
+        .unwrap();
+    market.devnet.advance_time(Duration::from_secs(61));
+    let details = market.finished(task_id).await;
+    // A lone bid is paid the reward.
+    let outcome = details.task.outcome.unwrap();
+    assert_eq!(outcome.winner, Addr::unchecked(&provider));
+    assert_eq!(outcome.price.u128(), REWARD);
+    let responses = market.responses(task_id).await;
+    assert_eq!(responses.len(), 1, "bid once");
+    assert_eq!(revealed_bytes(&responses[0]).await, expected);
+    let stats = eventually("the restarted daemon records the win", || async {
+        let stats = daemon.stats();
+        (stats.won == 1).then_some(stats)
+    })
+    .await;
+    assert_eq!(stats.joined, 0, "the restarted daemon did not bid again");
+    assert_eq!(
+        market.balance(&provider).await,
+        before + net(REWARD) - paid_before_crash - stats.fees_paid
+    );
+    daemon.shutdown().await;
     market.devnet.shutdown().await;
 }
 
