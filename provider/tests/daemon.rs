@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use cosmwasm_std::{Addr, Decimal, HexBinary, Uint128, Uint64};
 use ogpu_provider::daemon::{
-    BlobConfig, Daemon, DaemonHandle, Faults, MetricsConfig, Phase, Store,
+    BlobConfig, Daemon, DaemonConfig, DaemonHandle, Faults, MetricsConfig, Phase, Store,
 };
 use ogpu_provider::ExecutorConfig;
 use ogpu_testing::fixtures;
@@ -26,15 +26,44 @@ fn opencl() -> bool {
 
 /// A market with provider `PROVIDERS[0]` registered, its address and a daemon config for
 /// it; `None` (the test passes, saying why) where there is no OpenCL device.
-async fn with_provider(
-    home: Option<std::path::PathBuf>,
-) -> Option<(Market, String, ogpu_provider::daemon::DaemonConfig)> {
+async fn with_provider(home: Option<std::path::PathBuf>) -> Option<(Market, String, DaemonConfig)> {
     if !opencl() {
         return None;
     }
     let (market, provider) = Market::with_provider(home).await;
     let config = market.config(PROVIDERS[0], "provider");
     Some((market, provider, config))
+}
+
+/// Registers every provider account and starts a daemon for each (state `<name>-<n>`,
+/// its config adjusted by `adjust(n, ..)`); the daemons and their balances at start.
+async fn start_providers(
+    market: &Market,
+    name: &str,
+    adjust: impl Fn(usize, &mut DaemonConfig),
+) -> (Vec<DaemonHandle>, Vec<u128>) {
+    let mut daemons = Vec::new();
+    let mut balances = Vec::new();
+    for (n, index) in PROVIDERS.into_iter().enumerate() {
+        market.register(index, 1).await;
+        let mut config = market.config(index, &format!("{name}-{n}"));
+        adjust(n, &mut config);
+        let daemon = Daemon::start(config, key(market.account(index)))
+            .await
+            .unwrap();
+        balances.push(market.balance(daemon.address()).await);
+        daemons.push(daemon);
+    }
+    (daemons, balances)
+}
+
+/// `address`'s stake is whole and none of it locked.
+async fn assert_stake_whole(market: &Market, address: &str) {
+    let staked = market.provider(address).await;
+    assert_eq!(
+        (staked.bonded.u128(), staked.locked.u128()),
+        (fixtures::STAKE, 0)
+    );
 }
 
 /// `ogpu-provider register` as a user runs it: the device benchmarked, the metadata and
@@ -168,6 +197,26 @@ async fn both_models_are_executed_revealed_and_paid_exactly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
+    killed_after_commit_and_restarted(fixtures::first_response(), Phase::Committed, None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bidder_killed_after_its_bid_opens_it_after_restart_and_delivers() {
+    // Bids open after the 60 s bid window: the clock is moved past it after the restart.
+    let bid_window = Some(Duration::from_secs(61));
+    killed_after_commit_and_restarted(fixtures::sealed_bid_auction(), Phase::BidPlaced, bid_window)
+        .await;
+}
+
+/// A daemon crashed right after its first commitment to a task of `model` (recorded in
+/// `phase`), restarted on the same state: it opens what it committed with the recorded
+/// salt, without committing again, and is paid the reward (a lone bid's price too). A
+/// bid is committed before anything runs. `advance` moves the clock after the restart.
+async fn killed_after_commit_and_restarted(
+    model: CompetitionModel,
+    phase: Phase,
+    advance: Option<Duration>,
+) {
     let Some((mut market, provider, config)) = with_provider(None).await else {
         return;
     };
@@ -180,12 +229,12 @@ async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
         .await
         .unwrap();
     let (job, expected) = vector_job(256);
-    let task_id = market.publish(spec(job, fixtures::first_response())).await;
+    let task_id = market.publish(spec(job, model)).await;
     eventually("the daemon crashes after committing", || async {
         crashed.is_finished().then_some(())
     })
     .await;
-    let paid_before_crash = crashed.stats().fees_paid;
+    let crash_stats = crashed.stats();
     crashed.kill().await;
     // Committed on chain, not revealed; the state on disk holds the salt.
     let responses = market.responses(task_id).await;
@@ -197,16 +246,21 @@ async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
         .get(task_id)
         .unwrap()
         .unwrap();
-    assert_eq!(record.phase, Phase::Committed);
+    assert_eq!(record.phase, phase);
+    let executed = phase == Phase::Committed;
+    assert_eq!(record.result.is_some(), executed);
+    assert_eq!(crash_stats.kernel_runs, u64::from(executed));
 
     let daemon = Daemon::start(config, key(market.account(index)))
         .await
         .unwrap();
+    if let Some(by) = advance {
+        market.devnet.advance_time(by);
+    }
     let details = market.finished(task_id).await;
-    assert_eq!(
-        details.task.outcome.unwrap().winner,
-        Addr::unchecked(&provider)
-    );
+    let outcome = details.task.outcome.unwrap();
+    assert_eq!(outcome.winner, Addr::unchecked(&provider));
+    assert_eq!(outcome.price.u128(), REWARD);
     let responses = market.responses(task_id).await;
     assert_eq!(responses.len(), 1, "committed once");
     assert_eq!(revealed_bytes(&responses[0]).await, expected);
@@ -218,7 +272,7 @@ async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
     assert_eq!(stats.joined, 0, "the restarted daemon did not commit again");
     assert_eq!(
         market.balance(&provider).await,
-        before + net(REWARD) - paid_before_crash - stats.fees_paid
+        before + net(REWARD) - crash_stats.fees_paid - stats.fees_paid
     );
     daemon.shutdown().await;
     market.devnet.shutdown().await;
@@ -273,16 +327,7 @@ async fn two_providers_race_and_exactly_one_is_paid() {
         return;
     }
     let mut market = Market::start(None).await;
-    let mut daemons = Vec::new();
-    for (n, index) in PROVIDERS.into_iter().enumerate() {
-        market.register(index, 1).await;
-        let config = market.config(index, &format!("provider-{n}"));
-        daemons.push(
-            Daemon::start(config, key(market.account(index)))
-                .await
-                .unwrap(),
-        );
-    }
+    let (daemons, _) = start_providers(&market, "provider", |_, _| {}).await;
     let (job, expected) = vector_job(128);
     let task_id = market.publish(spec(job, fixtures::first_response())).await;
     let outcome = market.finished(task_id).await.task.outcome.unwrap();
@@ -313,11 +358,7 @@ async fn two_providers_race_and_exactly_one_is_paid() {
         assert_eq!(settled[loser].lost, 1);
     }
     for daemon in &daemons {
-        let staked = market.provider(daemon.address()).await;
-        assert_eq!(
-            (staked.bonded.u128(), staked.locked.u128()),
-            (fixtures::STAKE, 0)
-        );
+        assert_stake_whole(&market, daemon.address()).await;
     }
     for daemon in daemons {
         daemon.shutdown().await;
@@ -331,17 +372,7 @@ async fn two_replicas_agree_and_each_is_paid_its_share() {
         return;
     }
     let mut market = Market::start(None).await;
-    let mut daemons = Vec::new();
-    let mut before = Vec::new();
-    for (n, index) in PROVIDERS.into_iter().enumerate() {
-        market.register(index, 1).await;
-        let config = market.config(index, &format!("replica-{n}"));
-        let daemon = Daemon::start(config, key(market.account(index)))
-            .await
-            .unwrap();
-        before.push(market.balance(daemon.address()).await);
-        daemons.push(daemon);
-    }
+    let (daemons, before) = start_providers(&market, "replica", |_, _| {}).await;
     let (job, expected) = vector_job(64);
     let model = CompetitionModel::Consensus {
         replicas: 2,
@@ -388,18 +419,10 @@ async fn the_lower_bid_wins_the_auction_delivers_and_is_paid_the_second_price() 
     let mut market = Market::start(None).await;
     // Bids of 60% and 80% of the reward.
     let fractions = [Decimal::percent(60), Decimal::percent(80)];
-    let mut daemons = Vec::new();
-    let mut before = Vec::new();
-    for (n, (index, fraction)) in PROVIDERS.into_iter().zip(fractions).enumerate() {
-        market.register(index, 1).await;
-        let mut config = market.config(index, &format!("bidder-{n}"));
-        config.strategy.bid_fraction = fraction;
-        let daemon = Daemon::start(config, key(market.account(index)))
-            .await
-            .unwrap();
-        before.push(market.balance(daemon.address()).await);
-        daemons.push(daemon);
-    }
+    let (daemons, before) = start_providers(&market, "bidder", |n, config| {
+        config.strategy.bid_fraction = fractions[n];
+    })
+    .await;
     let (job, expected) = vector_job(64);
     let task_id = market
         .publish(spec(job, fixtures::sealed_bid_auction()))
@@ -447,78 +470,11 @@ async fn the_lower_bid_wins_the_auction_delivers_and_is_paid_the_second_price() 
             market.balance(daemon.address()).await + fees,
             balance + paid
         );
-        let staked = market.provider(daemon.address()).await;
-        assert_eq!(
-            (staked.bonded.u128(), staked.locked.u128()),
-            (fixtures::STAKE, 0)
-        );
+        assert_stake_whole(&market, daemon.address()).await;
     }
     for daemon in daemons {
         daemon.shutdown().await;
     }
-    market.devnet.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bidder_killed_after_its_bid_opens_it_after_restart_and_delivers() {
-    let Some((mut market, provider, config)) = with_provider(None).await else {
-        return;
-    };
-    let index = PROVIDERS[0];
-    let before = market.balance(&provider).await;
-    let faults = Faults {
-        crash_after_commit: true,
-    };
-    let crashed = Daemon::start_with(config.clone(), key(market.account(index)), faults)
-        .await
-        .unwrap();
-    let (job, expected) = vector_job(64);
-    let task_id = market
-        .publish(spec(job, fixtures::sealed_bid_auction()))
-        .await;
-    eventually("the daemon crashes after bidding", || async {
-        crashed.is_finished().then_some(())
-    })
-    .await;
-    let paid_before_crash = crashed.stats().fees_paid;
-    assert_eq!(
-        crashed.stats().kernel_runs,
-        0,
-        "nothing runs before the award"
-    );
-    crashed.kill().await;
-    // The bid is on chain; the state on disk holds its price and salt, and no result.
-    let record = Store::open(&config.state_dir)
-        .unwrap()
-        .get(task_id)
-        .unwrap()
-        .unwrap();
-    assert_eq!(record.phase, Phase::BidPlaced);
-    assert_eq!((record.digest, record.result), (None, None));
-
-    let daemon = Daemon::start(config, key(market.account(index)))
-        .await
-        .unwrap();
-    market.devnet.advance_time(Duration::from_secs(61));
-    let details = market.finished(task_id).await;
-    // A lone bid is paid the reward.
-    let outcome = details.task.outcome.unwrap();
-    assert_eq!(outcome.winner, Addr::unchecked(&provider));
-    assert_eq!(outcome.price.u128(), REWARD);
-    let responses = market.responses(task_id).await;
-    assert_eq!(responses.len(), 1, "bid once");
-    assert_eq!(revealed_bytes(&responses[0]).await, expected);
-    let stats = eventually("the restarted daemon records the win", || async {
-        let stats = daemon.stats();
-        (stats.won == 1).then_some(stats)
-    })
-    .await;
-    assert_eq!(stats.joined, 0, "the restarted daemon did not bid again");
-    assert_eq!(
-        market.balance(&provider).await,
-        before + net(REWARD) - paid_before_crash - stats.fees_paid
-    );
-    daemon.shutdown().await;
     market.devnet.shutdown().await;
 }
 

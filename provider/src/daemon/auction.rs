@@ -15,8 +15,8 @@ use tracing::{info, warn};
 
 use super::models::Model;
 use super::participate::{
-    compute, conclude, end, fresh_salt, open, read_task, record_durably, send, settle, Attempt,
-    Shared, Step, MAX_REVEAL_REFUSALS, RETRY, TIP_POLL,
+    compute, conclude, end, fresh_salt, open, openable, record_durably, send, settle, Attempt,
+    Shared, Step, RETRY, TIP_POLL,
 };
 use super::state::{Phase, TaskRecord};
 
@@ -45,17 +45,11 @@ pub(super) async fn reveal_bid(
     refusals: &mut u32,
 ) -> Step {
     let task_id = record.task_id;
-    let (tip, task) = match read_task(s, task_id).await {
+    // Past the window the bid stays unopened (the award penalizes it).
+    let (tip, task) = match openable(s, model, record, *refusals).await {
         Ok(read) => read,
         Err(step) => return step,
     };
-    if task.status.is_terminal()
-        || tip.time > task.reveal_deadline
-        || *refusals >= MAX_REVEAL_REFUSALS
-    {
-        // Unopened: the award penalizes it; follow the task to its end.
-        return settle(s, model, record).await;
-    }
     let after_bid = record.commit_height.is_some_and(|h| tip.height >= h);
     if !after_bid || tip.time <= task.commit_deadline {
         return s.pause(TIP_POLL).await;

@@ -42,7 +42,7 @@ pub(super) const TIP_POLL: Duration = Duration::from_millis(100);
 /// task waits for its end.
 pub(super) const RETRY: Duration = Duration::from_secs(1);
 /// Refused reveals before the provider stops trying (and follows the task to its end).
-pub(super) const MAX_REVEAL_REFUSALS: u32 = 3;
+const MAX_REVEAL_REFUSALS: u32 = 3;
 
 /// Faults to inject, for tests and demos of crash recovery.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -395,14 +395,10 @@ async fn reveal(
     refusals: &mut u32,
 ) -> Step {
     let task_id = record.task_id;
-    let (tip, task) = match read_task(s, task_id).await {
+    let (tip, task) = match openable(s, model, record, *refusals).await {
         Ok(read) => read,
         Err(step) => return step,
     };
-    let too_late = record.reveal_deadline.is_some_and(|d| tip.time > d);
-    if task.status.is_terminal() || too_late || *refusals >= MAX_REVEAL_REFUSALS {
-        return settle(s, model, record).await;
-    }
     if !model.reveal_open(record, &task, tip) {
         return s.pause(TIP_POLL).await;
     }
@@ -431,6 +427,23 @@ async fn reveal(
         "revealed"
     );
     Step::Continue
+}
+
+/// The chain's tip and the task while the recorded commitment may still be opened; once
+/// the task has ended, the reveal window has passed or reveals were refused too often,
+/// the task is followed to its end instead (that step is the error).
+pub(super) async fn openable(
+    s: &Shared,
+    model: &dyn Model,
+    record: &mut TaskRecord,
+    refusals: u32,
+) -> Result<(Tip, Task), Step> {
+    let (tip, task) = read_task(s, record.task_id).await?;
+    let too_late = record.reveal_deadline.is_some_and(|d| tip.time > d);
+    if task.status.is_terminal() || too_late || refusals >= MAX_REVEAL_REFUSALS {
+        return Err(settle(s, model, record).await);
+    }
+    Ok((tip, task))
 }
 
 /// Sends an opening (`Reveal`, `RevealBid`) with the fixed reveal gas, then sees whether
@@ -482,7 +495,7 @@ pub(super) async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecor
 }
 
 /// The chain's tip and the task, or (after a pause) the step to take when unreadable.
-pub(super) async fn read_task(s: &Shared, task_id: u64) -> Result<(Tip, Task), Step> {
+async fn read_task(s: &Shared, task_id: u64) -> Result<(Tip, Task), Step> {
     match tokio::try_join!(s.chain.tip(), s.chain.task(task_id)) {
         Ok((tip, details)) => Ok((tip, details.task)),
         Err(err) => {
