@@ -1,8 +1,8 @@
 //! The provider daemon end to end, against a spawned devnet running the real contract
 //! wasm and real OpenCL on the machine's device: both competition models executed and
 //! paid (exact balances), a consensus round both replicas win, a sealed-bid auction the
-//! lower bid wins at the second price, a crash between commit and reveal (of a result, and
-//! of an auction bid), a restarted chain, two providers racing, and tasks that cannot or must not be
+//! lower bid wins at the second price and a missed delivery promotes the next bidder, a
+//! crash between commit and reveal (of a result, and of an auction bid), a restarted chain, two providers racing, and tasks that cannot or must not be
 //! run.
 
 mod common;
@@ -472,6 +472,62 @@ async fn the_lower_bid_wins_the_auction_delivers_and_is_paid_the_second_price() 
         );
         assert_stake_whole(&market, daemon.address()).await;
     }
+    for daemon in daemons {
+        daemon.shutdown().await;
+    }
+    market.devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_a_missed_delivery_the_next_bidder_is_promoted_delivers_and_is_paid() {
+    if !opencl() {
+        return;
+    }
+    let mut market = Market::start(None).await;
+    // The lower bidder tries one nonce only: awarded, its search fails and it does not
+    // deliver (nothing committed), so the next bidder is promoted.
+    let (daemons, before) = start_providers(&market, "bidder", |n, config| {
+        config.strategy.bid_fraction = Decimal::percent([60, 80][n]);
+        if n == 0 {
+            config.strategy.max_hash_nonces = 1;
+        }
+    })
+    .await;
+    let search = fixtures::hash_search(fixtures::sealed_bid_auction(), 16).job;
+    let task_id = market
+        .publish(spec(search, fixtures::sealed_bid_auction()))
+        .await;
+    eventually("both providers bid", || async {
+        (market.responses(task_id).await.len() == 2).then_some(())
+    })
+    .await;
+    market.devnet.advance_time(Duration::from_secs(61));
+    let (failed, promoted) = (&daemons[0], &daemons[1]);
+    eventually("the awarded search fails", || async {
+        (failed.stats().exec_failures == 1).then_some(())
+    })
+    .await;
+    // Past the 120 s delivery window the next bidder asks for, and gets, the task.
+    market.devnet.advance_time(Duration::from_secs(121));
+    let details = market.finished(task_id).await;
+    let outcome = details.task.outcome.unwrap();
+    // No bid follows the promoted one: it is paid the reward.
+    assert_eq!(outcome.winner, Addr::unchecked(promoted.address()));
+    assert_eq!(outcome.price.u128(), REWARD);
+    let stats = eventually("the promoted bidder counts its win", || async {
+        let stats = promoted.stats();
+        (stats.won == 1 && stats.in_progress == 0).then_some(stats)
+    })
+    .await;
+    assert_eq!(
+        market.balance(promoted.address()).await + stats.fees_paid,
+        before[1] + net(REWARD)
+    );
+    assert_stake_whole(&market, promoted.address()).await;
+    // The executor that did not deliver is slashed.
+    let slashed = market.provider(failed.address()).await;
+    assert!(slashed.bonded.u128() < fixtures::STAKE, "{slashed:?}");
+    assert_eq!(slashed.locked.u128(), 0);
     for daemon in daemons {
         daemon.shutdown().await;
     }
