@@ -74,9 +74,10 @@ pub(super) async fn reveal_bid(
     Step::Continue
 }
 
-/// `BidRevealed`: wait for the award; deliver when this provider is the executor. A
-/// bidder ranked behind the executor waits for a promotion (and asks for it once the
-/// executor's delivery deadline has passed); any other follows the task to its end.
+/// `BidRevealed`: wait for the award; deliver when this provider is the executor and its
+/// delivery window is open. A bidder ranked behind the executor waits for a promotion
+/// (and asks for it once the executor's delivery deadline has passed); any other follows
+/// the task to its end.
 pub(super) async fn await_award(s: &Shared, model: &dyn Model, record: &mut TaskRecord) -> Step {
     let task_id = record.task_id;
     let read = tokio::try_join!(
@@ -106,8 +107,9 @@ pub(super) async fn await_award(s: &Shared, model: &dyn Model, record: &mut Task
         .ranking
         .iter()
         .position(|o| o.provider.as_str() == s.me());
+    let open = tip.time <= auction.delivery_deadline;
     match rank {
-        Some(rank) if rank == executor => deliver(s, &details, &auction, record).await,
+        Some(rank) if rank == executor && open => deliver(s, &details, &auction, record).await,
         Some(rank) if rank > executor => {
             if rank == executor + 1 && tip.time > auction.delivery_deadline {
                 crank(s, task_id, "promote").await;
