@@ -53,11 +53,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
             phase: Phase::Committing,
             salt: HexBinary::from(salt),
-            digest: HexBinary::from(work.digest),
+            digest: Some(HexBinary::from(work.digest)),
             price,
-            result: Payload::Inline {
+            result: Some(Payload::Inline {
                 data: Binary::from(work.result),
-            },
+            }),
             commitment: HexBinary::from(commitment),
             collateral: Uint128::new(100),
             commit_deadline: cosmwasm_std::Timestamp::from_seconds(60),
@@ -80,7 +80,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let reveal = ExecuteMsg::Reveal {
             task_id,
-            result: record.result.clone(),
+            result: record.result.clone().expect("sealed above"),
             salt: record.salt.clone(),
             price: None,
         };

@@ -7,8 +7,9 @@
 //! Files: [`config`] (the TOML file), [`key`], [`state`] (redb), [`signer`] (the one
 //! task that signs), [`chain`] (reads), [`strategy`] (which tasks, what price),
 //! [`models`] (what differs per competition model), `discovery` (finding tasks), `participate` (a task's life),
-//! `work` (execution), [`blobs`] (large results), [`metrics`], `run` (start/stop).
+//! `auction` (a sealed bid, before the delivery), `work` (execution), [`blobs`] (large results), [`metrics`], `run` (start/stop).
 
+mod auction;
 pub mod blobs;
 mod budget;
 pub mod chain;

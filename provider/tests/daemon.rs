@@ -1,7 +1,8 @@
 //! The provider daemon end to end, against a spawned devnet running the real contract
 //! wasm and real OpenCL on the machine's device: both competition models executed and
-//! paid (exact balances), a consensus round both replicas win, a crash between commit and
-//! reveal, a restarted chain, two providers racing, and tasks that cannot or must not be
+//! paid (exact balances), a consensus round both replicas win, a sealed-bid auction the
+//! lower bid wins at the second price and a missed delivery promotes the next bidder, a
+//! crash between commit and reveal (of a result, and of an auction bid), a restarted chain, two providers racing, and tasks that cannot or must not be
 //! run.
 
 mod common;
@@ -9,8 +10,10 @@ mod support;
 
 use std::time::Duration;
 
-use cosmwasm_std::{Addr, HexBinary, Uint128, Uint64};
-use ogpu_provider::daemon::{BlobConfig, Daemon, Faults, MetricsConfig, Phase, Store};
+use cosmwasm_std::{Addr, Decimal, HexBinary, Uint128, Uint64};
+use ogpu_provider::daemon::{
+    BlobConfig, Daemon, DaemonConfig, DaemonHandle, Faults, MetricsConfig, Phase, Store,
+};
 use ogpu_provider::ExecutorConfig;
 use ogpu_testing::fixtures;
 use ogpu_types::{CompetitionModel, KernelArg, Payload, ResponseStatus, TaskStatus};
@@ -23,15 +26,44 @@ fn opencl() -> bool {
 
 /// A market with provider `PROVIDERS[0]` registered, its address and a daemon config for
 /// it; `None` (the test passes, saying why) where there is no OpenCL device.
-async fn with_provider(
-    home: Option<std::path::PathBuf>,
-) -> Option<(Market, String, ogpu_provider::daemon::DaemonConfig)> {
+async fn with_provider(home: Option<std::path::PathBuf>) -> Option<(Market, String, DaemonConfig)> {
     if !opencl() {
         return None;
     }
     let (market, provider) = Market::with_provider(home).await;
     let config = market.config(PROVIDERS[0], "provider");
     Some((market, provider, config))
+}
+
+/// Registers every provider account and starts a daemon for each (state `<name>-<n>`,
+/// its config adjusted by `adjust(n, ..)`); the daemons and their balances at start.
+async fn start_providers(
+    market: &Market,
+    name: &str,
+    adjust: impl Fn(usize, &mut DaemonConfig),
+) -> (Vec<DaemonHandle>, Vec<u128>) {
+    let mut daemons = Vec::new();
+    let mut balances = Vec::new();
+    for (n, index) in PROVIDERS.into_iter().enumerate() {
+        market.register(index, 1).await;
+        let mut config = market.config(index, &format!("{name}-{n}"));
+        adjust(n, &mut config);
+        let daemon = Daemon::start(config, key(market.account(index)))
+            .await
+            .unwrap();
+        balances.push(market.balance(daemon.address()).await);
+        daemons.push(daemon);
+    }
+    (daemons, balances)
+}
+
+/// `address`'s stake is whole and none of it locked.
+async fn assert_stake_whole(market: &Market, address: &str) {
+    let staked = market.provider(address).await;
+    assert_eq!(
+        (staked.bonded.u128(), staked.locked.u128()),
+        (fixtures::STAKE, 0)
+    );
 }
 
 /// `ogpu-provider register` as a user runs it: the device benchmarked, the metadata and
@@ -165,6 +197,26 @@ async fn both_models_are_executed_revealed_and_paid_exactly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
+    killed_after_commit_and_restarted(fixtures::first_response(), Phase::Committed, None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bidder_killed_after_its_bid_opens_it_after_restart_and_delivers() {
+    // Bids open after the 60 s bid window: the clock is moved past it after the restart.
+    let bid_window = Some(Duration::from_secs(61));
+    killed_after_commit_and_restarted(fixtures::sealed_bid_auction(), Phase::BidPlaced, bid_window)
+        .await;
+}
+
+/// A daemon crashed right after its first commitment to a task of `model` (recorded in
+/// `phase`), restarted on the same state: it opens what it committed with the recorded
+/// salt, without committing again, and is paid the reward (a lone bid's price too). A
+/// bid is committed before anything runs. `advance` moves the clock after the restart.
+async fn killed_after_commit_and_restarted(
+    model: CompetitionModel,
+    phase: Phase,
+    advance: Option<Duration>,
+) {
     let Some((mut market, provider, config)) = with_provider(None).await else {
         return;
     };
@@ -177,12 +229,12 @@ async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
         .await
         .unwrap();
     let (job, expected) = vector_job(256);
-    let task_id = market.publish(spec(job, fixtures::first_response())).await;
+    let task_id = market.publish(spec(job, model)).await;
     eventually("the daemon crashes after committing", || async {
         crashed.is_finished().then_some(())
     })
     .await;
-    let paid_before_crash = crashed.stats().fees_paid;
+    let crash_stats = crashed.stats();
     crashed.kill().await;
     // Committed on chain, not revealed; the state on disk holds the salt.
     let responses = market.responses(task_id).await;
@@ -194,16 +246,21 @@ async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
         .get(task_id)
         .unwrap()
         .unwrap();
-    assert_eq!(record.phase, Phase::Committed);
+    assert_eq!(record.phase, phase);
+    let executed = phase == Phase::Committed;
+    assert_eq!(record.result.is_some(), executed);
+    assert_eq!(crash_stats.kernel_runs, u64::from(executed));
 
     let daemon = Daemon::start(config, key(market.account(index)))
         .await
         .unwrap();
+    if let Some(by) = advance {
+        market.devnet.advance_time(by);
+    }
     let details = market.finished(task_id).await;
-    assert_eq!(
-        details.task.outcome.unwrap().winner,
-        Addr::unchecked(&provider)
-    );
+    let outcome = details.task.outcome.unwrap();
+    assert_eq!(outcome.winner, Addr::unchecked(&provider));
+    assert_eq!(outcome.price.u128(), REWARD);
     let responses = market.responses(task_id).await;
     assert_eq!(responses.len(), 1, "committed once");
     assert_eq!(revealed_bytes(&responses[0]).await, expected);
@@ -215,7 +272,7 @@ async fn a_provider_killed_between_commit_and_reveal_reveals_after_restart() {
     assert_eq!(stats.joined, 0, "the restarted daemon did not commit again");
     assert_eq!(
         market.balance(&provider).await,
-        before + net(REWARD) - paid_before_crash - stats.fees_paid
+        before + net(REWARD) - crash_stats.fees_paid - stats.fees_paid
     );
     daemon.shutdown().await;
     market.devnet.shutdown().await;
@@ -270,16 +327,7 @@ async fn two_providers_race_and_exactly_one_is_paid() {
         return;
     }
     let mut market = Market::start(None).await;
-    let mut daemons = Vec::new();
-    for (n, index) in PROVIDERS.into_iter().enumerate() {
-        market.register(index, 1).await;
-        let config = market.config(index, &format!("provider-{n}"));
-        daemons.push(
-            Daemon::start(config, key(market.account(index)))
-                .await
-                .unwrap(),
-        );
-    }
+    let (daemons, _) = start_providers(&market, "provider", |_, _| {}).await;
     let (job, expected) = vector_job(128);
     let task_id = market.publish(spec(job, fixtures::first_response())).await;
     let outcome = market.finished(task_id).await.task.outcome.unwrap();
@@ -310,11 +358,7 @@ async fn two_providers_race_and_exactly_one_is_paid() {
         assert_eq!(settled[loser].lost, 1);
     }
     for daemon in &daemons {
-        let staked = market.provider(daemon.address()).await;
-        assert_eq!(
-            (staked.bonded.u128(), staked.locked.u128()),
-            (fixtures::STAKE, 0)
-        );
+        assert_stake_whole(&market, daemon.address()).await;
     }
     for daemon in daemons {
         daemon.shutdown().await;
@@ -328,17 +372,7 @@ async fn two_replicas_agree_and_each_is_paid_its_share() {
         return;
     }
     let mut market = Market::start(None).await;
-    let mut daemons = Vec::new();
-    let mut before = Vec::new();
-    for (n, index) in PROVIDERS.into_iter().enumerate() {
-        market.register(index, 1).await;
-        let config = market.config(index, &format!("replica-{n}"));
-        let daemon = Daemon::start(config, key(market.account(index)))
-            .await
-            .unwrap();
-        before.push(market.balance(daemon.address()).await);
-        daemons.push(daemon);
-    }
+    let (daemons, before) = start_providers(&market, "replica", |_, _| {}).await;
     let (job, expected) = vector_job(64);
     let model = CompetitionModel::Consensus {
         replicas: 2,
@@ -371,6 +405,129 @@ async fn two_replicas_agree_and_each_is_paid_its_share() {
         let staked = market.provider(daemon.address()).await;
         assert_eq!(staked.locked.u128(), 0);
     }
+    for daemon in daemons {
+        daemon.shutdown().await;
+    }
+    market.devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lower_bid_wins_the_auction_delivers_and_is_paid_the_second_price() {
+    if !opencl() {
+        return;
+    }
+    let mut market = Market::start(None).await;
+    // Bids of 60% and 80% of the reward.
+    let fractions = [Decimal::percent(60), Decimal::percent(80)];
+    let (daemons, before) = start_providers(&market, "bidder", |n, config| {
+        config.strategy.bid_fraction = fractions[n];
+    })
+    .await;
+    let (job, expected) = vector_job(64);
+    let task_id = market
+        .publish(spec(job, fixtures::sealed_bid_auction()))
+        .await;
+    eventually("both providers bid", || async {
+        (market.responses(task_id).await.len() == 2).then_some(())
+    })
+    .await;
+    // Nothing is executed before the award.
+    assert!(daemons.iter().all(|d| d.stats().kernel_runs == 0));
+    // Bids open after the 60 s bid window (and close 60 s later): move the clock past it.
+    market.devnet.advance_time(Duration::from_secs(61));
+    let details = market.finished(task_id).await;
+    assert_eq!(details.task.status, TaskStatus::Completed);
+    let outcome = details.task.outcome.unwrap();
+    let (winner, loser) = (&daemons[0], &daemons[1]);
+    let second_price = REWARD * 8 / 10;
+    assert_eq!(outcome.winner, Addr::unchecked(winner.address()));
+    assert_eq!(outcome.price.u128(), second_price);
+    let responses = market.responses(task_id).await;
+    let response_of = |daemon: &DaemonHandle| {
+        responses
+            .iter()
+            .find(|r| r.provider.as_str() == daemon.address())
+            .unwrap()
+    };
+    assert_eq!(response_of(winner).status, ResponseStatus::Won);
+    assert_eq!(revealed_bytes(response_of(winner)).await, expected);
+    assert_eq!(response_of(loser).status, ResponseStatus::Lost);
+    assert_eq!(response_of(loser).result, None);
+
+    let stats = eventually("both bidders are done with the task", || async {
+        let stats: Vec<_> = daemons.iter().map(|d| d.stats()).collect();
+        stats.iter().all(|s| s.in_progress == 0).then_some(stats)
+    })
+    .await;
+    assert_eq!((stats[0].won, stats[0].kernel_runs), (1, 1));
+    assert_eq!((stats[1].lost, stats[1].kernel_runs), (1, 0));
+    // The winner is paid the second price after the fee, the loser nothing; each paid
+    // its own transactions' fees, and both stakes are whole and unlocked.
+    for ((daemon, balance), paid) in daemons.iter().zip(before).zip([net(second_price), 0]) {
+        let fees = daemon.stats().fees_paid;
+        assert!(fees > 0);
+        assert_eq!(
+            market.balance(daemon.address()).await + fees,
+            balance + paid
+        );
+        assert_stake_whole(&market, daemon.address()).await;
+    }
+    for daemon in daemons {
+        daemon.shutdown().await;
+    }
+    market.devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_a_missed_delivery_the_next_bidder_is_promoted_delivers_and_is_paid() {
+    if !opencl() {
+        return;
+    }
+    let mut market = Market::start(None).await;
+    // The lower bidder tries one nonce only: awarded, its search fails and it does not
+    // deliver (nothing committed), so the next bidder is promoted.
+    let (daemons, before) = start_providers(&market, "bidder", |n, config| {
+        config.strategy.bid_fraction = Decimal::percent([60, 80][n]);
+        if n == 0 {
+            config.strategy.max_hash_nonces = 1;
+        }
+    })
+    .await;
+    let search = fixtures::hash_search(fixtures::sealed_bid_auction(), 16).job;
+    let task_id = market
+        .publish(spec(search, fixtures::sealed_bid_auction()))
+        .await;
+    eventually("both providers bid", || async {
+        (market.responses(task_id).await.len() == 2).then_some(())
+    })
+    .await;
+    market.devnet.advance_time(Duration::from_secs(61));
+    let (failed, promoted) = (&daemons[0], &daemons[1]);
+    eventually("the awarded search fails", || async {
+        (failed.stats().exec_failures == 1).then_some(())
+    })
+    .await;
+    // Past the 120 s delivery window the next bidder asks for, and gets, the task.
+    market.devnet.advance_time(Duration::from_secs(121));
+    let details = market.finished(task_id).await;
+    let outcome = details.task.outcome.unwrap();
+    // No bid follows the promoted one: it is paid the reward.
+    assert_eq!(outcome.winner, Addr::unchecked(promoted.address()));
+    assert_eq!(outcome.price.u128(), REWARD);
+    let stats = eventually("the promoted bidder counts its win", || async {
+        let stats = promoted.stats();
+        (stats.won == 1 && stats.in_progress == 0).then_some(stats)
+    })
+    .await;
+    assert_eq!(
+        market.balance(promoted.address()).await + stats.fees_paid,
+        before[1] + net(REWARD)
+    );
+    assert_stake_whole(&market, promoted.address()).await;
+    // The executor that did not deliver is slashed.
+    let slashed = market.provider(failed.address()).await;
+    assert!(slashed.bonded.u128() < fixtures::STAKE, "{slashed:?}");
+    assert_eq!(slashed.locked.u128(), 0);
     for daemon in daemons {
         daemon.shutdown().await;
     }

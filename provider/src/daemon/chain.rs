@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use cosmwasm_std::Timestamp;
+use cosmwasm_std::{HexBinary, Timestamp};
 use ogpu_client::{Client, ClientError, ClientResult, Deployment};
-use ogpu_types::registry::{self, ConfigResponse, QueryMsg, TaskDetails};
+use ogpu_types::registry::{self, AuctionState, ConfigResponse, QueryMsg, TaskDetails};
 use ogpu_types::staking::{self, ProviderResponse};
 use ogpu_types::{TaskResponseRecord, TaskStatus};
 use tendermint_rpc::Client as _;
@@ -19,6 +19,16 @@ pub struct Tip {
     pub height: u64,
     /// The block's time: the next block is at least this late.
     pub time: Timestamp,
+}
+
+/// A commitment of the provider as the chain holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnChain {
+    pub commitment: HexBinary,
+    /// Height of the block that included it.
+    pub height: u64,
+    /// Last moment it may be opened.
+    pub reveal_deadline: Timestamp,
 }
 
 /// Read access to the suite on one chain.
@@ -127,6 +137,47 @@ impl ChainView {
                 _ => return Ok(None),
             }
         }
+    }
+
+    /// Who executes an auction and at what price, once it is awarded.
+    pub async fn auction(&self, task_id: u64) -> ClientResult<Option<AuctionState>> {
+        self.client
+            .smart(&self.deployment.registry, &QueryMsg::Auction { task_id })
+            .await
+    }
+
+    /// `provider`'s commitment to a task, if on chain: its response's (a result, or an
+    /// auction bid), or with `delivery` an awarded auction's result commitment, which
+    /// the auction holds while `provider` is its executor.
+    pub async fn commitment(
+        &self,
+        task_id: u64,
+        provider: &str,
+        delivery: bool,
+    ) -> ClientResult<Option<OnChain>> {
+        if !delivery {
+            let response = self.response(task_id, provider).await?;
+            return Ok(response.map(|r| OnChain {
+                commitment: r.commitment,
+                height: r.committed_height,
+                reveal_deadline: r.reveal_deadline,
+            }));
+        }
+        let Some(auction) = self.auction(task_id).await? else {
+            return Ok(None);
+        };
+        let mine = auction
+            .ranking
+            .get(auction.executor as usize)
+            .is_some_and(|o| o.provider.as_str() == provider);
+        Ok(match (mine, auction.commitment, auction.committed_height) {
+            (true, Some(commitment), Some(height)) => Some(OnChain {
+                commitment,
+                height,
+                reveal_deadline: auction.delivery_deadline,
+            }),
+            _ => None,
+        })
     }
 
     /// `provider`'s registration, or `None` if it is not registered.

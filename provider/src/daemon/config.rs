@@ -54,7 +54,8 @@ pub struct DaemonConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StrategyConfig {
-    /// Competition models to take part in: `first_response`, `manual_confirmation`.
+    /// Competition models to take part in: `first_response`, `manual_confirmation`,
+    /// `consensus`, `sealed_bid_auction`.
     pub models: Vec<String>,
     /// Task kinds to accept: `opencl`, `hash_search`.
     pub task_kinds: Vec<String>,
@@ -66,6 +67,10 @@ pub struct StrategyConfig {
     /// Manual Confirmation: the price offered, as a share of the reward (never below the
     /// minimum above).
     pub offer_fraction: Decimal,
+    /// Sealed-bid auctions: the bid, as a share of the reward (never below the minimum
+    /// above). The winner is paid the next bid's price, so bidding one's true cost is
+    /// the best strategy.
+    pub bid_fraction: Decimal,
     /// Tasks in progress at once (executing, committed or revealed and unsettled).
     pub max_concurrent_tasks: usize,
     /// Most collateral (bond denom) locked in tasks at once.
@@ -83,11 +88,13 @@ impl Default for StrategyConfig {
                 "first_response".into(),
                 "manual_confirmation".into(),
                 "consensus".into(),
+                "sealed_bid_auction".into(),
             ],
             task_kinds: vec!["opencl".into(), "hash_search".into()],
             reward_assets: vec![],
             min_price_per_unit: Decimal::zero(),
             offer_fraction: Decimal::percent(90),
+            bid_fraction: Decimal::percent(80),
             max_concurrent_tasks: 4,
             collateral_budget: Uint128::new(1_000_000),
             max_kernel_secs: 60,
@@ -147,7 +154,12 @@ mod defaults {
 }
 
 /// Model names the daemon can take part in (`CompetitionModel::name`).
-pub const KNOWN_MODELS: [&str; 3] = ["first_response", "manual_confirmation", "consensus"];
+pub const KNOWN_MODELS: [&str; 4] = [
+    "first_response",
+    "manual_confirmation",
+    "consensus",
+    "sealed_bid_auction",
+];
 /// Task kinds it can run (`Job::kind`).
 pub const KNOWN_KINDS: [&str; 2] = ["opencl", "hash_search"];
 
@@ -197,8 +209,8 @@ impl DaemonConfig {
         {
             return bad(format!("task kind {k:?} is not one of {KNOWN_KINDS:?}"));
         }
-        if s.offer_fraction > Decimal::one() {
-            return bad("offer_fraction is at most 1 (the whole reward)".into());
+        if s.offer_fraction > Decimal::one() || s.bid_fraction > Decimal::one() {
+            return bad("offer_fraction and bid_fraction are at most 1 (the whole reward)".into());
         }
         if s.max_concurrent_tasks == 0 || s.max_kernel_secs == 0 || s.max_hash_nonces == 0 {
             return bad(
@@ -266,6 +278,8 @@ mnemonic_env = "OGPU_MNEMONIC"
         ))
         .unwrap_err();
         assert!(err.to_string().contains("at most 1"), "{err}");
+        let err = parse(&format!("{MINIMAL}\n[strategy]\nbid_fraction = \"1.01\"\n")).unwrap_err();
+        assert!(err.to_string().contains("bid_fraction"), "{err}");
         let err = parse(&format!("{MINIMAL}\nreveal_gas = 0\n")).unwrap_err();
         assert!(err.to_string().contains("reveal_gas"), "{err}");
     }

@@ -2,7 +2,7 @@
 //! accepted, what it carries, and what (if anything) the provider does to get a revealed
 //! response settled. The rest of a task's life — execute, seal, record, commit, reveal,
 //! follow to the end — is the same for every model ([`super::participate`]); a new model is
-//! one more file here.
+//! one more file here. A sealed-bid auction adds its bid first ([`super::auction`]).
 
 mod consensus;
 mod first_response;
@@ -27,15 +27,15 @@ pub trait Model: Send + Sync {
     fn settle(&self, task: &Task, me: &str, tip: Tip) -> Option<ExecuteMsg>;
 }
 
-/// The daemon's side of `model`; `None` for the model it does not take part in yet
-/// (sealed-bid auctions), which its strategy never accepts.
-pub fn of(model: &CompetitionModel) -> Option<&'static dyn Model> {
+/// The daemon's side of `model`.
+pub fn of(model: &CompetitionModel) -> &'static dyn Model {
     match model {
-        CompetitionModel::FirstResponse { .. } => Some(&first_response::FirstResponse),
-        CompetitionModel::ManualConfirmation { .. } => {
-            Some(&manual_confirmation::ManualConfirmation)
+        // An awarded auction's result is delivered as a First Response result is
+        // revealed: in the block after its commitment, paid in the reveal.
+        CompetitionModel::FirstResponse { .. } | CompetitionModel::SealedBidAuction { .. } => {
+            &first_response::FirstResponse
         }
-        CompetitionModel::Consensus { .. } => Some(&consensus::Consensus),
-        CompetitionModel::SealedBidAuction { .. } => None,
+        CompetitionModel::ManualConfirmation { .. } => &manual_confirmation::ManualConfirmation,
+        CompetitionModel::Consensus { .. } => &consensus::Consensus,
     }
 }

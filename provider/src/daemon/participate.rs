@@ -1,6 +1,7 @@
 //! One task's life on the provider's side, the same for every competition model:
 //! evaluate → execute → seal (salt, commitment) → record durably → commit → reveal when
-//! the model allows → follow the task to its end. Each step reads the chain first, so a
+//! the model allows → follow the task to its end. A sealed-bid auction seals, records and
+//! commits a bid first, and executes only once awarded ([`super::auction`]). Each step reads the chain first, so a
 //! task resumed after a crash, a lost connection or an uncertain transaction picks up
 //! exactly where the chain says it is: a commitment on chain is never sent again, one
 //! missing is re-sent unchanged while the window is open, a reveal that landed is not
@@ -14,10 +15,13 @@ use ogpu_client::deployment::execute;
 use ogpu_client::{ClientError, Gas};
 use ogpu_types::commitment::result_commitment;
 use ogpu_types::registry::{ExecuteMsg, TaskDetails, TaskLimits};
-use ogpu_types::{Payload, ResponseStatus, Task, TaskStatus};
+use ogpu_types::{
+    CompetitionModel, Hash32, Payload, ResponseStatus, Task, TaskResponseRecord, TaskStatus,
+};
 use tokio::sync::{watch, Notify};
 use tracing::{debug, error, info, warn};
 
+use super::auction;
 use super::blobs::BlobStore;
 use super::budget::{Budget, Reservation};
 use super::chain::{ChainView, Tip};
@@ -33,10 +37,10 @@ use super::work::{self, Work};
 use crate::Executor;
 
 /// How often the chain tip is read while a reveal waits for its block.
-const TIP_POLL: Duration = Duration::from_millis(100);
+pub(super) const TIP_POLL: Duration = Duration::from_millis(100);
 /// How long to wait before reading the chain again after a failure or while a revealed
 /// task waits for its end.
-const RETRY: Duration = Duration::from_secs(1);
+pub(super) const RETRY: Duration = Duration::from_secs(1);
 /// Refused reveals before the provider stops trying (and follows the task to its end).
 const MAX_REVEAL_REFUSALS: u32 = 3;
 
@@ -77,7 +81,7 @@ pub enum Attempt {
 }
 
 /// What to do after a step.
-enum Step {
+pub(super) enum Step {
     Continue,
     /// The daemon stops: leave the task as recorded; a restart resumes it.
     Park,
@@ -86,11 +90,11 @@ enum Step {
 }
 
 impl Shared {
-    fn stopping(&self) -> bool {
+    pub(super) fn stopping(&self) -> bool {
         *self.stop.borrow()
     }
 
-    async fn pause(&self, time: Duration) -> Step {
+    pub(super) async fn pause(&self, time: Duration) -> Step {
         let mut stop = self.stop.clone();
         tokio::select! {
             _ = tokio::time::sleep(time) => Step::Continue,
@@ -98,14 +102,14 @@ impl Shared {
         }
     }
 
-    fn me(&self) -> &str {
+    pub(super) fn me(&self) -> &str {
         self.signer.address()
     }
 
     /// Records progress (not synced: see [`Store::note`]); a failed write is logged, not
     /// fatal: the chain is read again before every step, so a stale record only costs a
     /// re-check on restart.
-    fn save(&self, record: &TaskRecord) {
+    pub(super) fn save(&self, record: &TaskRecord) {
         if let Err(err) = self.store.note(record) {
             error!(%err, phase = ?record.phase, "cannot record the task's progress");
         }
@@ -163,6 +167,28 @@ pub async fn join(shared: Arc<Shared>, task_id: u64) -> Attempt {
         return Attempt::Later;
     };
     let _busy = InProgress::new(&s.stats);
+    let sealed = match details.task.model {
+        CompetitionModel::SealedBidAuction { .. } => auction::seal_bid(s, &details.task, price),
+        _ => compute(s, &details, price).await,
+    };
+    let record = match sealed {
+        Ok(record) => record,
+        Err(attempt) => return attempt,
+    };
+    if !record_durably(s, &record).await {
+        return Attempt::Done;
+    }
+    follow(s, record, reservation).await;
+    Attempt::Done
+}
+
+/// Runs the job and seals its result at `price`; when it cannot (logged, nothing
+/// recorded), what becomes of the attempt.
+pub(super) async fn compute(
+    s: &Shared,
+    details: &TaskDetails,
+    price: Uint128,
+) -> Result<TaskRecord, Attempt> {
     let strategy = &s.config.strategy;
     let done = work::run(
         s.executor.clone(),
@@ -178,31 +204,40 @@ pub async fn join(shared: Arc<Shared>, task_id: u64) -> Attempt {
             warn!(%err, "job failed: task skipped, nothing committed");
             s.stats.exec_failures.inc();
             s.stats.skipped.inc();
-            return Attempt::Done;
+            return Err(Attempt::Done);
         }
     };
     s.stats.add_kernel_time(work.device_time);
     if s.stopping() {
-        return Attempt::Later; // nothing recorded: a restart starts it afresh
+        return Err(Attempt::Later); // nothing recorded: a restart starts it afresh
     }
-    let record = match seal(s, &details, price, work) {
-        Ok(record) => record,
-        Err(why) => {
-            warn!(%why, "task skipped, nothing committed");
-            s.stats.skipped.inc();
-            return Attempt::Done;
-        }
-    };
-    // Durable (fsync) before the commitment can be sent; off the async threads.
+    seal(s, details, price, work).map_err(|why| {
+        warn!(%why, "task skipped, nothing committed");
+        s.stats.skipped.inc();
+        Attempt::Done
+    })
+}
+
+/// Writes `record` durably (fsync), off the async threads, before its commitment can be
+/// sent; whether it was.
+pub(super) async fn record_durably(s: &Shared, record: &TaskRecord) -> bool {
     let store = s.store.clone();
     let written = record.clone();
     let durable = tokio::task::spawn_blocking(move || store.put(&written)).await;
-    if let Err(err) = durable.unwrap_or_else(|e| Err(DaemonError::State(e.to_string()))) {
-        error!(%err, "cannot record the commitment: not committing");
-        return Attempt::Done;
+    match durable.unwrap_or_else(|e| Err(DaemonError::State(e.to_string()))) {
+        Ok(()) => true,
+        Err(err) => {
+            error!(%err, "cannot record the commitment: not committing");
+            false
+        }
     }
-    follow(s, record, reservation).await;
-    Attempt::Done
+}
+
+/// A fresh secret salt.
+pub(super) fn fresh_salt() -> Result<Hash32, String> {
+    let mut salt = [0u8; 32];
+    getrandom::fill(&mut salt).map_err(|e| format!("no randomness for the salt: {e}"))?;
+    Ok(salt)
 }
 
 /// A recorded task found unfinished at start.
@@ -238,40 +273,26 @@ fn seal(
             .put(&work.result)
             .map_err(|e| format!("cannot store the result: {e}"))?
     };
-    let mut salt = [0u8; 32];
-    getrandom::fill(&mut salt).map_err(|e| format!("no randomness for the salt: {e}"))?;
+    let salt = fresh_salt()?;
     let commitment = result_commitment(task.id, s.me(), &work.digest, price, &salt);
     Ok(TaskRecord {
-        task_id: task.id,
-        model: task.model,
-        phase: Phase::Committing,
-        salt: HexBinary::from(salt),
-        digest: HexBinary::from(work.digest),
-        price,
-        result,
-        commitment: HexBinary::from(commitment),
-        collateral: task.collateral,
-        commit_deadline: task.commit_deadline,
-        commit_height: None,
-        reveal_deadline: None,
-        commit_tx: None,
-        reveal_tx: None,
+        digest: Some(HexBinary::from(work.digest)),
+        result: Some(result),
+        ..TaskRecord::new(task, Phase::Committing, salt, price, commitment)
     })
 }
 
 /// Drives a recorded task to its end, or parks it when the daemon stops.
 async fn follow(s: &Shared, mut record: TaskRecord, reservation: Reservation) {
-    let Some(model) = models::of(&record.model) else {
-        warn!(
-            task = record.task_id,
-            "a recorded task of a model the daemon does not follow; left as is"
-        );
-        return;
-    };
+    let model = models::of(&record.model);
     let mut reveal_refusals = 0;
     while !record.phase.is_final() {
         let step = match record.phase {
-            Phase::Committing => commit(s, &mut record).await,
+            Phase::Bidding | Phase::Committing => commit(s, &mut record).await,
+            Phase::BidPlaced => {
+                auction::reveal_bid(s, model, &mut record, &mut reveal_refusals).await
+            }
+            Phase::BidRevealed => auction::await_award(s, model, &mut record).await,
             Phase::Committed => reveal(s, model, &mut record, &mut reveal_refusals).await,
             _ => settle(s, model, &mut record).await,
         };
@@ -287,27 +308,36 @@ async fn follow(s: &Shared, mut record: TaskRecord, reservation: Reservation) {
     drop(reservation);
 }
 
-/// `Committing`: make sure the commitment is on chain, once.
+/// `Committing` (or `Bidding`): make sure the commitment (or bid) is on chain, once.
 async fn commit(s: &Shared, record: &mut TaskRecord) -> Step {
     let task_id = record.task_id;
-    let read = tokio::try_join!(s.chain.tip(), s.chain.response(task_id, s.me()));
-    let (tip, response) = match read {
+    // An awarded auction holds its executor's result commitment; its response, the bid.
+    let delivery = matches!(record.model, CompetitionModel::SealedBidAuction { .. })
+        && record.phase == Phase::Committing;
+    let read = tokio::try_join!(s.chain.tip(), s.chain.commitment(task_id, s.me(), delivery));
+    let (tip, on_chain) = match read {
         Ok(read) => read,
         Err(err) => {
             warn!(%err, "cannot read the chain; retrying");
             return s.pause(RETRY).await;
         }
     };
-    match response {
+    match on_chain {
         Some(on_chain) if on_chain.commitment == record.commitment => {
-            record.phase = Phase::Committed;
-            record.commit_height = Some(on_chain.committed_height);
+            if !delivery {
+                s.stats.joined.inc();
+            }
+            record.phase = match record.phase {
+                Phase::Bidding => Phase::BidPlaced,
+                _ => Phase::Committed,
+            };
+            record.commit_height = Some(on_chain.height);
             record.reveal_deadline = Some(on_chain.reveal_deadline);
             s.save(record);
-            s.stats.joined.inc();
             info!(
                 tx_hash = record.commit_tx.as_deref().unwrap_or("?"),
-                height = on_chain.committed_height,
+                height = on_chain.height,
+                phase = ?record.phase,
                 "committed"
             );
             if s.faults.crash_after_commit {
@@ -339,10 +369,10 @@ async fn commit(s: &Shared, record: &mut TaskRecord) -> Step {
                 }
                 Err(TxError::Refused(why)) => {
                     // Refused now; only an earlier attempt of ours could still be there.
-                    match s.chain.response(task_id, s.me()).await {
-                        Ok(Some(r)) if r.commitment == record.commitment => Step::Continue,
+                    match s.chain.commitment(task_id, s.me(), delivery).await {
+                        Ok(Some(c)) if c.commitment == record.commitment => Step::Continue,
                         _ => {
-                            warn!(%why, "commit refused; abandoned (nothing locked)");
+                            warn!(%why, "commit refused; abandoned");
                             end(s, record, Phase::Abandoned);
                             Step::Continue
                         }
@@ -365,39 +395,30 @@ async fn reveal(
     refusals: &mut u32,
 ) -> Step {
     let task_id = record.task_id;
-    let (tip, task) = match read_task(s, task_id).await {
+    let (tip, task) = match openable(s, model, record, *refusals).await {
         Ok(read) => read,
         Err(step) => return step,
     };
-    let too_late = record.reveal_deadline.is_some_and(|d| tip.time > d);
-    if task.status.is_terminal() || too_late || *refusals >= MAX_REVEAL_REFUSALS {
-        return settle(s, model, record).await;
-    }
     if !model.reveal_open(record, &task, tip) {
         return s.pause(TIP_POLL).await;
     }
+    let Some(result) = record.result.clone() else {
+        error!("no sealed result to reveal; abandoned");
+        end(s, record, Phase::Abandoned);
+        return Step::Continue;
+    };
     let msg = ExecuteMsg::Reveal {
         task_id,
-        result: record.result.clone(),
+        result,
         salt: record.salt.clone(),
         price: model.reveal_price(record),
     };
-    let sent = send(s, &msg, Gas::Fixed(s.config.reveal_gas), "reveal", task_id).await;
-    let landed = match &sent {
-        Ok(_) => true,
-        // It may have landed all the same (uncertain), or lost a race: the chain says.
-        Err(_) => matches!(
-            s.chain.response(task_id, s.me()).await,
-            Ok(Some(r)) if r.revealed_height.is_some()
-        ),
+    // The result is on the response once opened (in an auction too; its bid is not).
+    let opened = |r: &TaskResponseRecord| r.digest.is_some();
+    record.reveal_tx = match open(s, &msg, "reveal", task_id, refusals, opened).await {
+        Ok(tx) => tx,
+        Err(step) => return step,
     };
-    if !landed {
-        if matches!(sent, Err(TxError::Refused(_))) {
-            *refusals += 1;
-        }
-        return s.pause(TIP_POLL).await;
-    }
-    record.reveal_tx = sent.ok();
     record.phase = Phase::Revealed;
     s.save(record);
     s.stats.revealed.inc();
@@ -408,9 +429,55 @@ async fn reveal(
     Step::Continue
 }
 
+/// The chain's tip and the task while the recorded commitment may still be opened; once
+/// the task has ended, the reveal window has passed or reveals were refused too often,
+/// the task is followed to its end instead (that step is the error).
+pub(super) async fn openable(
+    s: &Shared,
+    model: &dyn Model,
+    record: &mut TaskRecord,
+    refusals: u32,
+) -> Result<(Tip, Task), Step> {
+    let (tip, task) = read_task(s, record.task_id).await?;
+    let too_late = record.reveal_deadline.is_some_and(|d| tip.time > d);
+    if task.status.is_terminal() || too_late || refusals >= MAX_REVEAL_REFUSALS {
+        return Err(settle(s, model, record).await);
+    }
+    Ok((tip, task))
+}
+
+/// Sends an opening (`Reveal`, `RevealBid`) with the fixed reveal gas, then sees whether
+/// it is on chain (`opened` reads the provider's response): its transaction hash when
+/// this send landed it; otherwise (a refusal counted) the step after a short pause.
+pub(super) async fn open(
+    s: &Shared,
+    msg: &ExecuteMsg,
+    what: &str,
+    task_id: u64,
+    refusals: &mut u32,
+    opened: impl Fn(&TaskResponseRecord) -> bool,
+) -> Result<Option<String>, Step> {
+    let sent = send(s, msg, Gas::Fixed(s.config.reveal_gas), what, task_id).await;
+    let landed = match &sent {
+        Ok(_) => true,
+        // It may have landed all the same (uncertain), or lost a race: the chain says.
+        Err(_) => matches!(
+            s.chain.response(task_id, s.me()).await,
+            Ok(Some(r)) if opened(&r)
+        ),
+    };
+    if !landed {
+        if matches!(sent, Err(TxError::Refused(_))) {
+            *refusals += 1;
+        }
+        return Err(s.pause(TIP_POLL).await);
+    }
+    Ok(sent.ok())
+}
+
 /// Revealed (or past its reveal): wait for the task's end, settling it when the model
 /// says the provider should.
-async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecord) -> Step {
+pub(super) async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecord) -> Step {
     let task_id = record.task_id;
     let (tip, task) = match read_task(s, task_id).await {
         Ok(read) => read,
@@ -439,7 +506,7 @@ async fn read_task(s: &Shared, task_id: u64) -> Result<(Tip, Task), Step> {
 }
 
 /// The task ended: what it means for this provider.
-async fn conclude(s: &Shared, record: &mut TaskRecord, task: &Task) -> Step {
+pub(super) async fn conclude(s: &Shared, record: &mut TaskRecord, task: &Task) -> Step {
     let response = match s.chain.response(task.id, s.me()).await {
         Ok(response) => response,
         Err(err) => {
@@ -470,13 +537,13 @@ async fn conclude(s: &Shared, record: &mut TaskRecord, task: &Task) -> Step {
     Step::Continue
 }
 
-fn end(s: &Shared, record: &mut TaskRecord, phase: Phase) {
+pub(super) fn end(s: &Shared, record: &mut TaskRecord, phase: Phase) {
     record.phase = phase;
     s.save(record);
 }
 
 /// Sends one registry message through the signer; the transaction hash when included.
-async fn send(
+pub(super) async fn send(
     s: &Shared,
     msg: &ExecuteMsg,
     gas: Gas,

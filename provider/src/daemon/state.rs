@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cosmwasm_std::{HexBinary, Timestamp, Uint128};
-use ogpu_types::{CompetitionModel, Payload};
+use ogpu_types::{CompetitionModel, Hash32, Payload, Task};
 use redb::{Database, DatabaseError, Durability, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +28,15 @@ const OPEN_WAIT: Duration = Duration::from_secs(3);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// Auction: the sealed bid is recorded; its commit transaction is being (or may have
+    /// been) sent.
+    Bidding,
+    /// Auction: the bid is on chain; it is opened once the bid window has closed.
+    BidPlaced,
+    /// Auction: the bid is opened; waiting for the award (and, ranked behind the
+    /// executor, for a promotion). Awarded, the job runs and the result is sealed as
+    /// `Committing`.
+    BidRevealed,
     /// Recorded; the commit transaction is being (or may have been) sent.
     Committing,
     /// The commitment is on chain; the reveal is due.
@@ -42,18 +51,31 @@ pub enum Phase {
     Slashed,
     /// The task ended without a winner.
     Expired,
-    /// The commitment never made it on chain (refused); nothing is locked.
+    /// Given up: the commitment never made it on chain (refused; nothing is locked), or
+    /// an awarded auction's job failed (its collateral is slashed at the delivery
+    /// deadline: a result it did not compute is never committed).
     Abandoned,
 }
 
 impl Phase {
     /// Nothing more will happen to the task.
     pub fn is_final(self) -> bool {
-        !matches!(self, Phase::Committing | Phase::Committed | Phase::Revealed)
+        !matches!(
+            self,
+            Phase::Bidding
+                | Phase::BidPlaced
+                | Phase::BidRevealed
+                | Phase::Committing
+                | Phase::Committed
+                | Phase::Revealed
+        )
     }
 }
 
 /// Everything needed to reveal and follow one task, whatever happens to the process.
+///
+/// `salt`, `price`, `commitment` and the deadlines are those of the commitment the phase
+/// is about: in an auction, the bid's until the award, then the delivered result's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskRecord {
     pub task_id: u64,
@@ -61,15 +83,21 @@ pub struct TaskRecord {
     pub phase: Phase,
     /// The secret the commitment is salted with (32 bytes).
     pub salt: HexBinary,
-    /// `sha256` of the result.
-    pub digest: HexBinary,
-    /// The price committed to (the reward in First Response).
+    /// `sha256` of the result; `None` while an auction bid awaits its award.
+    #[serde(default)]
+    pub digest: Option<HexBinary>,
+    /// The price committed to (the reward in First Response, the bid in an auction; the
+    /// auction's price once the result is sealed).
     pub price: Uint128,
-    /// What the reveal publishes: the result inline, or a reference to the blob server.
-    pub result: Payload,
+    /// What the reveal publishes: the result inline, or a reference to the blob server;
+    /// `None` while an auction bid awaits its award.
+    #[serde(default)]
+    pub result: Option<Payload>,
     pub commitment: HexBinary,
     /// Collateral the commitment locks (bond denom).
     pub collateral: Uint128,
+    /// Last moment the commitment may be sent: the commit (bid) deadline, or an awarded
+    /// auction's delivery deadline.
     pub commit_deadline: Timestamp,
     /// Height of the block that included the commitment.
     pub commit_height: Option<u64>,
@@ -77,6 +105,35 @@ pub struct TaskRecord {
     pub reveal_deadline: Option<Timestamp>,
     pub commit_tx: Option<String>,
     pub reveal_tx: Option<String>,
+}
+
+impl TaskRecord {
+    /// The record of `commitment` to `task`, sealed with `salt` at `price`, before it is
+    /// sent; no result yet (an executed task's is added to it, a bid has none).
+    pub fn new(
+        task: &Task,
+        phase: Phase,
+        salt: Hash32,
+        price: Uint128,
+        commitment: Hash32,
+    ) -> Self {
+        Self {
+            task_id: task.id,
+            model: task.model,
+            phase,
+            salt: HexBinary::from(salt),
+            digest: None,
+            price,
+            result: None,
+            commitment: HexBinary::from(commitment),
+            collateral: task.collateral,
+            commit_deadline: task.commit_deadline,
+            commit_height: None,
+            reveal_deadline: None,
+            commit_tx: None,
+            reveal_tx: None,
+        }
+    }
 }
 
 /// The store; clones share one database.
@@ -191,11 +248,11 @@ mod tests {
             },
             phase,
             salt: HexBinary::from([7u8; 32]),
-            digest: HexBinary::from([1u8; 32]),
+            digest: Some(HexBinary::from([1u8; 32])),
             price: Uint128::new(10),
-            result: Payload::Inline {
+            result: Some(Payload::Inline {
                 data: Binary::from(b"result".to_vec()),
-            },
+            }),
             commitment: HexBinary::from([2u8; 32]),
             collateral: Uint128::new(100),
             commit_deadline: Timestamp::from_seconds(100),

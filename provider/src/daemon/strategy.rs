@@ -31,7 +31,7 @@ pub fn asset_name(info: &AssetInfo) -> &str {
     }
 }
 
-/// The price to commit to, or why the task is passed over.
+/// The price to commit to (the bid, in an auction), or why the task is passed over.
 pub fn evaluate(
     strategy: &StrategyConfig,
     details: &TaskDetails,
@@ -74,9 +74,9 @@ pub fn evaluate(
         CompetitionModel::ManualConfirmation { .. } => {
             Ok(reward.mul_floor(strategy.offer_fraction).max(minimum))
         }
-        CompetitionModel::SealedBidAuction { .. } => Err(format!(
-            "the daemon does not take part in {model} tasks yet"
-        )),
+        CompetitionModel::SealedBidAuction { .. } => {
+            Ok(reward.mul_floor(strategy.bid_fraction).max(minimum))
+        }
     }
 }
 
@@ -175,7 +175,7 @@ mod tests {
     const NOW: Timestamp = Timestamp::from_seconds(10);
 
     #[test]
-    fn first_response_asks_the_reward_and_manual_confirmation_a_share() {
+    fn first_response_asks_the_reward_and_offers_and_bids_a_share() {
         let strategy = StrategyConfig::default();
         let fr = details(fixtures::first_response(), 1_000);
         assert_eq!(
@@ -186,6 +186,11 @@ mod tests {
         assert_eq!(
             evaluate(&strategy, &mc, Some(&me()), NOW),
             Ok(Uint128::new(900))
+        );
+        let auction = details(fixtures::sealed_bid_auction(), 1_000);
+        assert_eq!(
+            evaluate(&strategy, &auction, Some(&me()), NOW),
+            Ok(Uint128::new(800))
         );
     }
 
