@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use cosmwasm_std::Uint128;
+use cosmwasm_std::{Decimal, Uint128};
 use ogpu_client::ChainConfig;
 use ogpu_provider::daemon::{self, register, DaemonConfig, DaemonHandle, KeyConfig};
 use ogpu_provider::{bench, device, BenchConfig, Executor, ExecutorConfig};
@@ -59,6 +59,8 @@ pub fn config(market: &Market, deployment: &Path, state: &Path, index: usize) ->
     config.deployment = deployment.to_path_buf();
     config.state_dir = state.join(format!("provider-{index}"));
     config.poll_secs = 1;
+    // Different bids, so that the auction has a clear winner and a second price.
+    config.strategy.bid_fraction = Decimal::percent((60 + 10 * index as u64).min(100));
     config
 }
 

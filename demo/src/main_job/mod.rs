@@ -25,7 +25,6 @@ use crate::conservation::{self, Conservation};
 use crate::error::{DemoError, DemoResult};
 use crate::market::{all_windows, commit_window, Market, MarketConfig, DENOM};
 use scenarios::{Scenario, Twist, BOND, REWARD};
-use scripted::Scripted;
 use summary::TaskRow;
 use watch::Trails;
 
@@ -58,10 +57,11 @@ pub type Board = Vec<(u64, Scenario)>;
 
 pub async fn run(config: DemoConfig) -> DemoResult<DemoOutcome> {
     let state = tempfile::tempdir().map_err(|e| DemoError::Setup(format!("temp dir: {e}")))?;
-    let keys = Scripted::after(config.providers);
+    // The key after the daemons' withholds its results.
+    let rogue = config.providers;
     let mut market = Market::start(&MarketConfig {
         clients: 1,
-        providers: config.providers + 2,
+        providers: config.providers + 1,
         pin_codes: false,
         block_time: config.block_time,
         artifacts: config.artifacts.clone(),
@@ -91,20 +91,17 @@ pub async fn run(config: DemoConfig) -> DemoResult<DemoOutcome> {
         let daemon_config = fleet::config(&market, &deployment, state.path(), index);
         daemons.push(fleet::start(daemon_config, index, &device, gflops).await?);
     }
-    for (index, moniker) in [(keys.rogue, "withholder"), (keys.bidder, "bidder")] {
-        let metadata = ogpu_testing::fixtures::metadata(moniker);
-        market.register(index, metadata, fleet::STAKE).await?;
-    }
+    let metadata = ogpu_testing::fixtures::metadata("withholder");
+    market.register(rogue, metadata, fleet::STAKE).await?;
     println!(
-        "{} provider daemons running; scripted keys: a withholder and a bidder",
+        "{} provider daemons running, and a key that withholds its results",
         daemons.len()
     );
 
     let mix = scenarios::mix(config.tasks, config.providers);
-    let mut board = publish(&mut market, mix, keys).await?;
-    scripted::withhold(&mut market, &board, keys).await?;
-    scripted::bid_on_auctions(&mut market, &board, keys).await?;
-    play(&mut market, &mut board, &config, keys).await?;
+    let mut board = publish(&mut market, mix, rogue).await?;
+    scripted::withhold(&mut market, &board, rogue).await?;
+    play(&mut market, &mut board, &config).await?;
 
     let rows = read_back(&market, &board, &trails).await?;
     let providers = provider_records(&market).await?;
@@ -141,8 +138,8 @@ fn spawn_progress(market: &Market, trails: Arc<Mutex<Trails>>) -> tokio::task::J
 }
 
 /// Publishes the mix in one transaction; the withheld task admits only the rogue key.
-async fn publish(market: &mut Market, mut mix: Vec<Scenario>, keys: Scripted) -> DemoResult<Board> {
-    let rogue_address = market.providers[keys.rogue].address().to_string();
+async fn publish(market: &mut Market, mut mix: Vec<Scenario>, rogue: usize) -> DemoResult<Board> {
+    let rogue_address = market.providers[rogue].address().to_string();
     for scenario in &mut mix {
         if scenario.twist == Twist::Withheld {
             scenario.spec.requirements.allowed_providers = vec![rogue_address.clone()];
@@ -208,12 +205,7 @@ fn daemons_finish(scenario: &Scenario) -> bool {
 }
 
 /// The client's and the cranks' part, step by step, waiting for the providers.
-async fn play(
-    market: &mut Market,
-    board: &mut Board,
-    config: &DemoConfig,
-    keys: Scripted,
-) -> DemoResult<()> {
+async fn play(market: &mut Market, board: &mut Board, config: &DemoConfig) -> DemoResult<()> {
     let patience = config.patience;
     println!("waiting for the daemons to win the first-response and consensus tasks");
     wait_for(market, board, patience, "payout", daemons_finish, |t| {
@@ -240,18 +232,16 @@ async fn play(
         commit_window(&scenarios::manual_confirmation()).max(commit_window(&scenarios::auction()));
     println!("moving the chain clock {reveals_open:?} on: offers and bids may be opened");
     market.advance_time(reveals_open).await?;
-    let references: Vec<(u64, Vec<u8>)> = board
-        .iter()
-        .filter_map(|(id, s)| s.reference.clone().map(|r| (*id, r)))
-        .collect();
-    let result_of = |id: u64| {
-        references
-            .iter()
-            .find(|(task, _)| *task == id)
-            .map(|(_, r)| r.clone())
-            .unwrap_or_default()
-    };
-    scripted::reveal_bids_and_deliver(market, board, keys, result_of).await?;
+    println!("waiting for the daemons to open their bids, and the winner to deliver");
+    wait_for(
+        market,
+        board,
+        patience,
+        "delivery",
+        |s| s.twist == Twist::Auctioned,
+        |t| t.task.status == TaskStatus::Completed,
+    )
+    .await?;
     wait_for(market, board, patience, "reveal", is_manual, |t| {
         t.task.best.is_some()
     })

@@ -13,8 +13,6 @@ pub const COLLATERAL: u128 = 1_000;
 pub const REWARD: u128 = 50_000;
 /// Bond a client posts to dispute a result.
 pub const BOND: u128 = 20_000;
-/// Bids of the scripted auction bidders: the lower wins and is paid the higher.
-pub const BIDS: [u128; 2] = [30_000, 40_000];
 /// Side of the integer matmul.
 const MATMUL_N: usize = 16;
 /// The fixed scenarios; more tasks are extra vector additions.
@@ -38,8 +36,8 @@ pub enum Twist {
     Disputed,
     /// The round a dispute opened (published by the registry, not the demo).
     Round,
-    /// Two scripted keys bid (the daemon does not bid yet); the lower bidder wins, is paid
-    /// the higher bid and delivers the result.
+    /// The daemons bid (each a different share of the reward); the lowest wins, is paid
+    /// the second-lowest bid and delivers the result.
     Auctioned,
 }
 
@@ -285,7 +283,7 @@ pub fn mix(tasks: usize, daemons: usize) -> Vec<Scenario> {
             reference: Some(disputed_result),
         },
         Scenario {
-            name: "sealed-bid auction (scripted bids)",
+            name: "sealed-bid auction",
             spec: spec(auctioned, auction()),
             twist: Twist::Auctioned,
             expected: TaskStatus::Completed,
