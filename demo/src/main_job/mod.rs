@@ -192,6 +192,19 @@ async fn wait_for(
     Ok(())
 }
 
+/// Polls until every task `applies` selects is completed (paid).
+async fn wait_paid(
+    market: &Market,
+    board: &Board,
+    patience: Duration,
+    applies: impl Fn(&Scenario) -> bool,
+) -> DemoResult<()> {
+    wait_for(market, board, patience, "payout", applies, |t| {
+        t.task.status == TaskStatus::Completed
+    })
+    .await
+}
+
 fn is_manual(scenario: &Scenario) -> bool {
     matches!(scenario.twist, Twist::ClientConfirms | Twist::ClientSilent)
 }
@@ -208,21 +221,10 @@ fn daemons_finish(scenario: &Scenario) -> bool {
 async fn play(market: &mut Market, board: &mut Board, config: &DemoConfig) -> DemoResult<()> {
     let patience = config.patience;
     println!("waiting for the daemons to win the first-response and consensus tasks");
-    wait_for(market, board, patience, "payout", daemons_finish, |t| {
-        t.task.status == TaskStatus::Completed
-    })
-    .await?;
+    wait_paid(market, board, patience, daemons_finish).await?;
     dispute(market, board).await?;
     println!("waiting for the dispute round to be re-run and to uphold the result");
-    wait_for(
-        market,
-        board,
-        patience,
-        "payout",
-        |s| s.twist == Twist::Round,
-        |t| t.task.status == TaskStatus::Completed,
-    )
-    .await?;
+    wait_paid(market, board, patience, |s| s.twist == Twist::Round).await?;
     println!("waiting for offers on the manual-confirmation tasks");
     wait_for(market, board, patience, "commitment", is_manual, |t| {
         t.task.commit_count > 0
@@ -233,15 +235,7 @@ async fn play(market: &mut Market, board: &mut Board, config: &DemoConfig) -> De
     println!("moving the chain clock {reveals_open:?} on: offers and bids may be opened");
     market.advance_time(reveals_open).await?;
     println!("waiting for the daemons to open their bids, and the winner to deliver");
-    wait_for(
-        market,
-        board,
-        patience,
-        "delivery",
-        |s| s.twist == Twist::Auctioned,
-        |t| t.task.status == TaskStatus::Completed,
-    )
-    .await?;
+    wait_paid(market, board, patience, |s| s.twist == Twist::Auctioned).await?;
     wait_for(market, board, patience, "reveal", is_manual, |t| {
         t.task.best.is_some()
     })
