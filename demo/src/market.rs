@@ -10,7 +10,9 @@ use cosmrs::Any;
 use cosmwasm_std::Addr;
 use ogpu_client::deploy::deploy;
 use ogpu_client::deployment::{coin, execute};
-use ogpu_client::{ogpu_events, ChainConfig, Client, Deployment, Gas, Signer, TxOutcome};
+use ogpu_client::{
+    dispute_round, ogpu_events, ChainConfig, Client, Deployment, Gas, Signer, TxOutcome,
+};
 use ogpu_devnet::{DevAccount, Devnet, DevnetConfig};
 use ogpu_testing::{fixtures, Sealed};
 use ogpu_types::events as names;
@@ -126,13 +128,10 @@ impl Market {
         specs: Vec<TaskSpec>,
         reward: u128,
     ) -> DemoResult<Vec<Any>> {
-        let asset = AssetInfo::Native {
-            denom: DENOM.into(),
-        };
         let sender = self.clients[index].address();
         specs
             .into_iter()
-            .map(|spec| Ok(self.deployment.publish(sender, spec, &asset, reward)?))
+            .map(|spec| Ok(self.deployment.publish(sender, spec, &native(), reward)?))
             .collect()
     }
 
@@ -244,6 +243,26 @@ impl Market {
             .await?)
     }
 
+    /// Client `index` disputes `task_id`, posting `bond` of the devnet's denom: the round
+    /// the dispute opened, and the transaction.
+    pub async fn dispute(
+        &mut self,
+        index: usize,
+        task_id: u64,
+        bond: u128,
+    ) -> DemoResult<(u64, TxOutcome)> {
+        let sender = self.clients[index].address().to_string();
+        let msg = self.deployment.dispute(&sender, task_id, &native(), bond)?;
+        let outcome = self
+            .client
+            .send(&mut self.clients[index], vec![msg], Gas::Auto)
+            .await?;
+        let round = dispute_round(&outcome).ok_or_else(|| {
+            DemoError::Unexpected(format!("no round for the dispute of {task_id}"))
+        })?;
+        Ok((round, outcome))
+    }
+
     /// Commits `sealed` for provider `index`.
     pub async fn commit(
         &mut self,
@@ -296,6 +315,13 @@ impl Market {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         Ok(())
+    }
+}
+
+/// The devnet's denom as a reward (or bond) asset.
+fn native() -> AssetInfo {
+    AssetInfo::Native {
+        denom: DENOM.into(),
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use cosmwasm_std::{Decimal, Uint128};
 use ogpu_client::ChainConfig;
 use ogpu_provider::daemon::{self, register, DaemonConfig, DaemonHandle, KeyConfig};
-use ogpu_provider::{bench, device, BenchConfig, Executor, ExecutorConfig};
+use ogpu_provider::BenchConfig;
 
 use crate::error::{DemoError, DemoResult};
 use crate::market::Market;
@@ -26,18 +26,10 @@ const QUICK_BENCH: BenchConfig = BenchConfig {
     hash_nonces: 1 << 20,
 };
 
-fn opencl(e: impl std::fmt::Display) -> DemoError {
-    DemoError::Setup(format!(
-        "OpenCL: {e} (install an OpenCL driver, e.g. `apt install pocl-opencl-icd`)"
-    ))
-}
-
 /// GFLOP/s of the local device by the quick benchmark (the same on every demo provider:
 /// they share the device).
 pub fn benchmark() -> DemoResult<(ogpu_provider::DeviceInfo, u64)> {
-    let info = device(0).map_err(opencl)?;
-    let executor = Executor::new(info.clone(), ExecutorConfig::default()).map_err(opencl)?;
-    let report = bench::run(&executor, &QUICK_BENCH).map_err(opencl)?;
+    let (info, report) = crate::report::provider::measure(&QUICK_BENCH)?;
     Ok((info, report.gflops()))
 }
 
@@ -45,40 +37,22 @@ pub fn benchmark() -> DemoResult<(ogpu_provider::DeviceInfo, u64)> {
 /// owner's and the clients'.
 pub fn config(market: &Market, deployment: &Path, state: &Path, index: usize) -> DaemonConfig {
     let account = 1 + market.clients.len() + index;
-    let mut config: DaemonConfig = toml_defaults();
-    config.key = KeyConfig {
+    let key = KeyConfig {
         mnemonic_env: Some(MNEMONIC_ENV.into()),
         hd_path: Some(format!("m/44'/118'/0'/0/{account}")),
         ..KeyConfig::default()
     };
-    config.chain = ChainConfig {
+    let chain = ChainConfig {
         node: market.devnet.rpc_url(),
         chain_id: market.devnet.chain_id().to_string(),
         ..ChainConfig::default()
     };
-    config.deployment = deployment.to_path_buf();
-    config.state_dir = state.join(format!("provider-{index}"));
+    let state_dir = state.join(format!("provider-{index}"));
+    let mut config = DaemonConfig::new(chain, key, deployment.to_path_buf(), state_dir);
     config.poll_secs = 1;
     // Different bids, so that the auction has a clear winner and a second price.
     config.strategy.bid_fraction = Decimal::percent((60 + 10 * index as u64).min(100));
     config
-}
-
-/// A configuration with every default, as an empty `[strategy]` file gives.
-fn toml_defaults() -> DaemonConfig {
-    DaemonConfig {
-        chain: ChainConfig::default(),
-        key: KeyConfig::default(),
-        deployment: Default::default(),
-        state_dir: Default::default(),
-        device: 0,
-        strategy: Default::default(),
-        blobs: None,
-        metrics: None,
-        poll_secs: 1,
-        registration: Default::default(),
-        reveal_gas: 1_500_000,
-    }
 }
 
 /// Registers provider `index` with the device's metadata and starts its daemon.

@@ -13,17 +13,15 @@ pub mod watch;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ogpu_client::deployment::coin;
-use ogpu_client::{ogpu_events, Gas};
+use ogpu_client::Gas;
 use ogpu_types::commitment::sha256;
-use ogpu_types::events::{self as names, attr};
 use ogpu_types::registry::{ExecuteMsg, TaskDetails};
 use ogpu_types::staking::{ProviderResponse, QueryMsg as StakingQuery};
 use ogpu_types::TaskStatus;
 
 use crate::conservation::{self, Conservation};
 use crate::error::{DemoError, DemoResult};
-use crate::market::{all_windows, commit_window, Market, MarketConfig, DENOM};
+use crate::market::{all_windows, commit_window, Market, MarketConfig};
 use scenarios::{Scenario, Twist, BOND, REWARD};
 use summary::TaskRow;
 use watch::Trails;
@@ -286,16 +284,7 @@ async fn dispute(market: &mut Market, board: &mut Board) -> DemoResult<()> {
         .cloned()
         .collect();
     for (id, scenario) in disputed {
-        let msg = ExecuteMsg::Dispute { task_id: id };
-        let outcome = market
-            .send_as_client(0, &msg, vec![coin(DENOM, BOND)?])
-            .await?;
-        let round = ogpu_events(&outcome)
-            .iter()
-            .find(|e| e.name == names::TASK_DISPUTED)
-            .and_then(|e| e.get(attr::ROUND))
-            .and_then(|r| r.parse().ok())
-            .ok_or_else(|| DemoError::Unexpected(format!("no round for the dispute of {id}")))?;
+        let (round, _) = market.dispute(0, id, BOND).await?;
         println!("client disputes task {id} with a bond of {BOND}: re-run as round {round}");
         board.push((round, scenarios::round(&scenario)));
     }

@@ -3,15 +3,13 @@
 //! re-run round that resolves it, and the close of an undisputed window).
 
 use cosmwasm_std::{Addr, Uint128};
-use ogpu_client::deployment::coin;
-use ogpu_client::{ogpu_events, Gas, TxOutcome};
+use ogpu_client::{Gas, TxOutcome};
 use ogpu_testing::{fixtures, Sealed, SealedBid};
-use ogpu_types::events::{self as names, attr};
 use ogpu_types::registry::{AuctionState, ExecuteMsg, QueryMsg};
 use ogpu_types::{CompetitionModel, DisputeTerms, TaskSpec, TaskStatus};
 
 use crate::error::{DemoError, DemoResult};
-use crate::market::{all_windows, commit_window, Market, DENOM};
+use crate::market::{all_windows, commit_window, Market};
 use crate::report::gas::{expect_status, vector_add_result, Lifecycles, REWARD};
 
 /// Tasks these life cycles publish (a dispute's round included).
@@ -180,25 +178,13 @@ async fn win_disputable(
 /// One result disputed and upheld by a one-replica round; one left undisputed and closed.
 pub async fn disputes(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
     let task_id = win_disputable(market, lifecycles, true).await?;
-    let disputed = market
-        .send_as_client(
-            0,
-            &ExecuteMsg::Dispute { task_id },
-            vec![coin(DENOM, BOND)?],
-        )
-        .await?;
+    let (round, disputed) = market.dispute(0, task_id, BOND).await?;
     lifecycles.record(
         market,
         DISPUTE,
         "dispute (bond, opens the round)",
         &disputed,
     );
-    let round: u64 = ogpu_events(&disputed)
-        .iter()
-        .find(|e| e.name == names::TASK_DISPUTED)
-        .and_then(|e| e.get(attr::ROUND))
-        .and_then(|r| r.parse().ok())
-        .ok_or_else(|| DemoError::Unexpected(format!("no round for the dispute of {task_id}")))?;
     let result = vector_add_result();
     let seal = market.seal(1, round, &result, BOND, None);
     let joined = market.commit(1, round, &seal).await?;

@@ -13,7 +13,7 @@ pub mod throughput;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ogpu_provider::BenchReport;
+use ogpu_provider::{BenchConfig, BenchReport};
 
 use crate::error::DemoResult;
 use crate::market::{Market, MarketConfig};
@@ -89,11 +89,11 @@ pub async fn run(config: ReportConfig) -> DemoResult<Report> {
 
     let provider = if config.opencl {
         tracing::info!("OpenCL benchmark");
-        Some(
-            tokio::task::spawn_blocking(provider::measure)
+        let (_, report) =
+            tokio::task::spawn_blocking(|| provider::measure(&BenchConfig::default()))
                 .await
-                .expect("benchmark thread")?,
-        )
+                .expect("benchmark thread")?;
+        Some(report)
     } else {
         None
     };

@@ -1,19 +1,23 @@
 //! The provider's OpenCL figures: the built-in benchmark on the first device.
 
-use ogpu_provider::{bench, device, BenchConfig, BenchReport, Executor, ExecutorConfig};
+use ogpu_provider::{
+    bench, device, BenchConfig, BenchReport, DeviceInfo, Executor, ExecutorConfig,
+};
 
 use crate::error::{DemoError, DemoResult};
 
-/// Runs `ogpu-provider bench`'s kernels on device 0.
-pub fn measure() -> DemoResult<BenchReport> {
-    let setup = |e: &dyn std::fmt::Display| {
-        DemoError::Setup(format!(
-            "OpenCL: {e} (install an OpenCL driver, e.g. `apt install pocl-opencl-icd`)"
-        ))
-    };
-    let info = device(0).map_err(|e| setup(&e))?;
-    let executor = Executor::new(info, ExecutorConfig::default()).map_err(|e| setup(&e))?;
-    bench::run(&executor, &BenchConfig::default()).map_err(|e| setup(&e))
+fn opencl(e: impl std::fmt::Display) -> DemoError {
+    DemoError::Setup(format!(
+        "OpenCL: {e} (install an OpenCL driver, e.g. `apt install pocl-opencl-icd`)"
+    ))
+}
+
+/// Runs `ogpu-provider bench`'s kernels on device 0: the device and its report.
+pub fn measure(config: &BenchConfig) -> DemoResult<(DeviceInfo, BenchReport)> {
+    let info = device(0).map_err(opencl)?;
+    let executor = Executor::new(info.clone(), ExecutorConfig::default()).map_err(opencl)?;
+    let report = bench::run(&executor, config).map_err(opencl)?;
+    Ok((info, report))
 }
 
 /// The result of one kernel of the report, by name.

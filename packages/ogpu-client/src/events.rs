@@ -69,6 +69,16 @@ impl OgpuEvent {
     }
 }
 
+/// The consensus round a `Dispute` transaction opened (its `ogpu_task_disputed` event).
+pub fn dispute_round(outcome: &TxOutcome) -> Option<u64> {
+    ogpu_events(outcome)
+        .iter()
+        .find(|e| e.name == names::TASK_DISPUTED)?
+        .get(names::attr::ROUND)?
+        .parse()
+        .ok()
+}
+
 /// The suite's events of a transaction, in order.
 pub fn ogpu_events(outcome: &TxOutcome) -> Vec<OgpuEvent> {
     outcome

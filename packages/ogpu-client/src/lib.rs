@@ -18,6 +18,6 @@ pub use client::{Client, Gas, SignedTx};
 pub use config::{ChainConfig, GasPrice};
 pub use deployment::Deployment;
 pub use error::{ClientError, ClientResult};
-pub use events::{ogpu_events, OgpuEvent};
+pub use events::{dispute_round, ogpu_events, OgpuEvent};
 pub use outcome::{ChainEvent, TxOutcome};
 pub use signer::Signer;

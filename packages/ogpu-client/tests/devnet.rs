@@ -10,7 +10,9 @@ use cosmwasm_std::{Addr, Uint128};
 use ogpu_client::deploy::deploy;
 use ogpu_client::deployment::execute;
 use ogpu_client::stream::{events_of, EventStream};
-use ogpu_client::{ogpu_events, ChainConfig, Client, ClientError, Deployment, Gas, Signer};
+use ogpu_client::{
+    dispute_round, ogpu_events, ChainConfig, Client, ClientError, Deployment, Gas, Signer,
+};
 use ogpu_devnet::{DevAccount, Devnet, DevnetConfig};
 use ogpu_testing::{fixtures, Sealed};
 use ogpu_types::events as names;
@@ -253,12 +255,7 @@ async fn deploy_and_run_both_models_with_two_keys() {
         .dispute(buyer.address(), task_id, &asset, BOND)
         .unwrap();
     let disputed = client.send(&mut buyer, vec![msg], Gas::Auto).await.unwrap();
-    let round: u64 = ogpu_events(&disputed)
-        .iter()
-        .find(|e| e.name == names::TASK_DISPUTED)
-        .and_then(|e| e.get(names::attr::ROUND))
-        .and_then(|round| round.parse().ok())
-        .expect("the dispute names its round");
+    let round = dispute_round(&disputed).expect("the dispute names its round");
     assert_eq!(
         task_status(&client, &deployment, round).await,
         TaskStatus::Open

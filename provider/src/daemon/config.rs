@@ -164,6 +164,28 @@ pub const KNOWN_MODELS: [&str; 4] = [
 pub const KNOWN_KINDS: [&str; 2] = ["opencl", "hash_search"];
 
 impl DaemonConfig {
+    /// What a file with only these four settings gives: every other field at its default.
+    pub fn new(
+        chain: ChainConfig,
+        key: KeyConfig,
+        deployment: PathBuf,
+        state_dir: PathBuf,
+    ) -> Self {
+        Self {
+            chain,
+            key,
+            deployment,
+            state_dir,
+            device: 0,
+            strategy: StrategyConfig::default(),
+            blobs: None,
+            metrics: None,
+            poll_secs: defaults::poll_secs(),
+            registration: RegistrationConfig::default(),
+            reveal_gas: defaults::reveal_gas(),
+        }
+    }
+
     /// Reads and checks `path`; relative paths in it are taken from its directory.
     pub fn load(path: &Path) -> DaemonResult<Self> {
         let text = std::fs::read_to_string(path)

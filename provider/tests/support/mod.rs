@@ -163,25 +163,24 @@ impl Market {
 
     /// A daemon config for provider account `index`, its state in `<dir>/<name>`.
     pub fn config(&self, index: usize, name: &str) -> DaemonConfig {
+        let key = KeyConfig {
+            mnemonic_env: Some("OGPU_TEST_PROVIDER_MNEMONIC".into()),
+            hd_path: Some(format!("m/44'/118'/0'/0/{index}")),
+            ..KeyConfig::default()
+        };
         DaemonConfig {
-            chain: self.client.config().clone(),
-            key: KeyConfig {
-                mnemonic_env: Some("OGPU_TEST_PROVIDER_MNEMONIC".into()),
-                hd_path: Some(format!("m/44'/118'/0'/0/{index}")),
-                ..KeyConfig::default()
-            },
-            deployment: self.dir.path().join("deployment.json"),
-            state_dir: self.dir.path().join(name),
             device: std::env::var("OGPU_DEVICE").map_or(0, |v| v.parse().unwrap()),
             strategy: StrategyConfig {
                 max_kernel_secs: 5,
                 ..StrategyConfig::default()
             },
-            blobs: None,
-            metrics: None,
             poll_secs: 1,
-            registration: Default::default(),
-            reveal_gas: 1_500_000,
+            ..DaemonConfig::new(
+                self.client.config().clone(),
+                key,
+                self.dir.path().join("deployment.json"),
+                self.dir.path().join(name),
+            )
         }
     }
 
