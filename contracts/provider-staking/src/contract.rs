@@ -2,12 +2,12 @@
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
 use ogpu_types::staking::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use ogpu_types::MigrateMsg;
 
 use crate::error::ContractError;
-use crate::execute::{collateral, provider};
+use crate::execute::{collateral, payout, provider};
 use crate::{execute, query as queries};
 
 pub const CONTRACT_NAME: &str = env!("CARGO_PKG_NAME");
@@ -38,6 +38,7 @@ pub fn execute(
         ExecuteMsg::Unbond { amount } => provider::unbond(deps, env, info, amount),
         ExecuteMsg::Claim {} => provider::claim(deps, env, info),
         ExecuteMsg::Deregister {} => provider::deregister(deps, env, info),
+        ExecuteMsg::Withdraw {} => payout::withdraw(deps, info),
         ExecuteMsg::LockCollateral {
             task_id,
             provider,
@@ -56,6 +57,11 @@ pub fn execute(
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     queries::dispatch(deps, msg)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+    payout::payout_failed(deps, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

@@ -69,6 +69,12 @@ pub enum ContractError {
     #[error("no collateral of {provider} is locked for task {task_id}")]
     LockNotFound { task_id: u64, provider: String },
 
+    #[error("nothing is credited to the sender")]
+    NothingToWithdraw {},
+
+    #[error("unknown reply id {id}")]
+    UnknownReplyId { id: u64 },
+
     #[error("{count} outcomes exceed the limit of {max}")]
     TooManyOutcomes { count: u64, max: u64 },
 }

@@ -2,13 +2,14 @@
 //! `provider`, the registry's collateral messages in `collateral`.
 
 pub mod collateral;
+pub mod payout;
 pub mod provider;
 
 use cosmwasm_std::{Addr, DepsMut, MessageInfo, Response, Storage};
 use cw_utils::nonpayable;
 use ogpu_types::events::attr;
 use ogpu_types::staking::{InstantiateMsg, StakingConfigUpdate, StakingParams};
-use ogpu_types::ProviderMetadata;
+use ogpu_types::{ProviderMetadata, MAX_CONFIG_AMOUNT};
 
 use crate::error::ContractError;
 use crate::state::{Config, Totals, CONFIG, TOTALS};
@@ -47,6 +48,12 @@ fn validate_params(params: &StakingParams) -> Result<(), ContractError> {
     let limits = &params.metadata_limits;
     if params.bond_denom.is_empty() {
         return fail("bond_denom must not be empty");
+    }
+    if params.unbonding_period > StakingParams::MAX_UNBONDING_PERIOD {
+        return fail("unbonding_period must be at most one year (31536000 s)");
+    }
+    if params.min_stake > MAX_CONFIG_AMOUNT {
+        return fail("min_stake must be at most 10^30");
     }
     if params.slash_client_share_bps > 10_000 {
         return fail("slash_client_share_bps must be at most 10000");

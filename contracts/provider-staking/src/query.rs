@@ -1,15 +1,15 @@
 //! Queries. Lists are paginated with a capped limit.
 
-use cosmwasm_std::{to_json_binary, Addr, Binary, Deps, Order, StdResult, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, Binary, Deps, Order, StdResult, Timestamp, Uint128};
 use cw_storage_plus::Bound;
 use ogpu_types::provider::Earning;
 use ogpu_types::staking::{
     ConfigResponse, Lock, LocksResponse, ProviderResponse, ProviderStatus, ProvidersResponse,
-    QueryMsg, StakingTotals,
+    QueryMsg, StakingTotals, UnbondingEntry,
 };
 
 use crate::error::ContractError;
-use crate::state::{Provider, CONFIG, EARNINGS, LOCKS, PROVIDERS, TOTALS};
+use crate::state::{Provider, CONFIG, CREDITS, EARNINGS, LOCKS, PROVIDERS, TOTALS, UNBONDING};
 
 pub const DEFAULT_LIMIT: u32 = 10;
 pub const MAX_LIMIT: u32 = 30;
@@ -96,7 +96,16 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                 locked: totals.locked,
                 unbonding: totals.unbonding,
                 slashed: totals.slashed,
+                credited: totals.credited,
             })?
+        }
+        QueryMsg::Credits { address } => {
+            let address = deps.api.addr_validate(&address)?;
+            to_json_binary(
+                &CREDITS
+                    .may_load(deps.storage, &address)?
+                    .unwrap_or_default(),
+            )?
         }
     })
 }
@@ -113,6 +122,17 @@ fn response(
         .take(MAX_EARNINGS)
         .map(|item| item.map(|(asset, amount)| Earning { asset, amount }))
         .collect::<StdResult<_>>()?;
+    // Bounded: at most `max_unbonding_entries` (≤ 32) per provider.
+    let unbonding = UNBONDING
+        .prefix(&address)
+        .range(deps.storage, None, None, Order::Ascending)
+        .map(|item| {
+            item.map(|(release_at, amount)| UnbondingEntry {
+                amount,
+                release_at: Timestamp::from_nanos(release_at),
+            })
+        })
+        .collect::<StdResult<_>>()?;
     Ok(ProviderResponse {
         status: record.status(min_stake),
         reputation_score: record.reputation.score(),
@@ -120,7 +140,7 @@ fn response(
         metadata: record.metadata,
         bonded: record.bonded,
         locked: record.locked,
-        unbonding: record.unbonding,
+        unbonding,
         reputation: record.reputation,
         earnings,
     })

@@ -3,7 +3,7 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Uint128};
 use cw_storage_plus::{Item, Map};
-use ogpu_types::staking::{ProviderStatus, StakingParams, UnbondingEntry};
+use ogpu_types::staking::{ProviderStatus, StakingParams};
 use ogpu_types::{ProviderMetadata, Reputation};
 
 #[cw_serde]
@@ -21,8 +21,6 @@ pub struct Provider {
     pub bonded: Uint128,
     /// Sum of this provider's `LOCKS`; always ≤ `bonded`.
     pub locked: Uint128,
-    /// At most `max_unbonding_entries` (+1 for the deregistration entry).
-    pub unbonding: Vec<UnbondingEntry>,
     pub reputation: Reputation,
     pub deregistered: bool,
 }
@@ -39,8 +37,9 @@ impl Provider {
         }
     }
 
+    /// Stake neither locked nor slashed; `locked ≤ bonded` always holds.
     pub fn free(&self) -> Uint128 {
-        self.bonded - self.locked
+        self.bonded.saturating_sub(self.locked)
     }
 }
 
@@ -52,14 +51,23 @@ pub struct Totals {
     pub locked: Uint128,
     pub unbonding: Uint128,
     pub slashed: Uint128,
+    /// Slash payouts whose transfer failed, held for `CREDITS`' owners.
+    pub credited: Uint128,
 }
 
 pub const CONFIG: Item<Config> = Item::new("cfg");
-/// Providers by address (normalized form only).
+/// Providers by address (normalized form only). Loaded by every lock and settlement, so
+/// it holds nothing that grows.
 pub const PROVIDERS: Map<&Addr, Provider> = Map::new("p");
+/// (provider, release time in nanoseconds) → amount unbonding until then; at most
+/// `max_unbonding_entries` per provider. Read only by the provider's own unbond, claim and
+/// deregister, never by locking or settling.
+pub const UNBONDING: Map<(&Addr, u64), Uint128> = Map::new("u");
+/// Recipient → bond-denom funds whose slash payout failed, awaiting `Withdraw`.
+pub const CREDITS: Map<&Addr, Uint128> = Map::new("cr");
 /// (provider, task) → locked collateral; removed when the task settles.
 pub const LOCKS: Map<(&Addr, u64), Uint128> = Map::new("l");
 /// (provider, asset key) → total earned.
 pub const EARNINGS: Map<(&Addr, &str), Uint128> = Map::new("earn");
-/// The contract's bond-denom balance always equals `bonded + unbonding`.
+/// The contract's bond-denom balance always equals `bonded + unbonding + credited`.
 pub const TOTALS: Item<Totals> = Item::new("tot");

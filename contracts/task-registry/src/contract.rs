@@ -7,7 +7,7 @@ use ogpu_types::registry::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use ogpu_types::MigrateMsg;
 
 use crate::error::ContractError;
-use crate::execute::{admin, auction, compete, dispute, publish};
+use crate::execute::{admin, auction, award, compete, dispute, publish};
 use crate::{query, reply as replies};
 
 pub const CONTRACT_NAME: &str = env!("CARGO_PKG_NAME");
@@ -40,15 +40,21 @@ pub fn execute(
         } => compete::commit(deps, env, info, task_id, commitment),
         ExecuteMsg::Reveal {
             task_id,
-            result,
+            digest,
             salt,
             price,
-        } => compete::reveal(deps, env, info, task_id, result, salt, price),
+            result,
+        } => compete::reveal(deps, env, info, task_id, digest, salt, price, result),
         ExecuteMsg::RevealBid {
             task_id,
             price,
             salt,
         } => auction::reveal_bid(deps, env, info, task_id, price, salt),
+        ExecuteMsg::Deliver {
+            task_id,
+            digest,
+            result,
+        } => award::deliver(deps, env, info, task_id, digest, result),
         ExecuteMsg::Dispute { task_id } => dispute::dispute_native(deps, env, info, task_id),
         ExecuteMsg::CloseDispute { task_id } => dispute::close(deps, env, info, task_id),
         ExecuteMsg::Confirm { task_id, provider } => {

@@ -91,12 +91,18 @@ pub enum ContractError {
     #[error("hash-search difficulty {difficulty} is outside {min}..={max} leading zero bits")]
     InvalidDifficulty { difficulty: u32, min: u32, max: u32 },
 
-    #[error("consensus needs 1 <= quorum ({quorum}) <= replicas ({replicas}) <= {max}")]
+    #[error("consensus needs a strict majority: replicas / 2 < quorum ({quorum}) <= replicas ({replicas}) <= {max}")]
     InvalidReplication {
         replicas: u32,
         quorum: u32,
         max: u32,
     },
+
+    #[error("a dispute is re-run by at least {min} replicas, not {replicas}")]
+    TooFewDisputeReplicas { replicas: u32, min: u32 },
+
+    #[error("a hash-search answer is verified on chain and public: it takes no result key")]
+    ResultKeyNotAllowed {},
 
     #[error("allow-list has {count} providers, the limit is {max}")]
     TooManyAllowedProviders { count: u64, max: u64 },
@@ -112,6 +118,9 @@ pub enum ContractError {
 
     #[error("task {task_id} stopped accepting commitments at {deadline}")]
     CommitClosed { task_id: u64, deadline: Timestamp },
+
+    #[error("the client of task {task_id} cannot take part in it (commit, bid, join a round or re-run its own dispute)")]
+    SelfDealing { task_id: u64 },
 
     #[error("provider {provider} is not on task {task_id}'s allow-list")]
     NotAllowed { task_id: u64, provider: String },
@@ -162,8 +171,23 @@ pub enum ContractError {
     #[error("price {price} exceeds the reward {reward}")]
     PriceAboveReward { price: Uint128, reward: Uint128 },
 
-    #[error("the revealed result, price and salt do not match the commitment")]
+    #[error("the revealed digest, price and salt do not match the commitment")]
     CommitmentMismatch {},
+
+    #[error("a First Response reveal carries the result")]
+    ResultRequired {},
+
+    #[error("this reveal opens the digest (and price) only: the result is delivered once the provider is chosen")]
+    ResultNotAccepted {},
+
+    #[error("sha256 of the result is not the digest given with it")]
+    ResultDigestMismatch {},
+
+    #[error("a sealed result is at least {min} bytes (HPKE key and tag), got {size}")]
+    SealedResultTooShort { size: u64, min: u64 },
+
+    #[error("the delivered digest is not the one {provider} revealed")]
+    DeliveredDigestMismatch { provider: String },
 
     #[error("task {task_id} does not use {expected}")]
     WrongModel { task_id: u64, expected: String },
@@ -180,10 +204,13 @@ pub enum ContractError {
     #[error("task {task_id} cannot be finalized before {after} has passed")]
     NotFinalizable { task_id: u64, after: Timestamp },
 
-    #[error("the auction of task {task_id} has not been awarded yet")]
+    #[error("task {task_id} has not been awarded: no provider is chosen to deliver yet")]
     NotAwarded { task_id: u64 },
 
-    #[error("provider {provider} is not the executor of task {task_id}")]
+    #[error("task {task_id} is already awarded")]
+    AlreadyAwarded { task_id: u64 },
+
+    #[error("provider {provider} is not the one chosen to deliver task {task_id}")]
     NotExecutor { task_id: u64, provider: String },
 
     #[error("the delivery deadline of task {task_id} passed at {deadline}")]

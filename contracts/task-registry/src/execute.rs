@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auction;
+pub mod award;
 pub mod compete;
 mod consensus;
 pub mod dispute;

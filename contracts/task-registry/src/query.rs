@@ -10,8 +10,8 @@ use ogpu_types::{Job, TaskSpec, TaskStatus};
 use crate::error::ContractError;
 use crate::execute::load_task;
 use crate::state::{
-    AUCTIONS, CONFIG, DISPUTES, DISPUTE_TERMS, HASH_SEARCHES, JOBS, NEXT_TASK_ID, OWNER,
-    PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, TASKS, TASKS_BY_CLIENT,
+    AWARDS, CONFIG, DISPUTES, DISPUTE_TERMS, HASH_SEARCHES, JOBS, NEXT_TASK_ID, OWNER,
+    PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, RESULT_KEYS, TASKS, TASKS_BY_CLIENT,
     TASKS_BY_STATUS,
 };
 
@@ -66,9 +66,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
         QueryMsg::Dispute { task_id } => {
             to_json_binary(&DISPUTES.may_load(deps.storage, task_id)?)?
         }
-        QueryMsg::Auction { task_id } => {
-            to_json_binary(&AUCTIONS.may_load(deps.storage, task_id)?)?
-        }
+        QueryMsg::Award { task_id } => to_json_binary(&AWARDS.may_load(deps.storage, task_id)?)?,
         QueryMsg::Responses {
             task_id,
             start_after,
@@ -114,6 +112,7 @@ fn task(deps: Deps, task_id: u64) -> Result<TaskDetails, ContractError> {
         model: task.model,
         collateral: task.collateral,
         dispute: DISPUTE_TERMS.may_load(deps.storage, task_id)?,
+        result_key: RESULT_KEYS.may_load(deps.storage, task_id)?,
     };
     Ok(TaskDetails { task, spec })
 }

@@ -3,9 +3,9 @@
 //! operation low on wasmd's per-byte storage schedule.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Empty};
+use cosmwasm_std::{Addr, Empty, HexBinary};
 use cw_storage_plus::{Item, Map};
-use ogpu_types::registry::{AcceptedAsset, AuctionState, DisputeState, TaskLimits};
+use ogpu_types::registry::{AcceptedAsset, AwardState, DisputeState, TaskLimits};
 use ogpu_types::{DisputeTerms, HashSearch, OpenClJob, Requirements, Task, TaskResponseRecord};
 
 #[cw_serde]
@@ -48,9 +48,13 @@ pub const REQUIREMENTS: Map<u64, Requirements> = Map::new("req");
 pub const RESPONSES: Map<(u64, &Addr), TaskResponseRecord> = Map::new("r");
 /// (provider, task) for every commitment, to list a provider's tasks.
 pub const PROVIDER_TASKS: Map<(&Addr, u64), Empty> = Map::new("pt");
-/// The award of each sealed-bid auction, from the moment its winner is fixed; only the
-/// executor fields change afterwards (promotion, delivery commitment).
-pub const AUCTIONS: Map<u64, AuctionState> = Map::new("auc");
+/// Who must deliver each awarded task (Manual Confirmation, sealed-bid auction,
+/// Consensus), from the award on; only the executor, its price and deadline change
+/// afterwards (promotion past a missed delivery).
+pub const AWARDS: Map<u64, AwardState> = Map::new("awd");
+/// The result key of each task published with one (32 bytes, X25519); written once at
+/// publish, read when a result is posted.
+pub const RESULT_KEYS: Map<u64, HexBinary> = Map::new("rk");
 /// The dispute terms of each task published with them; written once at publish.
 pub const DISPUTE_TERMS: Map<u64, DisputeTerms> = Map::new("dt");
 /// The dispute state of each disputable task, from its completion on.

@@ -2,11 +2,12 @@
 //! configured limits. Every rejection is a specific `ContractError`.
 
 use cosmwasm_std::{Api, Uint128};
+use ogpu_types::commitment::Hash32;
 use ogpu_types::hash_search::{self, HashSearch, MAX_DIFFICULTY, MAX_PREFIX_LEN, MIN_DIFFICULTY};
 use ogpu_types::registry::{AcceptedAsset, TaskLimits};
 use ogpu_types::{
     AssetInfo, CompetitionModel, DisputeTerms, Job, KernelArg, KernelSource, OpenClJob, Payload,
-    Requirements, TaskSpec,
+    Requirements, TaskSpec, MAX_CONFIG_AMOUNT, SEALED_RESULT_OVERHEAD,
 };
 
 use crate::error::ContractError;
@@ -28,6 +29,12 @@ pub const MAX_ENTRY_POINT_LEN: u32 = 128;
 pub const HARD_MAX_REPLICAS: u32 = 16;
 /// One hundred percent in basis points.
 pub const BPS_DENOMINATOR: u16 = 10_000;
+/// Upper bound of `max_window`: one year, so no deadline computed from a block time can
+/// overflow.
+pub const HARD_MAX_WINDOW: u64 = 365 * 24 * 3600;
+/// Fewest replicas a dispute round may have: with one or two, a single account (the
+/// client's Sybil) would make or break the quorum.
+pub const MIN_DISPUTE_REPLICAS: u32 = 3;
 
 pub fn fee_bps(bps: u16) -> Result<u16, ContractError> {
     if bps > BPS_DENOMINATOR {
@@ -68,6 +75,12 @@ pub fn limits(limits: &TaskLimits) -> Result<(), ContractError> {
     if limits.min_window == 0 || limits.min_window > limits.max_window {
         return fail("windows need 0 < min_window <= max_window");
     }
+    if limits.max_window > HARD_MAX_WINDOW {
+        return fail("max_window must be at most one year (31536000 s)");
+    }
+    if limits.min_collateral > MAX_CONFIG_AMOUNT {
+        return fail("min_collateral must be at most 10^30");
+    }
     if limits.unrevealed_bid_penalty_bps > BPS_DENOMINATOR {
         return fail("unrevealed_bid_penalty_bps must be at most 10000");
     }
@@ -95,6 +108,9 @@ pub fn accepted_assets(api: &dyn Api, assets: &[AcceptedAsset]) -> Result<(), Co
         if assets[..i].iter().any(|a| a.info == asset.info) {
             return fail(format!("{} listed twice", asset.info));
         }
+        if asset.min_reward > MAX_CONFIG_AMOUNT {
+            return fail(format!("{}: min_reward must be at most 10^30", asset.info));
+        }
     }
     Ok(())
 }
@@ -104,6 +120,12 @@ pub fn task_spec(api: &dyn Api, limits: &TaskLimits, spec: &TaskSpec) -> Result<
     match &spec.job {
         Job::OpenCl(job) => opencl_job(limits, job)?,
         Job::HashSearch(search) => hash_search(search)?,
+    }
+    if let Some(key) = &spec.result_key {
+        if !matches!(spec.job, Job::OpenCl(_)) {
+            return Err(ContractError::ResultKeyNotAllowed {});
+        }
+        ogpu_types::commitment::to_hash32("result_key", key)?;
     }
     requirements(api, limits, &spec.requirements)?;
     model(limits, &spec.model)?;
@@ -241,12 +263,29 @@ fn payload_checked(limits: &TaskLimits, payload: &Payload) -> Result<usize, Cont
     }
 }
 
-/// Validates a revealed result: inline within the result limit, or a valid reference.
-pub fn result(limits: &TaskLimits, result: &Payload) -> Result<(), ContractError> {
+/// Validates a posted result: inline within the result limit, or a valid reference. A
+/// sealed one (the task names a result key) is at least the HPKE overhead long, since its
+/// digest cannot be checked here; a plain one must hash to `digest`.
+pub fn result(
+    limits: &TaskLimits,
+    result: &Payload,
+    digest: &Hash32,
+    sealed: bool,
+) -> Result<(), ContractError> {
     let inline = payload_checked(limits, result)?;
     at_most_bytes(inline, limits.max_inline_result_bytes, |size, max| {
         ContractError::ResultTooLarge { size, max }
-    })
+    })?;
+    match result {
+        Payload::Inline { data } if sealed && data.len() < SEALED_RESULT_OVERHEAD => {
+            Err(ContractError::SealedResultTooShort {
+                size: data.len() as u64,
+                min: SEALED_RESULT_OVERHEAD as u64,
+            })
+        }
+        _ if !sealed && result.digest()? != *digest => Err(ContractError::ResultDigestMismatch {}),
+        _ => Ok(()),
+    }
 }
 
 fn uri_field(field: &str, uri: &str, limits: &TaskLimits) -> Result<(), ContractError> {
@@ -336,6 +375,12 @@ fn dispute_terms(
         return not_supported("only first_response and manual_confirmation tasks");
     }
     replication(limits, terms.replicas, terms.quorum)?;
+    if terms.replicas < MIN_DISPUTE_REPLICAS {
+        return Err(ContractError::TooFewDisputeReplicas {
+            replicas: terms.replicas,
+            min: MIN_DISPUTE_REPLICAS,
+        });
+    }
     window(limits, "dispute", terms.window)
 }
 
@@ -368,11 +413,13 @@ pub fn bond(
     Ok(())
 }
 
-/// `1 ≤ quorum ≤ replicas ≤ max`, where `max` is the smaller of `max_replicas` and
-/// `max_commitments` (each replica is one commitment).
+/// `replicas / 2 < quorum ≤ replicas ≤ max`, where `max` is the smaller of
+/// `max_replicas` and `max_commitments` (each replica is one commitment). A strict
+/// majority: two digests can never both reach the quorum, and whoever decides a round
+/// needs more than half of its slots.
 fn replication(limits: &TaskLimits, replicas: u32, quorum: u32) -> Result<(), ContractError> {
     let max = limits.max_replicas.min(limits.max_commitments);
-    if quorum == 0 || quorum > replicas || replicas > max {
+    if u64::from(quorum) * 2 <= u64::from(replicas) || quorum > replicas || replicas > max {
         return Err(ContractError::InvalidReplication {
             replicas,
             quorum,

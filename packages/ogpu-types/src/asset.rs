@@ -4,6 +4,11 @@ use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Coin, Uint128};
 use std::fmt;
 
+/// Largest amount any configuration may set (a minimum stake, reward or collateral):
+/// 10^30 base units, more than the supply of any token. Amounts a user sends are bounded by
+/// their balance; this bounds those the owner sets, so no setting makes arithmetic fail.
+pub const MAX_CONFIG_AMOUNT: Uint128 = Uint128::new(1_000_000_000_000_000_000_000_000_000_000);
+
 /// Which token an amount is in.
 #[cw_serde]
 #[derive(Eq, PartialOrd, Ord, Hash)]

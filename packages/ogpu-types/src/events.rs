@@ -16,10 +16,14 @@ pub const TASK_EXPIRED: &str = "ogpu_task_expired";
 pub const TASK_CANCELLED: &str = "ogpu_task_cancelled";
 /// Sealed-bid auction: a provider opened its bid.
 pub const BID_REVEALED: &str = "ogpu_bid_revealed";
-/// Sealed-bid auction: a provider won (or, after a missed delivery, was promoted to) the
-/// right to execute; `price` is what it will be paid, `deadline` its delivery deadline.
-pub const AUCTION_AWARDED: &str = "ogpu_auction_awarded";
-/// Consensus: the revealed results reached no quorum; the client was refunded.
+/// A provider was chosen to deliver (a confirmed offer, an auction's winner, a Consensus
+/// round's designated replica, or the next one after a missed delivery); `price` is what
+/// delivery pays it, `delivery_deadline` its deadline.
+pub const TASK_AWARDED: &str = "ogpu_task_awarded";
+/// The chosen provider delivered its result (sealed to the client when the task names a
+/// result key); the task completes in the same transaction.
+pub const TASK_DELIVERED: &str = "ogpu_task_delivered";
+/// Consensus: the revealed digests reached no quorum; the client was refunded.
 pub const TASK_FAILED: &str = "ogpu_task_failed";
 /// The client disputed a completed task; `round` is the Consensus task that re-runs it.
 pub const TASK_DISPUTED: &str = "ogpu_task_disputed";
@@ -66,7 +70,7 @@ pub mod attr {
     pub const RELEASE_AT: &str = "release_at";
     pub const COMMIT_DEADLINE: &str = "commit_deadline";
     pub const REVEAL_DEADLINE: &str = "reveal_deadline";
-    /// Sealed-bid auction: the executor's delivery deadline.
+    /// An awarded task: the chosen provider's delivery deadline.
     pub const DELIVERY_DEADLINE: &str = "delivery_deadline";
     /// The Consensus task that re-runs a disputed one.
     pub const ROUND: &str = "round";

@@ -16,16 +16,18 @@ pub mod schema;
 pub mod settlement;
 pub mod staking;
 pub mod task;
+pub mod time;
 
-pub use asset::{Asset, AssetInfo};
+pub use asset::{Asset, AssetInfo, MAX_CONFIG_AMOUNT};
 pub use commitment::{bid_commitment, result_commitment, CommitmentError, Hash32};
 pub use hash_search::HashSearch;
 pub use provider::{Device, DeviceType, ProviderMetadata, Reputation};
 pub use task::{
     CompetitionModel, DeviceClass, DisputeTerms, Eligibility, Job, KernelArg, KernelSource, Offer,
     OpenClJob, Payload, Requirements, ResponseStatus, Scalar, Task, TaskOutcome,
-    TaskResponse as TaskResponseRecord, TaskSpec, TaskStatus,
+    TaskResponse as TaskResponseRecord, TaskSpec, TaskStatus, SEALED_RESULT_OVERHEAD,
 };
+pub use time::deadline;
 
 /// The empty migrate message every contract of the suite accepts.
 #[cosmwasm_schema::cw_serde]

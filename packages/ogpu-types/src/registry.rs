@@ -28,9 +28,10 @@ pub struct TaskLimits {
     pub max_allowed_providers: u32,
     /// Most commitments one task accepts.
     pub max_commitments: u32,
-    /// Shortest commit/reveal/confirm window, seconds.
+    /// Shortest window of any kind, seconds.
     pub min_window: u64,
-    /// Longest commit/reveal/confirm window, seconds.
+    /// Longest window of any kind (commit, reveal, confirm, delivery, dispute), seconds;
+    /// at most one year.
     pub max_window: u64,
     /// Smallest per-provider collateral a task may ask, in the bond denom.
     pub min_collateral: Uint128,
@@ -106,19 +107,21 @@ pub enum ExecuteMsg {
     /// Publish a task paying in an allow-listed cw20 token (`Send` with a [`ReceiveMsg`]).
     Receive(Cw20ReceiveMsg),
     /// Post a result commitment (see [`crate::result_commitment`]) and lock collateral.
-    /// In a sealed-bid auction: during the bid window, a sealed bid
-    /// (see [`crate::bid_commitment`], collateral locked); once awarded, the executor's
-    /// result commitment (nothing more locked). In Consensus: joining one of the replica
-    /// slots.
+    /// In a sealed-bid auction, a sealed bid (see [`crate::bid_commitment`]). In
+    /// Consensus: joining one of the replica slots. Never by the task's client.
     Commit { task_id: u64, commitment: HexBinary },
-    /// Open a commitment in a later block. `price` is required in Manual Confirmation and
-    /// must be absent in the other models, whose commitment binds a fixed price: the reward
-    /// in First Response and Consensus, the executor's price (`task.best`) in an auction.
+    /// Open a commitment in a later block: `digest` is `sha256` of the plaintext result,
+    /// as committed. First Response: `result` is required (sealed to the task's result key
+    /// when it names one) and the first valid reveal is paid at once. Manual Confirmation
+    /// (a sealed offer) and Consensus: no `result`; it is delivered once chosen. `price` is
+    /// required in Manual Confirmation and absent in the other models, whose commitment
+    /// binds a fixed price (the reward).
     Reveal {
         task_id: u64,
-        result: Payload,
+        digest: HexBinary,
         salt: HexBinary,
         price: Option<Uint128>,
+        result: Option<Payload>,
     },
     /// Sealed-bid auction, in the reveal window: open a bid in a later block than it was
     /// made. The last bid opened (or `Finalize` after the window) awards the task.
@@ -127,6 +130,15 @@ pub enum ExecuteMsg {
         price: Uint128,
         salt: HexBinary,
     },
+    /// The chosen provider of an awarded task (a confirmed offer, an auction's executor, a
+    /// Consensus round's designated replica) delivers its result before its deadline and is
+    /// paid in this transaction. Manual Confirmation and Consensus: `digest` must be the
+    /// one it revealed.
+    Deliver {
+        task_id: u64,
+        digest: HexBinary,
+        result: Payload,
+    },
     /// Client only, within the dispute window of a completed task published with
     /// `dispute` terms: post the bond (the one native coin sent along; cw20 through
     /// [`ReceiveMsg::Dispute`]) and open a Consensus re-run round (a new task).
@@ -134,14 +146,15 @@ pub enum ExecuteMsg {
     /// Anyone, after the dispute window of an undisputed task: release the winner's
     /// collateral and record its completion.
     CloseDispute { task_id: u64 },
-    /// Client only, Manual Confirmation: accept a revealed response and pay its price.
+    /// Client only, Manual Confirmation: choose a revealed offer; its provider then
+    /// delivers and is paid its price.
     Confirm { task_id: u64, provider: String },
     /// Client only, before any commitment: withdraw the task with a full refund.
     CancelTask { task_id: u64 },
-    /// Anyone, once a deadline passed: auto-confirm the cheapest revealed response
-    /// (Manual Confirmation), award an auction whose reveal window passed or promote the
-    /// next bidder past a missed delivery, decide a Consensus round, or expire the task,
-    /// refunding the client and slashing the committers that stayed silent.
+    /// Anyone, once a deadline passed: choose the cheapest offer (Manual Confirmation),
+    /// award an auction whose reveal window passed, tally a Consensus round, slash a missed
+    /// delivery and promote the next provider, or expire the task, refunding the client
+    /// and slashing the committers that stayed silent.
     Finalize { task_id: u64 },
     /// Owner only: change limits, assets, fee, treasury or staking parameters.
     UpdateConfig(ConfigUpdate),
@@ -232,9 +245,10 @@ pub enum QueryMsg {
     /// The dispute state of a task published with dispute terms (`None` otherwise).
     #[returns(Option<DisputeState>)]
     Dispute { task_id: u64 },
-    /// A sealed-bid auction's award state (`None` before it is awarded).
-    #[returns(Option<AuctionState>)]
-    Auction { task_id: u64 },
+    /// Who must deliver an awarded task (Manual Confirmation, sealed-bid auction,
+    /// Consensus), for what price, until when (`None` before the award).
+    #[returns(Option<AwardState>)]
+    Award { task_id: u64 },
     /// Responses to a task, in provider address order.
     #[returns(ResponsesResponse)]
     Responses {
@@ -272,22 +286,23 @@ pub struct DisputeState {
     pub status: DisputeStatus,
 }
 
-/// Who executes an awarded auction, for what price, until when.
+/// Who delivers an awarded task, for what price, until when.
 #[cw_serde]
-pub struct AuctionState {
-    /// Revealed bids, best first: lowest price, then earliest bid (block height), then
-    /// address. At most `max_commitments`.
+pub struct AwardState {
+    /// The providers that may deliver, in promotion order. Manual Confirmation: the chosen
+    /// offer, then the other revealed offers, cheapest first (then earliest reveal, then
+    /// address). Sealed-bid auction: the revealed bids, lowest first (then earliest bid,
+    /// then address). Consensus: the providers of the agreed digest (earliest commitment
+    /// first, then address). At most `max_commitments`.
     pub ranking: Vec<Offer>,
-    /// Position in `ranking` of the current executor.
+    /// Position in `ranking` of the provider that must deliver now.
     pub executor: u32,
-    /// What the executor is paid: the next revealed price after its own in the ranking,
-    /// or the reward when there is none.
+    /// What delivery pays: the executor's own offer (Manual Confirmation), the next
+    /// revealed bid after its own or the reward (auction), each agreeing replica's share
+    /// (Consensus).
     pub price: Uint128,
-    /// Last moment (inclusive) the executor may open its result commitment.
+    /// Last moment (inclusive) the executor may deliver.
     pub delivery_deadline: Timestamp,
-    /// The executor's result commitment, once made.
-    pub commitment: Option<HexBinary>,
-    pub committed_height: Option<u64>,
 }
 
 #[cw_serde]

@@ -28,11 +28,13 @@ pub struct StakingParams {
     pub bond_denom: String,
     /// Bonded stake below which a provider is jailed (cannot lock collateral).
     pub min_stake: Uint128,
-    /// Seconds between `Unbond` and the funds becoming claimable.
+    /// Seconds between `Unbond` and the funds becoming claimable (at most
+    /// [`StakingParams::MAX_UNBONDING_PERIOD`]).
     pub unbonding_period: u64,
     /// Share of a slash paid to the harmed client, basis points; the rest goes to the treasury.
     pub slash_client_share_bps: u16,
-    /// Most pending unbonding entries per provider.
+    /// Most pending unbonding entries per provider (deregistering merges into the newest
+    /// entry rather than exceed it).
     pub max_unbonding_entries: u32,
     pub metadata_limits: MetadataLimits,
 }
@@ -40,6 +42,8 @@ pub struct StakingParams {
 impl StakingParams {
     /// Smallest stake of the recommended parameters, in the bond denom.
     pub const RECOMMENDED_MIN_STAKE: u128 = 5_000;
+    /// Longest unbonding period any configuration may set: one year.
+    pub const MAX_UNBONDING_PERIOD: u64 = 365 * 24 * 3600;
 
     /// Sensible staking parameters for a new deployment bonding `bond_denom` (and those the
     /// contract tests use).
@@ -77,6 +81,17 @@ pub struct InstantiateMsg {
     pub treasury: String,
 }
 
+/// Who a slash compensates: `client` receives `slash_client_share_bps` of the slashed
+/// amount, at most `cap`; the rest goes to the treasury.
+#[cw_serde]
+pub struct Compensation {
+    /// The harmed client.
+    pub client: String,
+    /// Most the client may receive: what it paid for a result that was overturned, so a
+    /// dispute never pays the disputing client more than a refund.
+    pub cap: Option<Uint128>,
+}
+
 /// What happens to one provider's lock when a task settles.
 #[cw_serde]
 pub enum Verdict {
@@ -84,14 +99,14 @@ pub enum Verdict {
     Won { earned: Asset },
     /// Lost the race or was not chosen: unlock, no counter changes.
     Released {},
-    /// Failed to deliver: the locked collateral is slashed, split between `beneficiary`
-    /// (the harmed client) and the treasury; `failed += 1`, `slashed += 1`.
-    Slashed { beneficiary: String },
-    /// Part of the lock is slashed (split as a slash), the rest unlocked: an auction bid
-    /// never opened. `amount` is capped at the lock; `failed += 1`, `slashed += 1`.
-    Penalized {
-        beneficiary: String,
-        amount: Uint128,
+    /// Failed: `amount` of the lock (the whole lock when absent; capped at the lock) is
+    /// slashed and the rest unlocked. The slash compensates `compensation` as it says, or
+    /// goes wholly to the treasury when there is none (where the client could have caused
+    /// the failure or controls the accounts judged, paying it would reward abuse). A
+    /// positive slash counts `failed += 1`, `slashed += 1`; a zero one is a release.
+    Slashed {
+        amount: Option<Uint128>,
+        compensation: Option<Compensation>,
     },
 }
 
@@ -116,6 +131,8 @@ pub enum ExecuteMsg {
     Claim {},
     /// Stop providing: needs no locked collateral; all stake starts unbonding.
     Deregister {},
+    /// Collect bond-denom funds credited to the caller after a slash payout to it failed.
+    Withdraw {},
     /// Registry only: check eligibility and lock `amount` of the provider's free stake.
     LockCollateral {
         task_id: u64,
@@ -161,6 +178,9 @@ pub enum QueryMsg {
     /// Sums over all providers, for conservation checks.
     #[returns(StakingTotals)]
     Totals {},
+    /// Bond-denom funds credited to `address` after a slash payout to it failed.
+    #[returns(Uint128)]
+    Credits { address: String },
 }
 
 #[cw_serde]
@@ -228,4 +248,7 @@ pub struct StakingTotals {
     pub unbonding: Uint128,
     /// Sum ever slashed.
     pub slashed: Uint128,
+    /// Slash payouts whose transfer failed, waiting for `Withdraw`. The contract's
+    /// bond-denom balance is `bonded + unbonding + credited`.
+    pub credited: Uint128,
 }

@@ -172,14 +172,18 @@ pub enum CompetitionModel {
         commit_window: u64,
         reveal_window: u64,
     },
-    /// Providers commit a result and a price ≤ reward during `commit_window`, reveal during
-    /// the following `reveal_window`; the client confirms one revealed response within the
-    /// reveal and `confirm_window`, after which anyone can finalize and the cheapest
-    /// revealed response is confirmed automatically.
+    /// Sealed offers: providers commit a result digest and a price ≤ reward during
+    /// `commit_window` and reveal both (never the result) during the following
+    /// `reveal_window`. The client confirms one offer by price and by the provider's record
+    /// within the reveal and `confirm_window`; after that anyone can finalize and the
+    /// cheapest offer is confirmed. The chosen provider delivers its result within
+    /// `delivery_window` and is paid its price in that transaction; a missed delivery is
+    /// slashed and the next offer, cheapest first, is promoted.
     ManualConfirmation {
         commit_window: u64,
         reveal_window: u64,
         confirm_window: u64,
+        delivery_window: u64,
     },
     /// A sealed-bid reverse (second-price) auction for the right to execute. Providers
     /// commit sealed price bids ([`crate::bid_commitment`], collateral locked) during
@@ -195,8 +199,11 @@ pub enum CompetitionModel {
         delivery_window: u64,
     },
     /// Replication: up to `replicas` providers commit result digests during
-    /// `commit_window`; reveals open when all `replicas` committed or the window passes,
-    /// for `reveal_window` seconds. `quorum` agreeing digests accept the result.
+    /// `commit_window`; reveals (of digests only) open when all `replicas` committed or the
+    /// window passes, for `reveal_window` seconds. A strict majority (`quorum` > `replicas`
+    /// / 2) of agreeing digests accepts the result; one of the agreeing providers then
+    /// delivers it within another `reveal_window`, and each of them is paid
+    /// `reward / replicas` in that transaction.
     Consensus {
         replicas: u32,
         quorum: u32,
@@ -232,10 +239,12 @@ impl CompetitionModel {
                 commit_window,
                 reveal_window,
                 confirm_window,
+                delivery_window,
             } => vec![
                 ("commit", commit_window),
                 ("reveal", reveal_window),
                 ("confirm", confirm_window),
+                ("delivery", delivery_window),
             ],
             CompetitionModel::SealedBidAuction {
                 bid_window,
@@ -269,11 +278,21 @@ pub struct TaskSpec {
     /// accepted result (the winner's collateral stays locked for the window).
     #[serde(default)]
     pub dispute: Option<DisputeTerms>,
+    /// OpenCL jobs: the client's X25519 public key (32 bytes). Providers deliver the result
+    /// sealed to it with HPKE (RFC 9180), so only the client reads it; commitments and
+    /// consensus still bind the plaintext's digest. Without it results are public.
+    #[serde(default)]
+    pub result_key: Option<HexBinary>,
 }
+
+/// Bytes HPKE adds to a sealed result: the encapsulated X25519 key (32) and the AEAD tag
+/// (16). An inline sealed result is at least this long.
+pub const SEALED_RESULT_OVERHEAD: usize = 32 + 16;
 
 /// How an accepted result may be disputed: within `window` seconds of completion the
 /// client posts `bond` (in the reward's asset) and the job is re-run as a Consensus round
-/// of `replicas` other providers with `quorum`, paid from the bond.
+/// of `replicas` (at least 3) other providers with a strict-majority `quorum`, paid from
+/// the bond.
 #[cw_serde]
 #[derive(Copy, Eq)]
 pub struct DisputeTerms {
@@ -356,8 +375,8 @@ pub struct Task {
     pub confirm_deadline: Option<Timestamp>,
     pub commit_count: u32,
     pub reveal_count: u32,
-    /// Manual Confirmation: the cheapest revealed response so far (earliest wins ties).
-    /// Sealed-bid auction: the current executor and the price it will be paid.
+    /// Once the task is awarded (Manual Confirmation, sealed-bid auction, Consensus): the
+    /// provider that must deliver and the price it is paid on delivery.
     pub best: Option<Offer>,
     /// Set when the task completed.
     pub outcome: Option<TaskOutcome>,
@@ -371,14 +390,15 @@ pub struct Task {
 pub enum ResponseStatus {
     /// Commitment posted, not opened.
     Committed,
-    /// Opened; result and price are public.
+    /// Opened: its digest and price are public (a First Response reveal also carries the
+    /// result, sealed to the client when the task names a result key).
     Revealed,
     /// Accepted and paid.
     Won,
     /// Another response was accepted; collateral returned.
     Lost,
-    /// Not opened in its window, outside a consensus quorum, or an undelivered auction
-    /// win; collateral slashed (an unrevealed bid: part of it).
+    /// Not opened in its window, or chosen and not delivered in time, or a result
+    /// overturned by a dispute; collateral slashed (an unrevealed bid: part of it).
     Slashed,
 }
 
@@ -395,7 +415,8 @@ pub struct TaskResponse {
     pub status: ResponseStatus,
     /// Set on reveal: `sha256` of the result.
     pub digest: Option<HexBinary>,
-    /// Set on reveal: the result (inline or by reference).
+    /// The result (inline or by reference; sealed when the task names a result key): set
+    /// by a First Response reveal or by the delivery of a chosen provider.
     pub result: Option<Payload>,
     /// Set on reveal: the asked price (the reward in First Response).
     pub price: Option<Uint128>,

@@ -1,14 +1,14 @@
 //! The registry's messages: lock collateral (the eligibility check) and settle a task's
 //! locks (unlock, slash, reputation and earnings) in one call.
 
-use cosmwasm_std::{coins, Addr, BankMsg, Decimal, DepsMut, Event, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, Decimal, DepsMut, Event, MessageInfo, Response, Uint128};
 use cw_utils::nonpayable;
 use ogpu_types::events::{self, attr};
 use ogpu_types::staking::{CollateralOutcome, ProviderStatus, Verdict};
 use ogpu_types::Eligibility;
 
 use crate::error::ContractError;
-use crate::execute::only_registry;
+use crate::execute::{only_registry, payout};
 use crate::state::{Config, Provider, Totals, EARNINGS, LOCKS, PROVIDERS, TOTALS};
 
 /// Most outcomes in one settlement (the registry caps a task at 64 commitments).
@@ -98,13 +98,12 @@ pub fn settle(
             max: MAX_OUTCOMES as u64,
         });
     }
-    let client_share = Decimal::bps(config.params.slash_client_share_bps.into());
     let mut totals = TOTALS.load(deps.storage)?;
     let mut response = Response::new().add_attribute(attr::ACTION, "settle_collateral");
     for outcome in outcomes {
         let address = deps.api.addr_validate(&outcome.provider)?;
         let lock_key = (&address, task_id);
-        let amount =
+        let locked =
             LOCKS
                 .may_load(deps.storage, lock_key)?
                 .ok_or_else(|| ContractError::LockNotFound {
@@ -113,9 +112,9 @@ pub fn settle(
                 })?;
         LOCKS.remove(deps.storage, lock_key);
         let mut record = PROVIDERS.load(deps.storage, &address)?;
-        record.locked = record.locked.checked_sub(amount)?;
-        totals.locked = totals.locked.checked_sub(amount)?;
-        match outcome.verdict {
+        record.locked = record.locked.checked_sub(locked)?;
+        totals.locked = totals.locked.checked_sub(locked)?;
+        let slashed = match outcome.verdict {
             Verdict::Won { earned } => {
                 record.reputation.completed += 1;
                 let key = earned.info.key();
@@ -124,42 +123,30 @@ pub fn settle(
                     .unwrap_or_default()
                     .checked_add(earned.amount)?;
                 EARNINGS.save(deps.storage, (&address, &key), &total)?;
-                response = response.add_event(released_event(task_id, &outcome.provider, amount));
+                Uint128::zero()
             }
-            Verdict::Released {} => {
-                response = response.add_event(released_event(task_id, &outcome.provider, amount));
-            }
-            Verdict::Slashed { beneficiary } => {
-                let beneficiary = deps.api.addr_validate(&beneficiary)?;
-                let slash = Slash {
-                    task_id,
-                    provider: &outcome.provider,
-                    amount,
-                    beneficiary: &beneficiary,
-                };
-                response =
-                    slash.apply(&config, client_share, &mut record, &mut totals, response)?;
-            }
-            Verdict::Penalized {
-                beneficiary,
-                amount: penalty,
+            Verdict::Released {} => Uint128::zero(),
+            Verdict::Slashed {
+                amount,
+                compensation,
             } => {
-                let beneficiary = deps.api.addr_validate(&beneficiary)?;
-                let slashed = penalty.min(amount);
-                let released = amount - slashed;
-                if !released.is_zero() {
-                    response =
-                        response.add_event(released_event(task_id, &outcome.provider, released));
-                }
                 let slash = Slash {
                     task_id,
                     provider: &outcome.provider,
-                    amount: slashed,
-                    beneficiary: &beneficiary,
+                    amount: amount.map_or(locked, |a| a.min(locked)),
+                    compensation: compensation
+                        .map(|c| -> Result<_, ContractError> {
+                            Ok((deps.api.addr_validate(&c.client)?, c.cap))
+                        })
+                        .transpose()?,
                 };
-                response =
-                    slash.apply(&config, client_share, &mut record, &mut totals, response)?;
+                response = slash.apply(&config, &mut record, &mut totals, response)?;
+                slash.amount
             }
+        };
+        let released = locked - slashed;
+        if !released.is_zero() {
+            response = response.add_event(released_event(task_id, &outcome.provider, released));
         }
         PROVIDERS.save(deps.storage, &address, &record)?;
     }
@@ -167,43 +154,50 @@ pub fn settle(
     Ok(response)
 }
 
-/// Part of a provider's stake taken for a failure on a task, split between the harmed
-/// client (rounded down) and the treasury.
+/// Part of a provider's lock taken for a failure on a task: the client's share of it (at
+/// most the cap) compensates the client, the rest goes to the treasury.
 struct Slash<'a> {
     task_id: u64,
     provider: &'a str,
     amount: Uint128,
-    beneficiary: &'a Addr,
+    /// The harmed client and the most it may receive; `None`: all to the treasury.
+    compensation: Option<(Addr, Option<Uint128>)>,
 }
 
 impl Slash<'_> {
+    /// Takes the stake and pays it out. A zero amount changes nothing: it is no slash.
     fn apply(
         &self,
         config: &Config,
-        client_share: Decimal,
         record: &mut Provider,
         totals: &mut Totals,
-        mut response: Response,
+        response: Response,
     ) -> Result<Response, ContractError> {
         let amount = self.amount;
+        if amount.is_zero() {
+            return Ok(response);
+        }
         record.bonded = record.bonded.checked_sub(amount)?;
         record.reputation.failed += 1;
         record.reputation.slashed += 1;
         totals.bonded = totals.bonded.checked_sub(amount)?;
         totals.slashed = totals.slashed.checked_add(amount)?;
-        let to_client = amount.mul_floor(client_share);
-        let to_treasury = amount - to_client;
-        let denom = &config.params.bond_denom;
-        for (to, part) in [
-            (self.beneficiary, to_client),
-            (&config.treasury, to_treasury),
-        ] {
-            if !part.is_zero() {
-                response = response.add_message(BankMsg::Send {
-                    to_address: to.to_string(),
-                    amount: coins(part.u128(), denom),
-                });
+        let client_share = Decimal::bps(config.params.slash_client_share_bps.into());
+        let (client, to_client) = match &self.compensation {
+            Some((client, cap)) => {
+                let share = amount.mul_floor(client_share);
+                (Some(client), cap.map_or(share, |cap| share.min(cap)))
             }
+            None => (None, Uint128::zero()),
+        };
+        let to_treasury = amount.checked_sub(to_client)?;
+        let denom = &config.params.bond_denom;
+        let mut response = response;
+        if let Some(client) = client.filter(|_| !to_client.is_zero()) {
+            response = response.add_submessage(payout::send(client, to_client, denom)?);
+        }
+        if !to_treasury.is_zero() {
+            response = response.add_submessage(payout::send(&config.treasury, to_treasury, denom)?);
         }
         Ok(
             response.add_event(Event::new(events::PROVIDER_SLASHED).add_attributes([

@@ -1,14 +1,16 @@
 //! A provider's own messages: register, metadata, bond, unbond, claim, deregister.
 
-use cosmwasm_std::{coins, Addr, BankMsg, DepsMut, Env, Event, MessageInfo, Response, Uint128};
+use cosmwasm_std::{
+    coins, Addr, BankMsg, DepsMut, Env, Event, MessageInfo, Order, Response, StdResult, Timestamp,
+    Uint128,
+};
 use cw_utils::{must_pay, nonpayable};
 use ogpu_types::events::{self, attr};
-use ogpu_types::staking::UnbondingEntry;
-use ogpu_types::{ProviderMetadata, Reputation};
+use ogpu_types::{deadline, ProviderMetadata};
 
 use crate::error::ContractError;
 use crate::execute::validate_metadata;
-use crate::state::{Provider, CONFIG, PROVIDERS, TOTALS};
+use crate::state::{Provider, CONFIG, PROVIDERS, TOTALS, UNBONDING};
 
 fn load(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {
     PROVIDERS
@@ -50,15 +52,12 @@ pub fn register(
             provider: address.into_string(),
         });
     }
-    // A returning provider keeps its reputation and its pending unbonding entries.
-    let (reputation, unbonding) = previous
-        .map(|p| (p.reputation, p.unbonding))
-        .unwrap_or_else(|| (Reputation::default(), vec![]));
+    // A returning provider keeps its reputation (and its pending unbonding entries).
+    let reputation = previous.map(|p| p.reputation).unwrap_or_default();
     let provider = Provider {
         metadata,
         bonded: amount,
         locked: Uint128::zero(),
-        unbonding,
         reputation,
         deregistered: false,
     };
@@ -108,35 +107,61 @@ pub fn bond(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError>
         ))
 }
 
-/// Moves stake into the unbonding queue; returns the entry.
+/// The provider's unbonding entries, oldest first: (release time in nanoseconds, amount).
+/// Bounded: at most `max_unbonding_entries` (≤ 32).
+fn unbonding_entries(deps: &DepsMut, address: &Addr) -> StdResult<Vec<(u64, Uint128)>> {
+    UNBONDING
+        .prefix(address)
+        .range(deps.storage, None, None, Order::Ascending)
+        .collect()
+}
+
+/// Moves `amount` of stake into the unbonding queue, released one unbonding period from
+/// now. With `merge`, a full queue takes it into its newest entry (whose release moves to
+/// the new, later time) instead of refusing, so deregistering is always possible and the
+/// queue never outgrows its bound. Returns the release time.
 fn start_unbonding(
     deps: &mut DepsMut,
     env: &Env,
     address: &Addr,
     provider: &mut Provider,
     amount: Uint128,
-) -> Result<UnbondingEntry, ContractError> {
+    merge: bool,
+) -> Result<Timestamp, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    let entry = UnbondingEntry {
-        amount,
-        release_at: env.block.time.plus_seconds(config.params.unbonding_period),
-    };
+    let release_at = deadline(env.block.time, config.params.unbonding_period)?;
+    let entries = unbonding_entries(deps, address)?;
+    let max = config.params.max_unbonding_entries as usize;
+    let mut total = amount;
+    // An entry released at the same moment absorbs the new amount without a new entry.
+    let same_time = entries.iter().find(|(at, _)| *at == release_at.nanos());
+    if let Some((_, existing)) = same_time {
+        total = total.checked_add(*existing)?;
+    } else if entries.len() >= max {
+        let Some((newest_at, newest)) = entries.last().filter(|_| merge) else {
+            return Err(ContractError::TooManyUnbondingEntries {
+                max: config.params.max_unbonding_entries,
+            });
+        };
+        total = total.checked_add(*newest)?;
+        UNBONDING.remove(deps.storage, (address, *newest_at));
+    }
+    UNBONDING.save(deps.storage, (address, release_at.nanos()), &total)?;
     provider.bonded = provider.bonded.checked_sub(amount)?;
-    provider.unbonding.push(entry.clone());
     PROVIDERS.save(deps.storage, address, provider)?;
     TOTALS.update(deps.storage, |mut t| -> Result<_, ContractError> {
         t.bonded = t.bonded.checked_sub(amount)?;
         t.unbonding = t.unbonding.checked_add(amount)?;
         Ok(t)
     })?;
-    Ok(entry)
+    Ok(release_at)
 }
 
-fn unbonded_event(address: &Addr, entry: &UnbondingEntry) -> Event {
+fn unbonded_event(address: &Addr, amount: Uint128, release_at: Timestamp) -> Event {
     Event::new(events::PROVIDER_UNBONDED).add_attributes([
         (attr::PROVIDER, address.to_string()),
-        (attr::AMOUNT, entry.amount.to_string()),
-        (attr::RELEASE_AT, entry.release_at.seconds().to_string()),
+        (attr::AMOUNT, amount.to_string()),
+        (attr::RELEASE_AT, release_at.seconds().to_string()),
     ])
 }
 
@@ -150,7 +175,6 @@ pub fn unbond(
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount {});
     }
-    let config = CONFIG.load(deps.storage)?;
     let mut provider = load_active(&deps, &info.sender)?;
     if amount > provider.free() {
         return Err(ContractError::InsufficientFreeStake {
@@ -158,33 +182,28 @@ pub fn unbond(
             needed: amount,
         });
     }
-    let max = config.params.max_unbonding_entries;
-    if provider.unbonding.len() >= max as usize {
-        return Err(ContractError::TooManyUnbondingEntries { max });
-    }
-    let entry = start_unbonding(&mut deps, &env, &info.sender, &mut provider, amount)?;
+    let release_at = start_unbonding(&mut deps, &env, &info.sender, &mut provider, amount, false)?;
     Ok(Response::new()
         .add_attribute(attr::ACTION, "unbond")
-        .add_event(unbonded_event(&info.sender, &entry)))
+        .add_event(unbonded_event(&info.sender, amount, release_at)))
 }
 
 /// Pays out every entry whose release time has come (inclusive).
 pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
-    let mut provider = load(&deps, &info.sender)?;
-    let (matured, pending): (Vec<_>, Vec<_>) = provider
-        .unbonding
-        .into_iter()
-        .partition(|e| e.release_at <= env.block.time);
-    let amount = matured
-        .iter()
-        .try_fold(Uint128::zero(), |sum, e| sum.checked_add(e.amount))?;
+    load(&deps, &info.sender)?;
+    let mut amount = Uint128::zero();
+    for (release_at, entry) in unbonding_entries(&deps, &info.sender)? {
+        if release_at > env.block.time.nanos() {
+            break;
+        }
+        amount = amount.checked_add(entry)?;
+        UNBONDING.remove(deps.storage, (&info.sender, release_at));
+    }
     if amount.is_zero() {
         return Err(ContractError::NothingToClaim {});
     }
-    provider.unbonding = pending;
-    PROVIDERS.save(deps.storage, &info.sender, &provider)?;
     TOTALS.update(deps.storage, |mut t| -> Result<_, ContractError> {
         t.unbonding = t.unbonding.checked_sub(amount)?;
         Ok(t)
@@ -198,8 +217,8 @@ pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
         }))
 }
 
-/// Leaves the market: all stake starts unbonding, in one entry that may exceed the
-/// queue's cap by one so deregistering is always possible.
+/// Leaves the market: all stake starts unbonding, merged into the newest entry when the
+/// queue is full, so deregistering is always possible.
 pub fn deregister(
     mut deps: DepsMut,
     env: Env,
@@ -218,8 +237,9 @@ pub fn deregister(
         PROVIDERS.save(deps.storage, &info.sender, &provider)?;
     } else {
         let amount = provider.bonded;
-        let entry = start_unbonding(&mut deps, &env, &info.sender, &mut provider, amount)?;
-        response = response.add_event(unbonded_event(&info.sender, &entry));
+        let release_at =
+            start_unbonding(&mut deps, &env, &info.sender, &mut provider, amount, true)?;
+        response = response.add_event(unbonded_event(&info.sender, amount, release_at));
     }
     Ok(response)
 }

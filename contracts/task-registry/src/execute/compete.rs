@@ -6,19 +6,19 @@ use cosmwasm_std::{
     Uint128,
 };
 use cw_utils::nonpayable;
-use ogpu_types::commitment::{result_commitment, to_hash32};
+use ogpu_types::commitment::{result_commitment, to_hash32, Hash32};
 use ogpu_types::events::{self, attr};
-use ogpu_types::registry::{AuctionState, TaskLimits};
-use ogpu_types::staking::{self, CollateralOutcome, Verdict};
-use ogpu_types::{CompetitionModel, Offer, Payload, ResponseStatus, Task, TaskResponseRecord};
+use ogpu_types::registry::{AwardState, TaskLimits};
+use ogpu_types::staking::{self, CollateralOutcome};
+use ogpu_types::{deadline, CompetitionModel, Payload, ResponseStatus, Task, TaskResponseRecord};
 
 use crate::error::ContractError;
-use crate::execute::settle::{self, Ending};
-use crate::execute::{auction, consensus};
+use crate::execute::settle::{self, silence_verdict, Ending};
+use crate::execute::{auction, award, consensus};
 use crate::execute::{call, ensure_client, ensure_open, load_task};
 use crate::state::{
-    AUCTIONS, CONFIG, DISPUTES, HASH_SEARCHES, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, ROUNDS,
-    TASKS,
+    AWARDS, CONFIG, DISPUTES, HASH_SEARCHES, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, RESULT_KEYS,
+    ROUNDS, TASKS,
 };
 use crate::validate;
 
@@ -34,13 +34,6 @@ pub fn commit(
     nonpayable(&info)?;
     to_hash32("commitment", &commitment)?;
     let mut task = load_task(deps.storage, task_id)?;
-    // An awarded auction takes only its executor's result commitment (even while
-    // paused: it is work already given out).
-    if let CompetitionModel::SealedBidAuction { .. } = task.model {
-        if let Some(awarded) = AUCTIONS.may_load(deps.storage, task_id)? {
-            return auction::commit_delivery(deps, &env, info.sender, task, awarded, commitment);
-        }
-    }
     let config = CONFIG.load(deps.storage)?;
     if config.paused {
         return Err(ContractError::Paused {});
@@ -54,6 +47,12 @@ pub fn commit(
         });
     }
     let provider = info.sender;
+    // A client never takes part in its own task: it would compete against the providers
+    // it pays, vote in its own round or re-run its own dispute (a round's client is the
+    // disputing client).
+    if provider == task.client {
+        return Err(ContractError::SelfDealing { task_id });
+    }
     let requirements = REQUIREMENTS.load(deps.storage, task_id)?;
     let allowed = &requirements.allowed_providers;
     if !allowed.is_empty() && !allowed.iter().any(|a| a == provider.as_str()) {
@@ -99,9 +98,7 @@ pub fn commit(
             task_id,
             outcomes: vec![CollateralOutcome {
                 provider: expired.into_string(),
-                verdict: Verdict::Slashed {
-                    beneficiary: task.client.to_string(),
-                },
+                verdict: silence_verdict(&task, &config),
             }],
         };
         response = response.add_message(call(&config.staking, &slash)?);
@@ -109,7 +106,7 @@ pub fn commit(
 
     let reveal_deadline = match task.model {
         CompetitionModel::FirstResponse { reveal_window, .. } => {
-            let own = now.plus_seconds(reveal_window);
+            let own = deadline(now, reveal_window)?;
             task.reveal_deadline = task.reveal_deadline.max(own);
             own
         }
@@ -173,37 +170,39 @@ fn expired_commitment(
     Ok(None)
 }
 
-/// Opens a commitment. In First Response the first valid reveal wins and is paid in this
-/// same transaction; in Manual Confirmation the response joins the offers.
+/// Opens a commitment. In First Response the first valid reveal carries the result, wins
+/// and is paid in this same transaction; in Manual Confirmation the offer (digest and
+/// price) joins the others; in Consensus the digest is counted once every replica
+/// revealed.
+#[allow(clippy::too_many_arguments)]
 pub fn reveal(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
     task_id: u64,
-    result: Payload,
+    digest: HexBinary,
     salt: HexBinary,
     price: Option<Uint128>,
+    result: Option<Payload>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
     let salt = to_hash32("salt", &salt)?;
+    let digest = to_hash32("digest", &digest)?;
     let mut task = load_task(deps.storage, task_id)?;
     ensure_open(&task)?;
-    check_result(deps.storage, &config.limits, task_id, &result)?;
-    let provider = info.sender;
     if let CompetitionModel::SealedBidAuction { .. } = task.model {
-        let sealed = auction::Delivery {
-            result,
-            salt,
-            price,
-        };
-        return auction::reveal_delivery(deps, &env, &config, provider, task, sealed);
+        return Err(ContractError::WrongModel {
+            task_id,
+            expected: "a model with result reveals (an auction's bids open with reveal_bid, its winner delivers)".into(),
+        });
     }
+    let provider = info.sender;
     let mut response = unopened(deps.storage, &env, task_id, &provider)?;
     let now = env.block.time;
     let reveals_open = match task.model {
         CompetitionModel::FirstResponse { .. } => true,
-        // All replicas committed: no one else can join, so results may be opened.
+        // All replicas committed: no one else can join, so digests may be opened.
         CompetitionModel::Consensus { replicas, .. } if task.commit_count >= replicas => true,
         _ => now > task.commit_deadline,
     };
@@ -230,16 +229,26 @@ pub fn reveal(
         }
         (false, Some(price)) => price,
     };
-    let digest = result.digest()?;
     let expected = result_commitment(task_id, provider.as_str(), &digest, price, &salt);
     if response.commitment.as_slice() != expected {
         return Err(ContractError::CommitmentMismatch {});
+    }
+    // Only First Response posts its result with the reveal: it is paid in the same
+    // transaction. Elsewhere a result before payment would be a free result.
+    let first_response = matches!(task.model, CompetitionModel::FirstResponse { .. });
+    match (&result, first_response) {
+        (Some(result), true) => {
+            check_result(deps.storage, &config.limits, task_id, result, &digest)?
+        }
+        (None, true) => return Err(ContractError::ResultRequired {}),
+        (Some(_), false) => return Err(ContractError::ResultNotAccepted {}),
+        (None, false) => {}
     }
 
     let digest = HexBinary::from(digest);
     response.status = ResponseStatus::Revealed;
     response.digest = Some(digest.clone());
-    response.result = Some(result);
+    response.result = result;
     response.price = Some(price);
     response.revealed_height = Some(env.block.height);
     RESPONSES.save(deps.storage, (task_id, &provider), &response)?;
@@ -250,6 +259,7 @@ pub fn reveal(
         (attr::DIGEST, digest.to_hex()),
         (attr::PRICE, price.to_string()),
     ]);
+    task.reveal_count += 1;
     let outcome = match task.model {
         CompetitionModel::FirstResponse { .. } => {
             let ending = Ending::Completed {
@@ -259,21 +269,10 @@ pub fn reveal(
             };
             settle::settle(deps, &env, &config, task, ending)?
         }
-        CompetitionModel::Consensus { .. } => {
-            task.reveal_count += 1;
-            if task.reveal_count == task.commit_count {
-                consensus::resolve(deps, &env, &config, task)?
-            } else {
-                TASKS.save(deps.storage, task_id, &task)?;
-                Response::new()
-            }
+        CompetitionModel::Consensus { .. } if task.reveal_count == task.commit_count => {
+            consensus::tally(deps, &env, &config, task)?
         }
         _ => {
-            task.reveal_count += 1;
-            // Strictly cheaper replaces the best offer, so the earliest reveal wins ties.
-            if task.best.as_ref().is_none_or(|best| price < best.price) {
-                task.best = Some(Offer { provider, price });
-            }
             TASKS.save(deps.storage, task_id, &task)?;
             Response::new()
         }
@@ -311,23 +310,28 @@ pub(crate) fn unopened(
     Ok(response)
 }
 
-/// A revealed result must be what the task's kind asks for. A hash-search answer is
-/// verified here, so an invalid one is never recorded, let alone paid; any other result
-/// only has to respect the size limits.
-fn check_result(
+/// A posted result must be what the task's kind asks for and hash to `digest`. A
+/// hash-search answer is verified here, so an invalid one is never recorded, let alone
+/// paid; a result sealed to the task's result key only has to respect the size limits and
+/// the sealing overhead, since its digest can only be checked by the client.
+pub(crate) fn check_result(
     storage: &dyn Storage,
     limits: &TaskLimits,
     task_id: u64,
     result: &Payload,
+    digest: &Hash32,
 ) -> Result<(), ContractError> {
+    let sealed = RESULT_KEYS.has(storage, task_id);
+    validate::result(limits, result, digest, sealed)?;
     match HASH_SEARCHES.may_load(storage, task_id)? {
         Some(search) => validate::hash_search_answer(&search, result),
-        None => validate::result(limits, result),
+        None => Ok(()),
     }
 }
 
-/// Manual Confirmation: the client accepts one revealed offer; it is paid its price and
-/// the rest of the reward is refunded in this transaction.
+/// Manual Confirmation: the client chooses a revealed offer, by its price and its
+/// provider's record (the result itself is still sealed); that provider must now deliver,
+/// and the other revealed offers, cheapest first, stand by in case it does not.
 pub fn confirm(
     deps: DepsMut,
     env: Env,
@@ -336,7 +340,7 @@ pub fn confirm(
     provider: String,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let task = load_task(deps.storage, task_id)?;
+    let mut task = load_task(deps.storage, task_id)?;
     ensure_client(&task, &info.sender)?;
     let Some(confirm_deadline) = task.confirm_deadline else {
         return Err(ContractError::WrongModel {
@@ -350,33 +354,28 @@ pub fn confirm(
             deadline: confirm_deadline,
         });
     }
+    if AWARDS.has(deps.storage, task_id) {
+        return Err(ContractError::AlreadyAwarded { task_id });
+    }
     let provider = deps.api.addr_validate(&provider)?;
-    let (price, digest) = revealed_offer(&deps, task_id, &provider)?;
-    let config = CONFIG.load(deps.storage)?;
-    let ending = Ending::Completed {
-        winners: vec![provider],
-        price,
-        digest,
+    let mut ranking = award::rank(&award::responses(deps.storage, task_id)?, by_reveal);
+    let Some(chosen) = ranking.iter().position(|offer| offer.provider == provider) else {
+        return Err(ContractError::ResponseNotRevealed {
+            task_id,
+            provider: provider.into_string(),
+        });
     };
-    Ok(settle::settle(deps, &env, &config, task, ending)?.add_attribute(attr::ACTION, "confirm"))
+    let chosen = ranking.remove(chosen);
+    ranking.insert(0, chosen);
+    let event = award::appoint(deps.storage, &env, &mut task, ranking, 0)?;
+    Ok(Response::new()
+        .add_attribute(attr::ACTION, "confirm")
+        .add_event(event))
 }
 
-fn revealed_offer(
-    deps: &DepsMut,
-    task_id: u64,
-    provider: &Addr,
-) -> Result<(Uint128, HexBinary), ContractError> {
-    let not_revealed = || ContractError::ResponseNotRevealed {
-        task_id,
-        provider: provider.to_string(),
-    };
-    let response = RESPONSES
-        .may_load(deps.storage, (task_id, provider))?
-        .ok_or_else(not_revealed)?;
-    match (response.status, response.price, response.digest) {
-        (ResponseStatus::Revealed, Some(price), Some(digest)) => Ok((price, digest)),
-        _ => Err(not_revealed()),
-    }
+/// Offers that ask the same price rank by when they were revealed.
+fn by_reveal(response: &TaskResponseRecord) -> u64 {
+    response.revealed_height.unwrap_or(u64::MAX)
 }
 
 /// What `Finalize` may do with a task at `now`.
@@ -384,17 +383,24 @@ enum Due {
     /// Nothing yet; try again after this moment.
     NotBefore(Timestamp),
     Expire,
-    /// Manual Confirmation: the confirm window passed; the cheapest offer is confirmed.
-    AutoConfirm(Offer),
+    /// Manual Confirmation: the confirm window passed; the cheapest offer is chosen.
+    AutoConfirm,
     /// Sealed-bid auction: the bid reveal window passed; fix the winner.
     Award,
-    /// Sealed-bid auction: the executor's delivery deadline passed.
-    MissedDelivery(AuctionState),
     /// Consensus: the reveal window passed; count the digests.
     Tally,
+    /// An awarded task: the chosen provider's delivery deadline passed.
+    MissedDelivery(AwardState),
 }
 
-fn due(task: &Task, awarded: Option<AuctionState>, now: Timestamp) -> Due {
+fn due(task: &Task, awarded: Option<AwardState>, now: Timestamp) -> Due {
+    if let Some(award) = awarded {
+        return if now > award.delivery_deadline {
+            Due::MissedDelivery(award)
+        } else {
+            Due::NotBefore(award.delivery_deadline)
+        };
+    }
     let nobody_committed = task.commit_count == 0 && now > task.commit_deadline;
     match task.model {
         CompetitionModel::FirstResponse { .. } => {
@@ -410,27 +416,26 @@ fn due(task: &Task, awarded: Option<AuctionState>, now: Timestamp) -> Due {
         CompetitionModel::ManualConfirmation { .. } => {
             let confirm_deadline = task.confirm_deadline.unwrap_or(task.reveal_deadline);
             let nobody_revealed = task.reveal_count == 0 && now > task.reveal_deadline;
-            match &task.best {
-                Some(best) if now > confirm_deadline => Due::AutoConfirm(best.clone()),
-                Some(_) => Due::NotBefore(confirm_deadline),
-                None if nobody_committed || nobody_revealed => Due::Expire,
-                None if task.commit_count == 0 => Due::NotBefore(task.commit_deadline),
-                None => Due::NotBefore(task.reveal_deadline),
+            if task.reveal_count > 0 && now > confirm_deadline {
+                Due::AutoConfirm
+            } else if task.reveal_count > 0 {
+                Due::NotBefore(confirm_deadline)
+            } else if nobody_committed || nobody_revealed {
+                Due::Expire
+            } else if task.commit_count == 0 {
+                Due::NotBefore(task.commit_deadline)
+            } else {
+                Due::NotBefore(task.reveal_deadline)
             }
         }
-        CompetitionModel::SealedBidAuction { .. } => match awarded {
-            Some(auction) if now > auction.delivery_deadline => Due::MissedDelivery(auction),
-            Some(auction) => Due::NotBefore(auction.delivery_deadline),
-            None if nobody_committed => Due::Expire,
-            None if now > task.reveal_deadline => Due::Award,
-            None if task.commit_count == 0 => Due::NotBefore(task.commit_deadline),
-            None => Due::NotBefore(task.reveal_deadline),
-        },
-        CompetitionModel::Consensus { .. } => {
+        CompetitionModel::SealedBidAuction { .. } | CompetitionModel::Consensus { .. } => {
             if nobody_committed {
                 Due::Expire
             } else if now > task.reveal_deadline {
-                Due::Tally
+                match task.model {
+                    CompetitionModel::Consensus { .. } => Due::Tally,
+                    _ => Due::Award,
+                }
             } else if task.commit_count == 0 {
                 Due::NotBefore(task.commit_deadline)
             } else {
@@ -440,7 +445,8 @@ fn due(task: &Task, awarded: Option<AuctionState>, now: Timestamp) -> Due {
     }
 }
 
-/// Anyone may end a task whose deadlines have passed, so no task needs an operator.
+/// Anyone may move a task on once its deadlines have passed, so no task needs an
+/// operator.
 pub fn finalize(
     deps: DepsMut,
     env: Env,
@@ -448,36 +454,24 @@ pub fn finalize(
     task_id: u64,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let task = load_task(deps.storage, task_id)?;
+    let mut task = load_task(deps.storage, task_id)?;
     ensure_open(&task)?;
     let awarded = match task.model {
-        CompetitionModel::SealedBidAuction { .. } => AUCTIONS.may_load(deps.storage, task_id)?,
-        _ => None,
+        CompetitionModel::FirstResponse { .. } => None,
+        _ => AWARDS.may_load(deps.storage, task_id)?,
     };
     let config = CONFIG.load(deps.storage)?;
-    let ending = match due(&task, awarded, env.block.time) {
+    let response = match due(&task, awarded, env.block.time) {
         Due::NotBefore(after) => return Err(ContractError::NotFinalizable { task_id, after }),
-        Due::Expire => Ending::Expired,
-        Due::AutoConfirm(best) => {
-            let (price, digest) = revealed_offer(&deps, task_id, &best.provider)?;
-            Ending::Completed {
-                winners: vec![best.provider],
-                price,
-                digest,
-            }
+        Due::Expire => settle::settle(deps, &env, &config, task, Ending::Expired)?,
+        Due::AutoConfirm => {
+            let ranking = award::rank(&award::responses(deps.storage, task_id)?, by_reveal);
+            let event = award::appoint(deps.storage, &env, &mut task, ranking, 0)?;
+            Response::new().add_event(event)
         }
-        Due::Award => {
-            let response = auction::award(deps, &env, &config, task)?;
-            return Ok(response.add_attribute(attr::ACTION, "finalize"));
-        }
-        Due::MissedDelivery(awarded) => {
-            let response = auction::missed_delivery(deps, &env, &config, task, awarded)?;
-            return Ok(response.add_attribute(attr::ACTION, "finalize"));
-        }
-        Due::Tally => {
-            let response = consensus::resolve(deps, &env, &config, task)?;
-            return Ok(response.add_attribute(attr::ACTION, "finalize"));
-        }
+        Due::Award => auction::award(deps, &env, &config, task)?,
+        Due::Tally => consensus::tally(deps, &env, &config, task)?,
+        Due::MissedDelivery(state) => award::missed_delivery(deps, &env, &config, task, state)?,
     };
-    Ok(settle::settle(deps, &env, &config, task, ending)?.add_attribute(attr::ACTION, "finalize"))
+    Ok(response.add_attribute(attr::ACTION, "finalize"))
 }

@@ -2,42 +2,41 @@
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, DepsMut, Env, HexBinary, Order, Response};
-use ogpu_types::{CompetitionModel, ResponseStatus, Task, TaskResponseRecord};
+use cosmwasm_std::{DepsMut, Env, Response};
+use ogpu_types::{CompetitionModel, Offer, ResponseStatus, Task, TaskResponseRecord};
 
 use crate::error::ContractError;
+use crate::execute::award;
 use crate::execute::settle::{self, Ending};
-use crate::state::{Config, RESPONSES};
+use crate::state::Config;
 
-/// The digest strictly more providers revealed than any other, with them (address
-/// order), when they are at least `quorum`. A tie at the top is no quorum: two results
-/// with equal support cannot both be right, and picking one would be arbitrary.
-fn agreement(responses: &[TaskResponseRecord], quorum: u32) -> Option<(HexBinary, Vec<Addr>)> {
-    let mut votes: BTreeMap<&[u8], Vec<Addr>> = BTreeMap::new();
+/// The providers of the digest at least `quorum` replicas revealed, earliest commitment
+/// first (then address). The quorum is a strict majority, so at most one digest has it.
+fn agreement(responses: &[TaskResponseRecord], quorum: u32) -> Option<Vec<&TaskResponseRecord>> {
+    let mut votes: BTreeMap<&[u8], Vec<&TaskResponseRecord>> = BTreeMap::new();
     for response in responses {
         if let (ResponseStatus::Revealed, Some(digest)) = (response.status, &response.digest) {
-            votes
-                .entry(digest.as_slice())
-                .or_default()
-                .push(response.provider.clone());
+            votes.entry(digest.as_slice()).or_default().push(response);
         }
     }
-    let most = votes.values().map(Vec::len).max()?;
-    let mut top = votes.into_iter().filter(|(_, voters)| voters.len() == most);
-    let (digest, voters) = top.next()?;
-    let unique = top.next().is_none();
-    (unique && most >= quorum as usize).then(|| (HexBinary::from(digest), voters))
+    let mut agreeing = votes
+        .into_values()
+        .find(|voters| voters.len() >= quorum as usize)?;
+    agreeing.sort_by_key(|r| (r.committed_height, r.provider.clone()));
+    Some(agreeing)
 }
 
-/// Ends the round: with a quorum, each agreeing provider is paid one replica's share
-/// (`reward / replicas`, rounded down; unused shares go back to the client) and the
-/// others are slashed; without, the task fails, the client is refunded and only the
-/// providers that never revealed are slashed.
-pub fn resolve(
+/// Ends the reveal phase. With a quorum, the agreeing replicas are awarded the task: the
+/// first of them delivers the result (the others stand by), and on delivery each is paid
+/// one replica's share (`reward / replicas`, rounded down; unused shares go back to the
+/// client). Without one, the task fails: the client is refunded, the replicas that never
+/// revealed are slashed and the others get their collateral back; no result was posted,
+/// so none was read for free.
+pub fn tally(
     deps: DepsMut,
     env: &Env,
     config: &Config,
-    task: Task,
+    mut task: Task,
 ) -> Result<Response, ContractError> {
     let CompetitionModel::Consensus {
         replicas, quorum, ..
@@ -48,19 +47,18 @@ pub fn resolve(
             expected: "consensus".into(),
         });
     };
-    // Bounded: at most `replicas` (≤ 16) responses.
-    let responses: Vec<TaskResponseRecord> = RESPONSES
-        .prefix(task.id)
-        .range(deps.storage, None, None, Order::Ascending)
-        .map(|item| item.map(|(_, response)| response))
-        .collect::<Result<_, _>>()?;
-    let ending = match agreement(&responses, quorum) {
-        Some((digest, winners)) => Ending::Completed {
-            winners,
-            price: task.reward.amount.multiply_ratio(1u128, replicas),
-            digest,
-        },
-        None => Ending::Failed,
+    let responses = award::responses(deps.storage, task.id)?;
+    let Some(agreeing) = agreement(&responses, quorum) else {
+        return settle::settle(deps, env, config, task, Ending::Failed);
     };
-    settle::settle(deps, env, config, task, ending)
+    let share = task.reward.amount.multiply_ratio(1u128, replicas);
+    let ranking = agreeing
+        .into_iter()
+        .map(|r| Offer {
+            provider: r.provider.clone(),
+            price: share,
+        })
+        .collect();
+    let event = award::appoint(deps.storage, env, &mut task, ranking, 0)?;
+    Ok(Response::new().add_event(event))
 }

@@ -8,14 +8,16 @@ use cw_utils::{nonpayable, one_coin};
 use ogpu_types::events::{self, attr};
 use ogpu_types::registry::{DisputeState, DisputeStatus};
 use ogpu_types::settlement::Payout;
-use ogpu_types::staking::{self, CollateralOutcome, Verdict};
-use ogpu_types::{Asset, AssetInfo, CompetitionModel, Job, Task, TaskSpec};
+use ogpu_types::staking::{self, CollateralOutcome, Compensation, Verdict};
+use ogpu_types::{deadline, Asset, AssetInfo, CompetitionModel, Job, Task, TaskSpec};
 
 use crate::error::ContractError;
 use crate::execute::publish::{create, escrow_cw20, escrow_native};
 use crate::execute::settle::Ending;
 use crate::execute::{call, ensure_client, load_task};
-use crate::state::{Config, CONFIG, DISPUTES, DISPUTE_TERMS, JOBS, REQUIREMENTS, ROUNDS};
+use crate::state::{
+    Config, CONFIG, DISPUTES, DISPUTE_TERMS, JOBS, REQUIREMENTS, RESULT_KEYS, ROUNDS,
+};
 
 /// At completion of a disputable task: opens its window. Returns whether the task is
 /// disputable (then the winner keeps its lock until the dispute ends).
@@ -36,11 +38,14 @@ pub fn open_window(
     let Some(terms) = DISPUTE_TERMS.may_load(storage, task.id)? else {
         return Ok(false);
     };
+    let Some(winner) = winners.first() else {
+        return Ok(false);
+    };
     let state = DisputeState {
         task_id: task.id,
         terms,
-        window_end: now.plus_seconds(terms.window),
-        winner: winners[0].clone(),
+        window_end: deadline(now, terms.window)?,
+        winner: winner.clone(),
         digest: digest.clone(),
         price: *price,
         status: DisputeStatus::Open,
@@ -109,6 +114,8 @@ pub fn open(
         },
         collateral: task.collateral,
         dispute: None,
+        // The round's results are sealed to the disputing client, like the task's.
+        result_key: RESULT_KEYS.may_load(deps.storage, task_id)?,
     };
     let (round, response) = create(deps.branch(), env, client.clone(), bond.clone(), spec)?;
     ROUNDS.save(deps.storage, round, &task_id)?;
@@ -187,9 +194,16 @@ fn verdict(
     state: &DisputeState,
 ) -> Result<(WasmMsg, Event), ContractError> {
     let (verdict, status) = match state.status {
+        // The client's share refunds at most what it paid for the overturned result; the
+        // rest goes to the treasury, never to the round's replicas, who may be the client's
+        // own accounts: no one profits from overturning a result.
         DisputeStatus::Overturned => (
             Verdict::Slashed {
-                beneficiary: task.client.to_string(),
+                amount: None,
+                compensation: Some(Compensation {
+                    client: task.client.to_string(),
+                    cap: Some(state.price),
+                }),
             },
             "overturned",
         ),
@@ -226,9 +240,10 @@ pub struct Resolution {
 }
 
 /// When `round` re-runs a disputed task: a round accepting another digest overturns the
-/// result (the winner is slashed for the client); any other ending upholds it (the
-/// winner's collateral is released and it keeps its pay), and a round that confirmed
-/// the digest also pays the winner what the bond did not pay the replicas.
+/// result (the winner is slashed; the client is refunded at most its price out of it);
+/// any other ending upholds it (the winner's collateral is released and it keeps its
+/// pay), and a round that confirmed the digest also pays the winner what the bond did not
+/// pay the replicas.
 pub fn resolve_round(
     storage: &mut dyn Storage,
     config: &Config,

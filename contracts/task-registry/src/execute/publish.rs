@@ -8,13 +8,15 @@ use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use cw_utils::{nonpayable, one_coin};
 use ogpu_types::events::{self, attr};
 use ogpu_types::registry::ReceiveMsg;
-use ogpu_types::{settlement, Asset, AssetInfo, CompetitionModel, Job, Task, TaskSpec, TaskStatus};
+use ogpu_types::{
+    deadline, settlement, Asset, AssetInfo, CompetitionModel, Job, Task, TaskSpec, TaskStatus,
+};
 
 use crate::error::ContractError;
 use crate::execute::{call, dispute, ensure_client, ensure_open, load_task, settle};
 use crate::state::{
-    Config, CONFIG, DISPUTE_TERMS, HASH_SEARCHES, JOBS, NEXT_TASK_ID, REQUIREMENTS, TASKS,
-    TASKS_BY_CLIENT, TASKS_BY_STATUS,
+    Config, CONFIG, DISPUTE_TERMS, HASH_SEARCHES, JOBS, NEXT_TASK_ID, REQUIREMENTS, RESULT_KEYS,
+    TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
 };
 use crate::validate;
 
@@ -124,23 +126,29 @@ pub(crate) fn create(
     spec: TaskSpec,
 ) -> Result<(u64, Response), ContractError> {
     let task_id = NEXT_TASK_ID.load(deps.storage)?;
-    NEXT_TASK_ID.save(deps.storage, &(task_id + 1))?;
+    NEXT_TASK_ID.save(
+        deps.storage,
+        &task_id.checked_add(1).ok_or_else(|| {
+            cosmwasm_std::OverflowError::new(cosmwasm_std::OverflowOperation::Add)
+        })?,
+    )?;
 
     let now = env.block.time;
     let (commit_deadline, reveal_deadline, confirm_deadline) = match spec.model {
         // A First Response reveal deadline grows with each commitment; none yet.
         CompetitionModel::FirstResponse { commit_window, .. } => {
-            let commit = now.plus_seconds(commit_window);
+            let commit = deadline(now, commit_window)?;
             (commit, commit, None)
         }
         CompetitionModel::ManualConfirmation {
             commit_window,
             reveal_window,
             confirm_window,
+            ..
         } => {
-            let commit = now.plus_seconds(commit_window);
-            let reveal = commit.plus_seconds(reveal_window);
-            (commit, reveal, Some(reveal.plus_seconds(confirm_window)))
+            let commit = deadline(now, commit_window)?;
+            let reveal = deadline(commit, reveal_window)?;
+            (commit, reveal, Some(deadline(reveal, confirm_window)?))
         }
         // Bids, then their reveals; the delivery deadline is set when the auction is awarded.
         CompetitionModel::SealedBidAuction {
@@ -153,8 +161,8 @@ pub(crate) fn create(
             reveal_window,
             ..
         } => {
-            let commit = now.plus_seconds(commit_window);
-            (commit, commit.plus_seconds(reveal_window), None)
+            let commit = deadline(now, commit_window)?;
+            (commit, deadline(commit, reveal_window)?, None)
         }
     };
     let task = Task {
@@ -186,6 +194,9 @@ pub(crate) fn create(
     REQUIREMENTS.save(deps.storage, task_id, &spec.requirements)?;
     if let Some(terms) = &spec.dispute {
         DISPUTE_TERMS.save(deps.storage, task_id, terms)?;
+    }
+    if let Some(key) = &spec.result_key {
+        RESULT_KEYS.save(deps.storage, task_id, key)?;
     }
 
     let event = Event::new(events::TASK_PUBLISHED).add_attributes([

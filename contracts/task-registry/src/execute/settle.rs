@@ -2,18 +2,16 @@
 //! escrow, settles collateral and reputation, and records the terminal status. Each
 //! ending crosses into each child contract at most once.
 
-use cosmwasm_std::{
-    Addr, Decimal, DepsMut, Empty, Env, Event, HexBinary, Order, Response, Uint128,
-};
+use cosmwasm_std::{Addr, Decimal, DepsMut, Empty, Env, Event, HexBinary, Response, Uint128};
 use ogpu_types::events::{self, attr};
 use ogpu_types::settlement::{self, Payout};
-use ogpu_types::staking::{self, CollateralOutcome, Verdict};
+use ogpu_types::staking::{self, CollateralOutcome, Compensation, Verdict};
 use ogpu_types::{
     Asset, CompetitionModel, ResponseStatus, Task, TaskOutcome, TaskResponseRecord, TaskStatus,
 };
 
 use crate::error::ContractError;
-use crate::execute::{call, dispute};
+use crate::execute::{award, call, dispute};
 use crate::state::{Config, RESPONSES, TASKS, TASKS_BY_STATUS};
 
 /// How a task ends.
@@ -29,7 +27,7 @@ pub enum Ending {
     Expired,
     /// The client withdrew the task before any commitment: refund.
     Cancelled,
-    /// Consensus: the revealed results reached no quorum: refund.
+    /// Consensus: the revealed digests reached no quorum: refund.
     Failed,
 }
 
@@ -39,38 +37,36 @@ pub fn unsettled(status: ResponseStatus) -> bool {
 }
 
 /// What a provider whose commitment was never opened loses: the whole lock, except an
-/// auction bid, which loses the configured part of it.
+/// auction bid, which loses the configured part of it. It compensates the client: an
+/// honest provider commits only to what it can open, so only the client's own accounts
+/// could be made to stay silent, and their loss exceeds the client's share.
 pub fn silence_verdict(task: &Task, config: &Config) -> Verdict {
-    let beneficiary = task.client.to_string();
-    match task.model {
-        CompetitionModel::SealedBidAuction { .. } => Verdict::Penalized {
-            beneficiary,
-            amount: task.collateral.mul_floor(Decimal::bps(
-                config.limits.unrevealed_bid_penalty_bps.into(),
-            )),
-        },
-        _ => Verdict::Slashed { beneficiary },
+    let amount = match task.model {
+        CompetitionModel::SealedBidAuction { .. } => Some(task.collateral.mul_floor(Decimal::bps(
+            config.limits.unrevealed_bid_penalty_bps.into(),
+        ))),
+        _ => None,
+    };
+    Verdict::Slashed {
+        amount,
+        compensation: Some(Compensation {
+            client: task.client.to_string(),
+            cap: None,
+        }),
     }
 }
 
 /// The verdict of one response when its task ends at `now`: a winner won; a commitment
 /// never opened although its window has passed (while the task was undecided) is slashed;
-/// in an accepted Consensus round a revealed result outside the quorum is slashed too;
-/// everyone else lost the race and gets the collateral back.
-fn judge(
-    response: &TaskResponseRecord,
-    task: &Task,
-    winners: &[Addr],
-    env: &Env,
-) -> ResponseStatus {
-    let consensus = matches!(task.model, CompetitionModel::Consensus { .. });
+/// everyone else lost the race, was not chosen or dissented, and gets the collateral back.
+/// A dissenting replica is not slashed: a majority of a round may be one party's
+/// accounts, and slashing the honest minority would let it grief for the price of fees.
+fn judge(response: &TaskResponseRecord, winners: &[Addr], env: &Env) -> ResponseStatus {
     let silent =
         response.status == ResponseStatus::Committed && env.block.time > response.reveal_deadline;
-    let dissenting =
-        consensus && !winners.is_empty() && response.status == ResponseStatus::Revealed;
     if winners.contains(&response.provider) {
         ResponseStatus::Won
-    } else if silent || dissenting {
+    } else if silent {
         ResponseStatus::Slashed
     } else {
         ResponseStatus::Lost
@@ -88,39 +84,28 @@ pub fn settle(
         Ending::Completed { winners, .. } => winners,
         _ => &[],
     };
-    // Bounded: a task holds at most `limits.max_commitments` (≤ 64) responses.
-    let responses: Vec<TaskResponseRecord> = RESPONSES
-        .prefix(task.id)
-        .range(deps.storage, None, None, Order::Ascending)
-        .map(|item| item.map(|(_, response)| response))
-        .collect::<Result<_, _>>()?;
+    let responses = award::responses(deps.storage, task.id)?;
 
     // A disputable task's winner keeps its lock until the dispute window closes.
     let disputable = dispute::open_window(deps.storage, &task, &ending, env.block.time)?;
     let mut outcomes = Vec::with_capacity(responses.len());
     for mut response in responses {
         let locked = unsettled(response.status);
-        // Responses judged earlier (auction losers, a slashed executor) keep their
-        // verdict; a promoted auction executor has no lock left but still wins.
-        if !locked && !winners.contains(&response.provider) {
+        // Responses judged earlier (unopened bids, a missed delivery) keep their verdict.
+        if !locked {
             continue;
         }
-        let status = judge(&response, &task, winners, env);
+        let status = judge(&response, winners, env);
         let verdict = match (status, &ending) {
             (ResponseStatus::Won, Ending::Completed { price, .. }) => Verdict::Won {
                 earned: Asset::new(task.reward.info.clone(), *price),
             },
-            (ResponseStatus::Slashed, _) if response.status == ResponseStatus::Committed => {
-                silence_verdict(&task, config)
-            }
-            (ResponseStatus::Slashed, _) => Verdict::Slashed {
-                beneficiary: task.client.to_string(),
-            },
+            (ResponseStatus::Slashed, _) => silence_verdict(&task, config),
             _ => Verdict::Released {},
         };
         response.status = status;
         RESPONSES.save(deps.storage, (task.id, &response.provider), &response)?;
-        if locked && !(disputable && status == ResponseStatus::Won) {
+        if !(disputable && status == ResponseStatus::Won) {
             outcomes.push(CollateralOutcome {
                 provider: response.provider.into_string(),
                 verdict,
@@ -180,10 +165,9 @@ pub fn settle(
                     (attr::DIGEST, digest.to_hex()),
                     (attr::AGREEING, winners.len().to_string()),
                 ]);
-            let winner = winners
-                .into_iter()
-                .next()
-                .expect("a completed task has a winner");
+            let winner = winners.into_iter().next().ok_or_else(|| {
+                cosmwasm_std::StdError::generic_err("a completed task has a winner")
+            })?;
             task.outcome = Some(TaskOutcome {
                 winner,
                 price,

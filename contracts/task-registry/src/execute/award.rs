@@ -1,0 +1,244 @@
+//! Awarded tasks: the chosen provider delivers its result before a deadline and is paid
+//! in that same transaction; a missed delivery is slashed and the next provider in the
+//! ranking is promoted. Manual Confirmation (the confirmed offer), sealed-bid auctions (the
+//! lowest bid) and Consensus (an agreeing replica) share this path, so no result reaches
+//! the chain before it is paid for.
+
+use cosmwasm_std::{
+    Addr, DepsMut, Env, Event, HexBinary, MessageInfo, Order, Response, Storage, Timestamp, Uint128,
+};
+use cw_utils::nonpayable;
+use ogpu_types::commitment::to_hash32;
+use ogpu_types::events::{self, attr};
+use ogpu_types::registry::AwardState;
+use ogpu_types::staking::{self, CollateralOutcome, Verdict};
+use ogpu_types::{
+    deadline, CompetitionModel, Offer, Payload, ResponseStatus, Task, TaskResponseRecord,
+};
+
+use crate::error::ContractError;
+use crate::execute::compete::check_result;
+use crate::execute::settle::{self, Ending};
+use crate::execute::{call, ensure_open, load_task};
+use crate::state::{Config, AWARDS, CONFIG, RESPONSES, TASKS};
+
+/// Every response of a task. Bounded: a task holds at most `limits.max_commitments`
+/// (≤ 64) responses.
+pub fn responses(
+    storage: &dyn Storage,
+    task_id: u64,
+) -> Result<Vec<TaskResponseRecord>, ContractError> {
+    Ok(RESPONSES
+        .prefix(task_id)
+        .range(storage, None, None, Order::Ascending)
+        .map(|item| item.map(|(_, response)| response))
+        .collect::<Result<_, _>>()?)
+}
+
+/// The revealed responses with a price, best first: lowest price, then `order` (a block
+/// height: earliest first), then address. The order is total, so a ranking never depends
+/// on storage or transaction order.
+pub fn rank(
+    responses: &[TaskResponseRecord],
+    order: impl Fn(&TaskResponseRecord) -> u64,
+) -> Vec<Offer> {
+    let mut revealed: Vec<(Uint128, u64, &Addr)> = responses
+        .iter()
+        .filter(|r| r.status == ResponseStatus::Revealed)
+        .filter_map(|r| r.price.map(|price| (price, order(r), &r.provider)))
+        .collect();
+    revealed.sort();
+    revealed
+        .into_iter()
+        .map(|(price, _, provider)| Offer {
+            provider: provider.clone(),
+            price,
+        })
+        .collect()
+}
+
+/// What delivery pays the provider at `position`: its own offer (Manual Confirmation),
+/// the next revealed bid after its own or the reward when none follows (the auction's
+/// second price), its share (Consensus: every entry carries it).
+fn price_at(task: &Task, ranking: &[Offer], position: usize) -> Uint128 {
+    match task.model {
+        CompetitionModel::SealedBidAuction { .. } => ranking
+            .get(position + 1)
+            .map_or(task.reward.amount, |next| next.price),
+        _ => ranking[position].price,
+    }
+}
+
+/// The provider at `position`, or an error for a position outside the ranking (callers
+/// only pass positions they took from it).
+fn at(ranking: &[Offer], position: usize) -> Result<&Addr, ContractError> {
+    ranking
+        .get(position)
+        .map(|offer| &offer.provider)
+        .ok_or_else(|| {
+            cosmwasm_std::StdError::generic_err("award position outside the ranking").into()
+        })
+}
+
+/// How long the chosen provider has to deliver; Consensus replicas, which already hold
+/// the result, get another reveal window.
+fn delivery_window(model: &CompetitionModel) -> u64 {
+    match *model {
+        CompetitionModel::ManualConfirmation {
+            delivery_window, ..
+        }
+        | CompetitionModel::SealedBidAuction {
+            delivery_window, ..
+        } => delivery_window,
+        CompetitionModel::Consensus { reveal_window, .. }
+        | CompetitionModel::FirstResponse { reveal_window, .. } => reveal_window,
+    }
+}
+
+/// Chooses `ranking[executor]` to deliver from now on: records the award on the task and
+/// returns its event.
+pub fn appoint(
+    storage: &mut dyn Storage,
+    env: &Env,
+    task: &mut Task,
+    ranking: Vec<Offer>,
+    executor: usize,
+) -> Result<Event, ContractError> {
+    let chosen = at(&ranking, executor)?.clone();
+    let state = AwardState {
+        price: price_at(task, &ranking, executor),
+        delivery_deadline: deadline(env.block.time, delivery_window(&task.model))?,
+        executor: executor as u32,
+        ranking,
+    };
+    task.best = Some(Offer {
+        provider: chosen.clone(),
+        price: state.price,
+    });
+    AWARDS.save(storage, task.id, &state)?;
+    TASKS.save(storage, task.id, task)?;
+    Ok(awarded_event(
+        task.id,
+        &chosen,
+        state.price,
+        state.delivery_deadline,
+    ))
+}
+
+fn awarded_event(task_id: u64, provider: &Addr, price: Uint128, until: Timestamp) -> Event {
+    Event::new(events::TASK_AWARDED).add_attributes([
+        (attr::TASK_ID, task_id.to_string()),
+        (attr::PROVIDER, provider.to_string()),
+        (attr::PRICE, price.to_string()),
+        (attr::DELIVERY_DEADLINE, until.seconds().to_string()),
+    ])
+}
+
+fn executor(state: &AwardState) -> Result<&Addr, ContractError> {
+    at(&state.ranking, state.executor as usize)
+}
+
+/// `ExecuteMsg::Deliver`: the chosen provider posts its result before its deadline and is
+/// paid in this transaction (in Consensus, every agreeing replica still standing is).
+pub fn deliver(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    task_id: u64,
+    digest: HexBinary,
+    result: Payload,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let digest = to_hash32("digest", &digest)?;
+    let task = load_task(deps.storage, task_id)?;
+    ensure_open(&task)?;
+    let state = AWARDS
+        .may_load(deps.storage, task_id)?
+        .ok_or(ContractError::NotAwarded { task_id })?;
+    let provider = info.sender;
+    if *executor(&state)? != provider {
+        return Err(ContractError::NotExecutor {
+            task_id,
+            provider: provider.into_string(),
+        });
+    }
+    if env.block.time > state.delivery_deadline {
+        return Err(ContractError::DeliveryClosed {
+            task_id,
+            deadline: state.delivery_deadline,
+        });
+    }
+    let mut record = RESPONSES.load(deps.storage, (task_id, &provider))?;
+    // An offer or a replica revealed its digest before it was chosen; a bid did not.
+    let bid = matches!(task.model, CompetitionModel::SealedBidAuction { .. });
+    if !bid && record.digest.as_ref().map(|d| d.as_slice()) != Some(digest.as_slice()) {
+        return Err(ContractError::DeliveredDigestMismatch {
+            provider: provider.into_string(),
+        });
+    }
+    let config = CONFIG.load(deps.storage)?;
+    check_result(deps.storage, &config.limits, task_id, &result, &digest)?;
+    let digest = HexBinary::from(digest);
+    record.digest = Some(digest.clone());
+    record.result = Some(result);
+    RESPONSES.save(deps.storage, (task_id, &provider), &record)?;
+
+    let event = Event::new(events::TASK_DELIVERED).add_attributes([
+        (attr::TASK_ID, task_id.to_string()),
+        (attr::PROVIDER, provider.to_string()),
+        (attr::DIGEST, digest.to_hex()),
+    ]);
+    // Consensus pays every agreeing replica that has not missed its turn to deliver (those
+    // before the executor in the ranking were slashed); the other models pay the executor.
+    let winners = match task.model {
+        CompetitionModel::Consensus { .. } => state
+            .ranking
+            .iter()
+            .skip(state.executor as usize)
+            .map(|offer| offer.provider.clone())
+            .collect(),
+        _ => vec![provider],
+    };
+    let ending = Ending::Completed {
+        winners,
+        price: state.price,
+        digest,
+    };
+    Ok(settle::settle(deps, &env, &config, task, ending)?
+        .add_attribute(attr::ACTION, "deliver")
+        .add_event(event))
+}
+
+/// The executor missed its delivery: it is slashed (to the treasury: in an auction the
+/// client could have made the job undeliverable) and the next provider in the ranking is
+/// promoted, or, with none left, the task expires and the client is refunded.
+pub fn missed_delivery(
+    deps: DepsMut,
+    env: &Env,
+    config: &Config,
+    mut task: Task,
+    mut state: AwardState,
+) -> Result<Response, ContractError> {
+    let failed = executor(&state)?.clone();
+    let mut record = RESPONSES.load(deps.storage, (task.id, &failed))?;
+    record.status = ResponseStatus::Slashed;
+    RESPONSES.save(deps.storage, (task.id, &failed), &record)?;
+    let slash = staking::ExecuteMsg::SettleCollateral {
+        task_id: task.id,
+        outcomes: vec![CollateralOutcome {
+            provider: failed.into_string(),
+            verdict: Verdict::Slashed {
+                amount: None,
+                compensation: None,
+            },
+        }],
+    };
+    let next = state.executor as usize + 1;
+    let response = if next < state.ranking.len() {
+        let ranking = std::mem::take(&mut state.ranking);
+        Response::new().add_event(appoint(deps.storage, env, &mut task, ranking, next)?)
+    } else {
+        settle::settle(deps, env, config, task, Ending::Expired)?
+    };
+    Ok(response.add_message(call(&config.staking, &slash)?))
+}
