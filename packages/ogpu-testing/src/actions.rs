@@ -1,13 +1,15 @@
 //! Typed helpers for every message and query a scenario needs.
 
 use anyhow::Result as AnyResult;
-use cosmwasm_std::{coin, coins, to_json_binary, Addr, Binary, HexBinary, Timestamp, Uint128};
+use cosmwasm_std::{
+    coin, coins, to_json_binary, Addr, Binary, Coin, HexBinary, Timestamp, Uint128,
+};
 use cw_multi_test::AppResponse;
 use ogpu_types::commitment::{bid_commitment, result_commitment, sha256};
 use ogpu_types::registry::{self, ExecuteMsg, QueryMsg, ReceiveMsg};
 use ogpu_types::settlement::{self, EscrowResponse, TotalsResponse};
 use ogpu_types::staking::{self, ProviderResponse, StakingTotals};
-use ogpu_types::{Payload, Task, TaskResponseRecord, TaskSpec};
+use ogpu_types::{CompetitionModel, Payload, Task, TaskResponseRecord, TaskSpec};
 
 use crate::fixtures;
 use crate::suite::{Suite, BOND_DENOM, REWARD_DENOM};
@@ -128,13 +130,14 @@ impl Suite {
 
     /// Publishes `spec` with a reward of `reward` in the native reward denom.
     pub fn publish(&mut self, client: &Addr, spec: TaskSpec, reward: u128) -> AnyResult<u64> {
+        self.publish_in(client, spec, coin(reward, REWARD_DENOM))
+    }
+
+    /// Publishes `spec` with `reward`, a native coin.
+    pub fn publish_in(&mut self, client: &Addr, spec: TaskSpec, reward: Coin) -> AnyResult<u64> {
         let registry = self.registry.clone();
-        let response = self.execute(
-            client,
-            &registry,
-            &ExecuteMsg::PublishTask { spec },
-            &[coin(reward, REWARD_DENOM)],
-        )?;
+        let msg = ExecuteMsg::PublishTask { spec };
+        let response = self.execute(client, &registry, &msg, &[reward])?;
         Ok(task_id(&response))
     }
 
@@ -189,19 +192,63 @@ impl Suite {
         self.exec_registry(provider, &msg)
     }
 
+    /// Opens a commitment as the rules of the task's model want it: with the result in
+    /// First Response, with the digest (and price) only otherwise.
     pub fn reveal(
         &mut self,
         provider: &Addr,
         task_id: u64,
         sealed: &Sealed,
     ) -> AnyResult<AppResponse> {
+        let first_response = matches!(
+            self.task(task_id).model,
+            CompetitionModel::FirstResponse { .. }
+        );
+        self.reveal_with(provider, task_id, sealed, first_response)
+    }
+
+    /// Opens a commitment, sending its result along or not.
+    pub fn reveal_with(
+        &mut self,
+        provider: &Addr,
+        task_id: u64,
+        sealed: &Sealed,
+        with_result: bool,
+    ) -> AnyResult<AppResponse> {
         let msg = ExecuteMsg::Reveal {
             task_id,
-            result: sealed.result.clone(),
+            digest: sealed.digest.clone(),
             salt: sealed.salt.clone(),
             price: sealed.price,
+            result: with_result.then(|| sealed.result.clone()),
         };
         self.exec_registry(provider, &msg)
+    }
+
+    /// The chosen provider of an awarded task delivers the sealed result.
+    pub fn deliver(
+        &mut self,
+        provider: &Addr,
+        task_id: u64,
+        sealed: &Sealed,
+    ) -> AnyResult<AppResponse> {
+        let msg = ExecuteMsg::Deliver {
+            task_id,
+            digest: sealed.digest.clone(),
+            result: sealed.result.clone(),
+        };
+        self.exec_registry(provider, &msg)
+    }
+
+    /// An auction's executor delivers `result` (sealed for it; no commitment is made).
+    pub fn deliver_result(
+        &mut self,
+        provider: &Addr,
+        task_id: u64,
+        result: &[u8],
+    ) -> AnyResult<AppResponse> {
+        let sealed = Sealed::new(task_id, provider, result, 0, None);
+        self.deliver(provider, task_id, &sealed)
     }
 
     /// Commits a sealed bid of `price` on an auction.
@@ -229,24 +276,16 @@ impl Suite {
         self.exec_registry(provider, &msg)
     }
 
-    /// The auction executor's result commitment (binding the price it will be paid).
-    pub fn commit_delivery(
-        &mut self,
-        provider: &Addr,
-        task_id: u64,
-        result: &[u8],
-    ) -> AnyResult<Sealed> {
-        let price = self.auction(task_id).map_or(0, |a| a.price.u128());
-        let sealed = Sealed::new(task_id, provider, result, price, None);
-        self.commit(provider, task_id, &sealed)?;
-        Ok(sealed)
-    }
-
     /// Disputes `task_id`, posting `bond` of the native reward denom.
     pub fn dispute(&mut self, client: &Addr, task_id: u64, bond: u128) -> AnyResult<AppResponse> {
+        self.dispute_in(client, task_id, coin(bond, REWARD_DENOM))
+    }
+
+    /// Disputes `task_id`, posting `bond`, a native coin.
+    pub fn dispute_in(&mut self, client: &Addr, task_id: u64, bond: Coin) -> AnyResult<AppResponse> {
         let registry = self.registry.clone();
         let msg = ExecuteMsg::Dispute { task_id };
-        self.execute(client, &registry, &msg, &[coin(bond, REWARD_DENOM)])
+        self.execute(client, &registry, &msg, &[bond])
     }
 
     /// Disputes a cw20-paid `task_id`, sending `bond` of the suite's token.
@@ -273,8 +312,9 @@ impl Suite {
         self.query_registry(&QueryMsg::Dispute { task_id })
     }
 
-    pub fn auction(&self, task_id: u64) -> Option<registry::AuctionState> {
-        self.query_registry(&QueryMsg::Auction { task_id })
+    /// Who must deliver an awarded task, for what, until when.
+    pub fn award(&self, task_id: u64) -> Option<registry::AwardState> {
+        self.query_registry(&QueryMsg::Award { task_id })
     }
 
     pub fn confirm(

@@ -10,8 +10,9 @@ use crate::suite::{Suite, BOND_DENOM, REWARD_DENOM};
 
 impl Suite {
     /// Panics unless, per asset: settlement's totals balance (deposited equals paid out,
-    /// fees, refunded and held together) and its balance is `held + credited`; staking's bond-denom
-    /// balance is `bonded + unbonding` with `locked ≤ bonded`; the registry holds nothing;
+    /// fees, refunded and held together) and its balance is `held + credited`; staking's
+    /// bond-denom balance is `bonded + unbonding + credited` with `locked ≤ bonded`; the
+    /// registry holds nothing;
     /// and the tracked accounts together hold exactly what they started with.
     pub fn assert_conservation(&self) {
         self.assert_conservation_of(&self.balances());
@@ -51,7 +52,7 @@ impl Suite {
         assert!(staking.locked <= staking.bonded, "locked exceeds bonded");
         assert_eq!(
             of(&self.staking).bond,
-            (staking.bonded + staking.unbonding).u128(),
+            (staking.bonded + staking.unbonding + staking.credited).u128(),
             "staking balance"
         );
 

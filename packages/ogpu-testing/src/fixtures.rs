@@ -95,11 +95,13 @@ pub fn first_response() -> CompetitionModel {
     }
 }
 
+/// Commits for 600 s, reveals offers for 300 s, 300 s to confirm, 120 s to deliver.
 pub fn manual_confirmation() -> CompetitionModel {
     CompetitionModel::ManualConfirmation {
         commit_window: 600,
         reveal_window: 300,
         confirm_window: 300,
+        delivery_window: 120,
     }
 }
 
@@ -129,6 +131,19 @@ pub fn spec(model: CompetitionModel) -> TaskSpec {
         model,
         collateral: Uint128::new(COLLATERAL),
         dispute: None,
+        result_key: None,
+    }
+}
+
+/// A fixed X25519 public key results are sealed to in tests (the registry only checks
+/// its length; sealing itself is the client library's).
+pub const RESULT_KEY: [u8; 32] = [9; 32];
+
+/// [`spec`] with [`RESULT_KEY`] as its result key: results must be posted sealed.
+pub fn sealed_spec(model: CompetitionModel) -> TaskSpec {
+    TaskSpec {
+        result_key: Some(HexBinary::from(RESULT_KEY)),
+        ..spec(model)
     }
 }
 

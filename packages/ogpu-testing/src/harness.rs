@@ -16,8 +16,11 @@
 
 mod action;
 mod auction;
+mod award;
+mod compensation;
 mod dispute;
 mod due;
+mod ending;
 mod execute;
 mod expect;
 mod forge;
@@ -26,7 +29,9 @@ mod model;
 mod staking;
 mod world;
 
-pub use action::{Action, Actor, Answer, Competition, Forged, Intruder, Tamper, TaskTemplate};
+pub use action::{
+    Action, Actor, Answer, Competition, Forged, Intruder, RewardAsset, Tamper, TaskTemplate,
+};
 pub use model::{Model, Secret, TaskRecord};
 pub use world::{
     Expect, World, INITIAL_BALANCE, MAX_COMMITMENTS, PAST_EVERY_WINDOW, UNBONDING_PERIOD,

@@ -148,16 +148,18 @@ impl SuiteBuilder {
                 None,
             )
             .unwrap();
-        let accepted_assets = vec![
-            AcceptedAsset {
-                info: AssetInfo::native(REWARD_DENOM),
-                min_reward: Uint128::new(MIN_REWARD),
-            },
-            AcceptedAsset {
-                info: AssetInfo::cw20(token.as_str()),
-                min_reward: Uint128::new(MIN_REWARD),
-            },
-        ];
+        // The bond denom too, as on the devnet: only a reward in the bond denom can be
+        // refunded out of slashed collateral when a dispute overturns a result.
+        let accepted_assets = [
+            AssetInfo::native(REWARD_DENOM),
+            AssetInfo::cw20(token.as_str()),
+            AssetInfo::native(BOND_DENOM),
+        ]
+        .map(|info| AcceptedAsset {
+            info,
+            min_reward: Uint128::new(MIN_REWARD),
+        })
+        .to_vec();
         let registry = app
             .instantiate_contract(
                 codes.registry,

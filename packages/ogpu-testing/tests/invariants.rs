@@ -7,16 +7,17 @@
 //! minimal one; each one found so far is kept below as a regular test.
 
 use ogpu_testing::harness::{
-    Action, Actor, Answer, Competition, Forged, Intruder, Tamper, TaskTemplate, World,
-    UNBONDING_PERIOD,
+    Action, Actor, Answer, Competition, Forged, Intruder, RewardAsset, Tamper, TaskTemplate,
+    World, UNBONDING_PERIOD,
 };
 use ogpu_testing::MIN_REWARD;
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-/// Index ranges: as many clients and providers as the harness's suite.
+/// Index ranges: as many clients and committers as the harness's suite (four providers
+/// and the client-as-provider; the staking actions wrap over the four).
 const CLIENTS: u8 = 2;
-const PROVIDERS: u8 = 4;
+const PROVIDERS: u8 = 5;
 
 fn index(max: u8) -> impl Strategy<Value = u8> {
     0..max
@@ -45,19 +46,27 @@ fn intruder() -> impl Strategy<Value = Intruder> {
     ]
 }
 
-/// Mostly valid tasks of every model and both assets; now and then a reward below the
-/// minimum, a hash search outside its bounds or a quorum above the replicas.
+/// Mostly valid tasks of every model and every asset; now and then a reward below the
+/// minimum, a hash search outside its bounds, or a quorum that is no strict majority or
+/// above the replicas.
 fn template() -> impl Strategy<Value = TaskTemplate> {
-    let consensus = (1..=3u32, 0..=3u32).prop_map(|(replicas, quorum)| Competition::Consensus {
+    let majority = (1..=3u32, 0..=1u32).prop_map(|(replicas, extra)| Competition::Consensus {
         replicas,
-        quorum: if quorum == 0 { 0 } else { quorum.min(replicas) },
+        quorum: (replicas / 2 + 1 + extra).min(replicas),
     });
+    let any_quorum = (1..=4u32, 0..=5u32)
+        .prop_map(|(replicas, quorum)| Competition::Consensus { replicas, quorum });
     let competition = prop_oneof![
         2 => Just(Competition::FirstResponse),
         2 => Just(Competition::ManualConfirmation),
         2 => Just(Competition::SealedBidAuction),
-        2 => consensus,
-        1 => (1..=4u32).prop_map(|replicas| Competition::Consensus { replicas, quorum: replicas + 1 }),
+        2 => majority,
+        1 => any_quorum,
+    ];
+    let asset = prop_oneof![
+        Just(RewardAsset::Native),
+        Just(RewardAsset::Cw20),
+        Just(RewardAsset::Bond),
     ];
     let reward = prop_oneof![9 => MIN_REWARD..20_000, 1 => 1..MIN_REWARD];
     let hash_search = prop_oneof![
@@ -67,16 +76,16 @@ fn template() -> impl Strategy<Value = TaskTemplate> {
     ];
     (
         competition,
-        any::<bool>(),
+        asset,
         reward,
         100..3_000u128,
         hash_search,
         prop_oneof![2 => Just(false), 1 => Just(true)],
     )
         .prop_map(
-            |(competition, cw20, reward, collateral, hash_search, dispute)| TaskTemplate {
+            |(competition, asset, reward, collateral, hash_search, dispute)| TaskTemplate {
                 competition,
-                cw20,
+                asset,
                 reward,
                 collateral,
                 hash_search,
@@ -85,8 +94,13 @@ fn template() -> impl Strategy<Value = TaskTemplate> {
         )
 }
 
+/// Mostly right; now and then wrong, or the Sybils' shared wrong answer.
 fn answer() -> impl Strategy<Value = Answer> {
-    prop_oneof![4 => Just(Answer::Valid), 1 => Just(Answer::Invalid)]
+    prop_oneof![
+        6 => Just(Answer::Valid),
+        1 => Just(Answer::Invalid),
+        2 => Just(Answer::Collude),
+    ]
 }
 
 fn tamper() -> impl Strategy<Value = Tamper> {
@@ -212,7 +226,7 @@ fn smallest_task() -> Action {
         client: 0,
         template: TaskTemplate {
             competition: Competition::FirstResponse,
-            cw20: false,
+            asset: RewardAsset::Native,
             reward: 100,
             collateral: 100,
             hash_search: None,
@@ -292,7 +306,7 @@ fn task_of(competition: Competition) -> Action {
         client: 0,
         template: TaskTemplate {
             competition,
-            cw20: false,
+            asset: RewardAsset::Native,
             reward: 10_000,
             collateral: 500,
             hash_search: None,
@@ -326,7 +340,7 @@ fn diligent_bidders_and_executors_complete_an_auction() {
         impostor: None,
         answer: Answer::Valid,
     };
-    let delivered = [&bid_and_open[..], &[deliver.clone(), deliver.clone()]].concat();
+    let delivered = [&bid_and_open[..], &[deliver.clone()]].concat();
     assert_eq!(
         first_task_ends(&delivered),
         ogpu_types::TaskStatus::Completed
@@ -339,7 +353,7 @@ fn diligent_bidders_and_executors_complete_an_auction() {
             sender: Actor::Stranger,
             task: 0,
         }],
-        &[deliver.clone(), deliver],
+        &[deliver],
     ]
     .concat();
     assert_eq!(
@@ -348,7 +362,16 @@ fn diligent_bidders_and_executors_complete_an_auction() {
     );
 }
 
-/// A consensus round with a dissenter completes; one with a tie at the top fails.
+fn deliver() -> Action {
+    Action::Deliver {
+        task: 0,
+        impostor: None,
+        answer: Answer::Valid,
+    }
+}
+
+/// A consensus round with a dissenter is awarded and its chosen replica delivers; one
+/// without a majority fails.
 #[test]
 fn diligent_replicas_reach_or_miss_a_quorum() {
     let reveal_all = [
@@ -367,30 +390,58 @@ fn diligent_replicas_reach_or_miss_a_quorum() {
             commit(2, Answer::Valid, 0),
         ],
         &reveal_all,
+        &[deliver()],
     ]
     .concat();
     assert_eq!(first_task_ends(&quorum), ogpu_types::TaskStatus::Completed);
-    let tie = [
+    let split = [
         &[task_of(Competition::Consensus {
             replicas: 2,
-            quorum: 1,
+            quorum: 2,
         })][..],
         &[commit(0, Answer::Valid, 0), commit(1, Answer::Invalid, 0)],
         &reveal_all[..2],
     ]
     .concat();
-    assert_eq!(first_task_ends(&tie), ogpu_types::TaskStatus::Failed);
+    assert_eq!(first_task_ends(&split), ogpu_types::TaskStatus::Failed);
 }
 
-/// A disputable First Response task won by provider 0 with a right or wrong result, then
-/// disputed by its client; providers 1 to 3 re-run it (`round_answers`).
-fn disputed(winner_answer: Answer, round_answers: [Answer; 3]) -> Vec<Action> {
+/// The client of a task, registered as a provider, is refused on its own task and takes
+/// part in another client's like anyone.
+#[test]
+fn the_client_as_provider_works_only_for_others() {
+    // Committer 4 is the first client.
+    let own = [task_of(Competition::FirstResponse), commit(4, Answer::Valid, 0)];
+    let world = finished(&own);
+    assert_eq!(world.model.commitments.len(), 0);
+    let others = [
+        Action::Publish {
+            client: 1,
+            template: TaskTemplate {
+                competition: Competition::FirstResponse,
+                asset: RewardAsset::Native,
+                reward: 10_000,
+                collateral: 500,
+                hash_search: None,
+                dispute: false,
+            },
+        },
+        commit(4, Answer::Valid, 0),
+        Action::RevealDue { commitment: 0 },
+    ];
+    assert_eq!(first_task_ends(&others), ogpu_types::TaskStatus::Completed);
+}
+
+/// A disputable First Response task paid in `asset`, won by provider 0 with a right or
+/// wrong result, then disputed by its client; providers 1 to 3 re-run it
+/// (`round_answers`) and the round's chosen replica delivers.
+fn disputed(asset: RewardAsset, winner_answer: Answer, round_answers: [Answer; 3]) -> Vec<Action> {
     let mut actions = vec![
         Action::Publish {
             client: 0,
             template: TaskTemplate {
                 competition: Competition::FirstResponse,
-                cw20: false,
+                asset,
                 reward: 3_000,
                 collateral: 500,
                 hash_search: None,
@@ -417,31 +468,37 @@ fn disputed(winner_answer: Answer, round_answers: [Answer; 3]) -> Vec<Action> {
         Action::RevealDue { commitment: 0 },
         Action::RevealDue { commitment: 0 },
         Action::RevealDue { commitment: 0 },
+        deliver(),
     ]);
     actions
 }
 
 /// Every branch of a dispute keeps every invariant: a wrong result overturned, a right
-/// one confirmed (the winner gets the bond's unused share), a round without quorum, and
-/// a window that closes undisputed.
+/// one confirmed (the winner gets the bond's unused share), a round without quorum, a
+/// right one overturned by the client's Sybils holding the round's majority (the client
+/// is refunded at most what it paid, in the bond denom only), and a window that closes
+/// undisputed.
 #[test]
 fn disputes_keep_the_invariants_in_every_branch() {
     use ogpu_types::registry::DisputeStatus::{Overturned, Upheld};
     use ogpu_types::TaskStatus::{Completed, Failed};
-    use Answer::{Invalid, Valid};
-    for (winner, round, round_status, dispute) in [
-        (Invalid, [Valid, Valid, Valid], Completed, Overturned),
-        (Valid, [Valid, Valid, Invalid], Completed, Upheld),
-        (Valid, [Valid, Invalid, Invalid], Failed, Upheld),
+    use Answer::{Collude, Invalid, Valid};
+    use RewardAsset::{Bond, Native};
+    for (asset, winner, round, round_status, dispute) in [
+        (Native, Invalid, [Valid, Valid, Valid], Completed, Overturned),
+        (Bond, Invalid, [Valid, Valid, Valid], Completed, Overturned),
+        (Native, Valid, [Valid, Valid, Invalid], Completed, Upheld),
+        (Native, Valid, [Valid, Invalid, Invalid], Failed, Upheld),
+        (Bond, Valid, [Collude, Collude, Valid], Completed, Overturned),
     ] {
-        let world = finished(&disputed(winner, round));
+        let world = finished(&disputed(asset, winner, round));
         let rerun = world.model.tasks[1].terminal.as_ref().expect("ended");
         assert_eq!(rerun.task.status, round_status);
         let state = world.suite.dispute_state(1).expect("disputable");
         assert_eq!(state.status, dispute);
     }
     let undisputed = [
-        &disputed(Valid, [Valid; 3])[..3],
+        &disputed(Native, Valid, [Valid; 3])[..3],
         &[
             Action::Wait { seconds: 61 },
             Action::CloseDispute {

@@ -88,8 +88,10 @@ pub struct Compensation {
     /// The harmed client.
     pub client: String,
     /// Most the client may receive: what it paid for a result that was overturned, so a
-    /// dispute never pays the disputing client more than a refund.
-    pub cap: Option<Uint128>,
+    /// dispute never pays the disputing client more than a refund. Slashes are in the
+    /// bond denom: a cap in another asset cannot be compared with them, so the client then
+    /// receives nothing and the whole slash goes to the treasury.
+    pub cap: Option<Asset>,
 }
 
 /// What happens to one provider's lock when a task settles.

@@ -5,7 +5,7 @@ use cosmwasm_std::{Addr, Decimal, DepsMut, Event, MessageInfo, Response, Uint128
 use cw_utils::nonpayable;
 use ogpu_types::events::{self, attr};
 use ogpu_types::staking::{CollateralOutcome, ProviderStatus, Verdict};
-use ogpu_types::Eligibility;
+use ogpu_types::{Asset, AssetInfo, Eligibility};
 
 use crate::error::ContractError;
 use crate::execute::{only_registry, payout};
@@ -161,7 +161,7 @@ struct Slash<'a> {
     provider: &'a str,
     amount: Uint128,
     /// The harmed client and the most it may receive; `None`: all to the treasury.
-    compensation: Option<(Addr, Option<Uint128>)>,
+    compensation: Option<(Addr, Option<Asset>)>,
 }
 
 impl Slash<'_> {
@@ -183,15 +183,22 @@ impl Slash<'_> {
         totals.bonded = totals.bonded.checked_sub(amount)?;
         totals.slashed = totals.slashed.checked_add(amount)?;
         let client_share = Decimal::bps(config.params.slash_client_share_bps.into());
+        let denom = &config.params.bond_denom;
         let (client, to_client) = match &self.compensation {
             Some((client, cap)) => {
                 let share = amount.mul_floor(client_share);
-                (Some(client), cap.map_or(share, |cap| share.min(cap)))
+                let bond = AssetInfo::native(denom.as_str());
+                let capped = match cap {
+                    None => share,
+                    Some(cap) if cap.info == bond => share.min(cap.amount),
+                    // Not comparable with a slash in the bond denom: nothing.
+                    Some(_) => Uint128::zero(),
+                };
+                (Some(client), capped)
             }
             None => (None, Uint128::zero()),
         };
         let to_treasury = amount.checked_sub(to_client)?;
-        let denom = &config.params.bond_denom;
         let mut response = response;
         if let Some(client) = client.filter(|_| !to_client.is_zero()) {
             response = response.add_submessage(payout::send(client, to_client, denom)?);

@@ -202,7 +202,7 @@ fn verdict(
                 amount: None,
                 compensation: Some(Compensation {
                     client: task.client.to_string(),
-                    cap: Some(state.price),
+                    cap: Some(Asset::new(task.reward.info.clone(), state.price)),
                 }),
             },
             "overturned",

@@ -32,13 +32,13 @@ pub enum Intruder {
 
 /// The competition model of a published task, with the harness's short windows (a few
 /// 5-second blocks each).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Competition {
     FirstResponse,
     ManualConfirmation,
     SealedBidAuction,
-    /// Out-of-range values (a quorum above the replicas, more replicas than the cap) are
-    /// meant to be rejected.
+    /// Out-of-range values (a quorum above the replicas or not a strict majority, more
+    /// replicas than the cap) are meant to be rejected.
     Consensus {
         replicas: u32,
         quorum: u32,
@@ -72,6 +72,7 @@ impl Competition {
                 commit_window: 60,
                 reveal_window: 30,
                 confirm_window: 30,
+                delivery_window: 30,
             },
             Competition::SealedBidAuction => CompetitionModel::SealedBidAuction {
                 bid_window: 60,
@@ -88,13 +89,24 @@ impl Competition {
     }
 }
 
+/// The asset a task's reward is paid in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RewardAsset {
+    /// The suite's native reward denom.
+    Native,
+    /// The suite's cw20 token.
+    Cw20,
+    /// The bond denom, as on the devnet (a dispute then refunds the client out of the
+    /// overturned winner's collateral, up to the price it paid).
+    Bond,
+}
+
 /// What a client publishes. Out-of-range values (a reward below the minimum, a hash
 /// search of difficulty 0 or 65) are meant to be rejected.
 #[derive(Clone, Debug)]
 pub struct TaskTemplate {
     pub competition: Competition,
-    /// Paid in the suite's cw20 token rather than the native reward denom.
-    pub cw20: bool,
+    pub asset: RewardAsset,
     pub reward: u128,
     pub collateral: u128,
     /// A hash search of this difficulty instead of an OpenCL job.
@@ -109,8 +121,13 @@ pub struct TaskTemplate {
 pub enum Answer {
     /// A correct result (for a hash search: a nonce that meets the difficulty).
     Valid,
-    /// A hash-search nonce that does not meet the difficulty (any result for OpenCL).
+    /// A hash-search nonce that does not meet the difficulty; for OpenCL, a wrong result
+    /// of the provider's own (no two agree).
     Invalid,
+    /// The Sybils' answer: for OpenCL, one wrong result every colluding account shares, so
+    /// that together they can reach a round's quorum against the correct one (a hash
+    /// search verifies answers, so there it is an invalid nonce).
+    Collude,
 }
 
 /// How a reveal departs from the committer opening its own commitment honestly.
@@ -190,8 +207,9 @@ pub enum Action {
     RevealBidDue {
         commitment: u8,
     },
-    /// On one of the awarded auctions (wrapping): the executor, or `impostor`, commits
-    /// its result, or opens the commitment it made (a block later when it must).
+    /// On one of the awarded tasks (wrapping): the chosen provider, or `impostor`,
+    /// delivers a result (the one it revealed the digest of, or in an auction the one it
+    /// computes now).
     Deliver {
         task: u8,
         impostor: Option<u8>,
@@ -286,7 +304,7 @@ impl TaskTemplate {
         let difficulty = MIN_DIFFICULTY..=MAX_DIFFICULTY;
         let replication = match self.competition {
             Competition::Consensus { replicas, quorum } => {
-                1 <= quorum && quorum <= replicas && replicas <= MAX_COMMITMENTS
+                2 * quorum > replicas && quorum <= replicas && replicas <= MAX_COMMITMENTS
             }
             _ => true,
         };

@@ -1,25 +1,17 @@
-//! Sealed-bid auctions in the harness: opening bids (honestly or not, diligently or
-//! not) and the executor's delivery, each held to the rules' prediction.
+//! Sealed-bid auctions in the harness: opening bids, honestly or not, diligently or
+//! not, each held to the rules' prediction (the winner's delivery is `award`'s).
 
 use cosmwasm_std::{Addr, Timestamp};
-use ogpu_types::registry::AuctionState;
 use ogpu_types::{ResponseStatus, TaskStatus};
 
-use crate::actions::{Sealed, SealedBid};
-use crate::harness::action::{Answer, Tamper};
+use crate::actions::SealedBid;
+use crate::harness::action::Tamper;
 use crate::harness::due::pick;
 use crate::harness::execute::Outcome;
-use crate::harness::model::{Secret, TaskRecord};
+use crate::harness::model::TaskRecord;
 use crate::harness::world::{Expect, World};
 
 impl World {
-    /// The award of the open auction at `position`, once fixed.
-    pub(crate) fn awarded(&self, position: usize) -> Option<AuctionState> {
-        let record = &self.model.tasks[position];
-        let open = record.terminal.is_none() && record.competition.is_auction();
-        open.then(|| self.suite.auction(record.id)).flatten()
-    }
-
     /// `committer`'s bid on `task` opened, honestly or not.
     pub(crate) fn reveal_bid(
         &mut self,
@@ -114,79 +106,5 @@ impl World {
         };
         let at = next_block.max(task.commit_deadline.plus_seconds(1));
         (at <= task.reveal_deadline).then_some(at)
-    }
-
-    /// On one of the awarded auctions: the executor (or an impostor) commits its result,
-    /// or, having committed, opens it in a later block.
-    pub(crate) fn deliver(&mut self, task: u8, impostor: Option<u8>, answer: Answer) -> Outcome {
-        let awarded: Vec<usize> = (0..self.model.tasks.len())
-            .rev()
-            .filter(|&p| self.awarded(p).is_some())
-            .collect();
-        let Some(position) = pick(&awarded, task) else {
-            return (Expect::Success, Ok(()));
-        };
-        let state = self.awarded(position).expect("awarded");
-        let executor = state.ranking[state.executor as usize].provider.clone();
-        let provider = impostor.map_or(executor.clone(), |i| self.provider(i));
-        let record = &self.model.tasks[position];
-        let committed = state.commitment.is_some() && record.deliveries.contains_key(&executor);
-        if provider == executor && committed {
-            if state.committed_height == Some(self.suite.app.block_info().height) {
-                self.suite.advance_blocks(1);
-            }
-            return self.reveal_delivery(position, provider);
-        }
-        let (result, valid) = self.result(Some(record), record.id, &provider, answer);
-        let price = state.price.u128();
-        let secret = Secret {
-            sealed: Sealed::new(record.id, &provider, &result, price, None),
-            author: provider.clone(),
-            valid,
-        };
-        self.commit_delivery(position, provider, secret)
-    }
-
-    /// Accepted from the executor, once, until its delivery deadline (also while paused).
-    pub(crate) fn commit_delivery(
-        &mut self,
-        position: usize,
-        provider: Addr,
-        secret: Secret,
-    ) -> Outcome {
-        let state = self.awarded(position).expect("awarded");
-        let now = self.suite.app.block_info().time;
-        let executor = &state.ranking[state.executor as usize].provider;
-        let expect = Expect::when(
-            *executor == provider && state.commitment.is_none() && now <= state.delivery_deadline,
-        );
-        let task_id = self.model.tasks[position].id;
-        let result = self.suite.commit(&provider, task_id, &secret.sealed);
-        if result.is_ok() {
-            self.model.tasks[position]
-                .deliveries
-                .insert(provider, secret);
-        }
-        (expect, result.map(drop))
-    }
-
-    /// The executor opens its delivery: accepted in a later block, by its deadline, for
-    /// a valid result it sealed itself.
-    fn reveal_delivery(&mut self, position: usize, provider: Addr) -> Outcome {
-        let state = self.awarded(position).expect("awarded");
-        let record = &self.model.tasks[position];
-        let secret = record.deliveries[&provider].clone();
-        let block = self.suite.app.block_info();
-        let expect = Expect::when(
-            secret.valid
-                && secret.author == provider
-                && state.committed_height.is_some_and(|h| block.height > h)
-                && block.time <= state.delivery_deadline,
-        );
-        let result = self.suite.reveal(&provider, record.id, &secret.sealed);
-        if result.is_ok() {
-            self.model.tasks[position].delivered.insert(provider);
-        }
-        (expect, result.map(drop))
     }
 }

@@ -33,11 +33,13 @@ impl World {
                 && now <= s.window_end
                 && exact_bond
         }));
-        let cw20 = record.is_some_and(|r| matches!(r.reward.info, AssetInfo::Cw20 { .. }));
-        let result = if cw20 {
-            self.suite.dispute_cw20(&sender, task_id, bond.u128())
-        } else {
-            self.suite.dispute(&sender, task_id, bond.u128())
+        let result = match record.map(|r| &r.reward.info) {
+            Some(AssetInfo::Cw20 { .. }) => self.suite.dispute_cw20(&sender, task_id, bond.u128()),
+            Some(AssetInfo::Native { denom }) => {
+                let bond = cosmwasm_std::coin(bond.u128(), denom);
+                self.suite.dispute_in(&sender, task_id, bond)
+            }
+            None => self.suite.dispute(&sender, task_id, bond.u128()),
         };
         if let (Ok(_), Some(position), Some(state)) = (&result, position, state) {
             let Some(DisputeStatus::Disputed { round }) =

@@ -74,7 +74,7 @@ impl World {
                 continue;
             }
             let task = self.suite.task(record.id);
-            let open = task.status == TaskStatus::Open;
+            let open = task.status == TaskStatus::Open && self.suite.award(record.id).is_none();
             if !open || task.confirm_deadline.is_none_or(|d| now > d) {
                 continue;
             }

@@ -2,23 +2,25 @@
 //! execute, and record what succeeded.
 
 use anyhow::Result as AnyResult;
-use cosmwasm_std::{Addr, Binary, HexBinary, Uint128};
+use cosmwasm_std::{coin, Addr, Binary, HexBinary, Uint128};
 use ogpu_types::commitment::sha256;
 use ogpu_types::hash_search;
 use ogpu_types::registry::ExecuteMsg;
-use ogpu_types::{Asset, AssetInfo, HashSearch, Job, Payload, TaskStatus};
+use ogpu_types::{Asset, AssetInfo, HashSearch, Job, Payload};
 
 use crate::actions::{Sealed, SealedBid};
-use crate::harness::action::{Action, Actor, Answer, Tamper, TaskTemplate};
+use crate::harness::action::{
+    Action, Actor, Answer, Competition, RewardAsset, Tamper, TaskTemplate,
+};
 use crate::harness::model::{Secret, TaskRecord};
 use crate::harness::world::{Expect, World};
-use crate::suite::REWARD_DENOM;
+use crate::suite::{BOND_DENOM, REWARD_DENOM};
 
 /// An action's expectation and what actually happened.
 pub type Outcome = (Expect, AnyResult<()>);
 
-/// A nonce that meets the search's difficulty (or, for `Answer::Invalid`, misses it),
-/// the first from `seed` on: distinct seeds give distinct answers.
+/// A nonce that meets the search's difficulty (or, for any other answer, misses it), the
+/// first from `seed` on: distinct seeds give distinct answers.
 fn nonce(search: &HashSearch, answer: Answer, seed: u64) -> u64 {
     let valid = matches!(answer, Answer::Valid);
     (seed..)
@@ -120,13 +122,21 @@ impl World {
             Job::HashSearch(search) => Some(search.clone()),
             Job::OpenCl(_) => None,
         };
-        let (info, published) = if template.cw20 {
-            let token = AssetInfo::cw20(self.suite.token.as_str());
-            let published = self.suite.publish_cw20(&client, spec, template.reward);
-            (token, published)
-        } else {
-            let published = self.suite.publish(&client, spec, template.reward);
-            (AssetInfo::native(REWARD_DENOM), published)
+        let (info, published) = match template.asset {
+            RewardAsset::Cw20 => {
+                let token = AssetInfo::cw20(self.suite.token.as_str());
+                let published = self.suite.publish_cw20(&client, spec, template.reward);
+                (token, published)
+            }
+            RewardAsset::Native | RewardAsset::Bond => {
+                let denom = match template.asset {
+                    RewardAsset::Bond => BOND_DENOM,
+                    _ => REWARD_DENOM,
+                };
+                let reward = coin(template.reward, denom);
+                let published = self.suite.publish_in(&client, spec, reward);
+                (AssetInfo::native(denom), published)
+            }
         };
         let result = published.map(|id| {
             let reward = Asset::new(info, template.reward);
@@ -162,8 +172,10 @@ impl World {
 
     /// The result `provider` computes for a task, and whether the registry accepts it: a
     /// hash-search nonce that meets the difficulty or misses it; for OpenCL the one
-    /// correct output, except that a wrong answer in Consensus is a dissenting output
-    /// (any output passes the registry's own checks).
+    /// correct output, except that where results are compared (Consensus, disputable
+    /// tasks and their rounds) a wrong answer is a dissenting output of the provider's own
+    /// and a colluding one the Sybils' shared output (any output passes the registry's own
+    /// checks).
     pub(crate) fn result(
         &self,
         record: Option<&TaskRecord>,
@@ -187,13 +199,16 @@ impl World {
             (None, Answer::Invalid) if compared => {
                 (format!("dissent/{task_id}/{provider}").into_bytes(), true)
             }
+            (None, Answer::Collude) if compared => {
+                (format!("collusion/{task_id}").into_bytes(), true)
+            }
             (None, _) => (format!("result/{task_id}").into_bytes(), true),
         }
     }
 
     pub(crate) fn provider_index(&self, provider: &Addr) -> u8 {
-        let index = self.suite.providers.iter().position(|p| p == provider);
-        index.expect("a suite provider") as u8
+        let index = self.committers.iter().position(|p| p == provider);
+        index.expect("a committer") as u8
     }
 
     /// `provider`'s secrets on `task`, or fresh ones sealed for it.
@@ -214,15 +229,6 @@ impl World {
     }
 
     fn commit(&mut self, task: Option<usize>, provider: Addr, secret: Secret) -> Outcome {
-        if let Some(position) = task.filter(|&p| self.awarded(p).is_some()) {
-            // The contract takes it as a delivery commitment; a bid's secrets can never
-            // open one.
-            let secret = Secret {
-                valid: false,
-                ..secret
-            };
-            return self.commit_delivery(position, provider, secret);
-        }
         let expect = self.expect_commit(self.model.task(task), &provider);
         let task_id = self.model.task_id(task);
         let result = self.suite.commit(&provider, task_id, &secret.sealed);
@@ -260,7 +266,13 @@ impl World {
             _ => Expect::Failure,
         };
         let task_id = self.model.task_id(task);
-        let result = self.suite.reveal(&provider, task_id, &sealed);
+        // A result goes along with a First Response reveal; sent with any other (a
+        // tampered one), it must be refused: the result would be read before it is paid.
+        let first_response = record.is_some_and(|r| r.competition == Competition::FirstResponse);
+        let with_result = first_response || matches!(tamper, Tamper::Result);
+        let result = self
+            .suite
+            .reveal_with(&provider, task_id, &sealed, with_result);
         if let (Ok(_), Some(position)) = (&result, task) {
             self.model.tasks[position].revealed.insert(provider);
         }
@@ -310,31 +322,29 @@ impl World {
         (expect, result.map(drop))
     }
 
-    /// Anyone may finalize an open task once it is due; an automatic confirmation pays
-    /// the cheapest revealed offer (no client free-riding).
+    /// Anyone may finalize an open task once it is due; a Manual Confirmation it awards
+    /// goes to the cheapest revealed offer (no client free-riding on a dearer one).
     fn finalize(&mut self, sender: Addr, task: Option<usize>) -> Outcome {
-        let position = task;
         let expect = match self.model.task(task) {
             Some(record) if record.terminal.is_none() => Expect::Any,
             _ => Expect::Failure,
         };
         let task_id = self.model.task_id(task);
+        let manual = self.model.task(task).is_some_and(|r| r.manual());
+        let awarded_before = manual && self.suite.award(task_id).is_some();
         let result = self.suite.finalize(&sender, task_id).map(drop);
-        if result.is_err() {
+        if result.is_err() || !manual || awarded_before {
             return (expect, result);
         }
-        let task = self.suite.task(task_id);
-        let manual = self.model.task(position).is_some_and(|r| r.manual());
-        if manual && task.status == TaskStatus::Completed && task.best.is_some() {
+        if let Some(award) = self.suite.award(task_id) {
             let cheapest = self
                 .suite
                 .responses(task_id)
                 .iter()
                 .filter_map(|r| r.revealed_height.and(r.price))
                 .min();
-            let outcome = task.outcome.expect("a completed task has an outcome");
             assert_eq!(
-                Some(outcome.price),
+                Some(award.ranking[0].price),
                 cheapest,
                 "auto-confirmed a dearer offer"
             );

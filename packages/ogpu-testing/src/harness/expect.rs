@@ -12,8 +12,8 @@ use crate::harness::world::{Expect, World, MAX_COMMITMENTS};
 
 impl World {
     /// Accepted while the market runs, the task is open and taking commitments, the
-    /// provider has none on it and is active with enough free stake, and there is room
-    /// (or a commitment whose window passed unopened, which is evicted).
+    /// provider has none on it, is not its client and is active with enough free stake,
+    /// and there is room (or a commitment whose window passed unopened, which is evicted).
     pub(crate) fn expect_commit(&self, record: Option<&TaskRecord>, provider: &Addr) -> Expect {
         let Some(record) = record else {
             return Expect::Failure;
@@ -38,12 +38,15 @@ impl World {
                 && info.status == ProviderStatus::Active
                 && info.bonded - info.locked >= task.collateral
                 && (task.commit_count < cap || evictable)
-                && !disputed_winner,
+                && !disputed_winner
+                && *provider != record.client,
         )
     }
 
     /// An honest reveal (the provider's own secrets) is accepted in a later block than its
-    /// commitment, inside its window, for a price within the reward and a valid answer.
+    /// commitment, inside its window, for a price within the reward; in First Response,
+    /// whose reveal carries the result, for a valid answer only (elsewhere the answer is
+    /// checked when it is delivered).
     pub(crate) fn expect_reveal(&self, record: &TaskRecord, provider: &Addr) -> Expect {
         let Some(secret) = record.secrets.get(provider) else {
             return Expect::Failure;
@@ -75,12 +78,12 @@ impl World {
                 && window_open
                 && block.time <= response.reveal_deadline
                 && price_ok
-                && secret.valid,
+                && (secret.valid || record.competition != Competition::FirstResponse),
         )
     }
 
     /// Only the client, in Manual Confirmation, within the confirm window, of a revealed
-    /// response.
+    /// offer, once.
     pub(crate) fn expect_confirm(
         &self,
         record: Option<&TaskRecord>,
@@ -100,7 +103,8 @@ impl World {
         Expect::when(
             task.status == TaskStatus::Open
                 && task.confirm_deadline.is_some_and(|d| now <= d)
-                && revealed,
+                && revealed
+                && self.suite.award(record.id).is_none(),
         )
     }
 

@@ -5,7 +5,9 @@ use cw20::Cw20ReceiveMsg;
 use cw_multi_test::Executor;
 use ogpu_types::registry::{self, Child, ConfigUpdate};
 use ogpu_types::settlement::{self, Payout};
-use ogpu_types::staking::{self, CollateralOutcome, StakingConfigUpdate, Verdict};
+use ogpu_types::staking::{
+    self, CollateralOutcome, Compensation, StakingConfigUpdate, Verdict,
+};
 use ogpu_types::{Eligibility, MigrateMsg};
 
 use crate::fixtures;
@@ -66,7 +68,11 @@ impl World {
                 outcomes: vec![CollateralOutcome {
                     provider: victim,
                     verdict: Verdict::Slashed {
-                        beneficiary: sender.to_string(),
+                        amount: None,
+                        compensation: Some(Compensation {
+                            client: sender.to_string(),
+                            cap: None,
+                        }),
                     },
                 }],
             }),

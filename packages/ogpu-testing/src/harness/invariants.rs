@@ -4,18 +4,17 @@
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Addr, HexBinary, Uint128};
-use ogpu_types::hash_search;
-use ogpu_types::registry::AuctionState;
+use cosmwasm_std::{Addr, Uint128};
 use ogpu_types::settlement::EscrowStatus;
 use ogpu_types::staking::{self, LocksResponse, ProvidersResponse};
-use ogpu_types::{AssetInfo, Payload, ResponseStatus, TaskResponseRecord, TaskStatus};
+use ogpu_types::{AssetInfo, ResponseStatus, TaskResponseRecord, TaskStatus};
 
-use crate::harness::action::Competition;
+use crate::harness::compensation::client_share;
+use crate::harness::ending::ended;
 use crate::harness::model::TaskRecord;
-use crate::harness::world::World;
+use crate::harness::world::{World, DUAL_STAKE};
 use crate::snapshot::{Balances, TaskState};
-use crate::suite::REWARD_DENOM;
+use crate::suite::{BOND_DENOM, REWARD_DENOM};
 
 /// `price − ceil(price × fee_bps / 10 000)`: what a winner receives.
 fn net_of_fee(price: Uint128, fee_bps: u16) -> u128 {
@@ -36,9 +35,8 @@ impl World {
             if let Some(terminal) = &record.terminal {
                 assert_eq!(terminal, &state, "step {step}: a terminal task changed");
             } else if state.task.status.is_terminal() {
-                let auction = record.competition.is_auction();
-                let auction = auction.then(|| self.suite.auction(record.id)).flatten();
-                let mut paid = ended(record, &state, auction.as_ref(), step);
+                let award = self.suite.award(record.id);
+                let mut paid = ended(record, &state, award.as_ref(), step);
                 let extra = self.round_extra(record, &state);
                 if let (Some((_, winner, _)), true) = (&record.rerun_of, extra > 0) {
                     paid.push((winner.clone(), Uint128::new(extra)));
@@ -49,9 +47,13 @@ impl World {
                 }
                 self.model.tasks[i].terminal = Some(state.clone());
             } else {
-                still_open(record, &state, now, step);
+                let awarded = self.suite.award(record.id).is_some();
+                let evicted = still_open(record, &state, awarded, now, step);
+                let collateral = state.task.collateral.u128();
+                self.model.tasks[i].evicted_compensation += evicted * client_share(collateral);
                 self.model.tasks[i].seen = state.responses.clone();
             }
+            no_free_results_and_no_self_dealing(&state, step);
             states.push(state);
         }
         states
@@ -68,29 +70,38 @@ impl World {
         self.stake_matches_the_locks(states);
     }
 
-    /// Clients hold what they did not escrow or got back; the treasury holds the fees;
-    /// every other account holds exactly its start plus what it won. Slashes went to
-    /// clients and the treasury, nowhere else. (The contracts' own balances are the
-    /// conservation check's.)
+    /// Clients hold what they did not escrow or got back, plus exactly what slashes owed
+    /// them (see `compensation`); the treasury holds the fees and every other slashed
+    /// amount; every other account holds its start plus what it won. (Providers' bond
+    /// denom moves with their stake; the contracts' balances are the conservation
+    /// check's.)
     fn balances_match_the_tasks(&self, states: &[TaskState], balances: &[Balances]) {
         let suite = &self.suite;
         let start = suite.initial_balance;
+        let bond = AssetInfo::native(BOND_DENOM).key();
         let assets = [
             AssetInfo::native(REWARD_DENOM).key(),
             AssetInfo::cw20(suite.token.as_str()).key(),
+            bond.clone(),
         ];
         let mut expected: BTreeMap<(Addr, String), i128> = BTreeMap::new();
-        for state in states {
+        let mut add = |who: &Addr, key: &str, amount: i128| {
+            *expected.entry((who.clone(), key.to_string())).or_default() += amount;
+        };
+        let mut compensated = 0;
+        for (record, state) in self.model.tasks.iter().zip(states) {
             let (task, escrow) = (&state.task, &state.escrow);
             let key = task.reward.info.key();
-            let mut add = |who: &Addr, amount: u128, sign: i128| {
-                *expected.entry((who.clone(), key.clone())).or_default() += sign * amount as i128;
-            };
-            add(&task.client, escrow.deposit.amount.u128(), -1);
-            add(&task.client, escrow.refunded.u128(), 1);
-            add(&suite.treasury, escrow.fees.u128(), 1);
+            add(&task.client, &key, -(escrow.deposit.amount.u128() as i128));
+            add(&task.client, &key, escrow.refunded.u128() as i128);
+            add(&suite.treasury, &key, escrow.fees.u128() as i128);
+            let paid = self.compensation(record, state);
+            add(&task.client, &bond, paid as i128);
+            compensated += paid;
         }
-        let mut slashed_out = 0;
+        let slashed = suite.staking_totals().slashed.u128();
+        add(&suite.treasury, &bond, slashed as i128 - compensated as i128);
+        add(&self.committers[self.committers.len() - 1], &bond, -(DUAL_STAKE as i128));
         let contracts = [&suite.registry, &suite.staking, &suite.settlement];
         for balances in balances {
             let account = &balances.account;
@@ -98,7 +109,11 @@ impl World {
                 continue;
             }
             let base = if *account == suite.treasury { 0 } else { start };
-            for (key, actual) in assets.iter().zip([balances.reward, balances.cw20]) {
+            let actuals = [balances.reward, balances.cw20, balances.bond];
+            for (key, actual) in assets.iter().zip(actuals) {
+                if *key == bond && suite.providers.contains(account) {
+                    continue;
+                }
                 let change = expected.get(&(account.clone(), key.clone())).copied();
                 let earned = self.model.earned(account, key) as i128;
                 let want = base as i128 + change.unwrap_or(0) + earned;
@@ -108,14 +123,7 @@ impl World {
                     self.step
                 );
             }
-            if suite.clients.contains(account) {
-                slashed_out += balances.bond - start;
-            } else if *account == suite.treasury {
-                slashed_out += balances.bond;
-            }
         }
-        let slashed = suite.staking_totals().slashed.u128();
-        assert_eq!(slashed_out, slashed, "step {}: slashes paid out", self.step);
     }
 
     /// Staking's totals are the sums of the providers' records; each provider's locked
@@ -197,198 +205,61 @@ fn is_unsettled(status: ResponseStatus) -> bool {
     matches!(status, ResponseStatus::Committed | ResponseStatus::Revealed)
 }
 
-/// An open task's responses are unsettled (but for an awarded auction's losers and
-/// slashed bidders); a revealed one was revealed through the harness; a response that
-/// disappeared was evicted, which only a silent one whose window passed may be.
-fn still_open(record: &TaskRecord, state: &TaskState, now: cosmwasm_std::Timestamp, step: usize) {
-    let awarded = record.competition.is_auction() && state.task.best.is_some();
+/// An open task's responses are unsettled, but for those an awarded task already judged
+/// (unopened bids, missed deliveries); a revealed one was revealed through the harness; a
+/// response that disappeared was evicted, which only a silent one whose window passed may
+/// be (only in First Response: elsewhere the reveal phase follows the commit phase).
+/// Returns how many were evicted in this step.
+fn still_open(
+    record: &TaskRecord,
+    state: &TaskState,
+    awarded: bool,
+    now: cosmwasm_std::Timestamp,
+    step: usize,
+) -> u128 {
     for response in &state.responses {
-        let judged = matches!(
-            response.status,
-            ResponseStatus::Lost | ResponseStatus::Slashed
-        );
+        let judged = awarded && response.status == ResponseStatus::Slashed;
         assert!(
-            is_unsettled(response.status) || (awarded && judged),
+            is_unsettled(response.status) || judged,
             "step {step}: {response:?}"
         );
         if response.status == ResponseStatus::Revealed {
             assert!(record.revealed.contains(&response.provider));
         }
     }
-    for seen in &record.seen {
-        let evicted = !state.responses.iter().any(|r| r.provider == seen.provider);
-        if evicted {
-            assert_eq!(
-                seen.status,
-                ResponseStatus::Committed,
-                "step {step}: evicted"
-            );
-            assert!(
-                now > seen.reveal_deadline,
-                "step {step}: evicted in its window"
-            );
-        }
-    }
-}
-
-/// Checks a task that just ended; returns each winner with its gross price. A slashed
-/// provider never revealed and its window had passed, or it revealed a result outside
-/// an accepted consensus, or it was an auction executor that missed its delivery. Every
-/// winner revealed its own valid result through the harness and is paid what the model
-/// fixes: its asked price (First Response: the reward), one replica's share of an
-/// agreeing quorum, or the auction's second price.
-fn ended(
-    record: &TaskRecord,
-    state: &TaskState,
-    auction: Option<&AuctionState>,
-    step: usize,
-) -> Vec<(Addr, Uint128)> {
-    let task = &state.task;
-    let finished_at = task.finished_at.expect("a terminal task has an end");
-    let outcome = task.outcome.as_ref();
-    assert_eq!(outcome.is_some(), task.status == TaskStatus::Completed);
-    let winners: Vec<&TaskResponseRecord> = state
-        .responses
+    let evicted: Vec<&TaskResponseRecord> = record
+        .seen
         .iter()
-        .filter(|r| r.status == ResponseStatus::Won)
+        .filter(|seen| !state.responses.iter().any(|r| r.provider == seen.provider))
         .collect();
-    for response in &state.responses {
-        let revealed = record.revealed.contains(&response.provider);
-        match response.status {
-            ResponseStatus::Won | ResponseStatus::Lost => {}
-            ResponseStatus::Slashed if !revealed => assert!(
-                finished_at > response.reveal_deadline,
-                "step {step}: slashed early"
-            ),
-            ResponseStatus::Slashed => {
-                let dissenter = record.competition.replicas().is_some()
-                    && outcome.is_some_and(|o| response.digest.as_ref() != Some(&o.digest));
-                let missed = auction.is_some_and(|a| {
-                    let executors = &a.ranking[..=a.executor as usize];
-                    executors.iter().any(|o| o.provider == response.provider)
-                });
-                assert!(dissenter || missed, "step {step}: slashed after revealing");
-            }
-            _ => panic!(
-                "step {step}: an ended task's response is {:?}",
-                response.status
-            ),
-        }
-    }
-    let Some(outcome) = outcome else {
-        assert!(winners.is_empty(), "step {step}: a winner without outcome");
-        return vec![];
-    };
-    let result = match record.competition {
-        Competition::Consensus { replicas, quorum } => {
-            agreed(record, state, &winners, quorum, step);
-            let share = task.reward.amount.multiply_ratio(1u128, replicas);
-            assert_eq!(outcome.price, share, "step {step}: share");
-            &record.secrets[&outcome.winner].sealed.result
-        }
-        Competition::SealedBidAuction => {
-            let auction = auction.expect("a completed auction was awarded");
-            second_price(record, state, auction, step);
-            let delivery = &record.deliveries[&outcome.winner];
-            assert!(record.delivered.contains(&outcome.winner));
-            assert!(delivery.valid && delivery.author == outcome.winner);
-            assert_eq!(outcome.digest, delivery.sealed.digest);
-            &delivery.sealed.result
-        }
-        _ => {
-            let secret = &record.secrets[&outcome.winner];
-            assert!(
-                record.revealed.contains(&outcome.winner),
-                "step {step}: never revealed"
-            );
-            assert!(
-                secret.author == outcome.winner && secret.valid,
-                "step {step}: won without a valid answer"
-            );
-            assert_eq!(outcome.digest, secret.sealed.digest);
-            let asked = secret.sealed.price.unwrap_or(task.reward.amount);
-            assert_eq!(outcome.price, asked, "step {step}: paid another price");
-            &secret.sealed.result
-        }
-    };
-    if record.competition.replicas().is_none() {
-        let only: Vec<&Addr> = winners.iter().map(|r| &r.provider).collect();
-        assert_eq!(only, [&outcome.winner], "step {step}: a second winner");
-    }
-    assert!(outcome.price <= task.reward.amount);
-    if let (Some(search), Payload::Inline { data }) = (&record.search, result) {
-        let nonce = hash_search::nonce_from_answer(data).expect("an 8-byte answer");
-        assert!(hash_search::verify(
-            &search.prefix,
-            search.difficulty,
-            nonce
-        ));
-    }
-    winners
-        .iter()
-        .map(|w| (w.provider.clone(), outcome.price))
-        .collect()
-}
-
-/// The accepted digest has at least `quorum` winners, all with their own valid result,
-/// and strictly more support than any other revealed digest.
-fn agreed(
-    record: &TaskRecord,
-    state: &TaskState,
-    winners: &[&TaskResponseRecord],
-    quorum: u32,
-    step: usize,
-) {
-    let outcome = state.task.outcome.as_ref().expect("completed");
-    assert!(winners.len() >= quorum as usize, "step {step}: no quorum");
-    assert_eq!(winners[0].provider, outcome.winner);
-    for winner in winners {
-        let secret = &record.secrets[&winner.provider];
-        assert!(record.revealed.contains(&winner.provider));
-        assert!(secret.author == winner.provider && secret.valid);
-        assert_eq!(secret.sealed.digest, outcome.digest);
-    }
-    let mut others: BTreeMap<&HexBinary, usize> = BTreeMap::new();
-    for response in &state.responses {
-        if let Some(digest) = response.digest.as_ref().filter(|d| **d != outcome.digest) {
-            *others.entry(digest).or_default() += 1;
-        }
-    }
-    assert!(
-        others.values().all(|&n| n < winners.len()),
-        "step {step}: a tie or a larger minority"
-    );
-}
-
-/// The ranking is every revealed bid by price, bid height and address; the executor is
-/// paid the next price after its own (the reward when none follows), and each price is
-/// the one its bidder sealed.
-fn second_price(record: &TaskRecord, state: &TaskState, auction: &AuctionState, step: usize) {
-    let mut bids: Vec<(Uint128, u64, Addr)> = state
-        .responses
-        .iter()
-        .filter_map(|r| r.price.map(|p| (p, r.committed_height, r.provider.clone())))
-        .collect();
-    bids.sort();
-    let ranking: Vec<(Uint128, Addr)> = auction
-        .ranking
-        .iter()
-        .map(|o| (o.price, o.provider.clone()))
-        .collect();
-    let expected: Vec<(Uint128, Addr)> = bids.into_iter().map(|(p, _, a)| (p, a)).collect();
-    assert_eq!(ranking, expected, "step {step}: ranking");
-    for offer in &auction.ranking {
+    for seen in &evicted {
         assert_eq!(
-            record.secrets[&offer.provider].sealed.price,
-            Some(offer.price)
+            seen.status,
+            ResponseStatus::Committed,
+            "step {step}: evicted"
+        );
+        assert!(
+            now > seen.reveal_deadline,
+            "step {step}: evicted in its window"
         );
     }
-    let position = auction.executor as usize;
-    let outcome = state.task.outcome.as_ref().expect("completed");
-    assert_eq!(outcome.winner, auction.ranking[position].provider);
-    let next = auction.ranking.get(position + 1);
-    let price = next.map_or(state.task.reward.amount, |o| o.price);
-    assert_eq!(outcome.price, price, "step {step}: not the second price");
+    evicted.len() as u128
+}
+
+/// A result reaches the chain only where it is paid for: every response that carries one
+/// won (a First Response reveal, a delivery). And a client never has a response on its own
+/// task.
+fn no_free_results_and_no_self_dealing(state: &TaskState, step: usize) {
+    for response in &state.responses {
+        assert!(
+            response.result.is_none() || response.status == ResponseStatus::Won,
+            "step {step}: a result on chain that was not paid for: {response:?}"
+        );
+        assert_ne!(
+            response.provider, state.task.client,
+            "step {step}: a client took part in its own task"
+        );
+    }
 }
 
 /// The escrow follows the task: held and untouched while open; closed when the task

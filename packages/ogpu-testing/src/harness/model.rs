@@ -32,10 +32,10 @@ pub struct TaskRecord {
     /// Each committed provider's secrets, as the harness sealed them (in an auction:
     /// its bid, whose `price` is the bid and whose result is empty).
     pub secrets: BTreeMap<Addr, Secret>,
-    /// Auction: each executor's result commitment, once accepted.
-    pub deliveries: BTreeMap<Addr, Secret>,
-    /// Auction: executors whose result reveal the registry accepted.
-    pub delivered: BTreeSet<Addr>,
+    /// The delivery the registry accepted from the chosen provider of an awarded task.
+    pub delivered: Option<(Addr, Secret)>,
+    /// Silent committers evicted to make room, and what their slash paid the client.
+    pub evicted_compensation: u128,
     /// Published with dispute terms.
     pub disputable: bool,
     /// A dispute's re-run round: the disputed task's position, its winner and the digest
@@ -64,8 +64,8 @@ impl TaskRecord {
             competition,
             search,
             secrets: BTreeMap::new(),
-            deliveries: BTreeMap::new(),
-            delivered: BTreeSet::new(),
+            delivered: None,
+            evicted_compensation: 0,
             disputable: false,
             rerun_of: None,
             revealed: BTreeSet::new(),
@@ -88,6 +88,10 @@ pub struct Model {
     pub paused: bool,
     /// Net amount each account was paid for the tasks it won, per asset key.
     pub earned: BTreeMap<(Addr, String), u128>,
+    /// Bond-denom each client received out of slashes on its tasks: its share of every
+    /// silent committer's slash, and at most the price it paid for a result a dispute
+    /// overturned (a reward in the bond denom only); never anything from a missed delivery.
+    pub compensated: BTreeMap<Addr, u128>,
 }
 
 impl Model {

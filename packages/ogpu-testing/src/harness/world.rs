@@ -47,9 +47,16 @@ pub struct World {
     pub suite: Suite,
     pub model: Model,
     pub fee_bps: u16,
+    /// Everyone who commits: the suite's providers, then the first client, registered as
+    /// a provider too (the client-as-provider: refused on its own tasks, a provider like
+    /// any other on the others').
+    pub committers: Vec<Addr>,
     /// Actions applied so far (for failure messages).
     pub step: usize,
 }
+
+/// What the first client bonds as a provider.
+pub const DUAL_STAKE: u128 = fixtures::STAKE;
 
 impl Default for World {
     fn default() -> Self {
@@ -58,7 +65,8 @@ impl Default for World {
 }
 
 impl World {
-    /// Two clients, four registered providers, a stranger, the owner.
+    /// Two clients, four registered providers (and the first client registered as a
+    /// fifth), a stranger, the owner.
     pub fn new() -> Self {
         let builder = SuiteBuilder {
             limits: TaskLimits {
@@ -75,10 +83,15 @@ impl World {
             ..SuiteBuilder::new()
         };
         let fee_bps = builder.protocol_fee_bps;
+        let mut suite = builder.build();
+        let dual = suite.clients[0].clone();
+        suite.register(&dual, DUAL_STAKE).unwrap();
+        let committers = suite.providers.iter().chain([&dual]).cloned().collect();
         World {
-            suite: builder.build(),
+            suite,
             model: Model::default(),
             fee_bps,
+            committers,
             step: 0,
         }
     }
@@ -97,7 +110,14 @@ impl World {
         clients[usize::from(i) % clients.len()].clone()
     }
 
+    /// A committer: one of the providers or the client-as-provider.
     pub fn provider(&self, i: u8) -> Addr {
+        self.committers[usize::from(i) % self.committers.len()].clone()
+    }
+
+    /// One of the suite's providers, for the staking actions (the client-as-provider
+    /// keeps its stake, so its wallet holds exactly what its tasks moved).
+    pub fn staker(&self, i: u8) -> Addr {
         let providers = &self.suite.providers;
         providers[usize::from(i) % providers.len()].clone()
     }
