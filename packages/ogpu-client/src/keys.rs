@@ -58,6 +58,7 @@ mod seal;
 pub use bip39::Mnemonic;
 pub use error::KeyError;
 pub use file::{validate_name, FORMAT_VERSION, MAX_NAME_LEN};
+pub(crate) use hd::derive_xprv;
 pub use hd::{
     address, generate_mnemonic, key_from_mnemonic, mnemonic_from_env, parse_mnemonic, HdPath,
     COSMOS_COIN_TYPE, MNEMONIC_ENV,

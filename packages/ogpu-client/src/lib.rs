@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod keys;
 pub mod outcome;
+pub mod sealing;
 pub mod signer;
 pub mod stream;
 
@@ -20,4 +21,5 @@ pub use deployment::Deployment;
 pub use error::{ClientError, ClientResult};
 pub use events::{dispute_round, ogpu_events, OgpuEvent};
 pub use outcome::{ChainEvent, TxOutcome};
+pub use sealing::{ResultKey, SealContext, SealError, SEALED_OVERHEAD};
 pub use signer::Signer;

@@ -168,9 +168,16 @@ pub fn key_from_mnemonic(mnemonic: &str, path: &HdPath) -> Result<SigningKey, Ke
 
 /// Derives the key at `path` from a parsed mnemonic.
 pub(crate) fn derive(mnemonic: &Mnemonic, path: &HdPath) -> Result<SigningKey, KeyError> {
+    Ok(SigningKey::from(&derive_xprv(mnemonic, path)?))
+}
+
+/// The BIP-32 extended private key at `path`, which [`derive`] wraps in a signing key. It is
+/// also where [`crate::sealing::ResultKey::from_mnemonic`] reads the secret scalar, which
+/// `cosmrs`'s `SigningKey` does not expose (it may be backed by an HSM).
+pub(crate) fn derive_xprv(mnemonic: &Mnemonic, path: &HdPath) -> Result<bip32::XPrv, KeyError> {
     let derivation_path = path.to_derivation_path()?;
     let seed = Zeroizing::new(mnemonic.to_seed_normalized(""));
-    SigningKey::derive_from_path(seed.as_ref(), &derivation_path)
+    bip32::XPrv::derive_from_path(seed.as_ref(), &derivation_path)
         .map_err(|e| KeyError::InvalidPath(format!("{path}: derivation failed: {e}")))
 }
 
