@@ -282,7 +282,12 @@ impl Suite {
     }
 
     /// Disputes `task_id`, posting `bond`, a native coin.
-    pub fn dispute_in(&mut self, client: &Addr, task_id: u64, bond: Coin) -> AnyResult<AppResponse> {
+    pub fn dispute_in(
+        &mut self,
+        client: &Addr,
+        task_id: u64,
+        bond: Coin,
+    ) -> AnyResult<AppResponse> {
         let registry = self.registry.clone();
         let msg = ExecuteMsg::Dispute { task_id };
         self.execute(client, &registry, &msg, &[bond])

@@ -12,7 +12,7 @@ use ogpu_testing::fixtures;
 use ogpu_testing::{assert_error, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
 use ogpu_types::registry::{Child, ConfigUpdate, ExecuteMsg, OwnershipResponse, QueryMsg};
 use ogpu_types::settlement::{self, EscrowStatus, Payout};
-use ogpu_types::staking::{self, CollateralOutcome, StakingConfigUpdate, Verdict};
+use ogpu_types::staking::{self, CollateralOutcome, Compensation, StakingConfigUpdate, Verdict};
 use ogpu_types::{Eligibility, MigrateMsg, TaskStatus};
 
 #[test]
@@ -64,7 +64,11 @@ fn children_accept_privileged_calls_only_from_the_registry() {
             outcomes: vec![CollateralOutcome {
                 provider: p0.to_string(),
                 verdict: Verdict::Slashed {
-                    beneficiary: stranger.to_string(),
+                    amount: None,
+                    compensation: Some(Compensation {
+                        client: stranger.to_string(),
+                        cap: None,
+                    }),
                 },
             }],
         },
@@ -460,7 +464,11 @@ fn settled_escrows_and_locks_cannot_be_settled_again() {
         outcomes: vec![CollateralOutcome {
             provider: p0.to_string(),
             verdict: Verdict::Slashed {
-                beneficiary: client.to_string(),
+                amount: None,
+                compensation: Some(Compensation {
+                    client: client.to_string(),
+                    cap: None,
+                }),
             },
         }],
     };

@@ -7,8 +7,8 @@
 //! minimal one; each one found so far is kept below as a regular test.
 
 use ogpu_testing::harness::{
-    Action, Actor, Answer, Competition, Forged, Intruder, RewardAsset, Tamper, TaskTemplate,
-    World, UNBONDING_PERIOD,
+    Action, Actor, Answer, Competition, Forged, Intruder, RewardAsset, Tamper, TaskTemplate, World,
+    UNBONDING_PERIOD,
 };
 use ogpu_testing::MIN_REWARD;
 use proptest::collection::vec;
@@ -411,7 +411,10 @@ fn diligent_replicas_reach_or_miss_a_quorum() {
 #[test]
 fn the_client_as_provider_works_only_for_others() {
     // Committer 4 is the first client.
-    let own = [task_of(Competition::FirstResponse), commit(4, Answer::Valid, 0)];
+    let own = [
+        task_of(Competition::FirstResponse),
+        commit(4, Answer::Valid, 0),
+    ];
     let world = finished(&own);
     assert_eq!(world.model.commitments.len(), 0);
     let others = [
@@ -485,11 +488,23 @@ fn disputes_keep_the_invariants_in_every_branch() {
     use Answer::{Collude, Invalid, Valid};
     use RewardAsset::{Bond, Native};
     for (asset, winner, round, round_status, dispute) in [
-        (Native, Invalid, [Valid, Valid, Valid], Completed, Overturned),
+        (
+            Native,
+            Invalid,
+            [Valid, Valid, Valid],
+            Completed,
+            Overturned,
+        ),
         (Bond, Invalid, [Valid, Valid, Valid], Completed, Overturned),
         (Native, Valid, [Valid, Valid, Invalid], Completed, Upheld),
         (Native, Valid, [Valid, Invalid, Invalid], Failed, Upheld),
-        (Bond, Valid, [Collude, Collude, Valid], Completed, Overturned),
+        (
+            Bond,
+            Valid,
+            [Collude, Collude, Valid],
+            Completed,
+            Overturned,
+        ),
     ] {
         let world = finished(&disputed(asset, winner, round));
         let rerun = world.model.tasks[1].terminal.as_ref().expect("ended");

@@ -52,11 +52,9 @@ impl World {
             }
         };
         let digest_ok = bid
-            || self
-                .suite
-                .responses(record.id)
-                .iter()
-                .any(|r| r.provider == provider && r.digest.as_ref() == Some(&secret.sealed.digest));
+            || self.suite.responses(record.id).iter().any(|r| {
+                r.provider == provider && r.digest.as_ref() == Some(&secret.sealed.digest)
+            });
         let now = self.suite.app.block_info().time;
         let expect = Expect::when(
             provider == executor && now <= state.delivery_deadline && digest_ok && secret.valid,

@@ -63,15 +63,17 @@ pub(crate) fn ended(
         Competition::FirstResponse => {
             let secret = own_valid_secret(record, &outcome.winner, step);
             assert_eq!(outcome.digest, secret.sealed.digest);
-            assert_eq!(outcome.price, task.reward.amount, "step {step}: not the reward");
+            assert_eq!(
+                outcome.price, task.reward.amount,
+                "step {step}: not the reward"
+            );
             &secret.sealed.result
         }
         competition => {
             let award = award.expect("a completed task with a delivery was awarded");
             let (deliverer, delivery) = record.delivered.as_ref().expect("delivered");
             assert_eq!(
-                *deliverer,
-                award.ranking[award.executor as usize].provider,
+                *deliverer, award.ranking[award.executor as usize].provider,
                 "step {step}: delivered by another than the chosen one"
             );
             assert!(delivery.valid && delivery.author == *deliverer);
@@ -142,7 +144,10 @@ fn agreed(
     step: usize,
 ) {
     let outcome = state.task.outcome.as_ref().expect("completed");
-    assert!(award.ranking.len() >= quorum as usize, "step {step}: no quorum");
+    assert!(
+        award.ranking.len() >= quorum as usize,
+        "step {step}: no quorum"
+    );
     let standing: Vec<&Addr> = award.ranking[award.executor as usize..]
         .iter()
         .map(|o| &o.provider)
@@ -202,4 +207,3 @@ fn second_price(record: &TaskRecord, state: &TaskState, auction: &AwardState, st
     let price = next.map_or(state.task.reward.amount, |o| o.price);
     assert_eq!(outcome.price, price, "step {step}: not the second price");
 }
-

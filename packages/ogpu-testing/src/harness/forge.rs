@@ -5,9 +5,7 @@ use cw20::Cw20ReceiveMsg;
 use cw_multi_test::Executor;
 use ogpu_types::registry::{self, Child, ConfigUpdate};
 use ogpu_types::settlement::{self, Payout};
-use ogpu_types::staking::{
-    self, CollateralOutcome, Compensation, StakingConfigUpdate, Verdict,
-};
+use ogpu_types::staking::{self, CollateralOutcome, Compensation, StakingConfigUpdate, Verdict};
 use ogpu_types::{Eligibility, MigrateMsg};
 
 use crate::fixtures;

@@ -100,8 +100,16 @@ impl World {
             compensated += paid;
         }
         let slashed = suite.staking_totals().slashed.u128();
-        add(&suite.treasury, &bond, slashed as i128 - compensated as i128);
-        add(&self.committers[self.committers.len() - 1], &bond, -(DUAL_STAKE as i128));
+        add(
+            &suite.treasury,
+            &bond,
+            slashed as i128 - compensated as i128,
+        );
+        add(
+            &self.committers[self.committers.len() - 1],
+            &bond,
+            -(DUAL_STAKE as i128),
+        );
         let contracts = [&suite.registry, &suite.staking, &suite.settlement];
         for balances in balances {
             let account = &balances.account;

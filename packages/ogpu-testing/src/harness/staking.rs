@@ -32,7 +32,12 @@ impl World {
         let free = info.bonded - info.locked;
         let max_entries = fixtures::staking_params().max_unbonding_entries as usize;
         // An entry released at the same moment takes the amount without a new entry.
-        let release_at = self.suite.app.block_info().time.plus_seconds(UNBONDING_PERIOD);
+        let release_at = self
+            .suite
+            .app
+            .block_info()
+            .time
+            .plus_seconds(UNBONDING_PERIOD);
         let merges = info.unbonding.iter().any(|e| e.release_at == release_at);
         let expect = Expect::when(
             info.status != ProviderStatus::Deregistered
@@ -67,7 +72,11 @@ impl World {
             .exec_staking(&provider, &ExecuteMsg::Deregister {}, 0);
         let entries = self.suite.provider_info(&provider).unbonding.len();
         let max_entries = fixtures::staking_params().max_unbonding_entries as usize;
-        assert!(entries <= max_entries, "step {}: unbonding queue outgrew its bound", self.step);
+        assert!(
+            entries <= max_entries,
+            "step {}: unbonding queue outgrew its bound",
+            self.step
+        );
         (expect, result.map(drop))
     }
 }
