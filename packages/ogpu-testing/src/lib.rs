@@ -5,6 +5,7 @@
 //! each operation touches.
 
 mod actions;
+mod bank;
 mod conservation;
 pub mod fixtures;
 pub mod harness;
@@ -13,6 +14,7 @@ mod snapshot;
 mod suite;
 
 pub use actions::{assert_error, find_error, Sealed, SealedBid};
+pub use bank::RefusingBank;
 pub use metered::{MeteredStorage, StorageOps};
 pub use snapshot::{Balances, Snapshot, TaskState};
 pub use suite::{

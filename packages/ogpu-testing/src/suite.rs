@@ -2,13 +2,12 @@
 
 use cosmwasm_std::testing::MockApi;
 use cosmwasm_std::{coin, Addr, Empty, Uint128};
-use cw_multi_test::{
-    App, AppBuilder, AppResponse, BankKeeper, Contract, ContractWrapper, Executor,
-};
+use cw_multi_test::{App, AppBuilder, AppResponse, Contract, ContractWrapper, Executor};
 use ogpu_types::registry::{self, AcceptedAsset, TaskLimits};
 use ogpu_types::staking::StakingParams;
 use ogpu_types::AssetInfo;
 
+use crate::bank::{Refused, RefusingBank};
 use crate::fixtures;
 use crate::metered::{MeteredStorage, StorageOps};
 
@@ -32,7 +31,11 @@ fn registry_code() -> Box<dyn Contract<Empty>> {
 
 fn staking_code() -> Box<dyn Contract<Empty>> {
     use ogpu_provider_staking::contract as c;
-    Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query).with_migrate(c::migrate))
+    Box::new(
+        ContractWrapper::new(c::execute, c::instantiate, c::query)
+            .with_reply(c::reply)
+            .with_migrate(c::migrate),
+    )
 }
 
 fn settlement_code() -> Box<dyn Contract<Empty>> {
@@ -49,8 +52,9 @@ fn cw20_code() -> Box<dyn Contract<Empty>> {
     Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query))
 }
 
-/// The chain the suite runs on: cw-multi-test's default app over a metered storage.
-pub type SuiteApp = App<BankKeeper, MockApi, MeteredStorage>;
+/// The chain the suite runs on: cw-multi-test's app over a metered storage, with a bank
+/// that can refuse transfers to chosen accounts.
+pub type SuiteApp = App<RefusingBank, MockApi, MeteredStorage>;
 
 /// Code ids of everything the suite stored.
 #[derive(Clone, Copy, Debug)]
@@ -110,7 +114,11 @@ impl SuiteBuilder {
             .cloned()
             .collect();
         let balance = self.balance;
-        let builder = AppBuilder::new().with_storage(MeteredStorage::default());
+        let bank = RefusingBank::default();
+        let refused = bank.refused();
+        let builder = AppBuilder::new()
+            .with_bank(bank)
+            .with_storage(MeteredStorage::default());
         let mut app = builder.build(|router, _, storage| {
             for account in &funded {
                 let coins = vec![coin(balance, BOND_DENOM), coin(balance, REWARD_DENOM)];
@@ -196,6 +204,7 @@ impl SuiteBuilder {
             settlement: config.settlement,
             token,
             initial_balance: balance,
+            refused,
         };
         if self.provider_stake > 0 {
             for provider in suite.providers.clone() {
@@ -223,6 +232,7 @@ pub struct Suite {
     pub token: Addr,
     /// What each funded account started with, of each native denom and of the cw20.
     pub initial_balance: u128,
+    refused: Refused,
 }
 
 impl Suite {
@@ -232,6 +242,16 @@ impl Suite {
 
     pub fn provider(&self, i: usize) -> Addr {
         self.providers[i].clone()
+    }
+
+    /// From now on (or again, with `false`) bank transfers to `account` fail.
+    pub fn refuse_transfers_to(&mut self, account: &Addr, refuse: bool) {
+        let mut refused = self.refused.borrow_mut();
+        if refuse {
+            refused.insert(account.clone());
+        } else {
+            refused.remove(account);
+        }
     }
 
     /// Moves `n` blocks ahead, `BLOCK_SECONDS` each.

@@ -146,10 +146,15 @@ fn publishing_needs_exactly_one_accepted_coin_above_the_minimum() {
         ),
         RegistryError::Payment(PaymentError::MultipleDenoms {}),
     );
+    let mint = cw_multi_test::BankSudo::Mint {
+        to_address: client.to_string(),
+        amount: coins(500, "uatom"),
+    };
+    suite.app.sudo(mint.into()).unwrap();
     assert_error(
-        suite.execute(&client, &registry, &publish, &coins(500, BOND_DENOM)),
+        suite.execute(&client, &registry, &publish, &coins(500, "uatom")),
         RegistryError::AssetNotAccepted {
-            asset: format!("native:{BOND_DENOM}"),
+            asset: "native:uatom".into(),
         },
     );
     assert_error(

@@ -102,8 +102,11 @@ fn measure(suite: &mut Suite) -> Vec<(&'static str, StorageOps)> {
             s.reveal(provider, id, offer).unwrap();
         });
     }
-    run(suite, "confirm", &mut |s| {
+    run(suite, "confirm (awards)", &mut |s| {
         s.confirm(&client, id, &p[1]).unwrap();
+    });
+    run(suite, "deliver (offer, pays)", &mut |s| {
+        s.deliver(&p[1], id, &offers[1]).unwrap();
     });
 
     // A sealed-bid auction: bids, their reveals (the last awards), the delivery.
@@ -134,20 +137,12 @@ fn measure(suite: &mut Suite) -> Vec<(&'static str, StorageOps)> {
             s.reveal_bid(provider, id, bid).unwrap();
         });
     }
-    let delivery = sealed(id, &p[0], Some(500));
-    let delivery = Sealed {
-        price: None,
-        ..delivery
-    };
-    run(suite, "commit (delivery)", &mut |s| {
-        s.commit(&p[0], id, &delivery).unwrap();
-    });
-    suite.advance_blocks(1);
-    run(suite, "reveal (delivery, pays)", &mut |s| {
-        s.reveal(&p[0], id, &delivery).unwrap();
+    let delivery = sealed(id, &p[0], None);
+    run(suite, "deliver (auction, pays)", &mut |s| {
+        s.deliver(&p[0], id, &delivery).unwrap();
     });
 
-    // A Consensus round of two replicas; the last reveal tallies and pays.
+    // A Consensus round of two replicas; the last reveal tallies, one delivers, both paid.
     run(suite, "publish (consensus)", &mut |s| {
         id = s
             .publish(&client, fixtures::spec(fixtures::consensus(2, 2)), REWARD)
@@ -160,7 +155,7 @@ fn measure(suite: &mut Suite) -> Vec<(&'static str, StorageOps)> {
         });
     }
     suite.advance_blocks(1);
-    for (label, (provider, replica)) in ["reveal (replica)", "reveal (tallies, pays)"]
+    for (label, (provider, replica)) in ["reveal (replica)", "reveal (tallies, awards)"]
         .into_iter()
         .zip(p.iter().zip(&replicas))
     {
@@ -168,12 +163,19 @@ fn measure(suite: &mut Suite) -> Vec<(&'static str, StorageOps)> {
             s.reveal(provider, id, replica).unwrap();
         });
     }
+    let chosen = suite.award(id).unwrap().ranking[0].provider.clone();
+    let delivery = replicas.iter().find(|r| {
+        r.commitment == Sealed::new(id, &chosen, b"r", REWARD, None).commitment
+    });
+    run(suite, "deliver (replica, pays all)", &mut |s| {
+        s.deliver(&chosen, id, delivery.unwrap()).unwrap();
+    });
 
     // A dispute, and a dispute window closed undisputed.
     let disputable = || ogpu_types::TaskSpec {
         dispute: Some(ogpu_types::DisputeTerms {
             window: 60,
-            replicas: 2,
+            replicas: 3,
             quorum: 2,
             bond: REWARD.into(),
         }),
@@ -197,7 +199,8 @@ fn measure(suite: &mut Suite) -> Vec<(&'static str, StorageOps)> {
         s.close_dispute(&stranger, closed).unwrap();
     });
 
-    // Finalize: an automatic confirmation, and an expiry that slashes.
+    // Finalize: an automatic confirmation, a missed delivery that promotes, and an expiry
+    // that slashes.
     let confirmed = suite.publish(&client, mc(), REWARD).unwrap();
     let offer = sealed(confirmed, &p[0], Some(500));
     suite.commit(&p[0], confirmed, &offer).unwrap();
@@ -209,6 +212,10 @@ fn measure(suite: &mut Suite) -> Vec<(&'static str, StorageOps)> {
     suite.reveal(&p[0], confirmed, &offer).unwrap();
     suite.set_time(suite.task(confirmed).confirm_deadline.unwrap().seconds() + 1);
     run(suite, "finalize (confirms)", &mut |s| {
+        s.finalize(&stranger, confirmed).unwrap();
+    });
+    suite.set_time(suite.award(confirmed).unwrap().delivery_deadline.seconds() + 1);
+    run(suite, "finalize (missed delivery)", &mut |s| {
         s.finalize(&stranger, confirmed).unwrap();
     });
     run(suite, "finalize (expires, slashes)", &mut |s| {

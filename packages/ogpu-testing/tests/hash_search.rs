@@ -151,8 +151,10 @@ fn an_answer_must_be_eight_inline_bytes() {
     suite.assert_conservation();
 }
 
+/// Offers are sealed (digest and price only), so a wrong answer shows at its delivery:
+/// refused there, it is a missed delivery, and the next offer is promoted and paid.
 #[test]
-fn manual_confirmation_only_ever_accepts_valid_answers() {
+fn manual_confirmation_only_ever_pays_valid_answers() {
     let mut suite = SuiteBuilder::new().build();
     let (client, p0, p1, p2) = (
         suite.client(),
@@ -175,36 +177,37 @@ fn manual_confirmation_only_ever_accepts_valid_answers() {
         .unwrap();
     let task = suite.task(task_id);
     suite.set_time(task.commit_deadline.seconds() + 1);
-    suite.reveal(&p0, task_id, &valid).unwrap();
+    for (provider, offer) in [(&p0, &valid), (&p1, &weak), (&p2, &dear)] {
+        suite.reveal(provider, task_id, offer).unwrap();
+    }
+
+    // The client never confirms: the cheapest offer is chosen, and its answer refused.
+    suite.set_time(task.confirm_deadline.unwrap().seconds() + 1);
+    suite.finalize(&stranger, task_id).unwrap();
     assert_error(
-        suite.reveal(&p1, task_id, &weak),
+        suite.deliver(&p1, task_id, &weak),
         ContractError::InvalidAnswer {
             nonce: WEAK_NONCE,
             zero_bits: 11,
             difficulty: DIFFICULTY,
         },
     );
-    suite.reveal(&p2, task_id, &dear).unwrap();
-    assert_error(
-        suite.confirm(&client, task_id, &p1),
-        ContractError::ResponseNotRevealed {
-            task_id,
-            provider: p1.to_string(),
-        },
-    );
-
-    // The client never confirms: the cheapest valid answer is paid.
-    suite.set_time(task.confirm_deadline.unwrap().seconds() + 1);
+    let deadline = suite.award(task_id).unwrap().delivery_deadline;
+    suite.set_time(deadline.seconds() + 1);
     suite.finalize(&stranger, task_id).unwrap();
+    assert_eq!(suite.award(task_id).unwrap().ranking[1].provider, p0);
+    suite.deliver(&p0, task_id, &valid).unwrap();
     let outcome = suite.task(task_id).outcome.unwrap();
     assert_eq!((outcome.winner, outcome.price.u128()), (p0.clone(), 6_000));
-    // 6 000 gross, fee ceil(6 000 × 2.5 %) = 150; p1 is slashed for never revealing.
+    // 6 000 gross, fee ceil(6 000 × 2.5 %) = 150; p1 is slashed for the missed delivery,
+    // all of it to the treasury.
     assert_eq!(suite.balance(&p0, REWARD_DENOM), START + 5_850);
     assert_eq!(suite.balance(&p1, REWARD_DENOM), START);
     assert_eq!(suite.balance(&p2, REWARD_DENOM), START);
     assert_eq!(suite.balance(&client, REWARD_DENOM), START - 6_000);
-    assert_eq!(suite.balance(&client, BOND_DENOM), START + COLLATERAL / 2);
+    assert_eq!(suite.balance(&client, BOND_DENOM), START);
     assert_eq!(suite.balance(&suite.treasury, REWARD_DENOM), 150);
+    assert_eq!(suite.balance(&suite.treasury, BOND_DENOM), COLLATERAL);
     assert_eq!(suite.provider_info(&p1).bonded.u128(), STAKE - COLLATERAL);
     assert_eq!(suite.provider_info(&p2).locked.u128(), 0);
     suite.assert_conservation();

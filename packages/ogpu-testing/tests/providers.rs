@@ -244,36 +244,38 @@ fn unbonding_releases_at_the_exact_second_and_locked_stake_stays() {
     suite.assert_conservation();
 }
 
+fn unbond(suite: &mut Suite, who: &Addr, amount: u128) -> anyhow::Result<()> {
+    let amount = Uint128::new(amount);
+    staking_exec(suite, who, staking::ExecuteMsg::Unbond { amount })
+}
+
 #[test]
 fn the_unbonding_queue_is_bounded_but_deregistering_always_works() {
     let mut suite = SuiteBuilder::new().build();
     let p0 = suite.provider(0);
-    for _ in 0..7 {
-        staking_exec(
-            &mut suite,
-            &p0,
-            staking::ExecuteMsg::Unbond {
-                amount: Uint128::new(1),
-            },
-        )
-        .unwrap();
+    // Unbonds released at the same moment share one entry.
+    unbond(&mut suite, &p0, 1).unwrap();
+    unbond(&mut suite, &p0, 1).unwrap();
+    assert_eq!(suite.provider_info(&p0).unbonding.len(), 1);
+    for _ in 1..7 {
+        suite.advance_blocks(1);
+        unbond(&mut suite, &p0, 1).unwrap();
     }
+    suite.advance_blocks(1);
     assert_error(
-        staking_exec(
-            &mut suite,
-            &p0,
-            staking::ExecuteMsg::Unbond {
-                amount: Uint128::new(1),
-            },
-        ),
+        unbond(&mut suite, &p0, 1),
         StakingError::TooManyUnbondingEntries { max: 7 },
     );
+    // A full queue takes the deregistration into its newest entry, released later.
     staking_exec(&mut suite, &p0, staking::ExecuteMsg::Deregister {}).unwrap();
     let info = suite.provider_info(&p0);
     assert_eq!(
         (info.status, info.bonded.u128(), info.unbonding.len()),
-        (ProviderStatus::Deregistered, 0, 8)
+        (ProviderStatus::Deregistered, 0, 7)
     );
+    let newest = info.unbonding.last().unwrap();
+    assert_eq!(newest.amount.u128(), STAKE - 7);
+    assert_eq!(newest.release_at.seconds(), suite.now() + 3600);
     let task_id = publish_with(&mut suite, |_| {});
     assert_error(
         suite.commit_result(&p0, task_id, b"r"),
@@ -284,6 +286,30 @@ fn the_unbonding_queue_is_bounded_but_deregistering_always_works() {
     // It may come back, keeping its record.
     suite.register(&p0, STAKE).unwrap();
     assert_eq!(suite.provider_info(&p0).status, ProviderStatus::Active);
+    suite.assert_conservation();
+}
+
+/// Register/deregister cycles used to add one entry each past the bound, and the record
+/// holding them was loaded in every settlement of the provider's tasks.
+#[test]
+fn register_deregister_cycles_never_outgrow_the_unbonding_bound() {
+    let mut suite = SuiteBuilder::new().build();
+    let p0 = suite.provider(0);
+    for _ in 0..20 {
+        staking_exec(&mut suite, &p0, staking::ExecuteMsg::Deregister {}).unwrap();
+        suite.advance_blocks(1);
+        suite.register(&p0, MIN_STAKE).unwrap();
+    }
+    let info = suite.provider_info(&p0);
+    assert_eq!(info.unbonding.len(), 7);
+    let unbonding: u128 = info.unbonding.iter().map(|e| e.amount.u128()).sum();
+    assert_eq!(unbonding, STAKE + 19 * MIN_STAKE);
+    // Everything comes back once released.
+    suite.advance_seconds(3600 + 20 * 5);
+    let before = suite.balance(&p0, BOND_DENOM);
+    staking_exec(&mut suite, &p0, staking::ExecuteMsg::Claim {}).unwrap();
+    assert_eq!(suite.balance(&p0, BOND_DENOM), before + unbonding);
+    assert!(suite.provider_info(&p0).unbonding.is_empty());
     suite.assert_conservation();
 }
 

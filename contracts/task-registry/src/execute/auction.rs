@@ -6,7 +6,7 @@ use cosmwasm_std::{DepsMut, Env, Event, HexBinary, MessageInfo, Response, Uint12
 use cw_utils::nonpayable;
 use ogpu_types::commitment::{bid_commitment, to_hash32};
 use ogpu_types::events::{self, attr};
-use ogpu_types::staking::{self, CollateralOutcome};
+use ogpu_types::staking::{self, CollateralOutcome, Verdict};
 use ogpu_types::{CompetitionModel, ResponseStatus, Task};
 
 use crate::error::ContractError;
@@ -100,11 +100,15 @@ pub fn award(
     let mut outcomes = vec![];
     for mut bid in responses {
         if bid.status == ResponseStatus::Committed {
-            bid.status = ResponseStatus::Slashed;
+            let verdict = silence_verdict(&task, config);
+            bid.status = match verdict {
+                Verdict::Released {} => ResponseStatus::Lost,
+                _ => ResponseStatus::Slashed,
+            };
             RESPONSES.save(deps.storage, (task.id, &bid.provider), &bid)?;
             outcomes.push(CollateralOutcome {
                 provider: bid.provider.into_string(),
-                verdict: silence_verdict(&task, config),
+                verdict,
             });
         }
     }

@@ -37,9 +37,10 @@ pub fn unsettled(status: ResponseStatus) -> bool {
 }
 
 /// What a provider whose commitment was never opened loses: the whole lock, except an
-/// auction bid, which loses the configured part of it. It compensates the client: an
-/// honest provider commits only to what it can open, so only the client's own accounts
-/// could be made to stay silent, and their loss exceeds the client's share.
+/// auction bid, which loses the configured part of it (nothing, a release, when that is
+/// zero). It compensates the client: an honest provider commits only to what it can open,
+/// so only the client's own accounts could be made to stay silent, and their loss exceeds
+/// the client's share.
 pub fn silence_verdict(task: &Task, config: &Config) -> Verdict {
     let amount = match task.model {
         CompetitionModel::SealedBidAuction { .. } => Some(task.collateral.mul_floor(Decimal::bps(
@@ -47,6 +48,9 @@ pub fn silence_verdict(task: &Task, config: &Config) -> Verdict {
         ))),
         _ => None,
     };
+    if amount.is_some_and(|a| a.is_zero()) {
+        return Verdict::Released {};
+    }
     Verdict::Slashed {
         amount,
         compensation: Some(Compensation {
