@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::outcome::{ChainEvent, TxOutcome};
 
 /// Every event the suite emits, by name.
-pub const ALL: [&str; 19] = [
+pub const ALL: [&str; 20] = [
     names::TASK_PUBLISHED,
     names::TASK_COMMITTED,
     names::TASK_REVEALED,
@@ -16,7 +16,8 @@ pub const ALL: [&str; 19] = [
     names::TASK_CANCELLED,
     names::TASK_FAILED,
     names::BID_REVEALED,
-    names::AUCTION_AWARDED,
+    names::TASK_AWARDED,
+    names::TASK_DELIVERED,
     names::TASK_DISPUTED,
     names::DISPUTE_RESOLVED,
     names::PROVIDER_REGISTERED,

@@ -13,6 +13,7 @@ use super::file::{self, Record, StoredSecret};
 use super::hd::{self, HdPath};
 use super::seal::{self, KdfParams};
 use super::KeyError;
+use crate::sealing::ResultKey;
 
 /// A keyring directory (mode 0700) holding one file per key (`<name>.json`, mode 0600).
 #[derive(Clone, Debug)]
@@ -207,6 +208,18 @@ impl Keyring {
     /// Key `name`'s signing key. `passphrase` is needed for an encrypted key and ignored for a
     /// plaintext one.
     pub fn signer(&self, name: &str, passphrase: Option<&str>) -> Result<SigningKey, KeyError> {
+        Ok(SigningKey::from(&self.account(name, passphrase)?))
+    }
+
+    /// The key's result key: the X25519 key its tasks' results are sealed to, derived from
+    /// the account key (see [`crate::sealing`]), so a client has nothing more to keep.
+    pub fn result_key(&self, name: &str, passphrase: Option<&str>) -> Result<ResultKey, KeyError> {
+        Ok(ResultKey::derive(self.account(name, passphrase)?.private_key()))
+    }
+
+    /// The key's BIP-32 account key, decrypted with `passphrase` and checked against the
+    /// stored public key.
+    fn account(&self, name: &str, passphrase: Option<&str>) -> Result<bip32::XPrv, KeyError> {
         file::validate_name(name)?;
         let path = file::key_path(&self.dir, name);
         let record = file::read(&self.dir, name)?;
@@ -235,8 +248,8 @@ impl Keyring {
             }
             other => other,
         })?;
-        let key = hd::derive(&mnemonic, &record.hd_path)?;
-        if key.public_key().to_bytes() != record.public_key {
+        let account = hd::derive_xprv(&mnemonic, &record.hd_path)?;
+        if SigningKey::from(&account).public_key().to_bytes() != record.public_key {
             return Err(KeyError::corrupt(
                 &path,
                 format!(
@@ -245,7 +258,7 @@ impl Keyring {
                 ),
             ));
         }
-        Ok(key)
+        Ok(account)
     }
 
     /// The checks `add` and `recover` make before any expensive or random work.
