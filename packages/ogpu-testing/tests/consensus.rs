@@ -206,8 +206,8 @@ fn a_dissenter_is_released_not_slashed_and_its_share_refunded() {
     let (task_id, sealed) = tallied(&mut suite, [b"r", b"wrong", b"r"]);
     let (p0, p1, p2) = (&sealed[0].0, &sealed[1].0, &sealed[2].0);
     assert_eq!(suite.award(task_id).unwrap().ranking, shares(&[p0, p2]));
-    // Locked until the round ends, like every replica.
-    assert_eq!(stake_of(&suite, p1), (STAKE, COLLATERAL));
+    // Released at the tally: a dissenter can never be chosen to deliver.
+    assert_eq!(stake_of(&suite, p1), (STAKE, 0));
 
     suite.deliver(p0, task_id, &sealed[0].1).unwrap();
     assert_eq!(suite.task(task_id).status, TaskStatus::Completed);

@@ -6,14 +6,13 @@ use cosmwasm_std::{DepsMut, Env, Event, HexBinary, MessageInfo, Response, Uint12
 use cw_utils::nonpayable;
 use ogpu_types::commitment::{bid_commitment, to_hash32};
 use ogpu_types::events::{self, attr};
-use ogpu_types::staking::{self, CollateralOutcome, Verdict};
 use ogpu_types::{CompetitionModel, ResponseStatus, Task};
 
 use crate::error::ContractError;
 use crate::execute::award;
 use crate::execute::compete::unopened;
-use crate::execute::settle::{self, silence_verdict, Ending};
-use crate::execute::{call, ensure_open, load_task};
+use crate::execute::settle::{self, Ending};
+use crate::execute::{ensure_open, load_task};
 use crate::state::{Config, CONFIG, RESPONSES, TASKS};
 
 /// Opens a sealed bid in the reveal window. The last bid opened awards the auction at
@@ -97,28 +96,7 @@ pub fn award(
     if ranking.is_empty() {
         return settle::settle(deps, env, config, task, Ending::Expired);
     }
-    let mut outcomes = vec![];
-    for mut bid in responses {
-        if bid.status == ResponseStatus::Committed {
-            let verdict = silence_verdict(&task, config);
-            bid.status = match verdict {
-                Verdict::Released {} => ResponseStatus::Lost,
-                _ => ResponseStatus::Slashed,
-            };
-            RESPONSES.save(deps.storage, (task.id, &bid.provider), &bid)?;
-            outcomes.push(CollateralOutcome {
-                provider: bid.provider.into_string(),
-                verdict,
-            });
-        }
-    }
-    let mut response = Response::new();
-    if !outcomes.is_empty() {
-        let msg = staking::ExecuteMsg::SettleCollateral {
-            task_id: task.id,
-            outcomes,
-        };
-        response = response.add_message(call(&config.staking, &msg)?);
-    }
-    Ok(response.add_event(award::appoint(deps.storage, env, &mut task, ranking, 0)?))
+    let judged = award::judge_outsiders(deps.storage, config, &task, responses, &ranking)?;
+    let event = award::appoint(deps.storage, env, &mut task, ranking, 0)?;
+    Ok(Response::new().add_messages(judged).add_event(event))
 }

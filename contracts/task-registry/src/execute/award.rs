@@ -5,7 +5,8 @@
 //! the chain before it is paid for.
 
 use cosmwasm_std::{
-    Addr, DepsMut, Env, Event, HexBinary, MessageInfo, Order, Response, Storage, Timestamp, Uint128,
+    Addr, DepsMut, Env, Event, HexBinary, MessageInfo, Order, Response, Storage, Timestamp,
+    Uint128, WasmMsg,
 };
 use cw_utils::nonpayable;
 use ogpu_types::commitment::to_hash32;
@@ -18,7 +19,7 @@ use ogpu_types::{
 
 use crate::error::ContractError;
 use crate::execute::compete::check_result;
-use crate::execute::settle::{self, Ending};
+use crate::execute::settle::{self, silence_verdict, Ending};
 use crate::execute::{call, ensure_open, load_task};
 use crate::state::{Config, AWARDS, CONFIG, RESPONSES, TASKS};
 
@@ -93,6 +94,47 @@ fn delivery_window(model: &CompetitionModel) -> u64 {
         CompetitionModel::Consensus { reveal_window, .. }
         | CompetitionModel::FirstResponse { reveal_window, .. } => reveal_window,
     }
+}
+
+/// At an award, judges at once the responses that can never deliver, so their collateral
+/// is not held through every delivery window: unopened commitments pay for their silence
+/// (an unopened bid its penalty), and opened ones outside the ranking (a dissenting
+/// replica) get their collateral back. Returns the one staking call, if any is needed.
+pub fn judge_outsiders(
+    storage: &mut dyn Storage,
+    config: &Config,
+    task: &Task,
+    responses: Vec<TaskResponseRecord>,
+    ranking: &[Offer],
+) -> Result<Option<WasmMsg>, ContractError> {
+    let mut outcomes = vec![];
+    for mut response in responses {
+        if ranking.iter().any(|o| o.provider == response.provider) {
+            continue;
+        }
+        let verdict = match response.status {
+            ResponseStatus::Committed => silence_verdict(task, config),
+            ResponseStatus::Revealed => Verdict::Released {},
+            _ => continue,
+        };
+        response.status = match verdict {
+            Verdict::Released {} => ResponseStatus::Lost,
+            _ => ResponseStatus::Slashed,
+        };
+        RESPONSES.save(storage, (task.id, &response.provider), &response)?;
+        outcomes.push(CollateralOutcome {
+            provider: response.provider.into_string(),
+            verdict,
+        });
+    }
+    if outcomes.is_empty() {
+        return Ok(None);
+    }
+    let msg = staking::ExecuteMsg::SettleCollateral {
+        task_id: task.id,
+        outcomes,
+    };
+    Ok(Some(call(&config.staking, &msg)?))
 }
 
 /// Chooses `ranking[executor]` to deliver from now on: records the award on the task and

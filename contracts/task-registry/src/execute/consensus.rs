@@ -29,7 +29,7 @@ fn agreement(responses: &[TaskResponseRecord], quorum: u32) -> Option<Vec<&TaskR
 /// Ends the reveal phase. With a quorum, the agreeing replicas are awarded the task: the
 /// first of them delivers the result (the others stand by), and on delivery each is paid
 /// one replica's share (`reward / replicas`, rounded down; unused shares go back to the
-/// client). Without one, the task fails: the client is refunded, the replicas that never
+/// client); the others are judged at once (dissenters released, the silent slashed). Without one, the task fails: the client is refunded, the replicas that never
 /// revealed are slashed and the others get their collateral back; no result was posted,
 /// so none was read for free.
 pub fn tally(
@@ -52,13 +52,14 @@ pub fn tally(
         return settle::settle(deps, env, config, task, Ending::Failed);
     };
     let share = task.reward.amount.multiply_ratio(1u128, replicas);
-    let ranking = agreeing
+    let ranking: Vec<Offer> = agreeing
         .into_iter()
         .map(|r| Offer {
             provider: r.provider.clone(),
             price: share,
         })
         .collect();
+    let judged = award::judge_outsiders(deps.storage, config, &task, responses, &ranking)?;
     let event = award::appoint(deps.storage, env, &mut task, ranking, 0)?;
-    Ok(Response::new().add_event(event))
+    Ok(Response::new().add_messages(judged).add_event(event))
 }

@@ -214,7 +214,7 @@ fn is_unsettled(status: ResponseStatus) -> bool {
 }
 
 /// An open task's responses are unsettled, but for those an awarded task already judged
-/// (unopened bids, missed deliveries); a revealed one was revealed through the harness; a
+/// (the silent and the dissenting at the award, missed deliveries); a revealed one was revealed through the harness; a
 /// response that disappeared was evicted, which only a silent one whose window passed may
 /// be (only in First Response: elsewhere the reveal phase follows the commit phase).
 /// Returns how many were evicted in this step.
@@ -226,7 +226,11 @@ fn still_open(
     step: usize,
 ) -> u128 {
     for response in &state.responses {
-        let judged = awarded && response.status == ResponseStatus::Slashed;
+        let judged = awarded
+            && matches!(
+                response.status,
+                ResponseStatus::Slashed | ResponseStatus::Lost
+            );
         assert!(
             is_unsettled(response.status) || judged,
             "step {step}: {response:?}"
