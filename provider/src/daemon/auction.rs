@@ -1,23 +1,18 @@
 //! The bid half of a sealed-bid auction, from the provider's side: seal a bid (the
 //! strategy's price, a fresh salt) and record it durably before it is committed like any
-//! commitment ([`super::participate`]), open it once the bid window has closed, then wait
-//! for the award. Awarded — first, or promoted past an executor that missed its delivery —
-//! the provider runs the job and delivers its result by the ordinary commit → reveal, at
-//! the auction's (second) price. Nothing is executed, let alone committed, before the
-//! award.
+//! commitment ([`super::participate`]), then open it once the bid window has closed. The
+//! award is [`super::award`]'s: chosen — first, or promoted past an executor that missed
+//! its delivery — the provider runs the job and delivers, paid the auction's (second)
+//! price. Nothing is executed before the award.
 
 use cosmwasm_std::Uint128;
-use ogpu_client::Gas;
 use ogpu_types::commitment::bid_commitment;
-use ogpu_types::registry::{AuctionState, ExecuteMsg, TaskDetails};
+use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{Task, TaskResponseRecord};
 use tracing::{info, warn};
 
 use super::models::Model;
-use super::participate::{
-    compute, conclude, end, fresh_salt, open, openable, record_durably, send, settle, Attempt,
-    Shared, Step, RETRY, TIP_POLL,
-};
+use super::participate::{fresh_salt, open, openable, Attempt, Shared, Step, TIP_POLL};
 use super::state::{Phase, TaskRecord};
 
 /// The record of a sealed bid of `price` on `task`, before it is sent.
@@ -72,89 +67,4 @@ pub(super) async fn reveal_bid(
         "bid opened"
     );
     Step::Continue
-}
-
-/// `BidRevealed`: wait for the award; deliver when this provider is the executor and its
-/// delivery window is open. A bidder ranked behind the executor waits for a promotion
-/// (and asks for it once the executor's delivery deadline has passed); any other follows
-/// the task to its end.
-pub(super) async fn await_award(s: &Shared, model: &dyn Model, record: &mut TaskRecord) -> Step {
-    let task_id = record.task_id;
-    let read = tokio::try_join!(
-        s.chain.tip(),
-        s.chain.task(task_id),
-        s.chain.auction(task_id)
-    );
-    let (tip, details, awarded) = match read {
-        Ok(read) => read,
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            return s.pause(RETRY).await;
-        }
-    };
-    if details.task.status.is_terminal() {
-        return conclude(s, record, &details.task).await;
-    }
-    let Some(auction) = awarded else {
-        // A bid is still unopened: after the reveal window anyone may award.
-        if tip.time > details.task.reveal_deadline {
-            crank(s, task_id, "award").await;
-        }
-        return s.pause(RETRY).await;
-    };
-    let executor = auction.executor as usize;
-    let rank = auction
-        .ranking
-        .iter()
-        .position(|o| o.provider.as_str() == s.me());
-    let open = tip.time <= auction.delivery_deadline;
-    match rank {
-        Some(rank) if rank == executor && open => deliver(s, &details, &auction, record).await,
-        Some(rank) if rank > executor => {
-            if rank == executor + 1 && tip.time > auction.delivery_deadline {
-                crank(s, task_id, "promote").await;
-            }
-            s.pause(RETRY).await
-        }
-        _ => settle(s, model, record).await,
-    }
-}
-
-/// Awarded: run the job and seal its result at the auction's price, recorded durably as
-/// `Committing` (the delivery) before its commitment can be sent.
-async fn deliver(
-    s: &Shared,
-    details: &TaskDetails,
-    auction: &AuctionState,
-    record: &mut TaskRecord,
-) -> Step {
-    info!(price = %auction.price, deadline = %auction.delivery_deadline, "awarded: running the job");
-    match compute(s, details, auction.price).await {
-        Ok(mut sealed) => {
-            sealed.commit_deadline = auction.delivery_deadline;
-            if !record_durably(s, &sealed).await {
-                return s.pause(RETRY).await;
-            }
-            *record = sealed;
-            Step::Continue
-        }
-        // Stopping: the bid stays recorded as opened; a restart runs the job again.
-        Err(Attempt::Later) => Step::Park,
-        Err(Attempt::Done) => {
-            warn!(
-                "the awarded job failed: no delivery (its collateral is slashed at the deadline)"
-            );
-            end(s, record, Phase::Abandoned);
-            Step::Continue
-        }
-    }
-}
-
-/// `Finalize`: awards the auction after the reveal window, or promotes the next bidder
-/// after a missed delivery. Best effort: another party may have done it first.
-async fn crank(s: &Shared, task_id: u64, what: &str) {
-    let msg = ExecuteMsg::Finalize { task_id };
-    if let Err(err) = send(s, &msg, Gas::Auto, what, task_id).await {
-        info!(%err, "{what} not sent");
-    }
 }

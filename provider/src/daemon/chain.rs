@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use cosmwasm_std::{HexBinary, Timestamp};
 use ogpu_client::{Client, ClientError, ClientResult, Deployment};
-use ogpu_types::registry::{self, AuctionState, ConfigResponse, QueryMsg, TaskDetails};
+use ogpu_types::registry::{self, AwardState, ConfigResponse, QueryMsg, TaskDetails};
 use ogpu_types::staking::{self, ProviderResponse};
 use ogpu_types::{TaskResponseRecord, TaskStatus};
 use tendermint_rpc::Client as _;
@@ -139,45 +139,41 @@ impl ChainView {
         }
     }
 
-    /// Who executes an auction and at what price, once it is awarded.
-    pub async fn auction(&self, task_id: u64) -> ClientResult<Option<AuctionState>> {
+    /// Who must deliver an awarded task, for what, until when (`None` before the award).
+    pub async fn award(&self, task_id: u64) -> ClientResult<Option<AwardState>> {
         self.client
-            .smart(&self.deployment.registry, &QueryMsg::Auction { task_id })
+            .smart(&self.deployment.registry, &QueryMsg::Award { task_id })
             .await
     }
 
-    /// `provider`'s commitment to a task, if on chain: its response's (a result, or an
-    /// auction bid), or with `delivery` an awarded auction's result commitment, which
-    /// the auction holds while `provider` is its executor.
-    pub async fn commitment(
-        &self,
-        task_id: u64,
-        provider: &str,
-        delivery: bool,
-    ) -> ClientResult<Option<OnChain>> {
-        if !delivery {
-            let response = self.response(task_id, provider).await?;
-            return Ok(response.map(|r| OnChain {
-                commitment: r.commitment,
-                height: r.committed_height,
-                reveal_deadline: r.reveal_deadline,
-            }));
+    /// Every response to a task, in address order. Bounded: a task holds at most
+    /// `max_commitments` (≤ 64) responses, read a page at a time.
+    pub async fn responses(&self, task_id: u64) -> ClientResult<Vec<TaskResponseRecord>> {
+        let mut all: Vec<TaskResponseRecord> = vec![];
+        loop {
+            let query = QueryMsg::Responses {
+                task_id,
+                start_after: all.last().map(|r| r.provider.to_string()),
+                limit: Some(PAGE),
+            };
+            let page: registry::ResponsesResponse =
+                self.client.smart(&self.deployment.registry, &query).await?;
+            let full = page.responses.len() == PAGE as usize;
+            all.extend(page.responses);
+            if !full {
+                return Ok(all);
+            }
         }
-        let Some(auction) = self.auction(task_id).await? else {
-            return Ok(None);
-        };
-        let mine = auction
-            .ranking
-            .get(auction.executor as usize)
-            .is_some_and(|o| o.provider.as_str() == provider);
-        Ok(match (mine, auction.commitment, auction.committed_height) {
-            (true, Some(commitment), Some(height)) => Some(OnChain {
-                commitment,
-                height,
-                reveal_deadline: auction.delivery_deadline,
-            }),
-            _ => None,
-        })
+    }
+
+    /// `provider`'s commitment to a task (a result, or an auction bid), if on chain.
+    pub async fn commitment(&self, task_id: u64, provider: &str) -> ClientResult<Option<OnChain>> {
+        let response = self.response(task_id, provider).await?;
+        Ok(response.map(|r| OnChain {
+            commitment: r.commitment,
+            height: r.committed_height,
+            reveal_deadline: r.reveal_deadline,
+        }))
     }
 
     /// `provider`'s registration, or `None` if it is not registered.

@@ -40,6 +40,8 @@ pub struct Stats {
     /// Commitments that landed on chain.
     pub joined: Counter,
     pub revealed: Counter,
+    /// Results delivered when chosen (an offer, an auction's winner, a replica).
+    pub delivered: Counter,
     pub won: Counter,
     pub lost: Counter,
     pub slashed: Counter,
@@ -68,6 +70,7 @@ pub struct StatsSnapshot {
     pub skipped: u64,
     pub joined: u64,
     pub revealed: u64,
+    pub delivered: u64,
     pub won: u64,
     pub lost: u64,
     pub slashed: u64,
@@ -116,6 +119,7 @@ impl Stats {
             skipped: self.skipped.get(),
             joined: self.joined.get(),
             revealed: self.revealed.get(),
+            delivered: self.delivered.get(),
             won: self.won.get(),
             lost: self.lost.get(),
             slashed: self.slashed.get(),
@@ -150,6 +154,11 @@ impl StatsSnapshot {
                 self.joined,
             ),
             ("tasks_revealed_total", "Commitments opened.", self.revealed),
+            (
+                "tasks_delivered_total",
+                "Results delivered when chosen.",
+                self.delivered,
+            ),
             ("tasks_won_total", "Tasks won and paid.", self.won),
             (
                 "tasks_lost_total",

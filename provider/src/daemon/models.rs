@@ -1,8 +1,9 @@
 //! What differs between competition models, from the provider's side: when a reveal is
-//! accepted, what it carries, and what (if anything) the provider does to get a revealed
-//! response settled. The rest of a task's life — execute, seal, record, commit, reveal,
-//! follow to the end — is the same for every model ([`super::participate`]); a new model is
-//! one more file here. A sealed-bid auction adds its bid first ([`super::auction`]).
+//! accepted, what it carries, and what (if anything) the provider does to move a revealed,
+//! undecided task on. The rest of a task's life — execute, seal, record, commit, reveal,
+//! deliver when chosen, follow to the end — is the same for every model
+//! ([`super::participate`], [`super::award`]); a new model is one more file here. A
+//! sealed-bid auction adds its bid first ([`super::auction`]).
 
 mod consensus;
 mod first_response;
@@ -10,7 +11,7 @@ mod manual_confirmation;
 
 use cosmwasm_std::Uint128;
 use ogpu_types::registry::ExecuteMsg;
-use ogpu_types::{CompetitionModel, Task};
+use ogpu_types::{CompetitionModel, Task, TaskResponseRecord};
 
 use super::chain::Tip;
 use super::state::TaskRecord;
@@ -22,16 +23,25 @@ pub trait Model: Send + Sync {
     /// The `price` field of the reveal.
     fn reveal_price(&self, record: &TaskRecord) -> Option<Uint128>;
 
-    /// A message that moves a revealed, still open task to its end once that is due, if
-    /// the provider should send one.
-    fn settle(&self, task: &Task, me: &str, tip: Tip) -> Option<ExecuteMsg>;
+    /// Whether the reveal carries the result (First Response, paid in that transaction);
+    /// elsewhere it opens the digest only and the result is delivered once chosen.
+    fn reveal_result(&self) -> bool;
+
+    /// A message that moves a revealed task on (to its award or its end) once that is due,
+    /// if this provider should send one; `responses` are the task's.
+    fn settle(
+        &self,
+        task: &Task,
+        responses: &[TaskResponseRecord],
+        me: &str,
+        tip: Tip,
+    ) -> Option<ExecuteMsg>;
 }
 
 /// The daemon's side of `model`.
 pub fn of(model: &CompetitionModel) -> &'static dyn Model {
     match model {
-        // An awarded auction's result is delivered as a First Response result is
-        // revealed: in the block after its commitment, paid in the reveal.
+        // An auction's bids are opened by `auction`; its award is `award`'s, as any other.
         CompetitionModel::FirstResponse { .. } | CompetitionModel::SealedBidAuction { .. } => {
             &first_response::FirstResponse
         }

@@ -1,7 +1,9 @@
 //! One task's life on the provider's side, the same for every competition model:
-//! evaluate → execute → seal (salt, commitment) → record durably → commit → reveal when
-//! the model allows → follow the task to its end. A sealed-bid auction seals, records and
-//! commits a bid first, and executes only once awarded ([`super::auction`]). Each step reads the chain first, so a
+//! evaluate → execute → seal (the result to the client's key, salt, commitment) → record
+//! durably → commit → reveal when the model allows → deliver when chosen
+//! ([`super::award`]) → follow the task to its end. A sealed-bid auction seals, records
+//! and commits a bid first, and executes only once awarded ([`super::auction`]). Each step
+//! reads the chain first, so a
 //! task resumed after a crash, a lost connection or an uncertain transaction picks up
 //! exactly where the chain says it is: a commitment on chain is never sent again, one
 //! missing is re-sent unchanged while the window is open, a reveal that landed is not
@@ -12,6 +14,7 @@ use std::time::Duration;
 
 use cosmwasm_std::{Binary, HexBinary, Uint128};
 use ogpu_client::deployment::execute;
+use ogpu_client::sealing::{self, SealContext};
 use ogpu_client::{ClientError, Gas};
 use ogpu_types::commitment::result_commitment;
 use ogpu_types::registry::{ExecuteMsg, TaskDetails, TaskLimits};
@@ -21,7 +24,7 @@ use ogpu_types::{
 use tokio::sync::{watch, Notify};
 use tracing::{debug, error, info, warn};
 
-use super::auction;
+use super::{auction, award};
 use super::blobs::BlobStore;
 use super::budget::{Budget, Reservation};
 use super::chain::{ChainView, Tip};
@@ -249,7 +252,9 @@ pub async fn resume(shared: Arc<Shared>, record: TaskRecord) -> Attempt {
     Attempt::Done
 }
 
-/// The result as the reveal publishes it, a fresh salt and the commitment.
+/// The result as a reveal or a delivery posts it (sealed to the task's result key when
+/// it names one, so only the client reads it), a fresh salt and the commitment, which
+/// binds the plaintext's digest.
 fn seal(
     s: &Shared,
     details: &TaskDetails,
@@ -257,20 +262,24 @@ fn seal(
     work: Work,
 ) -> Result<TaskRecord, String> {
     let task = &details.task;
+    let bytes = match &details.spec.result_key {
+        Some(key) => seal_to(key, task.id, s.me(), &work.result)?,
+        None => work.result,
+    };
     let inline_max = s.limits.max_inline_result_bytes as usize;
-    let result = if work.result.len() <= inline_max {
+    let result = if bytes.len() <= inline_max {
         Payload::Inline {
-            data: Binary::from(work.result),
+            data: Binary::from(bytes),
         }
     } else {
         let Some(blobs) = &s.blobs else {
             return Err(format!(
                 "the result ({} bytes) is above the inline limit ({inline_max}) and no [blobs] store is configured",
-                work.result.len()
+                bytes.len()
             ));
         };
         blobs
-            .put(&work.result)
+            .put(&bytes)
             .map_err(|e| format!("cannot store the result: {e}"))?
     };
     let salt = fresh_salt()?;
@@ -280,6 +289,22 @@ fn seal(
         result: Some(result),
         ..TaskRecord::new(task, Phase::Committing, salt, price, commitment)
     })
+}
+
+/// `result` sealed with HPKE to the client's `key` (the task's `result_key`), bound to
+/// this task and this provider.
+pub(super) fn seal_to(
+    key: &HexBinary,
+    task_id: u64,
+    provider: &str,
+    result: &[u8],
+) -> Result<Vec<u8>, String> {
+    let key: [u8; 32] = key
+        .as_slice()
+        .try_into()
+        .map_err(|_| format!("the task's result key is {} bytes, not 32", key.len()))?;
+    let context = SealContext { task_id, provider };
+    sealing::seal(&key, &context, result).map_err(|e| format!("cannot seal the result: {e}"))
 }
 
 /// Drives a recorded task to its end, or parks it when the daemon stops.
@@ -292,8 +317,12 @@ async fn follow(s: &Shared, mut record: TaskRecord, reservation: Reservation) {
             Phase::BidPlaced => {
                 auction::reveal_bid(s, model, &mut record, &mut reveal_refusals).await
             }
-            Phase::BidRevealed => auction::await_award(s, model, &mut record).await,
             Phase::Committed => reveal(s, model, &mut record, &mut reveal_refusals).await,
+            Phase::BidRevealed => award::await_award(s, model, &mut record).await,
+            Phase::Revealed if award::awardable(&record.model) => {
+                award::await_award(s, model, &mut record).await
+            }
+            Phase::Delivering => award::deliver(s, &mut record, &mut reveal_refusals).await,
             _ => settle(s, model, &mut record).await,
         };
         match step {
@@ -311,10 +340,7 @@ async fn follow(s: &Shared, mut record: TaskRecord, reservation: Reservation) {
 /// `Committing` (or `Bidding`): make sure the commitment (or bid) is on chain, once.
 async fn commit(s: &Shared, record: &mut TaskRecord) -> Step {
     let task_id = record.task_id;
-    // An awarded auction holds its executor's result commitment; its response, the bid.
-    let delivery = matches!(record.model, CompetitionModel::SealedBidAuction { .. })
-        && record.phase == Phase::Committing;
-    let read = tokio::try_join!(s.chain.tip(), s.chain.commitment(task_id, s.me(), delivery));
+    let read = tokio::try_join!(s.chain.tip(), s.chain.commitment(task_id, s.me()));
     let (tip, on_chain) = match read {
         Ok(read) => read,
         Err(err) => {
@@ -324,9 +350,7 @@ async fn commit(s: &Shared, record: &mut TaskRecord) -> Step {
     };
     match on_chain {
         Some(on_chain) if on_chain.commitment == record.commitment => {
-            if !delivery {
-                s.stats.joined.inc();
-            }
+            s.stats.joined.inc();
             record.phase = match record.phase {
                 Phase::Bidding => Phase::BidPlaced,
                 _ => Phase::Committed,
@@ -369,7 +393,7 @@ async fn commit(s: &Shared, record: &mut TaskRecord) -> Step {
                 }
                 Err(TxError::Refused(why)) => {
                     // Refused now; only an earlier attempt of ours could still be there.
-                    match s.chain.commitment(task_id, s.me(), delivery).await {
+                    match s.chain.commitment(task_id, s.me()).await {
                         Ok(Some(c)) if c.commitment == record.commitment => Step::Continue,
                         _ => {
                             warn!(%why, "commit refused; abandoned");
@@ -402,18 +426,19 @@ async fn reveal(
     if !model.reveal_open(record, &task, tip) {
         return s.pause(TIP_POLL).await;
     }
-    let Some(result) = record.result.clone() else {
+    let (Some(digest), Some(result)) = (record.digest.clone(), record.result.clone()) else {
         error!("no sealed result to reveal; abandoned");
         end(s, record, Phase::Abandoned);
         return Step::Continue;
     };
     let msg = ExecuteMsg::Reveal {
         task_id,
-        result,
+        digest,
         salt: record.salt.clone(),
         price: model.reveal_price(record),
+        result: model.reveal_result().then_some(result),
     };
-    // The result is on the response once opened (in an auction too; its bid is not).
+    // The digest is on the response once opened.
     let opened = |r: &TaskResponseRecord| r.digest.is_some();
     record.reveal_tx = match open(s, &msg, "reveal", task_id, refusals, opened).await {
         Ok(tx) => tx,
@@ -487,7 +512,7 @@ pub(super) async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecor
         return conclude(s, record, &task).await;
     }
     if record.phase == Phase::Revealed {
-        if let Some(msg) = model.settle(&task, s.me(), tip) {
+        if let Some(msg) = model.settle(&task, &[], s.me(), tip) {
             let _ = send(s, &msg, Gas::Auto, "finalize", task_id).await;
         }
     }

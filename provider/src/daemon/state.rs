@@ -34,15 +34,19 @@ pub enum Phase {
     /// Auction: the bid is on chain; it is opened once the bid window has closed.
     BidPlaced,
     /// Auction: the bid is opened; waiting for the award (and, ranked behind the
-    /// executor, for a promotion). Awarded, the job runs and the result is sealed as
-    /// `Committing`.
+    /// executor, for a promotion). Chosen, the job runs, the result is sealed and recorded
+    /// as `Delivering`.
     BidRevealed,
     /// Recorded; the commit transaction is being (or may have been) sent.
     Committing,
     /// The commitment is on chain; the reveal is due.
     Committed,
-    /// Revealed; waiting for the task to settle.
+    /// Revealed: in First Response waiting for the task to settle; an offer or a replica
+    /// waits for the award (and delivers when chosen).
     Revealed,
+    /// Chosen to deliver: the sealed result is recorded and its `Deliver` is being (or may
+    /// have been) sent before the delivery deadline.
+    Delivering,
     /// Paid.
     Won,
     /// Another provider was paid; the collateral came back.
@@ -52,8 +56,8 @@ pub enum Phase {
     /// The task ended without a winner.
     Expired,
     /// Given up: the commitment never made it on chain (refused; nothing is locked), or
-    /// an awarded auction's job failed (its collateral is slashed at the delivery
-    /// deadline: a result it did not compute is never committed).
+    /// an awarded auction's job failed, or a delivery was refused (its collateral is
+    /// slashed at the delivery deadline: a result it did not compute is never delivered).
     Abandoned,
 }
 
@@ -68,14 +72,14 @@ impl Phase {
                 | Phase::Committing
                 | Phase::Committed
                 | Phase::Revealed
+                | Phase::Delivering
         )
     }
 }
 
-/// Everything needed to reveal and follow one task, whatever happens to the process.
-///
-/// `salt`, `price`, `commitment` and the deadlines are those of the commitment the phase
-/// is about: in an auction, the bid's until the award, then the delivered result's.
+/// Everything needed to reveal, deliver and follow one task, whatever happens to the
+/// process. In an auction `salt`, `price` and `commitment` are the bid's; its result is
+/// added once the provider is chosen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskRecord {
     pub task_id: u64,
@@ -86,18 +90,17 @@ pub struct TaskRecord {
     /// `sha256` of the result; `None` while an auction bid awaits its award.
     #[serde(default)]
     pub digest: Option<HexBinary>,
-    /// The price committed to (the reward in First Response, the bid in an auction; the
-    /// auction's price once the result is sealed).
+    /// The price committed to (the reward in First Response, the offer, the bid).
     pub price: Uint128,
-    /// What the reveal publishes: the result inline, or a reference to the blob server;
-    /// `None` while an auction bid awaits its award.
+    /// What a First Response reveal or a delivery posts: the result (sealed to the client
+    /// when the task names a result key) inline, or a reference to the blob server; `None`
+    /// while an auction bid awaits its award.
     #[serde(default)]
     pub result: Option<Payload>,
     pub commitment: HexBinary,
     /// Collateral the commitment locks (bond denom).
     pub collateral: Uint128,
-    /// Last moment the commitment may be sent: the commit (bid) deadline, or an awarded
-    /// auction's delivery deadline.
+    /// Last moment the commitment may be sent: the commit (bid) deadline.
     pub commit_deadline: Timestamp,
     /// Height of the block that included the commitment.
     pub commit_height: Option<u64>,

@@ -1,11 +1,12 @@
-//! Consensus: every replica computes the same result. Reveals open once all replicas have
-//! committed (in a later block) or the commit window has passed; the last replica's
-//! reveal tallies the round, and after the reveal window anyone may finalize it, which a
-//! replica does itself so that it is paid.
+//! Consensus: every replica computes the same result and reveals its digest once all
+//! replicas have committed (in a later block) or the commit window has passed; the last
+//! reveal tallies the round, else anyone may after the reveal window, which a replica does
+//! itself. One agreeing replica is then chosen to deliver the result
+//! ([`super::super::award`]), and every agreeing replica is paid when it does.
 
 use cosmwasm_std::Uint128;
 use ogpu_types::registry::ExecuteMsg;
-use ogpu_types::{CompetitionModel, Task};
+use ogpu_types::{CompetitionModel, Task, TaskResponseRecord};
 
 use super::Model;
 use crate::daemon::chain::Tip;
@@ -27,7 +28,11 @@ impl Model for Consensus {
         None
     }
 
-    fn settle(&self, task: &Task, _me: &str, tip: Tip) -> Option<ExecuteMsg> {
+    fn reveal_result(&self) -> bool {
+        false
+    }
+
+    fn settle(&self, task: &Task, _: &[TaskResponseRecord], _: &str, tip: Tip) -> Option<ExecuteMsg> {
         (tip.time > task.reveal_deadline).then_some(ExecuteMsg::Finalize { task_id: task.id })
     }
 }

@@ -1,9 +1,9 @@
-//! First Response: commit, then reveal in the very next block; the first valid reveal is
-//! paid in its own transaction, so there is nothing to settle afterwards.
+//! First Response: commit, then reveal with the result in the very next block; the first
+//! valid reveal is paid in its own transaction, so there is nothing to settle afterwards.
 
 use cosmwasm_std::Uint128;
 use ogpu_types::registry::ExecuteMsg;
-use ogpu_types::Task;
+use ogpu_types::{Task, TaskResponseRecord};
 
 use super::Model;
 use crate::daemon::chain::Tip;
@@ -21,7 +21,11 @@ impl Model for FirstResponse {
         None
     }
 
-    fn settle(&self, _task: &Task, _me: &str, _tip: Tip) -> Option<ExecuteMsg> {
+    fn reveal_result(&self) -> bool {
+        true
+    }
+
+    fn settle(&self, _: &Task, _: &[TaskResponseRecord], _: &str, _: Tip) -> Option<ExecuteMsg> {
         None
     }
 }

@@ -1,10 +1,11 @@
-//! Manual Confirmation: offers are revealed once the commit window has closed; the client
-//! confirms one, or after the confirm window anyone may finalize and the cheapest offer is
-//! confirmed automatically — which the provider does itself when its offer is the best.
+//! Manual Confirmation, sealed offers: the offer (digest and price, never the result) is
+//! revealed once the commit window has closed; the client chooses one, or after the confirm
+//! window anyone may finalize and the cheapest is chosen — which the provider asks for
+//! itself when its offer is the cheapest. The chosen provider then delivers ([`super::super::award`]).
 
 use cosmwasm_std::Uint128;
 use ogpu_types::registry::ExecuteMsg;
-use ogpu_types::Task;
+use ogpu_types::{ResponseStatus, Task, TaskResponseRecord};
 
 use super::Model;
 use crate::daemon::chain::Tip;
@@ -21,9 +22,24 @@ impl Model for ManualConfirmation {
         Some(record.price)
     }
 
-    fn settle(&self, task: &Task, me: &str, tip: Tip) -> Option<ExecuteMsg> {
-        let best = task.best.as_ref()?;
+    fn reveal_result(&self) -> bool {
+        false
+    }
+
+    fn settle(
+        &self,
+        task: &Task,
+        responses: &[TaskResponseRecord],
+        me: &str,
+        tip: Tip,
+    ) -> Option<ExecuteMsg> {
         let due = task.confirm_deadline.is_some_and(|d| tip.time > d);
-        (due && best.provider.as_str() == me).then_some(ExecuteMsg::Finalize { task_id: task.id })
+        // The registry chooses by price, then earliest reveal, then address.
+        let cheapest = responses
+            .iter()
+            .filter(|r| r.status == ResponseStatus::Revealed)
+            .filter_map(|r| Some((r.price?, r.revealed_height?, r.provider.as_str())))
+            .min()?;
+        (due && cheapest.2 == me).then_some(ExecuteMsg::Finalize { task_id: task.id })
     }
 }
