@@ -80,9 +80,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let reveal = ExecuteMsg::Reveal {
             task_id,
-            result: record.result.clone().expect("sealed above"),
+            digest: record.digest.clone().expect("sealed above"),
             salt: record.salt.clone(),
             price: None,
+            result: record.result.clone(),
         };
         std::hint::black_box((serde_json::to_vec(&commit)?, serde_json::to_vec(&reveal)?));
         overheads.push(start.elapsed().saturating_sub(work.device_time));

@@ -1,9 +1,10 @@
 //! The provider daemon end to end, against a spawned devnet running the real contract
-//! wasm and real OpenCL on the machine's device: both competition models executed and
-//! paid (exact balances), a consensus round both replicas win, a sealed-bid auction the
+//! wasm and real OpenCL on the machine's device: First Response and sealed-offer Manual
+//! Confirmation executed, sealed to the client (who alone opens them) and paid exactly, a
+//! consensus round whose chosen replica delivers and both are paid, a sealed-bid auction the
 //! lower bid wins at the second price and a missed delivery promotes the next bidder, a
-//! crash between commit and reveal (of a result, and of an auction bid), a restarted chain, two providers racing, and tasks that cannot or must not be
-//! run.
+//! crash between commit and reveal (of a result, and of an auction bid), a restarted
+//! chain, two providers racing, and tasks that cannot or must not be run.
 
 mod common;
 mod support;
@@ -11,6 +12,8 @@ mod support;
 use std::time::Duration;
 
 use cosmwasm_std::{Addr, Decimal, HexBinary, Uint128, Uint64};
+use ogpu_client::keys::HdPath;
+use ogpu_client::sealing::{self, ResultKey, SealContext, SealError};
 use ogpu_provider::daemon::{
     BlobConfig, Daemon, DaemonConfig, DaemonHandle, Faults, MetricsConfig, Phase, Store,
 };
@@ -103,7 +106,7 @@ async fn register_with_binary(market: &Market, index: usize) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn both_models_are_executed_revealed_and_paid_exactly() {
+async fn both_models_are_executed_sealed_delivered_and_paid_exactly() {
     if !opencl() {
         return;
     }
@@ -141,7 +144,20 @@ async fn both_models_are_executed_revealed_and_paid_exactly() {
     );
     let responses = market.responses(first).await;
     assert!(matches!(responses[0].result, Some(Payload::Inline { .. })));
-    assert_eq!(revealed_bytes(&responses[0]).await, expected);
+    // Sealed to the client: it opens them; anyone else reading the chain cannot.
+    assert_eq!(market.result_of(&responses[0]).await, expected);
+    assert_ne!(posted_bytes(&responses[0]).await, expected);
+    let third_party =
+        ResultKey::from_mnemonic(&market.devnet.config().mnemonic, &HdPath::cosmos(9)).unwrap();
+    let context = SealContext {
+        task_id: first,
+        provider: &provider,
+    };
+    let sealed = posted_bytes(&responses[0]).await;
+    assert!(matches!(
+        sealing::open(&third_party, &context, &sealed),
+        Err(SealError::DecryptionFailed { .. })
+    ));
 
     // Manual Confirmation, a 6 KiB result (above the 4 KiB inline limit) served by the
     // daemon's blob server; the offer is 90% of the reward.
@@ -152,16 +168,19 @@ async fn both_models_are_executed_revealed_and_paid_exactly() {
     market.committed(manual).await;
     // Offers open after the commit window: move the chain's clock past it.
     market.devnet.advance_time(Duration::from_secs(600));
-    let response = market.revealed(manual).await;
-    assert!(matches!(response.result, Some(Payload::Reference { .. })));
-    assert_eq!(revealed_bytes(&response).await, expected);
+    let offer = market.revealed(manual).await;
+    // A sealed offer: its digest and price, no result until the client chooses it.
+    assert_eq!(offer.result, None);
     let price = REWARD * 9 / 10;
-    assert_eq!(response.price, Some(Uint128::new(price)));
+    assert_eq!(offer.price, Some(Uint128::new(price)));
     market.confirm(manual, &provider).await;
     assert_eq!(
         market.finished(manual).await.task.status,
         TaskStatus::Completed
     );
+    let response = market.responses(manual).await.remove(0);
+    assert!(matches!(response.result, Some(Payload::Reference { .. })));
+    assert_eq!(market.result_of(&response).await, expected);
 
     let stats = eventually("the daemon saw both wins", || async {
         let stats = daemon.stats();
@@ -175,10 +194,8 @@ async fn both_models_are_executed_revealed_and_paid_exactly() {
     );
     assert!(stats.fees_paid > 0);
     assert_eq!(stats.earnings[DENOM], REWARD + price);
-    assert_eq!(
-        (stats.joined, stats.revealed, stats.lost, stats.slashed),
-        (2, 2, 0, 0)
-    );
+    assert_eq!((stats.joined, stats.revealed, stats.delivered), (2, 2, 1));
+    assert_eq!((stats.lost, stats.slashed), (0, 0));
     assert_eq!((stats.seen, stats.kernel_runs), (2, 2));
     assert_eq!(market.provider(&provider).await.locked, Uint128::zero());
     let metrics = format!("http://{}/metrics", daemon.metrics_addr().unwrap());
@@ -263,7 +280,7 @@ async fn killed_after_commit_and_restarted(
     assert_eq!(outcome.price.u128(), REWARD);
     let responses = market.responses(task_id).await;
     assert_eq!(responses.len(), 1, "committed once");
-    assert_eq!(revealed_bytes(&responses[0]).await, expected);
+    assert_eq!(market.result_of(&responses[0]).await, expected);
     let stats = eventually("the restarted daemon records the win", || async {
         let stats = daemon.stats();
         (stats.won == 1).then_some(stats)
@@ -306,7 +323,7 @@ async fn the_daemon_carries_on_after_the_chain_restarts() {
         details.task.outcome.unwrap().winner,
         Addr::unchecked(&provider)
     );
-    let answer = revealed_bytes(&market.responses(second).await[0]).await;
+    let answer = market.result_of(&market.responses(second).await[0]).await;
     let nonce = ogpu_types::hash_search::nonce_from_answer(&answer).unwrap();
     assert!(ogpu_types::hash_search::verify(fixtures::PREFIX, 12, nonce));
     let stats = eventually("the daemon records both wins", || async {
@@ -348,7 +365,7 @@ async fn two_providers_race_and_exactly_one_is_paid() {
         .iter()
         .find(|r| r.status == ResponseStatus::Won)
         .unwrap();
-    assert_eq!(revealed_bytes(paid).await, expected);
+    assert_eq!(market.result_of(paid).await, expected);
     // The loser either committed and lost (collateral back) or was too late to commit.
     if let Some(lost) = responses
         .iter()
@@ -367,7 +384,7 @@ async fn two_providers_race_and_exactly_one_is_paid() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_replicas_agree_and_each_is_paid_its_share() {
+async fn two_replicas_agree_one_delivers_and_each_is_paid_its_share() {
     if !opencl() {
         return;
     }
@@ -385,15 +402,18 @@ async fn two_replicas_agree_and_each_is_paid_its_share() {
     assert_eq!(details.task.status, TaskStatus::Completed);
     let share = REWARD / 2;
     assert_eq!(details.task.outcome.unwrap().price.u128(), share);
+    // One of them was chosen and delivered the result; both agreed on its digest.
+    let responses = market.responses(task_id).await;
+    let delivered: Vec<_> = responses.iter().filter(|r| r.result.is_some()).collect();
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(market.result_of(delivered[0]).await, expected);
     for (daemon, balance) in daemons.iter().zip(before) {
-        let response = market
-            .responses(task_id)
-            .await
-            .into_iter()
+        let response = responses
+            .iter()
             .find(|r| r.provider.as_str() == daemon.address())
             .unwrap();
         assert_eq!(response.status, ResponseStatus::Won);
-        assert_eq!(revealed_bytes(&response).await, expected);
+        assert_eq!(response.digest, delivered[0].digest);
         let stats = eventually("the replica counts its win", || async {
             let stats = daemon.stats();
             (stats.won == 1).then_some(stats)
@@ -450,7 +470,7 @@ async fn the_lower_bid_wins_the_auction_delivers_and_is_paid_the_second_price() 
             .unwrap()
     };
     assert_eq!(response_of(winner).status, ResponseStatus::Won);
-    assert_eq!(revealed_bytes(response_of(winner)).await, expected);
+    assert_eq!(market.result_of(response_of(winner)).await, expected);
     assert_eq!(response_of(loser).status, ResponseStatus::Lost);
     assert_eq!(response_of(loser).result, None);
 
@@ -581,7 +601,7 @@ async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
         Addr::unchecked(&provider)
     );
     assert_eq!(
-        revealed_bytes(&market.responses(good).await[0]).await,
+        market.result_of(&market.responses(good).await[0]).await,
         expected
     );
     let stats = eventually("every task was looked at", || async {
@@ -647,15 +667,17 @@ async fn the_binary_parks_a_task_on_sigterm_and_a_restart_finishes_it() {
         .await
         .unwrap();
     market.devnet.advance_time(Duration::from_secs(600));
-    let response = market.revealed(task_id).await;
-    assert_eq!(revealed_bytes(&response).await, expected);
+    assert_eq!(market.revealed(task_id).await.result, None);
     // The client never confirms: once the reveal and confirm windows (300 s each) have
-    // passed, the daemon finalizes itself and its offer, the best, is confirmed and paid.
+    // passed, the daemon finalizes itself, its offer, the cheapest, is chosen, and it
+    // delivers and is paid.
     market.devnet.advance_time(Duration::from_secs(601));
     let details = market.finished(task_id).await;
     let outcome = details.task.outcome.unwrap();
     assert_eq!(outcome.winner, Addr::unchecked(&provider));
     assert_eq!(outcome.price.u128(), REWARD * 9 / 10);
+    let response = market.responses(task_id).await.remove(0);
+    assert_eq!(market.result_of(&response).await, expected);
     eventually("the daemon records the win", || async {
         (daemon.stats().won == 1).then_some(())
     })

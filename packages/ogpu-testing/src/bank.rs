@@ -58,7 +58,12 @@ impl Module for RefusingBank {
         QueryC: CustomQuery + DeserializeOwned + 'static,
     {
         if let BankMsg::Send { to_address, .. } = &msg {
-            if self.refused.borrow().iter().any(|a| a.as_str() == to_address) {
+            if self
+                .refused
+                .borrow()
+                .iter()
+                .any(|a| a.as_str() == to_address)
+            {
                 bail!("{to_address} cannot receive funds");
             }
         }

@@ -164,9 +164,9 @@ fn measure(suite: &mut Suite) -> Vec<(&'static str, StorageOps)> {
         });
     }
     let chosen = suite.award(id).unwrap().ranking[0].provider.clone();
-    let delivery = replicas.iter().find(|r| {
-        r.commitment == Sealed::new(id, &chosen, b"r", REWARD, None).commitment
-    });
+    let delivery = replicas
+        .iter()
+        .find(|r| r.commitment == Sealed::new(id, &chosen, b"r", REWARD, None).commitment);
     run(suite, "deliver (replica, pays all)", &mut |s| {
         s.deliver(&chosen, id, delivery.unwrap()).unwrap();
     });

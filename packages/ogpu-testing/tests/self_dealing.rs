@@ -36,14 +36,18 @@ fn a_client_never_takes_part_in_its_own_task() {
         fixtures::consensus(3, 2),
     ];
     for model in models {
-        let own = suite.publish(&client, fixtures::spec(model), REWARD).unwrap();
+        let own = suite
+            .publish(&client, fixtures::spec(model), REWARD)
+            .unwrap();
         assert_error(
             suite.commit_result(&client, own, b"mine"),
             ContractError::SelfDealing { task_id: own },
         );
         assert_eq!(suite.task(own).commit_count, 0);
         // The same account is a provider like any other on someone else's task.
-        let theirs = suite.publish(&other, fixtures::spec(model), REWARD).unwrap();
+        let theirs = suite
+            .publish(&other, fixtures::spec(model), REWARD)
+            .unwrap();
         suite.commit_result(&client, theirs, b"theirs").unwrap();
     }
     assert_eq!(suite.provider_info(&client).locked.u128(), 4 * COLLATERAL);
@@ -234,7 +238,12 @@ fn a_recipient_that_cannot_receive_never_blocks_a_task_from_ending() {
     assert_eq!(suite.balance(&client, REWARD_DENOM), START);
     assert_eq!(suite.staking_totals().credited.u128(), 0);
     assert_error(
-        suite.execute(&client, &staking_addr, &staking::ExecuteMsg::Withdraw {}, &[]),
+        suite.execute(
+            &client,
+            &staking_addr,
+            &staking::ExecuteMsg::Withdraw {},
+            &[],
+        ),
         StakingError::NothingToWithdraw {},
     );
     suite.assert_conservation();
@@ -254,7 +263,11 @@ fn a_zero_penalty_is_not_a_slash() {
     .build();
     let (client, p0, p1) = (suite.client(), suite.provider(0), suite.provider(1));
     let task_id = suite
-        .publish(&client, fixtures::spec(fixtures::sealed_bid_auction()), REWARD)
+        .publish(
+            &client,
+            fixtures::spec(fixtures::sealed_bid_auction()),
+            REWARD,
+        )
         .unwrap();
     let bid = suite.bid(&p0, task_id, 5_000).unwrap();
     suite.bid(&p1, task_id, 4_000).unwrap();

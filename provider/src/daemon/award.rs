@@ -66,8 +66,9 @@ pub(super) async fn await_award(s: &Shared, model: &dyn Model, record: &mut Task
 /// reveal window).
 async fn ask_for_award(s: &Shared, model: &dyn Model, task: &Task, tip: super::chain::Tip) {
     let msg = match task.model {
-        CompetitionModel::SealedBidAuction { .. } => (tip.time > task.reveal_deadline)
-            .then_some(ExecuteMsg::Finalize { task_id: task.id }),
+        CompetitionModel::SealedBidAuction { .. } => {
+            (tip.time > task.reveal_deadline).then_some(ExecuteMsg::Finalize { task_id: task.id })
+        }
         _ => match s.chain.responses(task.id).await {
             Ok(responses) => model.settle(task, &responses, s.me(), tip),
             Err(err) => {
@@ -156,7 +157,10 @@ pub(super) async fn deliver(s: &Shared, record: &mut TaskRecord, refusals: &mut 
             record.reveal_tx = Some(hash);
             s.save(record);
             s.stats.delivered.inc();
-            info!(tx_hash = record.reveal_tx.as_deref().unwrap_or("?"), "delivered");
+            info!(
+                tx_hash = record.reveal_tx.as_deref().unwrap_or("?"),
+                "delivered"
+            );
             Step::Continue
         }
         Err(TxError::Refused(why)) => {

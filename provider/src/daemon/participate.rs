@@ -24,7 +24,6 @@ use ogpu_types::{
 use tokio::sync::{watch, Notify};
 use tracing::{debug, error, info, warn};
 
-use super::{auction, award};
 use super::blobs::BlobStore;
 use super::budget::{Budget, Reservation};
 use super::chain::{ChainView, Tip};
@@ -37,6 +36,7 @@ use super::signer::{SignerHandle, TxError};
 use super::state::{Phase, Store, TaskRecord};
 use super::strategy;
 use super::work::{self, Work};
+use super::{auction, award};
 use crate::Executor;
 
 /// How often the chain tip is read while a reveal waits for its block.
@@ -165,6 +165,15 @@ pub async fn join(shared: Arc<Shared>, task_id: u64) -> Attempt {
             return Attempt::Done;
         }
     };
+    // A key nothing can be sealed to (a low-order point) would make every delivery fail:
+    // an auction bid would then be slashed for a result it could not deliver.
+    if let Some(key) = &details.spec.result_key {
+        if let Err(why) = seal_to(key, task_id, s.me(), b"") {
+            info!(%why, "task skipped: its result key is unusable");
+            s.stats.skipped.inc();
+            return Attempt::Done;
+        }
+    }
     let Some(reservation) = s.budget.try_reserve(details.task.collateral.u128()) else {
         debug!("at max_concurrent_tasks or the collateral budget; trying again later");
         return Attempt::Later;

@@ -8,9 +8,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use cosmrs::crypto::secp256k1::SigningKey;
-use cosmwasm_std::{Binary, Uint128, Uint64};
+use cosmwasm_std::{Binary, HexBinary, Uint128, Uint64};
 use ogpu_client::deploy::deploy;
 use ogpu_client::deployment::execute;
+use ogpu_client::keys::HdPath;
+use ogpu_client::sealing::{self, ResultKey, SealContext};
 use ogpu_client::{ogpu_events, ChainConfig, Client, Deployment, Gas, Signer};
 use ogpu_devnet::{DevAccount, Devnet, DevnetConfig};
 use ogpu_provider::daemon::{register, DaemonConfig, KeyConfig, StrategyConfig};
@@ -212,8 +214,43 @@ impl Market {
         .unwrap();
     }
 
-    /// Publishes `spec` with the standard reward; returns the task id.
-    pub async fn publish(&mut self, spec: TaskSpec) -> u64 {
+    /// The client's result key, derived from its account key as the `ogpu` CLI does.
+    pub fn result_key(&self) -> ResultKey {
+        ResultKey::from_mnemonic(
+            &self.devnet.config().mnemonic,
+            &HdPath::cosmos(CLIENT as u32),
+        )
+        .unwrap()
+    }
+
+    /// The plaintext a response posted: opened with the client's result key and checked
+    /// against the response's digest when the task is sealed, as posted otherwise.
+    pub async fn result_of(&self, response: &TaskResponseRecord) -> Vec<u8> {
+        let posted = posted_bytes(response).await;
+        let spec = self.task(response.task_id).await.spec;
+        if spec.result_key.is_none() {
+            return posted;
+        }
+        let digest: [u8; 32] = response
+            .digest
+            .as_ref()
+            .unwrap()
+            .as_slice()
+            .try_into()
+            .unwrap();
+        let context = SealContext {
+            task_id: response.task_id,
+            provider: response.provider.as_str(),
+        };
+        sealing::open_and_check(&self.result_key(), &context, &posted, &digest).unwrap()
+    }
+
+    /// Publishes `spec` with the standard reward, its results sealed to the client's key
+    /// (an OpenCL job's, as the CLI publishes by default); returns the task id.
+    pub async fn publish(&mut self, mut spec: TaskSpec) -> u64 {
+        if matches!(spec.job, Job::OpenCl(_)) && spec.result_key.is_none() {
+            spec.result_key = Some(HexBinary::from(self.result_key().public()));
+        }
         let asset = AssetInfo::Native {
             denom: DENOM.into(),
         };
@@ -372,6 +409,7 @@ pub fn spec(job: Job, model: CompetitionModel) -> TaskSpec {
         model,
         collateral: Uint128::new(fixtures::COLLATERAL),
         dispute: None,
+        result_key: None,
     }
 }
 
@@ -396,9 +434,9 @@ pub fn kernel_job(source: &str, entry_point: &str, scalar: Option<u32>) -> Job {
     })
 }
 
-/// The result bytes a response revealed, fetched over HTTP when given by reference (and
-/// checked against its digest).
-pub async fn revealed_bytes(response: &TaskResponseRecord) -> Vec<u8> {
+/// The bytes a response posted (sealed, where the task names a result key), fetched over
+/// HTTP when given by reference (and checked against the reference's digest).
+pub async fn posted_bytes(response: &TaskResponseRecord) -> Vec<u8> {
     match response.result.as_ref().expect("revealed") {
         Payload::Inline { data } => data.to_vec(),
         Payload::Reference { uri, sha256, size } => {

@@ -214,7 +214,9 @@ impl Keyring {
     /// The key's result key: the X25519 key its tasks' results are sealed to, derived from
     /// the account key (see [`crate::sealing`]), so a client has nothing more to keep.
     pub fn result_key(&self, name: &str, passphrase: Option<&str>) -> Result<ResultKey, KeyError> {
-        Ok(ResultKey::derive(self.account(name, passphrase)?.private_key()))
+        Ok(ResultKey::derive(
+            self.account(name, passphrase)?.private_key(),
+        ))
     }
 
     /// The key's BIP-32 account key, decrypted with `passphrase` and checked against the

@@ -32,7 +32,13 @@ impl Model for Consensus {
         false
     }
 
-    fn settle(&self, task: &Task, _: &[TaskResponseRecord], _: &str, tip: Tip) -> Option<ExecuteMsg> {
+    fn settle(
+        &self,
+        task: &Task,
+        _: &[TaskResponseRecord],
+        _: &str,
+        tip: Tip,
+    ) -> Option<ExecuteMsg> {
         (tip.time > task.reveal_deadline).then_some(ExecuteMsg::Finalize { task_id: task.id })
     }
 }
