@@ -255,6 +255,6 @@ mod tests {
         );
         let samples = text.lines().filter(|l| !l.starts_with('#')).count();
         let types = text.lines().filter(|l| l.starts_with("# TYPE")).count();
-        assert_eq!((samples, types), (16, 16), "{text}");
+        assert_eq!((samples, types), (17, 17), "{text}");
     }
 }
