@@ -5,7 +5,7 @@
 # OpenCL device, publishes the task mix (including tasks meant to fail), prints live
 # progress, a table per task and per provider, checks conservation of funds, and exits 0
 # only if every task reached the end it should.
-# Options (passed to ogpu-demo): --providers N (default 3), --tasks M (default 7, at least 7).
+# Options (passed to ogpu-demo): --providers N (default 4), --tasks M (default 10, at least 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh

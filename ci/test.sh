@@ -48,7 +48,7 @@ step clippy cargo clippy --workspace --all-targets --locked -- -D warnings
 step wasm bash ci/build-wasm.sh
 step test tests
 step cosmjs bash ci/cosmjs.sh
-step demo bash ci/demo.sh --providers 3 --tasks 10
+step demo bash ci/demo.sh --providers 4 --tasks 10
 step schema bash ci/schema.sh --check
 
 printf '\nci/test.sh passed in %ds:\n' "${SECONDS}"

@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use cosmrs::crypto::secp256k1::SigningKey;
 use cosmrs::Any;
-use cosmwasm_std::Addr;
+use cosmwasm_std::{Addr, Binary, HexBinary};
 use ogpu_client::deploy::deploy;
 use ogpu_client::deployment::{coin, execute};
+use ogpu_client::keys::HdPath;
+use ogpu_client::sealing::{self, ResultKey, SealContext};
 use ogpu_client::{
     dispute_round, ogpu_events, ChainConfig, Client, Deployment, Gas, Signer, TxOutcome,
 };
@@ -17,7 +19,10 @@ use ogpu_devnet::{DevAccount, Devnet, DevnetConfig};
 use ogpu_testing::{fixtures, Sealed};
 use ogpu_types::events as names;
 use ogpu_types::registry::{self, TaskDetails};
-use ogpu_types::{staking, AssetInfo, CompetitionModel, ProviderMetadata, TaskSpec};
+use ogpu_types::{
+    staking, AssetInfo, CompetitionModel, Job, Payload, ProviderMetadata, TaskResponseRecord,
+    TaskSpec,
+};
 
 use crate::error::{DemoError, DemoResult};
 
@@ -55,6 +60,8 @@ pub struct Market {
     pub owner: Signer,
     pub clients: Vec<Signer>,
     pub providers: Vec<Signer>,
+    /// Each client's result key, derived from its account key as `ogpu` derives it.
+    pub result_keys: Vec<ResultKey>,
 }
 
 fn signer(account: &DevAccount) -> DemoResult<Signer> {
@@ -91,6 +98,11 @@ impl Market {
         let mut owner = keys.next().expect("one account per participant");
         let clients: Vec<Signer> = keys.by_ref().take(config.clients).collect();
         let providers: Vec<Signer> = keys.collect();
+        // Devnet account `i` is the mnemonic's key at index `i`; clients follow the owner.
+        let result_keys = (1..=clients.len() as u32)
+            .map(|i| ResultKey::from_mnemonic(&devnet.config().mnemonic, &HdPath::cosmos(i)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| DemoError::Setup(format!("result keys: {e}")))?;
         // The recommended limits and staking parameters, the devnet's denom as the reward.
         let params = fixtures::devnet_suite(owner.address());
         let deployment = deploy(&client, &mut owner, &config.artifacts, params, "ogpu").await?;
@@ -101,6 +113,7 @@ impl Market {
             owner,
             clients,
             providers,
+            result_keys,
         })
     }
 
@@ -121,7 +134,8 @@ impl Market {
         Ok(self.client.send(provider, vec![msg], Gas::Auto).await?)
     }
 
-    /// `PublishTask` messages from client `index`, one per spec, `reward` each.
+    /// `PublishTask` messages from client `index`, one per spec, `reward` each; an OpenCL
+    /// job's results sealed to the client's result key, as `ogpu` publishes by default.
     pub fn publish_msgs(
         &self,
         index: usize,
@@ -129,9 +143,15 @@ impl Market {
         reward: u128,
     ) -> DemoResult<Vec<Any>> {
         let sender = self.clients[index].address();
+        let key = HexBinary::from(self.result_keys[index].public());
         specs
             .into_iter()
-            .map(|spec| Ok(self.deployment.publish(sender, spec, &native(), reward)?))
+            .map(|mut spec| {
+                if matches!(spec.job, Job::OpenCl(_)) && spec.result_key.is_none() {
+                    spec.result_key = Some(key.clone());
+                }
+                Ok(self.deployment.publish(sender, spec, &native(), reward)?)
+            })
             .collect()
     }
 
@@ -155,13 +175,13 @@ impl Market {
     }
 
     /// Publishes one task per spec, shared out over the clients, which send their
-    /// shares concurrently in transactions of [`BATCH`] messages: the ids, in no
-    /// particular order.
+    /// shares concurrently in transactions of [`BATCH`] messages: each task's client and
+    /// id, in no particular order.
     pub async fn publish_many(
         &mut self,
         specs: Vec<TaskSpec>,
         reward: u128,
-    ) -> DemoResult<Vec<u64>> {
+    ) -> DemoResult<Vec<(usize, u64)>> {
         let clients = self.clients.len();
         let mut shares = vec![Vec::new(); clients];
         for (i, spec) in specs.into_iter().enumerate() {
@@ -176,11 +196,12 @@ impl Market {
             .clients
             .iter_mut()
             .zip(batches)
-            .map(|(signer, msgs)| async move {
+            .enumerate()
+            .map(|(client, (signer, msgs))| async move {
                 let mut ids = Vec::new();
                 for chunk in msgs.chunks(BATCH) {
                     let outcome = chain.send(signer, chunk.to_vec(), Gas::Auto).await?;
-                    ids.extend(published_ids(&outcome));
+                    ids.extend(published_ids(&outcome).into_iter().map(|id| (client, id)));
                 }
                 DemoResult::Ok(ids)
             });
@@ -192,8 +213,9 @@ impl Market {
     }
 
     /// Seals `result` for provider `index` on `task_id` (`price`: Manual Confirmation's
-    /// offer; First Response commits to the reward).
-    pub fn seal(
+    /// offer; the other models commit to the reward) as it is posted in public: a hash
+    /// search's answer.
+    pub fn seal_public(
         &self,
         index: usize,
         task_id: u64,
@@ -203,6 +225,32 @@ impl Market {
     ) -> Sealed {
         let provider = Addr::unchecked(self.providers[index].address());
         Sealed::new(task_id, &provider, result, price.unwrap_or(reward), price)
+    }
+
+    /// As [`Market::seal_public`], the result posted sealed to client `client`'s result
+    /// key (the commitment still binds the plaintext's digest), as a provider posts the
+    /// result of an OpenCL job published by default.
+    pub fn seal(
+        &self,
+        client: usize,
+        index: usize,
+        task_id: u64,
+        result: &[u8],
+        reward: u128,
+        price: Option<u128>,
+    ) -> DemoResult<Sealed> {
+        let mut sealed = self.seal_public(index, task_id, result, reward, price);
+        let context = SealContext {
+            task_id,
+            provider: self.providers[index].address(),
+        };
+        let key = self.result_keys[client].public();
+        let bytes = sealing::seal(&key, &context, result)
+            .map_err(|e| DemoError::Unexpected(format!("sealing a result: {e}")))?;
+        sealed.result = Payload::Inline {
+            data: Binary::from(bytes),
+        };
+        Ok(sealed)
     }
 
     /// A registry message from provider `index` (no funds).
@@ -275,16 +323,41 @@ impl Market {
         self.send_as_provider(index, vec![any], Gas::Auto).await
     }
 
-    /// Opens `sealed` for provider `index` (fixed gas: see [`REVEAL_GAS_EACH`]).
+    /// Opens `sealed` for provider `index` (fixed gas: see [`REVEAL_GAS_EACH`]), with its
+    /// result in First Response only, as the rules want it.
     pub async fn reveal(
         &mut self,
         index: usize,
         task_id: u64,
         sealed: &Sealed,
     ) -> DemoResult<TxOutcome> {
-        let msg = reveal_msg(task_id, sealed);
+        let model = self.task(task_id).await?.task.model;
+        let first_response = matches!(model, CompetitionModel::FirstResponse { .. });
+        let msg = reveal_msg(task_id, sealed, first_response);
         let any = self.registry_msg(&self.providers[index], &msg)?;
         self.send_as_provider(index, vec![any], reveal_gas(1)).await
+    }
+
+    /// Provider `index`, chosen to deliver `task_id`, posts `sealed`'s result.
+    pub async fn deliver(
+        &mut self,
+        index: usize,
+        task_id: u64,
+        sealed: &Sealed,
+    ) -> DemoResult<TxOutcome> {
+        let msg = registry::ExecuteMsg::Deliver {
+            task_id,
+            digest: sealed.digest.clone(),
+            result: sealed.result.clone(),
+        };
+        let any = self.registry_msg(&self.providers[index], &msg)?;
+        self.send_as_provider(index, vec![any], Gas::Auto).await
+    }
+
+    /// Who must deliver an awarded task.
+    pub async fn award(&self, task_id: u64) -> DemoResult<Option<registry::AwardState>> {
+        let query = registry::QueryMsg::Award { task_id };
+        Ok(self.client.smart(&self.deployment.registry, &query).await?)
     }
 
     /// The owner cranks `Finalize` on `task_id` (anyone may).
@@ -305,6 +378,60 @@ impl Market {
                 &registry::QueryMsg::Task { task_id },
             )
             .await?)
+    }
+
+    /// Every response to `task_id` (a task holds at most 30 in the demo's settings).
+    pub async fn responses(&self, task_id: u64) -> DemoResult<Vec<TaskResponseRecord>> {
+        let query = registry::QueryMsg::Responses {
+            task_id,
+            start_after: None,
+            limit: Some(30),
+        };
+        let page: registry::ResponsesResponse =
+            self.client.smart(&self.deployment.registry, &query).await?;
+        Ok(page.responses)
+    }
+
+    /// A provider's staking record: its stake and reputation, what a client chooses by.
+    pub async fn provider_record(&self, address: &str) -> DemoResult<staking::ProviderResponse> {
+        let query = staking::QueryMsg::Provider {
+            address: address.to_string(),
+        };
+        Ok(self.client.smart(&self.deployment.staking, &query).await?)
+    }
+
+    /// The result a completed task was paid for, as its client reads it: the posted bytes
+    /// opened with the client's result key (where the task names one) and checked against
+    /// the digest; `None` when no result was posted inline.
+    pub async fn result_of(&self, task_id: u64) -> DemoResult<Option<Vec<u8>>> {
+        let details = self.task(task_id).await?;
+        let responses = self.responses(task_id).await?;
+        let posted = responses.iter().find_map(|r| match (&r.result, &r.digest) {
+            (Some(Payload::Inline { data }), Some(digest)) => Some((r, data, digest)),
+            _ => None,
+        });
+        let Some((response, data, digest)) = posted else {
+            return Ok(None);
+        };
+        if details.spec.result_key.is_none() {
+            return Ok(Some(data.to_vec()));
+        }
+        let client = self
+            .clients
+            .iter()
+            .position(|c| c.address() == details.task.client.as_str())
+            .ok_or_else(|| DemoError::Unexpected(format!("task {task_id}: not a demo client's")))?;
+        let digest: [u8; 32] = digest
+            .as_slice()
+            .try_into()
+            .map_err(|_| DemoError::Unexpected("a digest of another length".into()))?;
+        let context = SealContext {
+            task_id,
+            provider: response.provider.as_str(),
+        };
+        sealing::open_and_check(&self.result_keys[client], &context, data, &digest)
+            .map(Some)
+            .map_err(|e| DemoError::Unexpected(format!("task {task_id}: {e}")))
     }
 
     /// Moves the chain clock forward (and waits for a block to carry it).
@@ -337,12 +464,14 @@ pub fn commit_msg(task_id: u64, sealed: &Sealed) -> registry::ExecuteMsg {
     }
 }
 
-pub fn reveal_msg(task_id: u64, sealed: &Sealed) -> registry::ExecuteMsg {
+/// `Reveal` of `sealed`, carrying its result when `with_result` (First Response).
+pub fn reveal_msg(task_id: u64, sealed: &Sealed, with_result: bool) -> registry::ExecuteMsg {
     registry::ExecuteMsg::Reveal {
         task_id,
-        result: sealed.result.clone(),
+        digest: sealed.digest.clone(),
         salt: sealed.salt.clone(),
         price: sealed.price,
+        result: with_result.then(|| sealed.result.clone()),
     }
 }
 

@@ -17,8 +17,10 @@ use ogpu_demo::MarketConfig;
     about = "A whole OpenGPU market on an embedded devnet: real contracts, real OpenCL providers"
 )]
 struct Args {
-    /// Provider daemons to run (plus two scripted keys: a withholder and an auction bidder).
-    #[arg(long, default_value_t = 3)]
+    /// Provider daemons to run (plus a scripted key that withholds its result). A dispute
+    /// is re-run by three providers other than the disputed winner: with fewer than 4 the
+    /// dispute scenario is left out.
+    #[arg(long, default_value_t = 4)]
     providers: usize,
     /// Tasks to publish (at least the 10 scenarios; more are vector additions).
     #[arg(long, default_value_t = scenarios::FIXED)]
@@ -52,10 +54,16 @@ async fn run() -> ExitCode {
     let args = Args::parse();
     if args.providers < 2 || args.tasks < scenarios::FIXED {
         eprintln!(
-            "error: --providers must be at least 2 (a dispute is re-run by another provider) and --tasks at least {}",
+            "error: --providers must be at least 2 (replicas and bidders need a rival) and --tasks at least {}",
             scenarios::FIXED
         );
         return ExitCode::from(2);
+    }
+    if !scenarios::can_dispute(args.providers) {
+        eprintln!(
+            "note: the dispute scenario needs at least {} providers (its round leaves the winner out); it is left out",
+            scenarios::ROUND_REPLICAS + 1
+        );
     }
     let config = DemoConfig {
         providers: args.providers,

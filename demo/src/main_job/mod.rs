@@ -14,7 +14,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ogpu_client::Gas;
-use ogpu_types::commitment::sha256;
 use ogpu_types::registry::{ExecuteMsg, TaskDetails};
 use ogpu_types::staking::{ProviderResponse, QueryMsg as StakingQuery};
 use ogpu_types::TaskStatus;
@@ -234,31 +233,18 @@ async fn play(market: &mut Market, board: &mut Board, config: &DemoConfig) -> De
     market.advance_time(reveals_open).await?;
     println!("waiting for the daemons to open their bids, and the winner to deliver");
     wait_paid(market, board, patience, |s| s.twist == Twist::Auctioned).await?;
-    wait_for(market, board, patience, "reveal", is_manual, |t| {
-        t.task.best.is_some()
+    wait_for(market, board, patience, "sealed offer", is_manual, |t| {
+        t.task.reveal_count > 0
     })
     .await?;
     for (id, _) in board
         .iter()
         .filter(|(_, s)| s.twist == Twist::ClientConfirms)
     {
-        let best = market
-            .task(*id)
-            .await?
-            .task
-            .best
-            .expect("waited for an offer");
-        println!(
-            "client confirms task {id}: {} at {}",
-            watch::short(best.provider.as_str()),
-            best.price
-        );
-        let confirm = ExecuteMsg::Confirm {
-            task_id: *id,
-            provider: best.provider.to_string(),
-        };
-        market.send_as_client(0, &confirm, vec![]).await?;
+        choose_an_offer(market, *id).await?;
     }
+    println!("waiting for the chosen providers to deliver");
+    wait_paid(market, board, patience, |s| s.twist == Twist::ClientConfirms).await?;
     let past_everything = board
         .iter()
         .map(|(_, s)| all_windows(&s.spec.model))
@@ -272,6 +258,46 @@ async fn play(market: &mut Market, board: &mut Board, config: &DemoConfig) -> De
             market.finalize(*id).await?;
         }
     }
+    println!("waiting for the providers chosen to deliver");
+    wait_for(market, board, patience, "end", |_| true, |t| {
+        t.task.status.is_terminal()
+    })
+    .await
+}
+
+/// The client chooses the cheapest sealed offer of task `id`, as a client would: by price
+/// and by the provider's on-chain record, the results themselves still sealed.
+async fn choose_an_offer(market: &mut Market, id: u64) -> DemoResult<()> {
+    let offers = market.responses(id).await?;
+    println!("sealed offers on task {id}:");
+    let mut cheapest = None;
+    for offer in offers.iter().filter(|r| r.price.is_some()) {
+        let record = market.provider_record(offer.provider.as_str()).await?;
+        let digest = offer.digest.as_ref().map(|d| d.to_hex()).unwrap_or_default();
+        println!(
+            "  {} asks {} for digest {}…, reputation {} ({} completed, {} slashed)",
+            watch::short(offer.provider.as_str()),
+            offer.price.unwrap_or_default(),
+            digest.get(..12).unwrap_or(&digest),
+            record.reputation_score,
+            record.reputation.completed,
+            record.reputation.slashed
+        );
+        if cheapest.as_ref().is_none_or(|(_, p)| offer.price < Some(*p)) {
+            cheapest = offer.price.map(|p| (offer.provider.clone(), p));
+        }
+    }
+    let (provider, price) = cheapest
+        .ok_or_else(|| DemoError::Unexpected(format!("task {id}: no offer to choose")))?;
+    println!(
+        "client chooses {} at {price}: it must now deliver",
+        watch::short(provider.as_str())
+    );
+    let confirm = ExecuteMsg::Confirm {
+        task_id: id,
+        provider: provider.to_string(),
+    };
+    market.send_as_client(0, &confirm, vec![]).await?;
     Ok(())
 }
 
@@ -328,11 +354,12 @@ async fn read_back(
             winner: outcome.map(|o| o.winner.to_string()),
             price,
             fee: price.map(|_| trail.fees),
-            result_ok: scenario
-                .reference
-                .as_ref()
-                .zip(outcome)
-                .map(|(reference, o)| o.digest.as_slice() == sha256(reference).as_slice()),
+            result_ok: match &scenario.reference {
+                Some(reference) if outcome.is_some() => {
+                    Some(market.result_of(*id).await? == Some(reference.clone()))
+                }
+                _ => None,
+            },
             blocks: trail
                 .published_height
                 .zip(trail.ended_height)

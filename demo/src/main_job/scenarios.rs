@@ -1,5 +1,6 @@
-//! The demo's task mix: real kernels with CPU references, a verifiable hash search, both
-//! price models, and the tasks meant to fail, each with the end it must reach.
+//! The demo's task mix: real kernels with CPU references, a verifiable hash search, every
+//! competition model (sealed offers, consensus, a sealed-bid auction), a dispute, and the
+//! tasks meant to fail, each with the end it must reach.
 
 use cosmwasm_std::{Binary, HexBinary, Uint128, Uint64};
 use ogpu_types::{
@@ -23,9 +24,11 @@ pub const FIXED: usize = 10;
 pub enum Twist {
     /// Providers compete; nothing else.
     None,
-    /// The client confirms the cheapest revealed offer.
+    /// The client chooses the cheapest sealed offer (by price and record: the results are
+    /// still sealed); its provider delivers and is paid.
     ClientConfirms,
-    /// The client never confirms: anyone finalizes after the confirm window.
+    /// The client never confirms: anyone finalizes after the confirm window, the cheapest
+    /// offer is chosen and delivers.
     ClientSilent,
     /// Only the withholding key may commit; it commits and never reveals.
     Withheld,
@@ -73,9 +76,12 @@ pub fn manual_confirmation() -> CompetitionModel {
         commit_window: 60,
         reveal_window: 300,
         confirm_window: 300,
+        delivery_window: 300,
     }
 }
 
+/// A spec of `job` under `model`; the market seals OpenCL results to the client's key
+/// when it publishes it, as `ogpu` does by default.
 fn spec(job: Job, model: CompetitionModel) -> TaskSpec {
     TaskSpec {
         job,
@@ -83,6 +89,7 @@ fn spec(job: Job, model: CompetitionModel) -> TaskSpec {
         model,
         collateral: Uint128::new(COLLATERAL),
         dispute: None,
+        result_key: None,
     }
 }
 
@@ -174,11 +181,22 @@ fn broken_kernel() -> Job {
     kernel(source, "broken", vec![output(1)], &[1])
 }
 
-/// Replicas (and quorum) of the consensus task and the dispute round for `daemons`
-/// daemons: at most 3, and a round leaves the disputed winner out.
-pub fn replicas(daemons: usize, round: bool) -> u32 {
-    let available = if round { daemons - 1 } else { daemons };
-    available.clamp(1, 3) as u32
+/// Replicas of the consensus task for `daemons` daemons: at most 3.
+pub fn replicas(daemons: usize) -> u32 {
+    daemons.clamp(1, 3) as u32
+}
+
+/// A strict majority of `replicas`, the smallest quorum the registry accepts.
+pub fn majority(replicas: u32) -> u32 {
+    replicas / 2 + 1
+}
+
+/// A dispute is re-run by at least 3 replicas other than the disputed winner.
+pub const ROUND_REPLICAS: u32 = 3;
+
+/// Whether `daemons` daemons can re-run a dispute (the winner is left out of its round).
+pub fn can_dispute(daemons: usize) -> bool {
+    daemons > ROUND_REPLICAS as usize
 }
 
 /// The round a dispute of `disputed` opened, as a row of the board.
@@ -193,7 +211,8 @@ pub fn round(disputed: &Scenario) -> Scenario {
 /// The mix for `tasks` tasks and `daemons` providers: the fixed scenarios first, then more
 /// vector additions.
 pub fn mix(tasks: usize, daemons: usize) -> Vec<Scenario> {
-    let (add, add_result) = vector_add(1024, 1);
+    // 1 000 words: sealed (48 bytes more), the result still fits the 4 KiB inline limit.
+    let (add, add_result) = vector_add(1000, 1);
     let (matmul, matmul_result) = integer_matmul();
     let (offered, offered_result) = vector_add(256, 2);
     let (silent, silent_result) = vector_add(256, 3);
@@ -202,16 +221,16 @@ pub fn mix(tasks: usize, daemons: usize) -> Vec<Scenario> {
     let (disputed, disputed_result) = vector_add(128, 6);
     let (auctioned, auctioned_result) = vector_add(128, 7);
     let replicated_model = CompetitionModel::Consensus {
-        replicas: replicas(daemons, false),
-        quorum: replicas(daemons, false),
+        replicas: replicas(daemons),
+        quorum: majority(replicas(daemons)),
         commit_window: 600,
         reveal_window: 60,
     };
     let mut disputable = spec(disputed, first_response());
     disputable.dispute = Some(DisputeTerms {
         window: 600,
-        replicas: replicas(daemons, true),
-        quorum: replicas(daemons, true),
+        replicas: ROUND_REPLICAS,
+        quorum: majority(ROUND_REPLICAS),
         bond: Uint128::new(BOND),
     });
     let search = Job::HashSearch(HashSearch {
@@ -241,14 +260,14 @@ pub fn mix(tasks: usize, daemons: usize) -> Vec<Scenario> {
             reference: None,
         },
         Scenario {
-            name: "client confirms an offer",
+            name: "client chooses a sealed offer",
             spec: spec(offered, manual_confirmation()),
             twist: Twist::ClientConfirms,
             expected: TaskStatus::Completed,
             reference: Some(offered_result),
         },
         Scenario {
-            name: "client never confirms",
+            name: "client never chooses",
             spec: spec(silent, manual_confirmation()),
             twist: Twist::ClientSilent,
             expected: TaskStatus::Completed,
@@ -290,6 +309,9 @@ pub fn mix(tasks: usize, daemons: usize) -> Vec<Scenario> {
             reference: Some(auctioned_result),
         },
     ];
+    if !can_dispute(daemons) {
+        mix.retain(|s| s.twist != Twist::Disputed);
+    }
     let mut seed = 100;
     while mix.len() < tasks {
         let (job, result) = vector_add(256, seed);

@@ -9,7 +9,7 @@ use crate::market::Market;
 /// Commits, as provider `rogue`, to every withheld task, and never reveals.
 pub async fn withhold(market: &mut Market, board: &Board, rogue: usize) -> DemoResult<()> {
     for (id, _) in board.iter().filter(|(_, s)| s.twist == Twist::Withheld) {
-        let sealed = market.seal(rogue, *id, b"never revealed", REWARD, None);
+        let sealed = market.seal(0, rogue, *id, b"never revealed", REWARD, None)?;
         market.commit(rogue, *id, &sealed).await?;
     }
     Ok(())

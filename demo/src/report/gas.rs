@@ -90,9 +90,16 @@ pub fn vector_add_result() -> Vec<u8> {
         .collect()
 }
 
-/// Registers providers 0 and 1 (the first registration is recorded).
-pub async fn register_two(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
-    for index in 0..2 {
+/// Providers the measured life cycles need: a dispute's winner and the three replicas of
+/// its round.
+pub const PROVIDERS: usize = 4;
+
+/// Registers the providers (the first registration is recorded).
+pub async fn register_providers(
+    market: &mut Market,
+    lifecycles: &mut Lifecycles,
+) -> DemoResult<()> {
+    for index in 0..PROVIDERS {
         let metadata = fixtures::metadata(&format!("provider-{index}"));
         let outcome = market.register(index, metadata, STAKE).await?;
         if index == 0 {
@@ -105,7 +112,7 @@ pub async fn register_two(market: &mut Market, lifecycles: &mut Lifecycles) -> D
 /// Tasks one [`measure`] pass publishes.
 pub const TASKS_PER_PASS: usize = 6 + gas_rounds::TASKS;
 
-/// Runs every life cycle once with providers 0 and 1 (registered) and client 0.
+/// Runs every life cycle once with the [`PROVIDERS`] (registered) and client 0.
 pub async fn measure(market: &mut Market) -> DemoResult<Lifecycles> {
     let mut lifecycles = Lifecycles::default();
     first_response(market, &mut lifecycles).await?;
@@ -153,9 +160,14 @@ async fn won_first_response(
     spec: TaskSpec,
     result: &[u8],
 ) -> DemoResult<()> {
+    let opencl = matches!(spec.job, ogpu_types::Job::OpenCl(_));
     let (task_id, published) = market.publish(0, spec, REWARD).await?;
     lifecycles.record(market, model, "publish", &published);
-    let sealed = market.seal(0, task_id, result, REWARD, None);
+    let sealed = if opencl {
+        market.seal(0, 0, task_id, result, REWARD, None)?
+    } else {
+        market.seal_public(0, task_id, result, REWARD, None)
+    };
     let committed = market.commit(0, task_id, &sealed).await?;
     lifecycles.record(market, model, "commit", &committed);
     let revealed = market.reveal(0, task_id, &sealed).await?;
@@ -172,7 +184,7 @@ async fn won_first_response(
 async fn first_response_expiry(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
     let model = fixtures::first_response();
     let (task_id, _) = market.publish(0, fixtures::spec(model), REWARD).await?;
-    let sealed = market.seal(1, task_id, &vector_add_result(), REWARD, None);
+    let sealed = market.seal(0, 1, task_id, &vector_add_result(), REWARD, None)?;
     market.commit(1, task_id, &sealed).await?;
     market.advance_time(all_windows(&model)).await?;
     let finalized = market.finalize(task_id).await?;
@@ -195,8 +207,8 @@ async fn cancel(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<
     expect_status(market, task_id, TaskStatus::Cancelled).await
 }
 
-/// Two providers offer prices, both reveal after the commit window, the client confirms
-/// the cheaper.
+/// Two providers offer prices (sealed offers: digest and price), both reveal after the
+/// commit window, the client chooses the cheaper, which delivers and is paid.
 async fn manual_confirmation(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
     let model = fixtures::manual_confirmation();
     let (task_id, published) = market.publish(0, fixtures::spec(model), REWARD).await?;
@@ -205,7 +217,7 @@ async fn manual_confirmation(market: &mut Market, lifecycles: &mut Lifecycles) -
     let offers = [(0, 40_000), (1, 45_000)];
     let mut sealed = Vec::new();
     for (index, price) in offers {
-        let seal = market.seal(index, task_id, &result, REWARD, Some(price));
+        let seal = market.seal(0, index, task_id, &result, REWARD, Some(price))?;
         let committed = market.commit(index, task_id, &seal).await?;
         if index == 0 {
             lifecycles.record(
@@ -221,26 +233,28 @@ async fn manual_confirmation(market: &mut Market, lifecycles: &mut Lifecycles) -
     for (index, seal) in sealed.iter().enumerate() {
         let revealed = market.reveal(index, task_id, seal).await?;
         if index == 0 {
-            lifecycles.record(market, MANUAL_CONFIRMATION, "reveal", &revealed);
+            lifecycles.record(market, MANUAL_CONFIRMATION, "reveal (offer)", &revealed);
         }
     }
     let provider = market.providers[0].address().to_string();
     let confirmed = market
         .send_as_client(0, &ExecuteMsg::Confirm { task_id, provider }, vec![])
         .await?;
-    lifecycles.record(market, MANUAL_CONFIRMATION, "confirm (pays)", &confirmed);
+    lifecycles.record(market, MANUAL_CONFIRMATION, "confirm (awards)", &confirmed);
+    let delivered = market.deliver(0, task_id, &sealed[0]).await?;
+    lifecycles.record(market, MANUAL_CONFIRMATION, "deliver (pays)", &delivered);
     expect_status(market, task_id, TaskStatus::Completed).await
 }
 
-/// The client never confirms: after the confirm window anyone finalizes and the cheapest
-/// revealed response is paid.
+/// The client never confirms: after the confirm window anyone finalizes, the cheapest
+/// offer is chosen, and it delivers and is paid.
 async fn manual_confirmation_auto(
     market: &mut Market,
     lifecycles: &mut Lifecycles,
 ) -> DemoResult<()> {
     let model = fixtures::manual_confirmation();
     let (task_id, _) = market.publish(0, fixtures::spec(model), REWARD).await?;
-    let seal = market.seal(0, task_id, &vector_add_result(), REWARD, Some(30_000));
+    let seal = market.seal(0, 0, task_id, &vector_add_result(), REWARD, Some(30_000))?;
     market.commit(0, task_id, &seal).await?;
     market.advance_time(commit_window(&model)).await?;
     market.reveal(0, task_id, &seal).await?;
@@ -249,9 +263,10 @@ async fn manual_confirmation_auto(
     lifecycles.record(
         market,
         MANUAL_CONFIRMATION,
-        "finalize (auto-confirm, pays)",
+        "finalize (chooses the cheapest)",
         &finalized,
     );
+    market.deliver(0, task_id, &seal).await?;
     expect_status(market, task_id, TaskStatus::Completed).await
 }
 

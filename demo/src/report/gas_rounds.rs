@@ -1,11 +1,12 @@
 //! Gas of the models that run in rounds: the sealed-bid auction (bids, their opening, the
-//! winner's delivery), consensus (joins, reveals, the tally) and disputes (the dispute, the
-//! re-run round that resolves it, and the close of an undisputed window).
+//! winner's delivery), consensus (joins, reveals of digests, the tally, the delivery that
+//! pays) and disputes (the dispute, the re-run round that resolves it, and the close of an
+//! undisputed window).
 
 use cosmwasm_std::{Addr, Uint128};
 use ogpu_client::{Gas, TxOutcome};
-use ogpu_testing::{fixtures, Sealed, SealedBid};
-use ogpu_types::registry::{AuctionState, ExecuteMsg, QueryMsg};
+use ogpu_testing::{fixtures, SealedBid};
+use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{CompetitionModel, DisputeTerms, TaskSpec, TaskStatus};
 
 use crate::error::{DemoError, DemoResult};
@@ -29,10 +30,10 @@ fn auction_model() -> CompetitionModel {
     }
 }
 
-fn consensus_model(replicas: u32) -> CompetitionModel {
+fn consensus_model(replicas: u32, quorum: u32) -> CompetitionModel {
     CompetitionModel::Consensus {
         replicas,
-        quorum: replicas,
+        quorum,
         commit_window: 600,
         reveal_window: 60,
     }
@@ -78,65 +79,70 @@ pub async fn auction(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoRe
         };
         lifecycles.record(market, AUCTION, op, &revealed);
     }
-    let award: Option<AuctionState> = market
-        .client
-        .smart(&market.deployment.registry, &QueryMsg::Auction { task_id })
-        .await?;
-    let price = award
-        .ok_or_else(|| DemoError::Unexpected(format!("auction {task_id} not awarded")))?
-        .price
-        .u128();
-    let delivery = Sealed::new(
-        task_id,
-        &address(market, 0),
-        &vector_add_result(),
-        price,
-        None,
-    );
-    let committed = market.commit(0, task_id, &delivery).await?;
-    lifecycles.record(market, AUCTION, "deliver: commit", &committed);
-    let revealed = market.reveal(0, task_id, &delivery).await?;
-    lifecycles.record(market, AUCTION, "deliver: reveal (pays)", &revealed);
+    if market.award(task_id).await?.is_none() {
+        return Err(DemoError::Unexpected(format!("auction {task_id} not awarded")));
+    }
+    let delivery = market.seal(0, 0, task_id, &vector_add_result(), REWARD, None)?;
+    let delivered = market.deliver(0, task_id, &delivery).await?;
+    lifecycles.record(market, AUCTION, "deliver (pays)", &delivered);
     expect_status(market, task_id, TaskStatus::Completed).await
 }
 
-/// Commits and reveals of `providers` on a consensus task; the last reveal tallies and
-/// pays.
+/// Commits and reveals (of digests) of `providers` on a consensus task of `client`'s; the
+/// last reveal tallies; the chosen replica delivers, which pays every agreeing one.
+/// Recorded under `model` with `label`'s prefix.
 async fn replicate(
     market: &mut Market,
     lifecycles: &mut Lifecycles,
+    (model, label): (&'static str, [&'static str; 4]),
     task_id: u64,
     providers: &[usize],
 ) -> DemoResult<()> {
+    let [join, reveal, tally, deliver] = label;
     let result = vector_add_result();
+    let reward = market.task(task_id).await?.task.reward.amount.u128();
     let mut sealed = Vec::new();
     for &index in providers {
-        let seal = market.seal(index, task_id, &result, REWARD, None);
+        let seal = market.seal(0, index, task_id, &result, reward, None)?;
         let committed = market.commit(index, task_id, &seal).await?;
         if index == providers[0] {
-            lifecycles.record(market, CONSENSUS, "join (commit)", &committed);
+            lifecycles.record(market, model, join, &committed);
         }
         sealed.push((index, seal));
     }
     let last = sealed.len() - 1;
     for (n, (index, seal)) in sealed.iter().enumerate() {
         let revealed = market.reveal(*index, task_id, seal).await?;
-        let op = if n == last {
-            "reveal last (tallies, pays)"
-        } else {
-            "reveal"
-        };
-        lifecycles.record(market, CONSENSUS, op, &revealed);
+        let op = if n == last { tally } else { reveal };
+        lifecycles.record(market, model, op, &revealed);
     }
+    let award = market
+        .award(task_id)
+        .await?
+        .ok_or_else(|| DemoError::Unexpected(format!("round {task_id} without a quorum")))?;
+    let chosen = award.ranking[award.executor as usize].provider.to_string();
+    let (index, seal) = sealed
+        .iter()
+        .find(|(index, _)| market.providers[*index].address() == chosen)
+        .ok_or_else(|| DemoError::Unexpected(format!("{chosen} did not take part")))?;
+    let delivered = market.deliver(*index, task_id, seal).await?;
+    lifecycles.record(market, model, deliver, &delivered);
     Ok(())
 }
 
-/// Two replicas agree: the second reveal tallies and pays both.
+/// Three replicas agree: the third reveal tallies, the chosen one delivers and all three
+/// are paid.
 pub async fn consensus(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
-    let spec = fixtures::spec(consensus_model(2));
+    let spec = fixtures::spec(consensus_model(3, 2));
     let (task_id, published) = market.publish(0, spec, REWARD).await?;
     lifecycles.record(market, CONSENSUS, "publish", &published);
-    replicate(market, lifecycles, task_id, &[0, 1]).await?;
+    let labels = [
+        "join (commit)",
+        "reveal (digest)",
+        "reveal last (tallies, awards)",
+        "deliver (pays every replica)",
+    ];
+    replicate(market, lifecycles, (CONSENSUS, labels), task_id, &[0, 1, 2]).await?;
     expect_status(market, task_id, TaskStatus::Completed).await
 }
 
@@ -144,8 +150,8 @@ fn disputable() -> TaskSpec {
     TaskSpec {
         dispute: Some(DisputeTerms {
             window: 600,
-            replicas: 1,
-            quorum: 1,
+            replicas: 3,
+            quorum: 2,
             bond: Uint128::new(BOND),
         }),
         ..fixtures::spec(fixtures::first_response())
@@ -159,7 +165,7 @@ async fn win_disputable(
     record: bool,
 ) -> DemoResult<u64> {
     let (task_id, published) = market.publish(0, disputable(), REWARD).await?;
-    let sealed = market.seal(0, task_id, &vector_add_result(), REWARD, None);
+    let sealed = market.seal(0, 0, task_id, &vector_add_result(), REWARD, None)?;
     let committed = market.commit(0, task_id, &sealed).await?;
     let revealed = market.reveal(0, task_id, &sealed).await?;
     if record {
@@ -175,7 +181,8 @@ async fn win_disputable(
     Ok(task_id)
 }
 
-/// One result disputed and upheld by a one-replica round; one left undisputed and closed.
+/// One result disputed and upheld by a round of three replicas; one left undisputed and
+/// closed.
 pub async fn disputes(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoResult<()> {
     let task_id = win_disputable(market, lifecycles, true).await?;
     let (round, disputed) = market.dispute(0, task_id, BOND).await?;
@@ -185,17 +192,13 @@ pub async fn disputes(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoR
         "dispute (bond, opens the round)",
         &disputed,
     );
-    let result = vector_add_result();
-    let seal = market.seal(1, round, &result, BOND, None);
-    let joined = market.commit(1, round, &seal).await?;
-    lifecycles.record(market, DISPUTE, "round: join", &joined);
-    let tallied = market.reveal(1, round, &seal).await?;
-    lifecycles.record(
-        market,
-        DISPUTE,
-        "round: reveal (tallies, upholds)",
-        &tallied,
-    );
+    let labels = [
+        "round: join",
+        "round: reveal (digest)",
+        "round: reveal last (tallies)",
+        "round: deliver (upholds, pays)",
+    ];
+    replicate(market, lifecycles, (DISPUTE, labels), round, &[1, 2, 3]).await?;
     expect_status(market, round, TaskStatus::Completed).await?;
 
     let undisputed = win_disputable(market, lifecycles, false).await?;

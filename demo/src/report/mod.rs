@@ -60,18 +60,19 @@ pub async fn run(config: ReportConfig) -> DemoResult<Report> {
     let sizes = sizes::measure(&config.artifacts)?;
 
     tracing::info!("gas per operation, codes not pinned, and its dependence on the task count");
-    let mut market = Market::start(&market_config(&config, 2, false)).await?;
+    let providers = gas::PROVIDERS;
+    let mut market = Market::start(&market_config(&config, providers, false)).await?;
     let mut registration = gas::Lifecycles::default();
-    gas::register_two(&mut market, &mut registration).await?;
+    gas::register_providers(&mut market, &mut registration).await?;
     let (mut unpinned, scaling) =
         scale::measure(&mut market, config.few_tasks, config.many_tasks).await?;
     unpinned.ops.splice(0..0, registration.ops);
     market.devnet.shutdown().await;
 
     tracing::info!("gas per operation, codes pinned");
-    let mut market = Market::start(&market_config(&config, 2, true)).await?;
+    let mut market = Market::start(&market_config(&config, providers, true)).await?;
     let mut pinned = gas::Lifecycles::default();
-    gas::register_two(&mut market, &mut pinned).await?;
+    gas::register_providers(&mut market, &mut pinned).await?;
     let measured = gas::measure(&mut market).await?;
     pinned.ops.extend(measured.ops);
     pinned.first_response_blocks = measured.first_response_blocks;

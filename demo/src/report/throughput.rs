@@ -41,16 +41,16 @@ pub async fn measure(market: &mut Market, tasks: usize) -> DemoResult<Throughput
         .await?;
     let providers = market.providers.len();
     let mut shares = vec![Vec::new(); providers];
-    for (i, id) in ids.into_iter().enumerate() {
-        shares[i % providers].push(id);
+    for (i, task) in ids.into_iter().enumerate() {
+        shares[i % providers].push(task);
     }
     let result = vector_add_result();
     let mut work = Vec::new();
     for (index, share) in shares.into_iter().enumerate() {
-        let sealed: Vec<_> = share
+        let sealed = share
             .into_iter()
-            .map(|id| (id, market.seal(index, id, &result, REWARD, None)))
-            .collect();
+            .map(|(client, id)| Ok((id, market.seal(client, index, id, &result, REWARD, None)?)))
+            .collect::<DemoResult<Vec<_>>>()?;
         work.push(sealed);
     }
     let (chain, registry) = (&market.client, &market.deployment.registry);
@@ -69,7 +69,9 @@ pub async fn measure(market: &mut Market, tasks: usize) -> DemoResult<Throughput
                 chain.send(signer, commits, Gas::Auto).await?;
                 let reveals = chunk
                     .iter()
-                    .map(|(id, seal)| execute(&address, registry, &reveal_msg(*id, seal), vec![]))
+                    .map(|(id, seal)| {
+                        execute(&address, registry, &reveal_msg(*id, seal, true), vec![])
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 let outcome = chain.send(signer, reveals, reveal_gas(chunk.len())).await?;
                 completed += ogpu_events(&outcome)
