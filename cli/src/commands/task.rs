@@ -278,20 +278,17 @@ async fn confirm(ctx: &Ctx, task_id: u64, provider: String) -> CliResult<()> {
         task_id,
         provider: provider.clone(),
     };
-    let Some((sent, client, deployment)) = task_tx(ctx, task_id, msg).await? else {
+    let Some(done) = task_tx(ctx, task_id, msg).await? else {
         return Ok(());
     };
-    let award = follow::award(&client, &deployment, task_id)
+    let award = follow::award(&done.client, &done.deployment, task_id)
         .await?
         .ok_or_else(|| CliError::chain(format!("task {task_id} has no award after the confirm")))?;
-    let reward = follow::task(&client, &deployment, task_id)
-        .await?
-        .task
-        .reward;
+    let reward = done.task.reward;
     let refund = reward.amount.saturating_sub(award.price);
     tx::print(
         ctx,
-        &sent,
+        &done.sent,
         json!({ "task_id": task_id, "award": award }),
         &[
             format!(
@@ -310,17 +307,22 @@ async fn confirm(ctx: &Ctx, task_id: u64, provider: String) -> CliResult<()> {
 /// A task transaction from `--from`, after checking the task exists and is open.
 async fn simple_tx(ctx: &Ctx, task_id: u64, msg: ExecuteMsg, done: String) -> CliResult<()> {
     match task_tx(ctx, task_id, msg).await? {
-        Some((sent, ..)) => tx::print(ctx, &sent, json!({ "task_id": task_id }), &[done]),
+        Some(sent) => tx::print(ctx, &sent.sent, json!({ "task_id": task_id }), &[done]),
         None => Ok(()),
     }
 }
 
+/// A task transaction that went through, with what the caller may still need.
+struct TaskTx {
+    sent: tx::Sent,
+    client: Client,
+    deployment: Deployment,
+    /// The task as it was before the transaction.
+    task: Task,
+}
+
 /// Sends `msg` about an open task from `--from`; `None` with `--dry-run`.
-async fn task_tx(
-    ctx: &Ctx,
-    task_id: u64,
-    msg: ExecuteMsg,
-) -> CliResult<Option<(tx::Sent, Client, Deployment)>> {
+async fn task_tx(ctx: &Ctx, task_id: u64, msg: ExecuteMsg) -> CliResult<Option<TaskTx>> {
     let deployment = ctx.deployment()?;
     let mut signer = ctx.signer()?;
     let client = ctx.connect().await?;
@@ -333,7 +335,12 @@ async fn task_tx(
     }
     let any = execute(signer.address(), &deployment.registry, &msg, vec![])?;
     let sent = tx::submit(ctx, &client, &mut signer, vec![any]).await?;
-    Ok(sent.map(|sent| (sent, client, deployment)))
+    Ok(sent.map(|sent| TaskTx {
+        sent,
+        client,
+        deployment,
+        task: details.task,
+    }))
 }
 
 /// Disputes a result published with dispute terms: posts the terms' bond in the reward's

@@ -126,15 +126,16 @@ fn open(
     let provider = outcome.winner.as_str();
     let ctx = SealContext { task_id, provider };
     let digest = digest32(&outcome.digest)?;
-    sealing::open_and_check(key, &ctx, sealed, &digest).map_err(|err| match err {
-        SealError::DigestMismatch { actual, .. } => mismatch(task_id, provider, spec, &outcome.digest, &actual),
-        SealError::DecryptionFailed { .. } | SealError::TooShort { .. } => disputable(
-            task_id,
-            spec,
-            format!("the result {provider} delivered for task {task_id} does not open with your result key: it was sealed to another key or for another task, or changed"),
+    let why = match sealing::open_and_check(key, &ctx, sealed, &digest) {
+        Ok(plaintext) => return Ok(plaintext),
+        Err(SealError::DigestMismatch { actual, .. }) => mismatch(task_id, outcome, &actual),
+        Err(SealError::DecryptionFailed { .. } | SealError::TooShort { .. }) => format!(
+            "the result {provider} delivered for task {task_id} does not open with the client's \
+             result key: it was sealed to another key or for another task, or changed"
         ),
-        other => CliError::chain(other),
-    })
+        Err(other) => return Err(CliError::chain(other)),
+    };
+    Err(disputable(task_id, spec, why))
 }
 
 /// A public result: its sha256 must be the committed digest.
@@ -146,26 +147,21 @@ fn check_public(
 ) -> CliResult<Vec<u8>> {
     let actual = hex::encode(Sha256::digest(&bytes));
     if actual != outcome.digest.to_hex() {
-        let provider = outcome.winner.as_str();
-        return Err(mismatch(task_id, provider, spec, &outcome.digest, &actual));
+        return Err(disputable(
+            task_id,
+            spec,
+            mismatch(task_id, outcome, &actual),
+        ));
     }
     Ok(bytes)
 }
 
-fn mismatch(
-    task_id: u64,
-    provider: &str,
-    spec: &TaskSpec,
-    committed: &HexBinary,
-    actual: &str,
-) -> CliError {
-    disputable(
-        task_id,
-        spec,
-        format!(
-            "the result {provider} delivered for task {task_id} does not match the digest it committed to (sha256 {actual}, committed {})",
-            committed.to_hex()
-        ),
+fn mismatch(task_id: u64, outcome: &TaskOutcome, actual: &str) -> String {
+    format!(
+        "the result {} delivered for task {task_id} does not match the digest it committed to \
+         (sha256 {actual}, committed {})",
+        outcome.winner,
+        outcome.digest.to_hex()
     )
 }
 
@@ -231,5 +227,112 @@ fn write(
                     CliError::usage(format!("cannot write to stdout: {e}"), "pass --out FILE")
                 })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::{Addr, Uint128};
+    use ogpu_client::keys::HdPath;
+    use ogpu_types::{CompetitionModel, DisputeTerms, HashSearch, Job, Requirements};
+
+    const MNEMONIC: &str = "test test test test test test test test test test test junk";
+    const PROVIDER: &str = "wasm1provider";
+
+    fn spec(dispute: Option<DisputeTerms>) -> TaskSpec {
+        TaskSpec {
+            job: Job::HashSearch(HashSearch {
+                prefix: HexBinary::from(b"x"),
+                difficulty: 8,
+            }),
+            requirements: Requirements::default(),
+            model: CompetitionModel::FirstResponse {
+                commit_window: 10,
+                reveal_window: 10,
+            },
+            collateral: Uint128::new(100),
+            dispute,
+            result_key: None,
+        }
+    }
+
+    fn outcome(result: &[u8]) -> TaskOutcome {
+        TaskOutcome {
+            winner: Addr::unchecked(PROVIDER),
+            price: Uint128::new(1000),
+            digest: HexBinary::from(Sha256::digest(result).to_vec()),
+        }
+    }
+
+    fn key(index: u32) -> ResultKey {
+        ResultKey::from_mnemonic(MNEMONIC, &HdPath::cosmos(index)).unwrap()
+    }
+
+    fn sealed(to: &ResultKey, task_id: u64, plaintext: &[u8]) -> Vec<u8> {
+        let ctx = SealContext {
+            task_id,
+            provider: PROVIDER,
+        };
+        sealing::seal(&to.public(), &ctx, plaintext).unwrap()
+    }
+
+    const TERMS: DisputeTerms = DisputeTerms {
+        window: 60,
+        replicas: 3,
+        quorum: 2,
+        bond: Uint128::new(500),
+    };
+
+    #[test]
+    fn a_sealed_result_opens_to_its_committed_bytes() {
+        let client = key(0);
+        let posted = sealed(&client, 7, b"result");
+        let opened = open(&client, 7, &spec(None), &outcome(b"result"), &posted).unwrap();
+        assert_eq!(opened, b"result");
+    }
+
+    /// Another plaintext than committed, a result sealed for another task or to another key:
+    /// each is grounds for a dispute, which the error says how to open, if the task can be.
+    #[test]
+    fn bad_results_are_grounds_for_a_dispute() {
+        let client = key(0);
+        let committed = outcome(b"result");
+        let forged = sealed(&client, 7, b"forged");
+        let err = open(&client, 7, &spec(Some(TERMS)), &committed, &forged).unwrap_err();
+        assert_eq!(err.code, crate::error::EXIT_CHAIN);
+        assert!(
+            err.line()
+                .contains("does not match the digest it committed to"),
+            "{}",
+            err.line()
+        );
+        assert!(
+            err.line()
+                .ends_with("this is grounds for a dispute: open one with `ogpu task dispute 7` within the dispute window"),
+            "{}",
+            err.line()
+        );
+        for posted in [sealed(&client, 8, b"result"), sealed(&key(1), 7, b"result")] {
+            let err = open(&client, 7, &spec(None), &committed, &posted).unwrap_err();
+            assert!(err.line().contains("does not open"), "{}", err.line());
+            assert!(
+                err.line().ends_with(
+                    "published without dispute terms, so it cannot be disputed on chain"
+                ),
+                "{}",
+                err.line()
+            );
+        }
+        let err = check_public(7, &spec(None), &committed, b"forged".to_vec()).unwrap_err();
+        assert!(
+            err.line().contains("does not match the digest"),
+            "{}",
+            err.line()
+        );
+        assert_eq!(
+            check_public(7, &spec(None), &committed, b"result".to_vec()).unwrap(),
+            b"result"
+        );
     }
 }
