@@ -1,7 +1,8 @@
 //! Sealed offers and sealed results through the real binary: a Manual Confirmation task
 //! followed by `--wait` through its award, a missed delivery, the next offer's promotion and
 //! its delivery; a result that does not match its committed digest reported as grounds for
-//! a dispute (with a key given by mnemonic in the environment); a `--public-result` task.
+//! a dispute (with a key given by mnemonic in the environment); a sealed result stored by
+//! reference and fetched over HTTP; a `--public-result` task.
 
 mod support;
 
@@ -9,14 +10,16 @@ use base64::Engine as _;
 use cosmwasm_std::{HexBinary, Uint128};
 use ogpu_types::registry::{AwardState, QueryMsg};
 use ogpu_types::{
-    CompetitionModel, DisputeTerms, Job, KernelArg, KernelSource, OpenClJob, Requirements, TaskSpec,
+    CompetitionModel, DisputeTerms, Job, KernelArg, KernelSource, OpenClJob, Payload, Requirements,
+    TaskSpec,
 };
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use support::{wait, Net, CLIENT, PROVIDER, PROVIDER2};
 
 const KERNEL: &str = "__kernel void one(__global uint* out) { out[get_global_id(0)] = 1; }";
 
-/// Registers the `provider` key as a provider.
+/// Registers key `key` as a provider.
 fn register(net: &Net, key: &str) {
     net.ogpu(&[
         "provider",
@@ -208,7 +211,7 @@ fn disputable_spec() -> TaskSpec {
 }
 
 #[test]
-fn mismatching_results_are_grounds_for_a_dispute_and_public_results_are_public() {
+fn results_are_checked_against_their_digest_fetched_by_reference_or_public() {
     let net = Net::spawn();
     net.recover_keys();
     let deployment = net.deploy();
@@ -275,6 +278,66 @@ fn mismatching_results_are_grounds_for_a_dispute_and_public_results_are_public()
         )),
         "{line}"
     );
+
+    // A sealed result stored by reference: fetched over HTTP, checked, opened.
+    let spec = net.write("plain.json", {
+        let mut plain = disputable_spec();
+        plain.dispute = None;
+        serde_json::to_string(&plain).unwrap()
+    });
+    let published = net
+        .ogpu(&[
+            "task",
+            "publish",
+            &spec,
+            "--reward",
+            "1000ustake",
+            "--from",
+            "client",
+            "-y",
+            "-o",
+            "json",
+        ])
+        .ok()
+        .json();
+    let id = published["task_id"].as_u64().unwrap();
+    let committed = net.commit(
+        &client,
+        &deployment,
+        &mut provider,
+        id,
+        b"stored",
+        1000,
+        None,
+    );
+    let Payload::Inline { data } = net.posted(&client, &deployment, &provider, id, b"stored")
+    else {
+        unreachable!()
+    };
+    let reference = Payload::Reference {
+        uri: net.serve(data.to_vec()),
+        sha256: HexBinary::from(Sha256::digest(&data).to_vec()),
+        size: (data.len() as u64).into(),
+    };
+    net.reveal(
+        &client,
+        &deployment,
+        &mut provider,
+        id,
+        &committed,
+        Some(reference),
+    );
+    let id = id.to_string();
+    let read = net
+        .ogpu(&["task", "result", &id, "--from", "client", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(read["sealed"], true);
+    assert!(read["uri"].as_str().unwrap().starts_with("http://"));
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(read["data_base64"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(data, b"stored");
 
     // --public-result: no key in the spec, and anyone reads the result.
     let kernel = net.write("one.cl", KERNEL);
