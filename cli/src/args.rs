@@ -48,6 +48,13 @@ pub struct GlobalOpts {
     /// Name of the key that signs (see `ogpu keys list`)
     #[arg(long, global = true, value_name = "KEY")]
     pub from: Option<String>,
+    /// Sign with the BIP-39 mnemonic held in this environment variable instead of a keyring
+    /// key (CI)
+    #[arg(long, global = true, value_name = "VAR", conflicts_with = "from")]
+    pub from_env: Option<String>,
+    /// HD path of the --from-env account [default: m/44'/118'/0'/0/0]
+    #[arg(long, global = true, value_name = "PATH", requires = "from_env")]
+    pub from_hd_path: Option<HdPath>,
     /// Read the keyring passphrase from this environment variable instead of asking
     #[arg(long, global = true, value_name = "VAR")]
     pub keyring_passphrase_env: Option<String>,
@@ -295,6 +302,13 @@ pub struct PublishArgs {
     /// Manual confirmation: seconds the client may confirm [default: 300]
     #[arg(long, value_name = "SECS")]
     pub confirm_window: Option<u64>,
+    /// Manual confirmation: seconds the chosen provider has to deliver [default: 120]
+    #[arg(long, value_name = "SECS")]
+    pub delivery_window: Option<u64>,
+    /// Publish an OpenCL task without the client's result key: its result is then public
+    /// (by default it is sealed so that only the client can read it)
+    #[arg(long)]
+    pub public_result: bool,
     /// Reward, escrowed: 1000ustake, or an amount with --cw20
     #[arg(long, value_name = "AMOUNT")]
     pub reward: Option<String>,
@@ -336,6 +350,7 @@ pub enum StatusArg {
     Completed,
     Expired,
     Cancelled,
+    Failed,
 }
 
 #[derive(Debug, Subcommand)]
@@ -366,12 +381,10 @@ pub enum TaskCmd {
     Show { task_id: u64 },
     /// Every provider's response to a task
     Responses { task_id: u64 },
-    /// Fetch a result (inline or by URI), verify its sha256, write it out
+    /// Fetch the delivered result (inline or by URI), open it with the client's key when
+    /// it is sealed, verify its sha256, write it out
     Result {
         task_id: u64,
-        /// Whose result [default: the winner's]
-        #[arg(long, value_name = "ADDR")]
-        provider: Option<String>,
         /// Write the bytes here instead of stdout
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -383,7 +396,7 @@ pub enum TaskCmd {
         #[arg(long)]
         no_finalize: bool,
     },
-    /// Manual confirmation: accept a revealed offer and pay it
+    /// Manual confirmation: award a revealed offer; its provider must then deliver
     Confirm { task_id: u64, provider: String },
     /// Withdraw a task before any commitment (full refund)
     Cancel { task_id: u64 },

@@ -1,10 +1,10 @@
 //! What every command starts from: the chain config (file, then flags), the home directory
-//! with its keyring and deployment file, the connection and the signing key.
+//! with its keyring and deployment file, the connection and the sender's key.
 
 use std::path::{Path, PathBuf};
 
-use ogpu_client::keys::{KeyInfo, Keyring};
-use ogpu_client::{ChainConfig, Client, ClientError, Deployment, Gas, Signer};
+use ogpu_client::keys::{key_from_mnemonic, mnemonic_from_env, HdPath, KeyInfo, Keyring};
+use ogpu_client::{ChainConfig, Client, ClientError, Deployment, Gas, ResultKey, Signer};
 
 use crate::args::{GlobalOpts, OutputFormat};
 use crate::error::{CliError, CliResult};
@@ -72,32 +72,63 @@ impl Ctx {
         Ok(Client::connect(self.config.clone()).await?)
     }
 
+    /// Whether a key was named (`--from` or `--from-env`).
+    pub fn has_key(&self) -> bool {
+        self.global.from.is_some() || self.global.from_env.is_some()
+    }
+
     /// The `--from` key's public description.
-    pub fn sender_key(&self) -> CliResult<KeyInfo> {
+    fn sender_key(&self) -> CliResult<KeyInfo> {
         let name = self.global.from.as_deref().ok_or_else(|| {
-            CliError::usage("no signing key", "pass --from KEY (see `ogpu keys list`)")
+            CliError::usage(
+                "no signing key",
+                "pass --from KEY (see `ogpu keys list`), or --from-env VAR with a mnemonic",
+            )
         })?;
         let keyring = self.keyring()?;
         Ok(keyring.show(name)?)
     }
 
-    /// The `--from` key's address, without unlocking it.
+    /// The sender's address, without unlocking a keyring key.
     pub fn sender_address(&self) -> CliResult<String> {
+        if self.global.from_env.is_some() {
+            return self.key()?.address(&self.config.prefix);
+        }
         Ok(self.sender_key()?.address(&self.config.prefix)?)
     }
 
-    /// The `--from` key, unlocked: asks for its passphrase when it is encrypted.
-    pub fn signer(&self) -> CliResult<Signer> {
+    /// The sender's key, unlocked once (its passphrase is asked when it is encrypted), for
+    /// signing and for opening results sealed to it.
+    pub fn key(&self) -> CliResult<Key> {
+        if let Some(var) = &self.global.from_env {
+            let mnemonic = mnemonic_from_env(var)?.ok_or_else(|| {
+                CliError::usage(
+                    format!("--from-env {var}: the variable is not set"),
+                    "export it with the mnemonic's words, or sign with --from KEY",
+                )
+            })?;
+            return Ok(Key::Mnemonic {
+                var: var.clone(),
+                mnemonic: Secret::new(mnemonic),
+                path: self.global.from_hd_path.unwrap_or_default(),
+            });
+        }
         let info = self.sender_key()?;
         let passphrase = if info.encrypted {
             Some(self.passphrase(&info.name, false)?)
         } else {
             None
         };
-        let key = self
-            .keyring()?
-            .signer(&info.name, passphrase.as_ref().map(Secret::as_str))?;
-        Ok(Signer::new(key, &self.config.prefix)?)
+        Ok(Key::Keyring {
+            keyring: self.keyring()?,
+            info,
+            passphrase,
+        })
+    }
+
+    /// The sender's signer (see [`Ctx::key`]).
+    pub fn signer(&self) -> CliResult<Signer> {
+        self.key()?.signer(&self.config.prefix)
     }
 
     /// The passphrase of key `name`: from `--keyring-passphrase-env`, else asked (twice
@@ -139,6 +170,65 @@ impl Ctx {
     /// Checks that `address` is a bech32 account address of this chain.
     pub fn address(&self, what: &str, address: &str) -> CliResult<String> {
         check_address(&self.config.prefix, what, address)
+    }
+}
+
+/// The sender's key: a keyring key (`--from`, unlocked) or a mnemonic from the environment
+/// (`--from-env`, for CI). Both give the signing key and the result key that the client's
+/// tasks are sealed to (`ogpu_client::sealing`), so the passphrase is asked only once.
+pub enum Key {
+    Keyring {
+        keyring: Keyring,
+        info: KeyInfo,
+        passphrase: Option<Secret>,
+    },
+    Mnemonic {
+        var: String,
+        mnemonic: Secret,
+        path: HdPath,
+    },
+}
+
+impl Key {
+    /// How the user named the key: `client`, or `$VAR`.
+    pub fn name(&self) -> String {
+        match self {
+            Key::Keyring { info, .. } => info.name.clone(),
+            Key::Mnemonic { var, .. } => format!("${var}"),
+        }
+    }
+
+    pub fn signer(&self, prefix: &str) -> CliResult<Signer> {
+        let key = match self {
+            Key::Keyring {
+                keyring,
+                info,
+                passphrase,
+            } => keyring.signer(&info.name, passphrase.as_ref().map(Secret::as_str))?,
+            Key::Mnemonic { mnemonic, path, .. } => key_from_mnemonic(mnemonic.as_str(), path)?,
+        };
+        Ok(Signer::new(key, prefix)?)
+    }
+
+    pub fn address(&self, prefix: &str) -> CliResult<String> {
+        match self {
+            Key::Keyring { info, .. } => Ok(info.address(prefix)?),
+            Key::Mnemonic { .. } => Ok(self.signer(prefix)?.address().to_string()),
+        }
+    }
+
+    /// The X25519 key results are sealed to when this key publishes a task.
+    pub fn result_key(&self) -> CliResult<ResultKey> {
+        Ok(match self {
+            Key::Keyring {
+                keyring,
+                info,
+                passphrase,
+            } => keyring.result_key(&info.name, passphrase.as_ref().map(Secret::as_str))?,
+            Key::Mnemonic { mnemonic, path, .. } => {
+                ResultKey::from_mnemonic(mnemonic.as_str(), path)?
+            }
+        })
     }
 }
 

@@ -1,12 +1,30 @@
 //! Fetching a payload stored by reference (`ogpu task result`): `http(s)://` with a small
-//! client, `file://` from the local disk. The caller verifies the sha256.
+//! client, `file://` from the local disk; [`reference`] checks the bytes against the
+//! reference's sha256 and size, since whoever serves them is not trusted.
 
 use std::time::Duration;
+
+use sha2::{Digest, Sha256};
 
 use crate::error::{CliError, CliResult};
 
 /// How long a download may take.
 const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The bytes of a `Payload::Reference { uri, sha256, size }`: fetched, then checked.
+pub async fn reference(uri: &str, sha256: &[u8], size: u64) -> CliResult<Vec<u8>> {
+    let bytes = fetch(uri, size).await?;
+    let actual = Sha256::digest(&bytes);
+    if actual.as_slice() != sha256 || bytes.len() as u64 != size {
+        return Err(CliError::chain(format!(
+            "{uri} serves other bytes than the reference names (sha256 {}, {size} bytes): got sha256 {}, {} bytes; the storage lost or changed them",
+            hex::encode(sha256),
+            hex::encode(actual),
+            bytes.len()
+        )));
+    }
+    Ok(bytes)
+}
 
 /// The bytes at `uri`, refusing more than `size` bytes.
 pub async fn fetch(uri: &str, size: u64) -> CliResult<Vec<u8>> {
@@ -78,6 +96,16 @@ mod tests {
             .unwrap_err()
             .message
             .contains("other data"));
+        let digest = Sha256::digest(b"abc");
+        assert_eq!(reference(&uri, &digest, 3).await.unwrap(), b"abc");
+        let err = reference(&uri, &[0; 32], 3).await.unwrap_err();
+        assert!(
+            err.message.contains("serves other bytes"),
+            "{}",
+            err.message
+        );
+        let err = reference(&uri, &digest, 4).await.unwrap_err();
+        assert!(err.message.contains("3 bytes"), "{}", err.message);
         assert!(fetch("ipfs://Qm", 3)
             .await
             .unwrap_err()

@@ -4,6 +4,10 @@
 //! [`draft`] reads the task file and every local file (kernel, inputs) and checks the
 //! flags; [`Draft::finish`] then applies the deployment's rules (inline limits, windows,
 //! accepted assets and minimum reward, collateral) read from the chain.
+//!
+//! OpenCL results are sealed to the client by default: the spec names the client's result
+//! key (`TaskSpec::result_key`, see `ogpu_client::sealing`) unless `--public-result` is
+//! given. Hash searches take none: the registry verifies their answers, which are public.
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +32,7 @@ const COMMIT_WINDOW: u64 = 600;
 const REVEAL_WINDOW_FR: u64 = 60;
 const REVEAL_WINDOW_MC: u64 = 300;
 const CONFIRM_WINDOW: u64 = 300;
+const DELIVERY_WINDOW: u64 = 120;
 
 /// The friendly task file. Paths are relative to the file.
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +49,9 @@ pub struct TaskFile {
     commit_window: Option<u64>,
     reveal_window: Option<u64>,
     confirm_window: Option<u64>,
+    delivery_window: Option<u64>,
+    /// Publish without the client's result key (the result is then public).
+    public_result: Option<bool>,
     reward: Option<NumberOrText>,
     cw20: Option<String>,
     collateral: Option<NumberOrText>,
@@ -138,6 +146,10 @@ pub struct Draft {
     spec_collateral: Option<Uint128>,
     /// Dispute terms from a raw spec file, kept as they are.
     dispute: Option<DisputeTerms>,
+    /// A raw spec file's own result key, kept as it is.
+    spec_result_key: Option<HexBinary>,
+    /// `--public-result`: no result key at all.
+    public_result: bool,
     requirements: Requirements,
     min_stake: Option<String>,
 }
@@ -232,6 +244,14 @@ pub fn draft(args: &PublishArgs, prefix: &str) -> CliResult<Draft> {
         .requirements
         .as_ref()
         .and_then(|r| r.min_stake.as_ref().map(NumberOrText::text)));
+    let spec_result_key = spec.as_ref().and_then(|s| s.result_key.clone());
+    let public_result = args.public_result || file.public_result.unwrap_or(false);
+    if public_result && spec_result_key.is_some() {
+        return Err(CliError::usage(
+            "the spec file names a result_key and --public-result asks for none",
+            "drop one of them",
+        ));
+    }
     Ok(Draft {
         job,
         input_uris: args.input_uris.clone(),
@@ -244,6 +264,8 @@ pub fn draft(args: &PublishArgs, prefix: &str) -> CliResult<Draft> {
             .or(file.collateral.as_ref().map(NumberOrText::text)),
         spec_collateral: spec.as_ref().map(|s| s.collateral),
         dispute: spec.as_ref().and_then(|s| s.dispute),
+        spec_result_key,
+        public_result,
         requirements,
         min_stake,
     })
@@ -504,13 +526,15 @@ fn model(
     let commit = args.commit_window.or(file.commit_window);
     let reveal = args.reveal_window.or(file.reveal_window);
     let confirm = args.confirm_window.or(file.confirm_window);
+    let delivery = args.delivery_window.or(file.delivery_window);
     // A raw spec's auction or consensus model is published as written: the flags only
     // build the first two models.
     if let Some(
         raw @ (CompetitionModel::SealedBidAuction { .. } | CompetitionModel::Consensus { .. }),
     ) = spec
     {
-        if args.model.is_some() || commit.is_some() || reveal.is_some() || confirm.is_some() {
+        let windows = [commit, reveal, confirm, delivery];
+        if args.model.is_some() || windows.iter().any(Option::is_some) {
             return Err(CliError::usage(
                 format!(
                     "the spec file's model is {}: --model and the window flags only build first response and manual confirmation",
@@ -523,11 +547,13 @@ fn model(
     }
     Ok(match kind {
         ModelKind::FirstResponse => {
-            if confirm.is_some() {
-                return Err(CliError::usage(
-                    "a confirm window only exists in manual confirmation",
-                    "drop --confirm-window, or pass --model manual-confirmation",
-                ));
+            for (name, value) in [("confirm", confirm), ("delivery", delivery)] {
+                if value.is_some() {
+                    return Err(CliError::usage(
+                        format!("a {name} window only exists in manual confirmation"),
+                        format!("drop --{name}-window, or pass --model manual-confirmation"),
+                    ));
+                }
             }
             let (c, r) = match spec {
                 Some(CompetitionModel::FirstResponse {
@@ -542,18 +568,30 @@ fn model(
             }
         }
         ModelKind::ManualConfirmation => {
-            let (c, r, f) = match spec {
+            let (c, r, f, d) = match spec {
                 Some(CompetitionModel::ManualConfirmation {
                     commit_window,
                     reveal_window,
                     confirm_window,
-                }) => (commit_window, reveal_window, confirm_window),
-                _ => (COMMIT_WINDOW, REVEAL_WINDOW_MC, CONFIRM_WINDOW),
+                    delivery_window,
+                }) => (
+                    commit_window,
+                    reveal_window,
+                    confirm_window,
+                    delivery_window,
+                ),
+                _ => (
+                    COMMIT_WINDOW,
+                    REVEAL_WINDOW_MC,
+                    CONFIRM_WINDOW,
+                    DELIVERY_WINDOW,
+                ),
             };
             CompetitionModel::ManualConfirmation {
                 commit_window: commit.unwrap_or(c),
                 reveal_window: reveal.unwrap_or(r),
                 confirm_window: confirm.unwrap_or(f),
+                delivery_window: delivery.unwrap_or(d),
             }
         }
     })
@@ -609,8 +647,14 @@ fn device_class(arg: DeviceClassArg) -> DeviceClass {
 }
 
 impl Draft {
-    /// Applies the deployment's rules; `bond_denom` is staking's.
-    pub fn finish(self, config: &ConfigResponse, bond_denom: &str) -> CliResult<Publish> {
+    /// Applies the deployment's rules; `bond_denom` is staking's. `client_key` gives the
+    /// client's result public key, asked only for a job whose result is sealed.
+    pub fn finish(
+        self,
+        config: &ConfigResponse,
+        bond_denom: &str,
+        client_key: impl FnOnce() -> CliResult<[u8; 32]>,
+    ) -> CliResult<Publish> {
         let limits = &config.limits;
         let (asset, reward) = self.reward(&config.accepted_assets)?;
         let windows = self.model.windows();
@@ -683,6 +727,24 @@ impl Draft {
                 })
             }
         };
+        let result_key = match (&job, self.spec_result_key) {
+            (Job::HashSearch(_), Some(_)) => {
+                return Err(CliError::usage(
+                    "the spec file names a result_key for a hash search",
+                    "remove it: the registry verifies hash-search answers, which are public",
+                ))
+            }
+            (Job::HashSearch(_), None) => None,
+            (Job::OpenCl(_), Some(key)) if key.len() != 32 => {
+                return Err(CliError::usage(
+                    format!("the spec file's result_key is {} bytes", key.len()),
+                    "give a 32-byte X25519 public key in hex, or leave it out to use your own",
+                ))
+            }
+            (Job::OpenCl(_), Some(key)) => Some(key),
+            (Job::OpenCl(_), None) if self.public_result => None,
+            (Job::OpenCl(_), None) => Some(HexBinary::from(client_key()?.to_vec())),
+        };
         Ok(Publish {
             spec: TaskSpec {
                 job,
@@ -690,6 +752,7 @@ impl Draft {
                 model: self.model,
                 collateral,
                 dispute: self.dispute,
+                result_key,
             },
             asset,
             reward,
@@ -910,6 +973,13 @@ mod tests {
     const KERNEL: &str =
         "__kernel void add(__global const uint* a, __global uint* out, uint k) { }";
 
+    /// The client's result public key, as the keyring would derive it.
+    const CLIENT_KEY: [u8; 32] = [7; 32];
+
+    fn client_key() -> CliResult<[u8; 32]> {
+        Ok(CLIENT_KEY)
+    }
+
     #[test]
     fn a_task_from_flags() {
         let dir = tempfile::tempdir().unwrap();
@@ -935,7 +1005,7 @@ mod tests {
         ]);
         let publish = draft(&args, "wasm")
             .unwrap()
-            .finish(&config(), "ustake")
+            .finish(&config(), "ustake", client_key)
             .unwrap();
         let Job::OpenCl(job) = &publish.spec.job else {
             panic!()
@@ -956,6 +1026,11 @@ mod tests {
         );
         assert_eq!(publish.spec.collateral, Uint128::new(100));
         assert_eq!(publish.reward, 1000);
+        assert_eq!(
+            publish.spec.result_key,
+            Some(HexBinary::from(CLIENT_KEY)),
+            "sealed to the client by default"
+        );
     }
 
     #[test]
@@ -981,14 +1056,14 @@ mod tests {
         let argv: Vec<&str> = base.iter().map(String::as_str).collect();
         let err = draft(&publish(&argv), "wasm")
             .unwrap()
-            .finish(&config(), "ustake")
+            .finish(&config(), "ustake", client_key)
             .unwrap_err();
         assert!(err.message.contains("--input-uri"), "{}", err.message);
         let mut with_uri = argv.clone();
         with_uri.extend(["--input-uri", "https://example.com/big.bin"]);
         let publish = draft(&publish(&with_uri), "wasm")
             .unwrap()
-            .finish(&config(), "ustake")
+            .finish(&config(), "ustake", client_key)
             .unwrap();
         let Job::OpenCl(job) = &publish.spec.job else {
             panic!()
@@ -1029,14 +1104,15 @@ min_memory_mb = 1024
         let args = publish(&[file.to_str().unwrap(), "--commit-window", "30"]);
         let publish = draft(&args, "wasm")
             .unwrap()
-            .finish(&config(), "ustake")
+            .finish(&config(), "ustake", client_key)
             .unwrap();
         assert_eq!(
             publish.spec.model,
             CompetitionModel::ManualConfirmation {
                 commit_window: 30,
                 reveal_window: 300,
-                confirm_window: 300
+                confirm_window: 300,
+                delivery_window: 120,
             }
         );
         assert_eq!(publish.spec.collateral, Uint128::new(500));
@@ -1079,12 +1155,13 @@ min_memory_mb = 1024
                 quorum: 2,
                 bond: Uint128::new(500),
             }),
+            result_key: None,
         };
         let path = dir.path().join("spec.json");
         std::fs::write(&path, serde_json::to_string(&spec).unwrap()).unwrap();
         let published = draft(&publish_args(&path), "wasm")
             .unwrap()
-            .finish(&config(), "ustake")
+            .finish(&config(), "ustake", client_key)
             .unwrap();
         assert_eq!(published.spec, spec);
         let flagged = [path.to_str().unwrap(), "--reward", "1000ustake"];
@@ -1108,12 +1185,13 @@ min_memory_mb = 1024
             },
             collateral: Uint128::new(300),
             dispute: None,
+            result_key: None,
         };
         let path = dir.path().join("spec.json");
         std::fs::write(&path, serde_json::to_string(&spec).unwrap()).unwrap();
         let publish = draft(&publish_args(&path), "wasm")
             .unwrap()
-            .finish(&config(), "ustake")
+            .finish(&config(), "ustake", client_key)
             .unwrap();
         assert_eq!(publish.spec, spec);
     }
@@ -1124,7 +1202,7 @@ min_memory_mb = 1024
             let mut argv = vec!["--hash-prefix", "00ff", "--difficulty", "8"];
             argv.extend_from_slice(extra);
             draft(&publish(&argv), "wasm")
-                .and_then(|d| d.finish(&config(), "ustake"))
+                .and_then(|d| d.finish(&config(), "ustake", client_key))
                 .unwrap_err()
                 .message
         };
@@ -1150,6 +1228,165 @@ min_memory_mb = 1024
             err.message.contains("cannot read kernel /nonexistent/k.cl"),
             "{}",
             err.message
+        );
+    }
+
+    fn kernel_args(dir: &Path, extra: &[&str]) -> PublishArgs {
+        let kernel = dir.join("k.cl");
+        std::fs::write(&kernel, KERNEL).unwrap();
+        let kernel = kernel.to_str().unwrap();
+        let base = [
+            "--kernel",
+            kernel,
+            "--arg",
+            "output:4",
+            "--global",
+            "1",
+            "--reward",
+            "1000ustake",
+        ];
+        publish(&[&base[..], extra].concat())
+    }
+
+    fn finished(args: &PublishArgs) -> CliResult<Publish> {
+        draft(args, "wasm")?.finish(&config(), "ustake", client_key)
+    }
+
+    /// `--public-result` publishes no key, and no key is derived for it; a hash search
+    /// never gets one (the registry refuses it).
+    #[test]
+    fn public_results_and_hash_searches_take_no_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = kernel_args(dir.path(), &["--public-result"]);
+        let never = || -> CliResult<[u8; 32]> { panic!("no key needed") };
+        let spec = draft(&args, "wasm")
+            .unwrap()
+            .finish(&config(), "ustake", never)
+            .unwrap()
+            .spec;
+        assert_eq!(spec.result_key, None);
+        let search = publish(&[
+            "--hash-prefix",
+            "00ff",
+            "--difficulty",
+            "8",
+            "--reward",
+            "1000ustake",
+        ]);
+        let spec = draft(&search, "wasm")
+            .unwrap()
+            .finish(&config(), "ustake", never)
+            .unwrap()
+            .spec;
+        assert_eq!(spec.result_key, None);
+    }
+
+    /// A raw spec keeps its own result key, gets the client's when it has none, and a hash
+    /// search's key or a conflicting `--public-result` is refused before anything is sent.
+    #[test]
+    fn a_raw_spec_keeps_its_result_key_or_gets_the_clients() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = kernel_args(dir.path(), &[]);
+        let mut spec = finished(&args).unwrap().spec;
+        let path = dir.path().join("spec.json");
+        let write = |spec: &TaskSpec| std::fs::write(&path, serde_json::to_string(spec).unwrap());
+        spec.result_key = Some(HexBinary::from([9u8; 32]));
+        write(&spec).unwrap();
+        let kept = finished(&publish_args(&path)).unwrap().spec;
+        assert_eq!(kept.result_key, Some(HexBinary::from([9u8; 32])));
+        let flagged = [path.to_str().unwrap(), "--reward", "1000ustake"];
+        let err = draft(
+            &publish(&[&flagged[..], &["--public-result"]].concat()),
+            "wasm",
+        )
+        .unwrap_err();
+        assert!(err.line().contains("--public-result"), "{}", err.line());
+
+        spec.result_key = None;
+        write(&spec).unwrap();
+        let filled = finished(&publish_args(&path)).unwrap().spec;
+        assert_eq!(filled.result_key, Some(HexBinary::from(CLIENT_KEY)));
+        let public = publish(&[&flagged[..], &["--public-result"]].concat());
+        assert_eq!(finished(&public).unwrap().spec.result_key, None);
+
+        spec.result_key = Some(HexBinary::from([9u8; 31]));
+        write(&spec).unwrap();
+        let err = finished(&publish_args(&path)).unwrap_err();
+        assert!(
+            err.line().contains("result_key is 31 bytes"),
+            "{}",
+            err.line()
+        );
+
+        spec.job = Job::HashSearch(HashSearch {
+            prefix: HexBinary::from(b"ogpu"),
+            difficulty: 4,
+        });
+        spec.result_key = Some(HexBinary::from([9u8; 32]));
+        write(&spec).unwrap();
+        let err = finished(&publish_args(&path)).unwrap_err();
+        assert!(
+            err.line().contains("result_key for a hash search"),
+            "{}",
+            err.line()
+        );
+    }
+
+    /// Manual Confirmation's delivery window: a default, a flag, bounds checked like every
+    /// window; refused in First Response; required in a raw spec, as the contract does.
+    #[test]
+    fn the_delivery_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let mc = ["--model", "manual-confirmation"];
+        let model = finished(&kernel_args(dir.path(), &mc)).unwrap().spec.model;
+        assert_eq!(model.windows()[3], ("delivery", 120));
+        let flagged = [&mc[..], &["--delivery-window", "45"]].concat();
+        let model = finished(&kernel_args(dir.path(), &flagged))
+            .unwrap()
+            .spec
+            .model;
+        assert_eq!(model.windows()[3], ("delivery", 45));
+        let short = [&mc[..], &["--delivery-window", "1"]].concat();
+        let err = finished(&kernel_args(dir.path(), &short)).unwrap_err();
+        assert!(
+            err.line().contains("the delivery window of 1 s"),
+            "{}",
+            err.line()
+        );
+        assert!(err.line().contains("--delivery-window"), "{}", err.line());
+        let err = draft(
+            &kernel_args(dir.path(), &["--delivery-window", "60"]),
+            "wasm",
+        )
+        .unwrap_err();
+        assert!(
+            err.line()
+                .contains("a delivery window only exists in manual confirmation"),
+            "{}",
+            err.line()
+        );
+
+        std::fs::write(
+            dir.path().join("task.toml"),
+            "kernel = \"k.cl\"\nargs = [{ output = 4 }]\nglobal = [1]\n\
+             model = \"manual-confirmation\"\ndelivery_window = 90\n",
+        )
+        .unwrap();
+        let file = finished(&publish_args(&dir.path().join("task.toml"))).unwrap();
+        assert_eq!(file.spec.model.windows()[3], ("delivery", 90));
+
+        let mut raw = serde_json::to_value(&file.spec).unwrap();
+        raw["model"]["manual_confirmation"]
+            .as_object_mut()
+            .unwrap()
+            .remove("delivery_window");
+        let path = dir.path().join("old.json");
+        std::fs::write(&path, raw.to_string()).unwrap();
+        let err = draft(&publish_args(&path), "wasm").unwrap_err();
+        assert!(
+            err.line().contains("missing field `delivery_window`"),
+            "{}",
+            err.line()
         );
     }
 

@@ -186,7 +186,18 @@ fn bad_inputs_fail_with_one_clear_line() {
     net.ogpu(&["task", "dispute", &id, "--from", "client", "-y"])
         .fails(2, "published without dispute terms");
     net.ogpu(&["task", "result", &id])
-        .fails(2, "has no accepted result");
+        .fails(2, "has no accepted result yet (open)");
+    net.ogpu(&[
+        "task",
+        "cancel",
+        &id,
+        "--from-env",
+        "OGPU_TEST_UNSET_VAR",
+        "-y",
+    ])
+    .fails(2, "--from-env OGPU_TEST_UNSET_VAR: the variable is not set");
+    net.ogpu(&["task", "cancel", &id, "--from", "client", "--from-env", "X"])
+        .fails(2, "cannot be used with");
     net.ogpu(&["provider", "show", &client_addr])
         .fails(2, "is not registered");
     let register = [

@@ -1,12 +1,14 @@
 //! The `ogpu` binary against a spawned devnet, end to end: keys, deploy, a provider, a
 //! First Response task published with `--wait` while the test plays the provider, its
-//! result fetched and verified; an expiring task finalized by `--wait`; a Manual
-//! Confirmation task confirmed; a cancel; `--dry-run` and `--fees`; every `-o json` parsed.
+//! result sealed to the client, opened and verified (and refused to anyone else); an
+//! expiring task finalized by `--wait`, which then fails; a Manual Confirmation task's
+//! sealed offer compared, awarded and delivered; a cancel; `--dry-run` and `--fees`; every
+//! `-o json` parsed.
 
 mod support;
 
 use serde_json::Value;
-use support::{wait, Net, PROVIDER};
+use support::{wait, Net, CLIENT, PROVIDER};
 
 const KERNEL: &str = "__kernel void add(__global const uint* a, __global uint* out, uint k) \
                       { size_t i = get_global_id(0); out[i] = a[i] + k; }";
@@ -133,7 +135,15 @@ fn a_first_response_task_from_publish_to_result() {
         .flat_map(|v| v.to_le_bytes())
         .collect();
     let sealed = net.commit(&client, &deployment, &mut provider, 1, &result, 5000, None);
-    net.reveal(&client, &deployment, &mut provider, 1, &sealed);
+    let posted = net.posted(&client, &deployment, &provider, 1, &result);
+    net.reveal(
+        &client,
+        &deployment,
+        &mut provider,
+        1,
+        &sealed,
+        Some(posted),
+    );
     let run = wait(child, 120).ok();
     let doc = run.json();
     assert_eq!(doc["task_id"], 1);
@@ -143,13 +153,21 @@ fn a_first_response_task_from_publish_to_result() {
     assert!(run.stderr.contains("task 1: committed 1"), "{}", run.stderr);
     assert!(run.stderr.contains("task 1: completed"), "{}", run.stderr);
 
-    // The result, verified against its sha256, to a file and as JSON.
+    // The result was sealed to the client's result key, which publish put in the spec; the
+    // client opens it and checks it against its sha256, to a file and as JSON.
+    let shown = net.ogpu(&["task", "show", "1", "-o", "json"]).ok().json();
+    assert_eq!(
+        shown["spec"]["result_key"],
+        hex::encode(net.result_key(CLIENT).public())
+    );
     let out = net.path("result.bin");
     let fetched = net
         .ogpu(&[
             "task",
             "result",
             "1",
+            "--from",
+            "client",
             "--out",
             out.to_str().unwrap(),
             "-o",
@@ -158,11 +176,22 @@ fn a_first_response_task_from_publish_to_result() {
         .ok()
         .json();
     assert_eq!(fetched["size"], 16);
+    assert_eq!(fetched["sealed"], true);
     assert_eq!(std::fs::read(&out).unwrap(), result);
-    let raw = net.ogpu(&["task", "result", "1"]).ok();
+    let raw = net.ogpu(&["task", "result", "1", "--from", "client"]).ok();
     assert_eq!(raw.stdout.as_bytes(), result.as_slice());
+    // Anyone else reading the chain sees only the digest.
+    net.ogpu(&["task", "result", "1"])
+        .fails(2, "the result of task 1 is sealed to its client's key");
+    net.ogpu(&["task", "result", "1", "--from", "provider"])
+        .fails(
+            2,
+            "this result is sealed to the task's client; key provider cannot open it",
+        );
+    let text = net.ogpu(&["task", "show", "1"]).ok().stdout;
+    assert!(text.contains("1 committed, 1 revealed"), "{text}");
+    assert!(text.contains("sealed to the client's key"), "{text}");
 
-    let shown = net.ogpu(&["task", "show", "1", "-o", "json"]).ok().json();
     assert_eq!(shown["spec"]["job"]["opencl"]["entry_point"], "add");
     assert_eq!(
         shown["spec"]["job"]["opencl"]["args"][2]["scalar"]["value"]["u32"],
@@ -173,6 +202,11 @@ fn a_first_response_task_from_publish_to_result() {
         .ok()
         .json();
     assert_eq!(responses["responses"][0]["status"], "won");
+    assert_eq!(responses["responses"][0]["pays"], "5000");
+    assert_eq!(
+        responses["responses"][0]["record"]["reputation"]["completed"],
+        1
+    );
     let escrow = net
         .ogpu(&["query", "escrow", "1", "-o", "json"])
         .ok()
@@ -278,31 +312,31 @@ fn wait_finalizes_expired_tasks_and_manual_confirmation_is_confirmed() {
     let provider_addr = net.address(PROVIDER);
     let client_addr = net.address(support::CLIENT);
 
-    // Nobody commits: --wait sends finalize itself once the windows passed.
-    let run = net
-        .ogpu(&[
-            "task",
-            "publish",
-            "--hash-prefix",
-            "6f677075",
-            "--difficulty",
-            "4",
-            "--commit-window",
-            "1",
-            "--reveal-window",
-            "1",
-            "--reward",
-            "1000ustake",
-            "--wait",
-            "--from",
-            "client",
-            "-y",
-            "-o",
-            "json",
-        ])
-        .ok();
-    let doc = run.json();
-    assert_eq!(doc["task"]["status"], "expired");
+    // Nobody commits: --wait sends finalize itself once the windows passed, and fails.
+    let run = net.ogpu(&[
+        "task",
+        "publish",
+        "--hash-prefix",
+        "6f677075",
+        "--difficulty",
+        "4",
+        "--commit-window",
+        "1",
+        "--reveal-window",
+        "1",
+        "--reward",
+        "1000ustake",
+        "--wait",
+        "--from",
+        "client",
+        "-y",
+        "-o",
+        "json",
+    ]);
+    run.ends_with_error(
+        1,
+        "task 1 expired without a result: the reward was refunded",
+    );
     assert!(run.stderr.contains("sending finalize"), "{}", run.stderr);
 
     // A task file (TOML) for a Manual Confirmation task; the client confirms the offer.
@@ -317,6 +351,7 @@ model = "manual-confirmation"
 commit_window = 3
 reveal_window = 30
 confirm_window = 30
+delivery_window = 30
 reward = "4000ustake"
 [requirements]
 device_class = "gpu"
@@ -341,7 +376,21 @@ device_class = "gpu"
     );
     let task = net.await_task(&client, &deployment, task_id).task;
     net.pass(&client, task.commit_deadline);
-    net.reveal(&client, &deployment, &mut provider, task_id, &sealed);
+    net.reveal(&client, &deployment, &mut provider, task_id, &sealed, None);
+    // The client compares the sealed offer by price and record: no result on chain yet.
+    let id = task_id.to_string();
+    let offers = net
+        .ogpu(&["task", "responses", &id, "-o", "json"])
+        .ok()
+        .json();
+    let offer = &offers["responses"][0];
+    assert_eq!(offer["status"], "revealed");
+    assert_eq!(offer["pays"], "2500");
+    assert_eq!(offer["result"], Value::Null);
+    assert_eq!(offer["record"]["reputation_score"], 0);
+    let text = net.ogpu(&["task", "responses", &id]).ok().stdout;
+    assert!(text.starts_with("PROVIDER"), "{text}");
+    assert!(text.contains("2500ustake"), "{text}");
     let before = net.balance(&client, &client_addr);
     let confirmed = net
         .ogpu(&[
@@ -358,6 +407,29 @@ device_class = "gpu"
         .ok()
         .json();
     assert_eq!(confirmed["task_id"], task_id);
+    assert_eq!(confirmed["award"]["price"], "2500");
+    assert_eq!(confirmed["award"]["ranking"][0]["provider"], provider_addr);
+    let shown = net.ogpu(&["task", "show", &id]).ok().stdout;
+    assert!(shown.contains("phase:      awarded"), "{shown}");
+    assert!(
+        shown.contains(&format!("award:      {provider_addr} must deliver by")),
+        "{shown}"
+    );
+    net.ogpu(&["task", "result", &id, "--from", "client"])
+        .fails(
+            2,
+            &format!("has no accepted result yet (awarded to {provider_addr}"),
+        );
+    // The chosen provider delivers, sealed to the client, and is paid its offer.
+    let posted = net.posted(&client, &deployment, &provider, task_id, b"offer");
+    net.deliver(
+        &client,
+        &deployment,
+        &mut provider,
+        task_id,
+        &sealed.digest,
+        posted,
+    );
     let fee: u128 = confirmed["tx"]["gas_wanted"].as_u64().unwrap() as u128 * 25 / 1000 + 1;
     let after = net.balance(&client, &client_addr);
     // The unused 1500 of the reward came back, minus the tx fee.
@@ -371,6 +443,8 @@ device_class = "gpu"
         .json();
     assert_eq!(shown["task"]["status"], "completed");
     assert_eq!(shown["task"]["outcome"]["price"], "2500");
+    let opened = net.ogpu(&["task", "result", &id, "--from", "client"]).ok();
+    assert_eq!(opened.stdout, "offer");
 
     // Cancel before any commitment.
     let published = net
@@ -423,10 +497,9 @@ device_class = "gpu"
     assert_eq!(dry["dry_run"], true);
     assert!(dry["fee"].as_str().unwrap().ends_with("ustake"));
     assert!(!dry["tx_bytes"].as_str().unwrap().is_empty());
-    assert_eq!(
-        dry["messages"][0]["msg"]["publish_task"]["spec"]["job"]["hash_search"]["difficulty"],
-        8
-    );
+    let spec = &dry["messages"][0]["msg"]["publish_task"]["spec"];
+    assert_eq!(spec["job"]["hash_search"]["difficulty"], 8);
+    assert_eq!(spec["result_key"], Value::Null, "hash searches are public");
     assert_eq!(
         net.ogpu(&["query", "config", "-o", "json"]).ok().json()["registry"]["next_task_id"],
         next

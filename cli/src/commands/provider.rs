@@ -139,7 +139,7 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
         ProviderCmd::Show { address } => {
             let address = match address {
                 Some(a) => ctx.address("provider", &a)?,
-                None if ctx.global.from.is_some() => ctx.sender_address()?,
+                None if ctx.has_key() => ctx.sender_address()?,
                 None => {
                     return Err(CliError::usage(
                         "no provider given",

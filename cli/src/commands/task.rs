@@ -1,26 +1,20 @@
 //! `ogpu task publish|list|show|responses|result|watch|confirm|cancel|finalize|dispute`.
 
-use std::io::Write;
+mod result;
+mod show;
 
-use cosmwasm_std::{HexBinary, Uint128};
+use cosmwasm_std::Uint128;
 use ogpu_client::deployment::execute;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::events;
-use ogpu_types::registry::{
-    ConfigResponse, DisputeState, ExecuteMsg, QueryMsg, ResponsesResponse, TaskDetails,
-    TasksResponse,
-};
+use ogpu_types::registry::{ConfigResponse, DisputeState, ExecuteMsg, QueryMsg, TasksResponse};
 use ogpu_types::staking;
-use ogpu_types::{
-    AssetInfo, Job, KernelArg, KernelSource, Payload, Task, TaskResponseRecord, TaskStatus,
-};
+use ogpu_types::{AssetInfo, Task, TaskStatus};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use crate::args::{PublishArgs, StatusArg, TaskCmd};
 use crate::context::Ctx;
 use crate::error::{CliError, CliResult};
-use crate::fetch;
 use crate::follow;
 use crate::output;
 use crate::task_spec;
@@ -112,52 +106,9 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
             );
             Ok(())
         }
-        TaskCmd::Show { task_id } => {
-            let deployment = ctx.deployment()?;
-            let chain = ctx.connect().await?;
-            let details = follow::task(&chain, &deployment, task_id).await?;
-            if ctx.json() {
-                output::json(&details)
-            } else {
-                print_task(&details);
-                Ok(())
-            }
-        }
-        TaskCmd::Responses { task_id } => {
-            let deployment = ctx.deployment()?;
-            let chain = ctx.connect().await?;
-            follow::task(&chain, &deployment, task_id).await?;
-            let responses = responses(&chain, &deployment, task_id).await?;
-            if ctx.json() {
-                return output::json(&json!({ "task_id": task_id, "responses": responses }));
-            }
-            if responses.is_empty() {
-                eprintln!("task {task_id} has no responses yet");
-                return Ok(());
-            }
-            let rows = responses
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.provider.to_string(),
-                        output::name(&r.status),
-                        r.price.map(|p| p.to_string()).unwrap_or_default(),
-                        r.digest.as_ref().map(|d| d.to_hex()).unwrap_or_default(),
-                        output::time(r.reveal_deadline),
-                    ]
-                })
-                .collect::<Vec<_>>();
-            output::table(
-                &["PROVIDER", "STATUS", "PRICE", "DIGEST", "REVEAL DEADLINE"],
-                &rows,
-            );
-            Ok(())
-        }
-        TaskCmd::Result {
-            task_id,
-            provider,
-            out,
-        } => result(ctx, task_id, provider, out).await,
+        TaskCmd::Show { task_id } => show::show(ctx, task_id).await,
+        TaskCmd::Responses { task_id } => show::responses(ctx, task_id).await,
+        TaskCmd::Result { task_id, out } => result::result(ctx, task_id, out).await,
         TaskCmd::Watch {
             task_id,
             no_finalize,
@@ -169,24 +120,12 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
                 Some(ctx.signer()?)
             };
             let chain = ctx.connect().await?;
-            follow::task(&chain, &deployment, task_id).await?;
+            let details = follow::task(&chain, &deployment, task_id).await?;
             let task = follow::follow(&chain, &deployment, task_id, signer.as_mut()).await?;
-            print_outcome(ctx, &task, json!({ "task_id": task_id, "task": task }))
+            let doc = json!({ "task_id": task_id, "task": task });
+            print_outcome(ctx, &task, details.spec.result_key.is_some(), doc)
         }
-        TaskCmd::Confirm { task_id, provider } => {
-            let provider = ctx.address("provider", &provider)?;
-            let msg = ExecuteMsg::Confirm {
-                task_id,
-                provider: provider.clone(),
-            };
-            simple_tx(
-                ctx,
-                task_id,
-                msg,
-                format!("task {task_id}: confirmed the offer of {provider}"),
-            )
-            .await
-        }
+        TaskCmd::Confirm { task_id, provider } => confirm(ctx, task_id, provider).await,
         TaskCmd::Cancel { task_id } => {
             simple_tx(
                 ctx,
@@ -215,6 +154,7 @@ fn task_status(status: StatusArg) -> TaskStatus {
         StatusArg::Completed => TaskStatus::Completed,
         StatusArg::Expired => TaskStatus::Expired,
         StatusArg::Cancelled => TaskStatus::Cancelled,
+        StatusArg::Failed => TaskStatus::Failed,
     }
 }
 
@@ -227,7 +167,8 @@ struct Cw20Balance {
 async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
     let draft = task_spec::draft(&args, &ctx.config.prefix)?;
     let deployment = ctx.deployment()?;
-    let mut signer = ctx.signer()?;
+    let key = ctx.key()?;
+    let mut signer = key.signer(&ctx.config.prefix)?;
     let client = ctx.connect().await?;
     let config: ConfigResponse = client
         .smart(&deployment.registry, &QueryMsg::Config {})
@@ -240,7 +181,10 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
             "the market is paused: publishing is disabled until the owner resumes it",
         ));
     }
-    let publish = draft.finish(&config, &staking.params.bond_denom)?;
+    let publish = draft.finish(&config, &staking.params.bond_denom, || {
+        Ok(key.result_key()?.public())
+    })?;
+    let sealed = publish.spec.result_key.is_some();
     let balance = match &publish.asset {
         AssetInfo::Native { denom } => client.balance(signer.address(), denom).await?,
         AssetInfo::Cw20 { contract_addr } => {
@@ -297,66 +241,88 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
         Some(&mut signer)
     };
     let task = follow::follow(&client, &deployment, task_id, finalizer).await?;
-    print_outcome(
-        ctx,
-        &task,
-        json!({ "task_id": task_id, "tx": sent.outcome, "fee": sent.fee, "task": task }),
-    )
+    let doc = json!({ "task_id": task_id, "tx": sent.outcome, "fee": sent.fee, "task": task });
+    print_outcome(ctx, &task, sealed, doc)
 }
 
-/// The end of a followed task: its JSON document, or lines for people.
-fn print_outcome(ctx: &Ctx, task: &Task, doc: serde_json::Value) -> CliResult<()> {
+/// The end of a followed task: its JSON document, or lines for people; a task that ended
+/// without a result is an error (see `follow::ended`). `sealed`: the result is sealed to
+/// the client, so reading it takes the client's key.
+fn print_outcome(ctx: &Ctx, task: &Task, sealed: bool, doc: serde_json::Value) -> CliResult<()> {
+    follow::ended(task)?;
     if ctx.json() {
         return output::json(&doc);
     }
-    match (&task.status, &task.outcome) {
-        (TaskStatus::Completed, Some(outcome)) => {
-            println!(
-                "task {} completed: {} won {} (result sha256 {})",
-                task.id,
-                outcome.winner,
-                output::amount(outcome.price, &task.reward.info),
-                outcome.digest.to_hex()
-            );
-            println!(
-                "fetch the result with `ogpu task result {} --out FILE`",
-                task.id
-            );
-        }
-        (TaskStatus::Expired, _) => println!("task {} expired: the reward was refunded", task.id),
-        (TaskStatus::Cancelled, _) => {
-            println!("task {} was cancelled: the reward was refunded", task.id)
-        }
-        (status, _) => println!("task {} is {}", task.id, status.name()),
+    if let (TaskStatus::Completed, Some(outcome)) = (&task.status, &task.outcome) {
+        println!(
+            "task {} completed: {} was paid {} (result sha256 {})",
+            task.id,
+            outcome.winner,
+            output::amount(outcome.price, &task.reward.info),
+            outcome.digest.to_hex()
+        );
+        let key = if sealed { " --from KEY" } else { "" };
+        println!(
+            "fetch the result with `ogpu task result {}{key} --out FILE`",
+            task.id
+        );
     }
     Ok(())
 }
 
-/// Every response to a task, all pages.
-async fn responses(
-    client: &Client,
-    deployment: &Deployment,
-    task_id: u64,
-) -> CliResult<Vec<TaskResponseRecord>> {
-    let mut all: Vec<TaskResponseRecord> = Vec::new();
-    loop {
-        let start_after = all.last().map(|r| r.provider.to_string());
-        let query = QueryMsg::Responses {
-            task_id,
-            start_after,
-            limit: Some(PAGE),
-        };
-        let page: ResponsesResponse = client.smart(&deployment.registry, &query).await?;
-        let done = page.responses.len() < PAGE as usize;
-        all.extend(page.responses);
-        if done {
-            return Ok(all);
-        }
-    }
+/// Manual Confirmation: awards the offer of `provider`, which must then deliver by its
+/// deadline to be paid its price; the rest of the reward goes back to the client then.
+async fn confirm(ctx: &Ctx, task_id: u64, provider: String) -> CliResult<()> {
+    let provider = ctx.address("provider", &provider)?;
+    let msg = ExecuteMsg::Confirm {
+        task_id,
+        provider: provider.clone(),
+    };
+    let Some(done) = task_tx(ctx, task_id, msg).await? else {
+        return Ok(());
+    };
+    let award = follow::award(&done.client, &done.deployment, task_id)
+        .await?
+        .ok_or_else(|| CliError::chain(format!("task {task_id} has no award after the confirm")))?;
+    let reward = done.task.reward;
+    let refund = reward.amount.saturating_sub(award.price);
+    tx::print(
+        ctx,
+        &done.sent,
+        json!({ "task_id": task_id, "award": award }),
+        &[
+            format!(
+                "task {task_id}: awarded to {provider}: it must deliver by {} to be paid {}",
+                output::time(award.delivery_deadline),
+                output::amount(award.price, &reward.info)
+            ),
+            format!(
+                "on delivery the other {} of the reward is refunded; without one, `ogpu task finalize {task_id}` after the deadline slashes it and promotes the next offer",
+                output::amount(refund, &reward.info)
+            ),
+        ],
+    )
 }
 
 /// A task transaction from `--from`, after checking the task exists and is open.
 async fn simple_tx(ctx: &Ctx, task_id: u64, msg: ExecuteMsg, done: String) -> CliResult<()> {
+    match task_tx(ctx, task_id, msg).await? {
+        Some(sent) => tx::print(ctx, &sent.sent, json!({ "task_id": task_id }), &[done]),
+        None => Ok(()),
+    }
+}
+
+/// A task transaction that went through, with what the caller may still need.
+struct TaskTx {
+    sent: tx::Sent,
+    client: Client,
+    deployment: Deployment,
+    /// The task as it was before the transaction.
+    task: Task,
+}
+
+/// Sends `msg` about an open task from `--from`; `None` with `--dry-run`.
+async fn task_tx(ctx: &Ctx, task_id: u64, msg: ExecuteMsg) -> CliResult<Option<TaskTx>> {
     let deployment = ctx.deployment()?;
     let mut signer = ctx.signer()?;
     let client = ctx.connect().await?;
@@ -368,10 +334,13 @@ async fn simple_tx(ctx: &Ctx, task_id: u64, msg: ExecuteMsg, done: String) -> Cl
         ));
     }
     let any = execute(signer.address(), &deployment.registry, &msg, vec![])?;
-    match tx::submit(ctx, &client, &mut signer, vec![any]).await? {
-        Some(sent) => tx::print(ctx, &sent, json!({ "task_id": task_id }), &[done]),
-        None => Ok(()),
-    }
+    let sent = tx::submit(ctx, &client, &mut signer, vec![any]).await?;
+    Ok(sent.map(|sent| TaskTx {
+        sent,
+        client,
+        deployment,
+        task: details.task,
+    }))
 }
 
 /// Disputes a result published with dispute terms: posts the terms' bond in the reward's
@@ -408,212 +377,4 @@ async fn dispute(ctx: &Ctx, task_id: u64) -> CliResult<()> {
         ),
         None => Ok(()),
     }
-}
-
-/// `task result`: the winner's (or `--provider`'s) revealed result, checked against its
-/// sha256, to `--out` or stdout.
-async fn result(
-    ctx: &Ctx,
-    task_id: u64,
-    provider: Option<String>,
-    out: Option<std::path::PathBuf>,
-) -> CliResult<()> {
-    let provider = provider
-        .map(|p| ctx.address("--provider", &p))
-        .transpose()?;
-    let deployment = ctx.deployment()?;
-    let client = ctx.connect().await?;
-    let details = follow::task(&client, &deployment, task_id).await?;
-    let task = &details.task;
-    let provider = match (provider, &task.outcome) {
-        (Some(p), _) => p,
-        (None, Some(outcome)) => outcome.winner.to_string(),
-        (None, None) => {
-            return Err(CliError::usage(
-                format!(
-                    "task {task_id} has no accepted result ({}, {} revealed)",
-                    follow::phase(task),
-                    task.reveal_count
-                ),
-                "pass --provider ADDR to fetch a revealed offer (see `ogpu task responses`)",
-            ))
-        }
-    };
-    let response = responses(&client, &deployment, task_id)
-        .await?
-        .into_iter()
-        .find(|r| r.provider.as_str() == provider)
-        .ok_or_else(|| {
-            CliError::usage(
-                format!("{provider} has no response on task {task_id}"),
-                "see `ogpu task responses`",
-            )
-        })?;
-    let (Some(payload), Some(digest)) = (&response.result, &response.digest) else {
-        return Err(CliError::usage(
-            format!("{provider} has not revealed its result on task {task_id}"),
-            "wait for its reveal (`ogpu task watch`)",
-        ));
-    };
-    let (bytes, uri) = match payload {
-        Payload::Inline { data } => (data.to_vec(), None),
-        Payload::Reference { uri, size, .. } => {
-            (fetch::fetch(uri, size.u64()).await?, Some(uri.clone()))
-        }
-    };
-    let actual = Sha256::digest(&bytes);
-    let expected: &HexBinary = match &task.outcome {
-        Some(outcome) if outcome.winner.as_str() == provider => &outcome.digest,
-        _ => digest,
-    };
-    if actual.as_slice() != expected.as_slice() || payload.size() != bytes.len() as u64 {
-        return Err(CliError::chain(format!(
-            "the result of task {task_id} from {provider} does not match its sha256 {} (got {}, {} bytes){}",
-            expected.to_hex(),
-            hex::encode(actual),
-            bytes.len(),
-            uri.as_ref().map(|u| format!(": {u} serves other bytes")).unwrap_or_default()
-        )));
-    }
-    let summary = json!({
-        "task_id": task_id,
-        "provider": provider,
-        "sha256": expected.to_hex(),
-        "size": bytes.len(),
-        "uri": uri,
-    });
-    match out {
-        Some(path) => {
-            std::fs::write(&path, &bytes).map_err(|e| {
-                CliError::usage(
-                    format!("cannot write {}: {e}", path.display()),
-                    "check the directory exists and is writable",
-                )
-            })?;
-            if ctx.json() {
-                let mut doc = summary;
-                doc["out"] = json!(path);
-                output::json(&doc)
-            } else {
-                println!(
-                    "wrote {} bytes (sha256 {} verified) to {}",
-                    bytes.len(),
-                    expected.to_hex(),
-                    path.display()
-                );
-                Ok(())
-            }
-        }
-        None if ctx.json() => {
-            use base64::Engine as _;
-            let mut doc = summary;
-            doc["data_base64"] = json!(base64::engine::general_purpose::STANDARD.encode(&bytes));
-            output::json(&doc)
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|_| stdout.flush())
-                .map_err(|e| {
-                    CliError::usage(format!("cannot write to stdout: {e}"), "pass --out FILE")
-                })
-        }
-    }
-}
-
-fn print_task(details: &TaskDetails) {
-    let t = &details.task;
-    println!("task:       {}", t.id);
-    println!("phase:      {}", follow::phase(t));
-    println!("client:     {}", t.client);
-    println!("reward:     {}", output::asset(&t.reward));
-    println!("collateral: {}", t.collateral);
-    println!("model:      {}", t.model.name());
-    println!(
-        "created:    {} (height {})",
-        output::time(t.created_at),
-        t.created_height
-    );
-    println!("commit by:  {}", output::time(t.commit_deadline));
-    println!("reveal by:  {}", output::time(t.reveal_deadline));
-    if let Some(confirm) = t.confirm_deadline {
-        println!("confirm by: {}", output::time(confirm));
-    }
-    println!(
-        "responses:  {} committed, {} revealed",
-        t.commit_count, t.reveal_count
-    );
-    if let Some(best) = &t.best {
-        println!("best offer: {} from {}", best.price, best.provider);
-    }
-    if let Some(outcome) = &t.outcome {
-        println!(
-            "winner:     {} for {} (sha256 {})",
-            outcome.winner,
-            outcome.price,
-            outcome.digest.to_hex()
-        );
-    }
-    if let Some(finished) = t.finished_at {
-        println!("finished:   {}", output::time(finished));
-    }
-    match &details.spec.job {
-        Job::OpenCl(job) => {
-            let kernel = match &job.kernel {
-                KernelSource::Inline { source } => format!("inline, {} bytes", source.len()),
-                KernelSource::Reference { uri, .. } => uri.clone(),
-            };
-            let local = job
-                .local_work_size
-                .as_ref()
-                .map(|l| format!(", local {}", output::dims(l)))
-                .unwrap_or_default();
-            println!(
-                "job:        opencl `{}` ({kernel}), global {}{local}",
-                job.entry_point,
-                output::dims(&job.global_work_size)
-            );
-            for (i, arg) in job.args.iter().enumerate() {
-                let text = match arg {
-                    KernelArg::Input {
-                        payload: Payload::Inline { data },
-                    } => format!("input, inline {} bytes", data.len()),
-                    KernelArg::Input {
-                        payload: Payload::Reference { uri, size, .. },
-                    } => format!("input, {size} bytes at {uri}"),
-                    KernelArg::Output { size } => format!("output, {size} bytes"),
-                    KernelArg::Scalar { value } => format!(
-                        "scalar {}",
-                        serde_json::to_string(value).unwrap_or_default()
-                    ),
-                };
-                println!("  arg {i}:    {text}");
-            }
-        }
-        Job::HashSearch(search) => {
-            println!(
-                "job:        hash search, prefix {}, difficulty {}",
-                search.prefix.to_hex(),
-                search.difficulty
-            )
-        }
-    }
-    let e = &details.spec.requirements.eligibility;
-    println!(
-        "requires:   device {}, memory ≥ {} MiB, ≥ {} GFLOP/s, reputation ≥ {}, stake ≥ {}{}",
-        output::name(&e.device_class),
-        e.min_memory_mb,
-        e.min_gflops,
-        e.min_reputation,
-        e.min_stake,
-        if details.spec.requirements.allowed_providers.is_empty() {
-            String::new()
-        } else {
-            format!(
-                ", only {}",
-                details.spec.requirements.allowed_providers.join(", ")
-            )
-        }
-    );
 }

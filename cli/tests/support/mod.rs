@@ -9,13 +9,15 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cosmrs::rpc::Client as _;
-use cosmwasm_std::{Addr, Timestamp};
+use cosmwasm_std::{Addr, Binary, HexBinary, Timestamp};
 use ogpu_client::deployment::execute;
 use ogpu_client::keys::{key_from_mnemonic, HdPath};
-use ogpu_client::{ChainConfig, Client, Deployment, Gas, Signer};
+use ogpu_client::sealing::{self, SealContext};
+use ogpu_client::{ChainConfig, Client, Deployment, Gas, ResultKey, Signer};
 use ogpu_devnet::{Devnet, DevnetConfig};
 use ogpu_testing::Sealed;
 use ogpu_types::registry::{ExecuteMsg, QueryMsg, TaskDetails};
+use ogpu_types::Payload;
 use serde_json::Value;
 
 /// Dev account indices: the client (also the deployer) and two providers.
@@ -76,6 +78,17 @@ impl Run {
         eprintln!("{}", lines[0]); // shown with --nocapture: the messages as users see them
         lines[0].to_string()
     }
+
+    /// Like [`Run::fails`] for a command that printed progress first (`--wait`): the last
+    /// stderr line is the error.
+    pub fn ends_with_error(&self, code: i32, needle: &str) -> String {
+        assert_eq!(self.code, code, "exit code; stderr: {}", self.stderr);
+        assert!(self.stdout.is_empty(), "nothing on stdout: {}", self.stdout);
+        let last = self.stderr.lines().last().unwrap_or_default();
+        assert!(last.starts_with("error: "), "{last}");
+        assert!(last.contains(needle), "{last:?} should contain {needle:?}");
+        last.to_string()
+    }
 }
 
 /// A devnet, a home directory and a scratch directory.
@@ -119,6 +132,28 @@ impl Net {
         self.rt.block_on(future)
     }
 
+    /// Serves `body` over HTTP to every request, as a provider's storage would; its URL.
+    pub fn serve(&self, body: Vec<u8>) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = self
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let url = format!("http://{}/result.bin", listener.local_addr().unwrap());
+        self.rt.spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = [0u8; 1024];
+                let _ = socket.read(&mut request).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+            }
+        });
+        url
+    }
+
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ogpu"));
         cmd.args([
@@ -138,6 +173,19 @@ impl Net {
     /// Runs `ogpu` pointed at the devnet with the test home; stdin is empty.
     pub fn ogpu(&self, args: &[&str]) -> Run {
         self.ogpu_stdin(args, "")
+    }
+
+    /// Runs `ogpu` with the dev mnemonic in `$var` (for `--from-env var`).
+    pub fn ogpu_mnemonic_env(&self, var: &str, args: &[&str]) -> Run {
+        let child = self
+            .command(args)
+            .env(var, ogpu_devnet::keys::DEFAULT_MNEMONIC)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("ogpu runs");
+        finish(child)
     }
 
     pub fn ogpu_stdin(&self, args: &[&str], stdin: &str) -> Run {
@@ -194,31 +242,32 @@ impl Net {
 
     /// Keys `client` and `provider` (dev accounts 0 and 1), stored in plaintext.
     pub fn recover_keys(&self) {
-        let mnemonic = ogpu_devnet::keys::DEFAULT_MNEMONIC;
-        let run = |name: &str, index: u32| {
-            let index = index.to_string();
-            self.ogpu_stdin(
-                &[
-                    "keys",
-                    "recover",
-                    name,
-                    "--index",
-                    &index,
-                    "--unsafe-plaintext",
-                    "-o",
-                    "json",
-                ],
-                mnemonic,
-            )
-            .ok()
-            .json()
-        };
-        let client = run("client", CLIENT);
+        let client = self.recover_key("client", CLIENT);
         assert_eq!(
             client["address"],
             self.devnet.accounts()[CLIENT as usize].address
         );
-        run("provider", PROVIDER);
+        self.recover_key("provider", PROVIDER);
+    }
+
+    /// Key `name`: dev account `index`, stored in plaintext; returns `keys recover`'s JSON.
+    pub fn recover_key(&self, name: &str, index: u32) -> Value {
+        let index = index.to_string();
+        self.ogpu_stdin(
+            &[
+                "keys",
+                "recover",
+                name,
+                "--index",
+                &index,
+                "--unsafe-plaintext",
+                "-o",
+                "json",
+            ],
+            ogpu_devnet::keys::DEFAULT_MNEMONIC,
+        )
+        .ok()
+        .json()
     }
 
     /// Deploys with `ogpu deploy` (1 s minimum windows so tests can expire tasks).
@@ -341,6 +390,7 @@ impl Net {
         sealed
     }
 
+    /// Opens a commitment: its digest and price, with `result` in First Response.
     pub fn reveal(
         &self,
         client: &Client,
@@ -348,16 +398,80 @@ impl Net {
         signer: &mut Signer,
         task_id: u64,
         sealed: &Sealed,
+        result: Option<Payload>,
     ) {
         let msg = ExecuteMsg::Reveal {
             task_id,
-            result: sealed.result.clone(),
+            digest: sealed.digest.clone(),
             salt: sealed.salt.clone(),
             price: sealed.price,
+            result,
         };
-        let any = execute(signer.address(), &deployment.registry, &msg, vec![]).unwrap();
+        self.send(client, deployment, signer, &msg, "reveal");
+    }
+
+    /// The chosen provider delivers `result` for its revealed `digest`.
+    pub fn deliver(
+        &self,
+        client: &Client,
+        deployment: &Deployment,
+        signer: &mut Signer,
+        task_id: u64,
+        digest: &HexBinary,
+        result: Payload,
+    ) {
+        let msg = ExecuteMsg::Deliver {
+            task_id,
+            digest: digest.clone(),
+            result,
+        };
+        self.send(client, deployment, signer, &msg, "deliver");
+    }
+
+    fn send(
+        &self,
+        client: &Client,
+        deployment: &Deployment,
+        signer: &mut Signer,
+        msg: &ExecuteMsg,
+        what: &str,
+    ) {
+        let any = execute(signer.address(), &deployment.registry, msg, vec![]).unwrap();
         self.block_on(client.send(signer, vec![any], Gas::Auto))
-            .expect("reveal");
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+    }
+
+    /// `plaintext` as the provider `signer` posts it on task `task_id`: sealed to the
+    /// task's result key when it names one (as the provider daemon does), else as is.
+    pub fn posted(
+        &self,
+        client: &Client,
+        deployment: &Deployment,
+        signer: &Signer,
+        task_id: u64,
+        plaintext: &[u8],
+    ) -> Payload {
+        let spec = self.await_task(client, deployment, task_id).spec;
+        let data = match spec.result_key {
+            Some(key) => {
+                let key: [u8; 32] = key.as_slice().try_into().unwrap();
+                let ctx = SealContext {
+                    task_id,
+                    provider: signer.address(),
+                };
+                sealing::seal(&key, &ctx, plaintext).unwrap()
+            }
+            None => plaintext.to_vec(),
+        };
+        Payload::Inline {
+            data: Binary::from(data),
+        }
+    }
+
+    /// The result key of dev account `index` (the client's is account 0's).
+    pub fn result_key(&self, index: u32) -> ResultKey {
+        ResultKey::from_mnemonic(ogpu_devnet::keys::DEFAULT_MNEMONIC, &HdPath::cosmos(index))
+            .unwrap()
     }
 
     pub fn balance(&self, client: &Client, address: &str) -> u128 {
