@@ -192,19 +192,16 @@ impl Market {
             batches.push(self.publish_msgs(index, share, reward)?);
         }
         let chain = &self.client;
-        let sends = self
-            .clients
-            .iter_mut()
-            .zip(batches)
-            .enumerate()
-            .map(|(client, (signer, msgs))| async move {
+        let sends = self.clients.iter_mut().zip(batches).enumerate().map(
+            |(client, (signer, msgs))| async move {
                 let mut ids = Vec::new();
                 for chunk in msgs.chunks(BATCH) {
                     let outcome = chain.send(signer, chunk.to_vec(), Gas::Auto).await?;
                     ids.extend(published_ids(&outcome).into_iter().map(|id| (client, id)));
                 }
                 DemoResult::Ok(ids)
-            });
+            },
+        );
         let mut ids = Vec::new();
         for share in futures::future::try_join_all(sends).await? {
             ids.extend(share);

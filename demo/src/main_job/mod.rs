@@ -244,7 +244,10 @@ async fn play(market: &mut Market, board: &mut Board, config: &DemoConfig) -> De
         choose_an_offer(market, *id).await?;
     }
     println!("waiting for the chosen providers to deliver");
-    wait_paid(market, board, patience, |s| s.twist == Twist::ClientConfirms).await?;
+    wait_paid(market, board, patience, |s| {
+        s.twist == Twist::ClientConfirms
+    })
+    .await?;
     let past_everything = board
         .iter()
         .map(|(_, s)| all_windows(&s.spec.model))
@@ -259,9 +262,14 @@ async fn play(market: &mut Market, board: &mut Board, config: &DemoConfig) -> De
         }
     }
     println!("waiting for the providers chosen to deliver");
-    wait_for(market, board, patience, "end", |_| true, |t| {
-        t.task.status.is_terminal()
-    })
+    wait_for(
+        market,
+        board,
+        patience,
+        "end",
+        |_| true,
+        |t| t.task.status.is_terminal(),
+    )
     .await
 }
 
@@ -273,7 +281,11 @@ async fn choose_an_offer(market: &mut Market, id: u64) -> DemoResult<()> {
     let mut cheapest = None;
     for offer in offers.iter().filter(|r| r.price.is_some()) {
         let record = market.provider_record(offer.provider.as_str()).await?;
-        let digest = offer.digest.as_ref().map(|d| d.to_hex()).unwrap_or_default();
+        let digest = offer
+            .digest
+            .as_ref()
+            .map(|d| d.to_hex())
+            .unwrap_or_default();
         println!(
             "  {} asks {} for digest {}…, reputation {} ({} completed, {} slashed)",
             watch::short(offer.provider.as_str()),
@@ -283,12 +295,15 @@ async fn choose_an_offer(market: &mut Market, id: u64) -> DemoResult<()> {
             record.reputation.completed,
             record.reputation.slashed
         );
-        if cheapest.as_ref().is_none_or(|(_, p)| offer.price < Some(*p)) {
+        if cheapest
+            .as_ref()
+            .is_none_or(|(_, p)| offer.price < Some(*p))
+        {
             cheapest = offer.price.map(|p| (offer.provider.clone(), p));
         }
     }
-    let (provider, price) = cheapest
-        .ok_or_else(|| DemoError::Unexpected(format!("task {id}: no offer to choose")))?;
+    let (provider, price) =
+        cheapest.ok_or_else(|| DemoError::Unexpected(format!("task {id}: no offer to choose")))?;
     println!(
         "client chooses {} at {price}: it must now deliver",
         watch::short(provider.as_str())

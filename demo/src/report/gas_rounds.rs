@@ -80,7 +80,9 @@ pub async fn auction(market: &mut Market, lifecycles: &mut Lifecycles) -> DemoRe
         lifecycles.record(market, AUCTION, op, &revealed);
     }
     if market.award(task_id).await?.is_none() {
-        return Err(DemoError::Unexpected(format!("auction {task_id} not awarded")));
+        return Err(DemoError::Unexpected(format!(
+            "auction {task_id} not awarded"
+        )));
     }
     let delivery = market.seal(0, 0, task_id, &vector_add_result(), REWARD, None)?;
     let delivered = market.deliver(0, task_id, &delivery).await?;
