@@ -122,9 +122,10 @@ async fn win_first_response(
     client.send(provider, vec![msg], Gas::Auto).await.unwrap();
     let reveal = registry::ExecuteMsg::Reveal {
         task_id,
-        result: sealed.result,
+        digest: sealed.digest,
         salt: sealed.salt,
         price: None,
+        result: Some(sealed.result),
     };
     let msg = execute(provider.address(), &deployment.registry, &reveal, vec![]).unwrap();
     client.send(provider, vec![msg], REVEAL_GAS).await.unwrap()
@@ -176,7 +177,8 @@ async fn deploy_and_run_both_models_with_two_keys() {
         TaskStatus::Completed
     );
 
-    // Manual Confirmation: an offer at a price, revealed, confirmed by the client.
+    // Manual Confirmation: a sealed offer at a price, revealed (digest and price), chosen by
+    // the client, delivered and paid in the delivery.
     let task_id = publish(
         &client,
         &deployment,
@@ -205,22 +207,35 @@ async fn deploy_and_run_both_models_with_two_keys() {
     devnet.advance_time(std::time::Duration::from_secs(COMMIT_WINDOW));
     let reveal = registry::ExecuteMsg::Reveal {
         task_id,
-        result: sealed.result,
+        digest: sealed.digest.clone(),
         salt: sealed.salt,
         price: sealed.price,
+        result: None,
     };
     let msg = execute(provider.address(), &deployment.registry, &reveal, vec![]).unwrap();
     client
         .send(&mut provider, vec![msg], REVEAL_GAS)
         .await
         .unwrap();
-    let provider_before = client.balance(provider.address(), DENOM).await.unwrap();
     let confirm = registry::ExecuteMsg::Confirm {
         task_id,
         provider: provider.address().to_string(),
     };
     let msg = execute(buyer.address(), &deployment.registry, &confirm, vec![]).unwrap();
     client.send(&mut buyer, vec![msg], Gas::Auto).await.unwrap();
+    let provider_before = client.balance(provider.address(), DENOM).await.unwrap();
+    let deliver = registry::ExecuteMsg::Deliver {
+        task_id,
+        digest: sealed.digest,
+        result: sealed.result,
+    };
+    let msg = execute(provider.address(), &deployment.registry, &deliver, vec![]).unwrap();
+    let delivered = client
+        .send(&mut provider, vec![msg], Gas::Auto)
+        .await
+        .unwrap();
+    // The provider pays its delivery's fee (in the same denom), charged on the gas limit.
+    let gas_fee = client.fee_for(delivered.gas_wanted).unwrap().amount;
     assert_eq!(
         task_status(&client, &deployment, task_id).await,
         TaskStatus::Completed
@@ -232,7 +247,7 @@ async fn deploy_and_run_both_models_with_two_keys() {
             .await
             .unwrap()
             .u128(),
-        provider_before.u128() + price - fee
+        provider_before.u128() + price - fee - gas_fee
     );
 
     // A result published with dispute terms: the client disputes it, posting the bond,
@@ -240,8 +255,8 @@ async fn deploy_and_run_both_models_with_two_keys() {
     let spec = ogpu_types::TaskSpec {
         dispute: Some(ogpu_types::DisputeTerms {
             window: 600,
-            replicas: 1,
-            quorum: 1,
+            replicas: 3,
+            quorum: 2,
             bond: Uint128::new(BOND),
         }),
         ..fixtures::spec(fixtures::first_response())
