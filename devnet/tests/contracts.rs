@@ -92,9 +92,10 @@ async fn first_response_task_settles_on_the_real_wasm() {
     assert!(tx.tx_result.code.is_ok(), "commit: {}", tx.tx_result.log);
     let reveal = registry::ExecuteMsg::Reveal {
         task_id,
-        result: sealed.result.clone(),
+        digest: sealed.digest.clone(),
         salt: sealed.salt.clone(),
         price: None,
+        result: Some(sealed.result.clone()),
     };
     let tx = client
         .send(
@@ -227,32 +228,28 @@ async fn an_auction_and_a_consensus_round_settle_on_the_real_wasm() {
     }
     let award = award.unwrap();
     assert_eq!(
-        attributes(&award, "wasm-ogpu_auction_awarded", "price"),
+        attributes(&award, "wasm-ogpu_task_awarded", "price"),
         ["50000"]
     );
+    // The winner delivers in one transaction and is paid in it.
     let delivery = Sealed::new(task_id, &addr(&providers[0]), b"result", 50_000, None);
-    let commit = registry::ExecuteMsg::Commit {
+    let deliver = registry::ExecuteMsg::Deliver {
         task_id,
-        commitment: delivery.commitment.clone(),
-    };
-    ok(&client, &providers[0], &suite.registry, &commit, 0).await;
-    let reveal = registry::ExecuteMsg::Reveal {
-        task_id,
+        digest: delivery.digest.clone(),
         result: delivery.result.clone(),
-        salt: delivery.salt.clone(),
-        price: None,
     };
-    let tx = ok(&client, &providers[0], &suite.registry, &reveal, 0).await;
+    let tx = ok(&client, &providers[0], &suite.registry, &deliver, 0).await;
     assert_eq!(
         attributes(&tx, "wasm-ogpu_task_completed", "price"),
         ["50000"]
     );
     assert_eq!(
         client.balance(&providers[0].address, DENOM).await,
-        winner_before - 4 * gas + 50_000 - fee(50_000)
+        winner_before - 3 * gas + 50_000 - fee(50_000)
     );
 
-    // Consensus: both replicas agree; each is paid half the reward by the last reveal.
+    // Consensus: both replicas agree on the digests they reveal; the last reveal tallies
+    // and the chosen replica's delivery pays each half the reward.
     let msg = publish(fixtures::consensus(2, 2));
     let task_id = published(&ok(&client, clientk, &suite.registry, &msg, REWARD).await);
     let before = client.balance(&providers[1].address, DENOM).await;
@@ -271,14 +268,26 @@ async fn an_auction_and_a_consensus_round_settle_on_the_real_wasm() {
     for (provider, s) in providers.iter().zip(&sealed) {
         let reveal = registry::ExecuteMsg::Reveal {
             task_id,
-            result: s.result.clone(),
+            digest: s.digest.clone(),
             salt: s.salt.clone(),
             price: None,
+            result: None,
         };
         last = Some(ok(&client, provider, &suite.registry, &reveal, 0).await);
     }
+    let chosen = attributes(&last.unwrap(), "wasm-ogpu_task_awarded", "provider");
+    let index = providers
+        .iter()
+        .position(|p| p.address == chosen[0])
+        .unwrap();
+    let deliver = registry::ExecuteMsg::Deliver {
+        task_id,
+        digest: sealed[index].digest.clone(),
+        result: sealed[index].result.clone(),
+    };
+    let delivered = ok(&client, &providers[index], &suite.registry, &deliver, 0).await;
     assert_eq!(
-        attributes(&last.unwrap(), "wasm-ogpu_task_completed", "agreeing"),
+        attributes(&delivered, "wasm-ogpu_task_completed", "agreeing"),
         ["2"]
     );
     let details: registry::TaskDetails = client
@@ -287,9 +296,11 @@ async fn an_auction_and_a_consensus_round_settle_on_the_real_wasm() {
         .unwrap();
     assert_eq!(details.task.status, TaskStatus::Completed);
     let share = REWARD / 2;
+    // Provider 1 sent its commit and reveal, and the delivery if it was chosen.
+    let txs = if index == 1 { 3 } else { 2 };
     assert_eq!(
         client.balance(&providers[1].address, DENOM).await,
-        before - 2 * gas + share - fee(share)
+        before - txs * gas + share - fee(share)
     );
     devnet.shutdown().await;
 }

@@ -340,7 +340,7 @@ fn diligent_bidders_and_executors_complete_an_auction() {
         impostor: None,
         answer: Answer::Valid,
     };
-    let delivered = [&bid_and_open[..], &[deliver.clone()]].concat();
+    let delivered = [&bid_and_open[..], std::slice::from_ref(&deliver)].concat();
     assert_eq!(
         first_task_ends(&delivered),
         ogpu_types::TaskStatus::Completed

@@ -67,6 +67,7 @@ fn spec_fixture() -> TaskSpec {
         },
         collateral: Uint128::new(5),
         dispute: None,
+        result_key: None,
     }
 }
 
@@ -277,6 +278,7 @@ fn windows_are_checked_at_both_bounds() {
             commit_window: 50,
             reveal_window: 50,
             confirm_window: value,
+            delivery_window: 50,
         };
         let expected = if ok {
             Ok(())
@@ -336,13 +338,19 @@ fn replicas_and_quorum_are_checked() {
         commit_window: 50,
         reveal_window: 50,
     };
+    // A strict majority: two digests can never both reach the quorum.
     for (replicas, quorum, ok) in [
         (1, 1, true),
+        (2, 2, true),
+        (3, 2, true),
         (5, 3, true),
         (5, 5, true),
+        (2, 1, false),
+        (4, 2, false),
+        (5, 2, false),
         (3, 0, false),
         (3, 4, false),
-        (6, 3, false),
+        (6, 4, false),
         (0, 0, false),
     ] {
         spec.model = consensus(replicas, quorum);
@@ -409,19 +417,54 @@ fn results_are_checked() {
     let inline = |n: usize| Payload::Inline {
         data: Binary::from(vec![0u8; n]),
     };
-    assert_eq!(result(&limits, &inline(32)), Ok(()));
+    let digest_of = |payload: &Payload| payload.digest().unwrap();
+    let plain = |payload: &Payload| result(&limits, payload, &digest_of(payload), false);
+    assert_eq!(plain(&inline(32)), Ok(()));
     assert_eq!(
-        result(&limits, &inline(33)),
+        plain(&inline(33)),
         Err(ContractError::ResultTooLarge { size: 33, max: 32 })
     );
-    assert_eq!(result(&limits, &reference("ipfs://r", 32, 5000)), Ok(()));
+    assert_eq!(plain(&reference("ipfs://r", 32, 5000)), Ok(()));
     assert_eq!(
-        result(&limits, &reference("ipfs://r", 20, 5000)),
+        result(&limits, &reference("ipfs://r", 20, 5000), &[0; 32], false),
         Err(ContractError::Commitment(CommitmentError::InvalidLength {
             field: "sha256",
             len: 20
         }))
     );
+    // A public result must hash to the digest committed to.
+    assert_eq!(
+        result(&limits, &inline(8), &[0; 32], false),
+        Err(ContractError::ResultDigestMismatch {})
+    );
+    // A sealed one cannot be checked against it, only against the HPKE overhead.
+    let roomy = TaskLimits {
+        max_inline_result_bytes: 64,
+        ..limits.clone()
+    };
+    assert_eq!(result(&roomy, &inline(48), &[0; 32], true), Ok(()));
+    assert_eq!(
+        result(&roomy, &inline(47), &[0; 32], true),
+        Err(ContractError::SealedResultTooShort { size: 47, min: 48 })
+    );
+}
+
+#[test]
+fn a_result_key_is_32_bytes_and_only_for_opencl_jobs() {
+    let mut spec = spec_fixture();
+    spec.result_key = Some(HexBinary::from([5u8; 32]));
+    assert_eq!(check(&spec), Ok(()));
+    spec.result_key = Some(HexBinary::from([5u8; 31]));
+    assert_eq!(
+        check(&spec),
+        Err(ContractError::Commitment(CommitmentError::InvalidLength {
+            field: "result_key",
+            len: 31
+        }))
+    );
+    let mut search = hash_search_spec(4, 8);
+    search.result_key = Some(HexBinary::from([5u8; 32]));
+    assert_eq!(check(&search), Err(ContractError::ResultKeyNotAllowed {}));
 }
 
 fn hash_search_spec(prefix_len: usize, difficulty: u32) -> TaskSpec {
