@@ -83,10 +83,8 @@ fn a_daemons_sealed_result_opens_only_for_its_client() {
         .flat_map(|v| v.to_le_bytes())
         .collect();
     let input_arg = format!("input:{}", net.write("a.bin", &input));
-    let published = net
-        .ogpu(&[
-            "task",
-            "publish",
+    let id = net
+        .publish(&[
             "--kernel",
             &kernel,
             "--arg",
@@ -100,15 +98,8 @@ fn a_daemons_sealed_result_opens_only_for_its_client() {
             "--reward",
             "5000ustake",
             "--wait",
-            "--from",
-            "client",
-            "-y",
-            "-o",
-            "json",
         ])
-        .ok()
-        .json();
-    let id = published["task_id"].as_u64().unwrap().to_string();
+        .to_string();
     let out = net.path("result.bin");
     net.ogpu(&[
         "task",

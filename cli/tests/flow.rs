@@ -556,29 +556,18 @@ device_class = "gpu"
     assert_eq!(net.balance(&client, &provider_addr), before + 5100 - fee);
 
     // Anyone finalizes a task whose windows passed.
-    let published = net
-        .ogpu(&[
-            "task",
-            "publish",
-            "--hash-prefix",
-            "02",
-            "--difficulty",
-            "8",
-            "--commit-window",
-            "1",
-            "--reveal-window",
-            "1",
-            "--reward",
-            "1000ustake",
-            "--from",
-            "client",
-            "-y",
-            "-o",
-            "json",
-        ])
-        .ok()
-        .json();
-    let id = published["task_id"].as_u64().unwrap();
+    let id = net.publish(&[
+        "--hash-prefix",
+        "02",
+        "--difficulty",
+        "8",
+        "--commit-window",
+        "1",
+        "--reveal-window",
+        "1",
+        "--reward",
+        "1000ustake",
+    ]);
     let task = net.await_task(&client, &deployment, id).task;
     net.pass(&client, task.reveal_deadline);
     net.ogpu(&[

@@ -285,22 +285,7 @@ fn results_are_checked_against_their_digest_fetched_by_reference_or_public() {
         plain.dispute = None;
         serde_json::to_string(&plain).unwrap()
     });
-    let published = net
-        .ogpu(&[
-            "task",
-            "publish",
-            &spec,
-            "--reward",
-            "1000ustake",
-            "--from",
-            "client",
-            "-y",
-            "-o",
-            "json",
-        ])
-        .ok()
-        .json();
-    let id = published["task_id"].as_u64().unwrap();
+    let id = net.publish(&[&spec, "--reward", "1000ustake"]);
     let committed = net.commit(
         &client,
         &deployment,
@@ -341,28 +326,17 @@ fn results_are_checked_against_their_digest_fetched_by_reference_or_public() {
 
     // --public-result: no key in the spec, and anyone reads the result.
     let kernel = net.write("one.cl", KERNEL);
-    let published = net
-        .ogpu(&[
-            "task",
-            "publish",
-            "--kernel",
-            &kernel,
-            "--arg",
-            "output:4",
-            "--global",
-            "1",
-            "--public-result",
-            "--reward",
-            "1000ustake",
-            "--from",
-            "client",
-            "-y",
-            "-o",
-            "json",
-        ])
-        .ok()
-        .json();
-    let id = published["task_id"].as_u64().unwrap();
+    let id = net.publish(&[
+        "--kernel",
+        &kernel,
+        "--arg",
+        "output:4",
+        "--global",
+        "1",
+        "--public-result",
+        "--reward",
+        "1000ustake",
+    ]);
     assert_eq!(
         net.await_task(&client, &deployment, id).spec.result_key,
         None

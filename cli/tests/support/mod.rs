@@ -270,6 +270,15 @@ impl Net {
         .json()
     }
 
+    /// `ogpu task publish` with `args`, from the client, confirmed: the new task's id.
+    pub fn publish(&self, args: &[&str]) -> u64 {
+        let mut all = vec!["task", "publish"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--from", "client", "-y", "-o", "json"]);
+        let published = self.ogpu(&all).ok().json();
+        published["task_id"].as_u64().expect("a task id")
+    }
+
     /// Deploys with `ogpu deploy` (1 s minimum windows so tests can expire tasks).
     pub fn deploy(&self) -> Deployment {
         let artifacts = artifacts();

@@ -9,12 +9,14 @@ mod bank;
 mod conservation;
 pub mod fixtures;
 pub mod harness;
+pub mod inspect;
 mod metered;
 mod snapshot;
 mod suite;
 
 pub use actions::{assert_error, find_error, Sealed, SealedBid};
 pub use bank::RefusingBank;
+pub use inspect::emitted;
 pub use metered::{MeteredStorage, StorageOps};
 pub use snapshot::{Balances, Snapshot, TaskState};
 pub use suite::{

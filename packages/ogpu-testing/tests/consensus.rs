@@ -9,7 +9,7 @@ use cosmwasm_std::{Addr, HexBinary, Uint128};
 use cw_multi_test::AppResponse;
 use ogpu_task_registry::ContractError;
 use ogpu_testing::fixtures::{self, COLLATERAL, STAKE};
-use ogpu_testing::{assert_error, Sealed, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
+use ogpu_testing::{assert_error, emitted, Sealed, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
 use ogpu_types::commitment::sha256;
 use ogpu_types::{events, AssetInfo, Offer, Reputation, ResponseStatus, TaskStatus};
 
@@ -61,31 +61,6 @@ fn tallied(suite: &mut Suite, results: [&[u8]; 3]) -> (u64, Vec<(Addr, Sealed)>)
     (task_id, sealed)
 }
 
-/// The chosen replica lets its delivery deadline pass and anyone finalizes (the deadline
-/// itself is still the replica's).
-fn miss_delivery(suite: &mut Suite, task_id: u64) -> AppResponse {
-    let stranger = suite.stranger.clone();
-    let deadline = suite.award(task_id).unwrap().delivery_deadline;
-    suite.finalize_after(&stranger, task_id, deadline)
-}
-
-fn emitted(response: &AppResponse, event: &str) -> bool {
-    let ty = format!("wasm-{event}");
-    response.events.iter().any(|e| e.ty == ty)
-}
-
-fn status_of(suite: &Suite, task_id: u64, provider: &Addr) -> ResponseStatus {
-    let responses = suite.responses(task_id);
-    let response = responses.into_iter().find(|r| r.provider == *provider);
-    response.expect("a response of the provider").status
-}
-
-/// `(bonded, locked)` of `provider` in staking.
-fn stake_of(suite: &Suite, provider: &Addr) -> (u128, u128) {
-    let info = suite.provider_info(provider);
-    (info.bonded.u128(), info.locked.u128())
-}
-
 fn shares(providers: &[&Addr]) -> Vec<Offer> {
     providers
         .iter()
@@ -115,28 +90,28 @@ fn assert_paid_a_share(suite: &Suite, task_id: u64, provider: &Addr) {
         earnings,
         vec![(AssetInfo::native(REWARD_DENOM).key(), SHARE)]
     );
-    assert_eq!(status_of(suite, task_id, provider), ResponseStatus::Won);
+    assert_eq!(suite.status_of(task_id, provider), ResponseStatus::Won);
 }
 
 /// `provider` got its collateral back and nothing else.
 #[track_caller]
 fn assert_released(suite: &Suite, task_id: u64, provider: &Addr) {
-    assert_eq!(stake_of(suite, provider), (STAKE, 0));
+    assert_eq!(suite.stake_of(provider), (STAKE, 0));
     assert_eq!(
         suite.provider_info(provider).reputation,
         Reputation::default()
     );
     assert_eq!(suite.balance(provider, REWARD_DENOM), START);
-    assert_eq!(status_of(suite, task_id, provider), ResponseStatus::Lost);
+    assert_eq!(suite.status_of(task_id, provider), ResponseStatus::Lost);
 }
 
 /// `provider` lost its whole collateral.
 #[track_caller]
 fn assert_slashed(suite: &Suite, task_id: u64, provider: &Addr) {
-    assert_eq!(stake_of(suite, provider), (STAKE - COLLATERAL, 0));
+    assert_eq!(suite.stake_of(provider), (STAKE - COLLATERAL, 0));
     assert_eq!(suite.provider_info(provider).reputation.slashed, 1);
     assert_eq!(suite.balance(provider, REWARD_DENOM), START);
-    assert_eq!(status_of(suite, task_id, provider), ResponseStatus::Slashed);
+    assert_eq!(suite.status_of(task_id, provider), ResponseStatus::Slashed);
 }
 
 #[test]
@@ -160,7 +135,7 @@ fn a_unanimous_round_is_awarded_at_the_last_reveal_and_pays_every_replica_on_del
     );
     assert_eq!(suite.task(task_id).status, TaskStatus::Open);
     for (provider, _) in &sealed {
-        assert_eq!(stake_of(&suite, provider), (STAKE, COLLATERAL));
+        assert_eq!(suite.stake_of(provider), (STAKE, COLLATERAL));
     }
 
     let delivered = suite.deliver(p0, task_id, &sealed[0].1).unwrap();
@@ -207,7 +182,7 @@ fn a_dissenter_is_released_not_slashed_and_its_share_refunded() {
     let (p0, p1, p2) = (&sealed[0].0, &sealed[1].0, &sealed[2].0);
     assert_eq!(suite.award(task_id).unwrap().ranking, shares(&[p0, p2]));
     // Released at the tally: a dissenter can never be chosen to deliver.
-    assert_eq!(stake_of(&suite, p1), (STAKE, 0));
+    assert_eq!(suite.stake_of(p1), (STAKE, 0));
 
     suite.deliver(p0, task_id, &sealed[0].1).unwrap();
     assert_eq!(suite.task(task_id).status, TaskStatus::Completed);
@@ -368,7 +343,7 @@ fn a_reveal_with_its_result_is_refused() {
         ContractError::ResultNotAccepted {},
     );
     assert_eq!(
-        status_of(&suite, task_id, provider),
+        suite.status_of(task_id, provider),
         ResponseStatus::Committed
     );
     suite.reveal(provider, task_id, s).unwrap();
@@ -429,7 +404,7 @@ fn a_missed_delivery_is_slashed_to_the_treasury_and_the_next_agreeing_replica_de
     let (task_id, sealed) = tallied(&mut suite, [b"r", b"r", b"r"]);
     let (p0, p1, p2) = (&sealed[0].0, &sealed[1].0, &sealed[2].0);
 
-    let promoted = miss_delivery(&mut suite, task_id);
+    let promoted = suite.miss_delivery(task_id);
 
     assert!(emitted(&promoted, events::TASK_AWARDED));
     assert_slashed(&suite, task_id, p0);
@@ -470,8 +445,8 @@ fn when_every_agreeing_replica_misses_its_delivery_the_task_expires_with_a_refun
     let mut suite = SuiteBuilder::new().build();
     let client = suite.client();
     let (task_id, sealed) = tallied(&mut suite, [b"r", b"r", b"other"]);
-    miss_delivery(&mut suite, task_id);
-    let expired = miss_delivery(&mut suite, task_id);
+    suite.miss_delivery(task_id);
+    let expired = suite.miss_delivery(task_id);
 
     assert!(emitted(&expired, events::TASK_EXPIRED));
     assert_eq!(suite.task(task_id).status, TaskStatus::Expired);

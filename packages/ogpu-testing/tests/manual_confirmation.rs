@@ -7,7 +7,7 @@
 use cosmwasm_std::{Addr, Binary, Uint128};
 use ogpu_task_registry::ContractError;
 use ogpu_testing::fixtures::{self, COLLATERAL, STAKE};
-use ogpu_testing::{assert_error, Sealed, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
+use ogpu_testing::{assert_error, emitted, Sealed, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
 use ogpu_types::registry::AwardState;
 use ogpu_types::{Offer, Payload, ResponseStatus, TaskSpec, TaskStatus, SEALED_RESULT_OVERHEAD};
 
@@ -75,12 +75,6 @@ fn expected_award(suite: &Suite, ranking: Vec<Offer>, executor: u32) -> AwardSta
     }
 }
 
-fn response_status(suite: &Suite, task_id: u64, provider: &Addr) -> ResponseStatus {
-    let responses = suite.responses(task_id);
-    let response = responses.iter().find(|r| r.provider == *provider);
-    response.expect("a response").status
-}
-
 /// `provider` has its whole stake back, nothing locked and no slash on record.
 #[track_caller]
 fn assert_released(suite: &Suite, provider: &Addr) {
@@ -103,12 +97,6 @@ fn assert_slashed(suite: &Suite, provider: &Addr) {
         info.reputation.slashed,
     );
     assert_eq!(state, (STAKE - COLLATERAL, 0, 1));
-}
-
-/// Whether `response` emitted the registry event `ty`.
-fn emitted(response: &cw_multi_test::AppResponse, ty: &str) -> bool {
-    let ty = format!("wasm-{ty}");
-    response.events.iter().any(|e| e.ty == ty)
 }
 
 #[test]
@@ -188,8 +176,8 @@ fn the_confirmed_provider_is_paid_its_price_on_delivery_and_the_rest_is_refunded
     assert_eq!(info.reputation.completed, 1);
     assert_eq!(info.earnings[0].amount.u128(), 6_000);
     assert_released(&suite, &p1);
-    assert_eq!(response_status(&suite, task_id, &p0), ResponseStatus::Won);
-    assert_eq!(response_status(&suite, task_id, &p1), ResponseStatus::Lost);
+    assert_eq!(suite.status_of(task_id, &p0), ResponseStatus::Won);
+    assert_eq!(suite.status_of(task_id, &p1), ResponseStatus::Lost);
     let task = suite.task(task_id);
     assert_eq!(task.status, TaskStatus::Completed);
     let outcome = task.outcome.unwrap();
@@ -350,10 +338,7 @@ fn a_missed_delivery_is_slashed_to_the_treasury_and_the_next_cheapest_offer_deli
     assert_slashed(&suite, &p0);
     assert_eq!(suite.balance(&suite.treasury, BOND_DENOM), COLLATERAL);
     assert_eq!(suite.balance(&client, BOND_DENOM), START);
-    assert_eq!(
-        response_status(&suite, task_id, &p0),
-        ResponseStatus::Slashed
-    );
+    assert_eq!(suite.status_of(task_id, &p0), ResponseStatus::Slashed);
     // The cheaper of the two others is promoted, at its own price, with a fresh window.
     assert_eq!(
         suite.award(task_id).unwrap(),
@@ -438,10 +423,7 @@ fn a_client_confirming_its_own_free_junk_offer_pays_nothing_and_never_sees_the_h
         let expected = (response.provider == sybil).then(|| junk.result.clone());
         assert_eq!(response.result, expected);
     }
-    assert_eq!(
-        response_status(&suite, task_id, &honest),
-        ResponseStatus::Lost
-    );
+    assert_eq!(suite.status_of(task_id, &honest), ResponseStatus::Lost);
     assert_released(&suite, &honest);
     suite.assert_conservation();
 }
@@ -600,7 +582,7 @@ fn an_offer_still_in_its_reveal_window_when_the_task_completes_is_released() {
     suite.deliver(&p0, task_id, &a).unwrap();
     // p1's reveal window was still open: released, not slashed.
     assert_released(&suite, &p1);
-    assert_eq!(response_status(&suite, task_id, &p1), ResponseStatus::Lost);
+    assert_eq!(suite.status_of(task_id, &p1), ResponseStatus::Lost);
     assert_eq!(suite.balance(&client, REWARD_DENOM), START - 3_000);
     suite.assert_conservation();
 }

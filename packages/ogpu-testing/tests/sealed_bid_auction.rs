@@ -9,7 +9,7 @@ use cw_multi_test::AppResponse;
 use ogpu_task_registry::ContractError;
 use ogpu_testing::fixtures::{self, COLLATERAL, STAKE};
 use ogpu_testing::{
-    assert_error, Sealed, SealedBid, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM,
+    assert_error, emitted, Sealed, SealedBid, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM,
 };
 use ogpu_types::commitment::sha256;
 use ogpu_types::{
@@ -77,36 +77,11 @@ fn awarded_alone(suite: &mut Suite, provider: &Addr) -> u64 {
     task_id
 }
 
-/// The executor lets its delivery deadline pass and anyone finalizes (the deadline itself
-/// is still the executor's).
-fn miss_delivery(suite: &mut Suite, task_id: u64) -> AppResponse {
-    let stranger = suite.stranger.clone();
-    let deadline = suite.award(task_id).unwrap().delivery_deadline;
-    suite.finalize_after(&stranger, task_id, deadline)
-}
-
 fn offer(provider: &Addr, price: u128) -> Offer {
     Offer {
         provider: provider.clone(),
         price: Uint128::new(price),
     }
-}
-
-fn emitted(response: &AppResponse, event: &str) -> bool {
-    let ty = format!("wasm-{event}");
-    response.events.iter().any(|e| e.ty == ty)
-}
-
-fn status_of(suite: &Suite, task_id: u64, provider: &Addr) -> ResponseStatus {
-    let responses = suite.responses(task_id);
-    let response = responses.into_iter().find(|r| r.provider == *provider);
-    response.expect("a response of the provider").status
-}
-
-/// `(bonded, locked)` of `provider` in staking.
-fn stake_of(suite: &Suite, provider: &Addr) -> (u128, u128) {
-    let info = suite.provider_info(provider);
-    (info.bonded.u128(), info.locked.u128())
 }
 
 /// Staking recorded `provider`'s only win: unlocked, one task completed, `price` earned
@@ -125,16 +100,16 @@ fn assert_won_once(suite: &Suite, task_id: u64, provider: &Addr, price: u128) {
         earnings,
         vec![(AssetInfo::native(REWARD_DENOM).key(), price)]
     );
-    assert_eq!(status_of(suite, task_id, provider), ResponseStatus::Won);
+    assert_eq!(suite.status_of(task_id, provider), ResponseStatus::Won);
 }
 
 /// `provider` lost its whole collateral for a missed delivery.
 #[track_caller]
 fn assert_slashed_for_missing(suite: &Suite, task_id: u64, provider: &Addr) {
-    assert_eq!(stake_of(suite, provider), (STAKE - COLLATERAL, 0));
+    assert_eq!(suite.stake_of(provider), (STAKE - COLLATERAL, 0));
     let reputation = suite.provider_info(provider).reputation;
     assert_eq!((reputation.slashed, reputation.failed), (1, 1));
-    assert_eq!(status_of(suite, task_id, provider), ResponseStatus::Slashed);
+    assert_eq!(suite.status_of(task_id, provider), ResponseStatus::Slashed);
 }
 
 #[test]
@@ -187,16 +162,16 @@ fn revealed_losing_bids_stay_locked_until_the_delivery_then_are_released() {
     let task_id = three_bids(&mut suite);
     // Awarded: any of the losers may still be promoted, so all three stay locked.
     for provider in [&p0, &p1, &p2] {
-        assert_eq!(stake_of(&suite, provider), (STAKE, COLLATERAL));
+        assert_eq!(suite.stake_of(provider), (STAKE, COLLATERAL));
     }
     for loser in [&p0, &p2] {
-        assert_eq!(status_of(&suite, task_id, loser), ResponseStatus::Revealed);
+        assert_eq!(suite.status_of(task_id, loser), ResponseStatus::Revealed);
     }
 
     suite.deliver_result(&p1, task_id, RESULT).unwrap();
     for loser in [&p0, &p2] {
-        assert_eq!(stake_of(&suite, loser), (STAKE, 0));
-        assert_eq!(status_of(&suite, task_id, loser), ResponseStatus::Lost);
+        assert_eq!(suite.stake_of(loser), (STAKE, 0));
+        assert_eq!(suite.status_of(task_id, loser), ResponseStatus::Lost);
         let info = suite.provider_info(loser);
         assert_eq!(info.reputation, Reputation::default());
         assert!(info.earnings.is_empty());
@@ -261,10 +236,10 @@ fn an_unopened_bid_pays_its_penalty_to_the_client_when_anyone_awards_after_the_w
     let award = suite.award(task_id).unwrap();
     assert_eq!(award.ranking, vec![offer(&p1, 6_000)]);
     assert_eq!(award.price.u128(), REWARD);
-    assert_eq!(stake_of(&suite, &p0), (STAKE - PENALTY, 0));
+    assert_eq!(suite.stake_of(&p0), (STAKE - PENALTY, 0));
     assert_eq!(suite.provider_info(&p0).reputation.slashed, 1);
-    assert_eq!(status_of(&suite, task_id, &p0), ResponseStatus::Slashed);
-    assert_eq!(stake_of(&suite, &p1), (STAKE, COLLATERAL));
+    assert_eq!(suite.status_of(task_id, &p0), ResponseStatus::Slashed);
+    assert_eq!(suite.stake_of(&p1), (STAKE, COLLATERAL));
     assert_eq!(suite.balance(&client, BOND_DENOM), START + PENALTY / 2);
     assert_eq!(suite.balance(&suite.treasury, BOND_DENOM), PENALTY / 2);
     suite.assert_conservation();
@@ -281,7 +256,7 @@ fn a_missed_delivery_is_slashed_to_the_treasury_and_the_next_bid_delivers_at_its
     );
     let task_id = three_bids(&mut suite);
 
-    let promoted = miss_delivery(&mut suite, task_id);
+    let promoted = suite.miss_delivery(task_id);
 
     // The whole collateral, all to the treasury: the client could have made the job
     // undeliverable, so it is not paid for a missed delivery.
@@ -312,8 +287,8 @@ fn a_missed_delivery_is_slashed_to_the_treasury_and_the_next_bid_delivers_at_its
     assert_eq!(suite.balance(&suite.treasury, REWARD_DENOM), 175);
     // The promoted executor held its lock: its win is recorded like any other.
     assert_won_once(&suite, task_id, &p2, 7_000);
-    assert_eq!(stake_of(&suite, &p0), (STAKE, 0));
-    assert_eq!(status_of(&suite, task_id, &p0), ResponseStatus::Lost);
+    assert_eq!(suite.stake_of(&p0), (STAKE, 0));
+    assert_eq!(suite.status_of(task_id, &p0), ResponseStatus::Lost);
     assert_eq!(suite.balance(&p0, REWARD_DENOM), START);
     suite.assert_conservation();
 }
@@ -328,8 +303,8 @@ fn a_promoted_executor_that_misses_its_delivery_is_slashed_to_the_treasury_too()
         suite.provider(2),
     );
     let task_id = three_bids(&mut suite);
-    miss_delivery(&mut suite, task_id);
-    miss_delivery(&mut suite, task_id);
+    suite.miss_delivery(task_id);
+    suite.miss_delivery(task_id);
 
     for missed in [&p1, &p2] {
         assert_slashed_for_missing(&suite, task_id, missed);
@@ -353,7 +328,7 @@ fn when_no_bidder_is_left_the_task_expires_and_the_client_is_refunded() {
     let (client, p0) = (suite.client(), suite.provider(0));
     let task_id = awarded_alone(&mut suite, &p0);
 
-    let expired = miss_delivery(&mut suite, task_id);
+    let expired = suite.miss_delivery(task_id);
 
     assert!(emitted(&expired, events::TASK_EXPIRED));
     assert_eq!(suite.task(task_id).status, TaskStatus::Expired);
@@ -380,11 +355,8 @@ fn an_auction_nobody_opens_expires_with_every_bid_penalized() {
     assert_eq!(suite.balance(&client, BOND_DENOM), START + PENALTY);
     assert_eq!(suite.balance(&suite.treasury, BOND_DENOM), PENALTY);
     for provider in [&p0, &p1] {
-        assert_eq!(stake_of(&suite, provider), (STAKE - PENALTY, 0));
-        assert_eq!(
-            status_of(&suite, task_id, provider),
-            ResponseStatus::Slashed
-        );
+        assert_eq!(suite.stake_of(provider), (STAKE - PENALTY, 0));
+        assert_eq!(suite.status_of(task_id, provider), ResponseStatus::Slashed);
     }
     suite.assert_conservation();
 }

@@ -5,10 +5,11 @@
 //! the promotion. An auction's winner runs the job only now.
 
 use ogpu_client::Gas;
-use ogpu_types::registry::{AwardState, ExecuteMsg};
+use ogpu_types::registry::{AwardState, ExecuteMsg, TaskDetails};
 use ogpu_types::{CompetitionModel, Task};
 use tracing::{info, warn};
 
+use super::chain::Tip;
 use super::models::Model;
 use super::participate::{
     compute, conclude, end, record_durably, send, Attempt, Shared, Step, RETRY,
@@ -30,13 +31,9 @@ pub fn awardable(model: &CompetitionModel) -> bool {
 /// ask for the promotion; otherwise follow the task to its end.
 pub(super) async fn await_award(s: &Shared, model: &dyn Model, record: &mut TaskRecord) -> Step {
     let task_id = record.task_id;
-    let read = tokio::try_join!(s.chain.tip(), s.chain.task(task_id), s.chain.award(task_id));
-    let (tip, details, awarded) = match read {
+    let (tip, details, awarded) = match read(s, task_id).await {
         Ok(read) => read,
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            return s.pause(RETRY).await;
-        }
+        Err(step) => return step,
     };
     let task = &details.task;
     if task.status.is_terminal() {
@@ -64,7 +61,7 @@ pub(super) async fn await_award(s: &Shared, model: &dyn Model, record: &mut Task
 
 /// Before the award: the model's crank when it is due (an auction: anyone, after the
 /// reveal window).
-async fn ask_for_award(s: &Shared, model: &dyn Model, task: &Task, tip: super::chain::Tip) {
+async fn ask_for_award(s: &Shared, model: &dyn Model, task: &Task, tip: Tip) {
     let msg = match task.model {
         CompetitionModel::SealedBidAuction { .. } => {
             (tip.time > task.reveal_deadline).then_some(ExecuteMsg::Finalize { task_id: task.id })
@@ -86,7 +83,7 @@ async fn ask_for_award(s: &Shared, model: &dyn Model, task: &Task, tip: super::c
 /// recorded durably before it is sent) is to be delivered.
 async fn prepare(
     s: &Shared,
-    details: &ogpu_types::registry::TaskDetails,
+    details: &TaskDetails,
     award: &AwardState,
     record: &mut TaskRecord,
 ) -> Step {
@@ -120,13 +117,9 @@ async fn prepare(
 /// deadline has not passed; the task's end (paid, or moved past it) is read from the chain.
 pub(super) async fn deliver(s: &Shared, record: &mut TaskRecord, refusals: &mut u32) -> Step {
     let task_id = record.task_id;
-    let read = tokio::try_join!(s.chain.tip(), s.chain.task(task_id), s.chain.award(task_id));
-    let (tip, details, awarded) = match read {
+    let (tip, details, awarded) = match read(s, task_id).await {
         Ok(read) => read,
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            return s.pause(RETRY).await;
-        }
+        Err(step) => return step,
     };
     if details.task.status.is_terminal() {
         return conclude(s, record, &details.task).await;
@@ -171,6 +164,19 @@ pub(super) async fn deliver(s: &Shared, record: &mut TaskRecord, refusals: &mut 
         Err(TxError::Uncertain(why)) => {
             warn!(%why, "delivery uncertain; checking the chain");
             s.pause(RETRY).await
+        }
+    }
+}
+
+/// The chain's tip, the task and its award, or (after a pause) the step to take when the
+/// chain cannot be read.
+async fn read(s: &Shared, task_id: u64) -> Result<(Tip, TaskDetails, Option<AwardState>), Step> {
+    let read = tokio::try_join!(s.chain.tip(), s.chain.task(task_id), s.chain.award(task_id));
+    match read {
+        Ok(read) => Ok(read),
+        Err(err) => {
+            warn!(%err, "cannot read the chain; retrying");
+            Err(s.pause(RETRY).await)
         }
     }
 }
