@@ -62,6 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             collateral: Uint128::new(100),
             commit_deadline: cosmwasm_std::Timestamp::from_seconds(60),
             commit_height: None,
+            reveal_opens: None,
             reveal_deadline: None,
             commit_tx: None,
             reveal_tx: None,

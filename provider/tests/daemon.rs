@@ -339,7 +339,7 @@ async fn the_daemon_carries_on_after_the_chain_restarts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_providers_race_and_exactly_one_is_paid() {
+async fn two_providers_race_exactly_one_is_paid_and_the_loser_pays_only_its_commit() {
     if !opencl() {
         return;
     }
@@ -366,13 +366,17 @@ async fn two_providers_race_and_exactly_one_is_paid() {
         .find(|r| r.status == ResponseStatus::Won)
         .unwrap();
     assert_eq!(market.result_of(paid).await, expected);
-    // The loser either committed and lost (collateral back) or was too late to commit.
+    // The loser either committed behind the winner and lost (collateral back) having
+    // paid for its commit alone — it never sent a reveal it could not win — or was too
+    // late to commit.
     if let Some(lost) = responses
         .iter()
         .find(|r| r.provider.as_str() == daemons[loser].address())
     {
         assert_eq!(lost.status, ResponseStatus::Lost);
         assert_eq!(settled[loser].lost, 1);
+        assert_eq!(settled[loser].revealed, 0, "{:?}", settled[loser]);
+        assert_eq!(settled[loser].txs, 1, "{:?}", settled[loser]);
     }
     for daemon in &daemons {
         assert_stake_whole(&market, daemon.address()).await;

@@ -30,6 +30,11 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
             pending_owner: PENDING_OWNER.may_load(deps.storage)?,
         })?,
         QueryMsg::Task { task_id } => to_json_binary(&task(deps, task_id)?)?,
+        QueryMsg::TaskHeader { task_id } => to_json_binary(&load_task(deps.storage, task_id)?)?,
+        QueryMsg::Response { task_id, provider } => {
+            let provider = deps.api.addr_validate(&provider)?;
+            to_json_binary(&RESPONSES.may_load(deps.storage, (task_id, &provider))?)?
+        }
         QueryMsg::Tasks {
             status,
             start_after,

@@ -85,12 +85,23 @@ fn copied_results_and_commitments_cannot_win() {
     let task_id = publish(&mut suite);
     let honest = suite.commit_result(&p0, task_id, b"honest work").unwrap();
 
-    // p1 copies p0's commitment bytes: opening them as p1 fails, the hash binds p0.
+    // p1 copies p0's commitment bytes. Queued behind p0, it may not even try to open
+    // them until p0's window passed; and then opening them as p1 fails (see
+    // `a_copied_commitment_never_opens`).
     suite.commit(&p1, task_id, &honest).unwrap();
     suite.advance_blocks(1);
+    let p0_deadline = suite
+        .responses(task_id)
+        .into_iter()
+        .find(|r| r.provider == p0)
+        .unwrap()
+        .reveal_deadline;
     assert_error(
         suite.reveal(&p1, task_id, &honest),
-        ContractError::CommitmentMismatch {},
+        ContractError::RevealNotOpen {
+            task_id,
+            opens_after: p0_deadline,
+        },
     );
     // A stranger without a commitment cannot reveal at all.
     let stranger = suite.stranger.clone();
@@ -118,6 +129,74 @@ fn copied_results_and_commitments_cannot_win() {
     // p1 committed but had not missed its window when p0 won: it lost the race.
     assert_eq!(suite.provider_info(&p1).locked.u128(), 0);
     assert_eq!(suite.provider_info(&p1).bonded.u128(), STAKE);
+    suite.assert_conservation();
+}
+
+/// The queue: a provider that commits behind another learns it in its commit (the event's
+/// `reveal_opens`) and needs no reveal while the one ahead delivers, so it pays for its
+/// commit alone; when the one ahead stays silent, it takes its turn and wins.
+#[test]
+fn a_provider_behind_another_pays_only_its_commit_unless_the_one_ahead_is_silent() {
+    let mut suite = SuiteBuilder::new().build();
+    let (p0, p1) = (suite.provider(0), suite.provider(1));
+    let task_id = publish(&mut suite);
+    suite.commit_result(&p0, task_id, b"first").unwrap();
+    let second = suite.commit_result(&p1, task_id, b"second").unwrap();
+    let responses = suite.responses(task_id);
+    let of = |p: &cosmwasm_std::Addr| responses.iter().find(|r| r.provider == *p).unwrap();
+    assert_eq!(of(&p1).reveal_opens, Some(of(&p0).reveal_deadline));
+    assert_eq!(
+        of(&p1).reveal_deadline.seconds(),
+        of(&p0).reveal_deadline.seconds() + 60
+    );
+    suite.advance_blocks(1);
+    assert_error(
+        suite.reveal(&p1, task_id, &second),
+        ContractError::RevealNotOpen {
+            task_id,
+            opens_after: of(&p0).reveal_deadline,
+        },
+    );
+    // p0 stays silent: p1's turn comes, and p1 wins; p0 is slashed for its silence.
+    suite.set_time(of(&p0).reveal_deadline.seconds() + 1);
+    suite.reveal(&p1, task_id, &second).unwrap();
+    assert_eq!(suite.task(task_id).outcome.unwrap().winner, p1);
+    assert_eq!(suite.status_of(task_id, &p0), ResponseStatus::Slashed);
+    suite.assert_conservation();
+
+    // The usual race: the one ahead reveals and wins; the one behind never sends a reveal
+    // and gets its collateral back.
+    let task_id = publish(&mut suite);
+    let first = suite.commit_result(&p0, task_id, b"first").unwrap();
+    suite.commit_result(&p1, task_id, b"second").unwrap();
+    suite.advance_blocks(1);
+    suite.reveal(&p0, task_id, &first).unwrap();
+    assert_eq!(suite.status_of(task_id, &p1), ResponseStatus::Lost);
+    assert_eq!(suite.stake_of(&p1), (STAKE, 0));
+    suite.assert_conservation();
+}
+
+/// A commitment is bound to its author: copied bytes never open, even once the author
+/// has stayed silent past its window.
+#[test]
+fn a_copied_commitment_never_opens() {
+    let mut suite = SuiteBuilder::new().build();
+    let (p0, p1) = (suite.provider(0), suite.provider(1));
+    let task_id = publish(&mut suite);
+    let honest = suite.commit_result(&p0, task_id, b"honest work").unwrap();
+    suite.commit(&p1, task_id, &honest).unwrap();
+    // p0 stays silent; p1's turn comes once p0's window has passed.
+    let p1_opens = suite
+        .responses(task_id)
+        .into_iter()
+        .find(|r| r.provider == p1)
+        .and_then(|r| r.reveal_opens)
+        .unwrap();
+    suite.set_time(p1_opens.seconds() + 1);
+    assert_error(
+        suite.reveal(&p1, task_id, &honest),
+        ContractError::CommitmentMismatch {},
+    );
     suite.assert_conservation();
 }
 
@@ -349,8 +428,9 @@ fn silent_committers_at_the_cap_are_evicted_so_the_task_moves_on() {
         suite.commit_result(&p2, task_id, b"r"),
         ContractError::TooManyCommitments { task_id, max: 2 },
     );
-    suite.advance_seconds(61);
-    // Both windows passed: a new commitment evicts (and slashes) one silent committer.
+    // p1 is queued behind p0: its window follows p0's. Past both, a new commitment evicts
+    // (and slashes) one silent committer, and opens at once.
+    suite.advance_seconds(121);
     let sealed = suite.commit_result(&p2, task_id, b"r").unwrap();
     assert_eq!(suite.responses(task_id).len(), 2);
     assert_eq!(suite.task(task_id).commit_count, 2);

@@ -205,7 +205,8 @@ fn a_recipient_that_cannot_receive_never_blocks_a_task_from_ending() {
     let treasury = suite.treasury.clone();
     suite.refuse_transfers_to(&client, true);
     suite.refuse_transfers_to(&treasury, true);
-    let deadline = suite.task(task_id).reveal_deadline;
+    let task = suite.task(task_id);
+    let deadline = task.reveal_deadline.max(task.commit_deadline);
     suite.set_time(deadline.seconds() + 1);
     suite.finalize(&stranger, task_id).unwrap();
     assert_eq!(suite.task(task_id).status, TaskStatus::Expired);

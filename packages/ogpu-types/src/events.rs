@@ -70,6 +70,9 @@ pub mod attr {
     pub const RELEASE_AT: &str = "release_at";
     pub const COMMIT_DEADLINE: &str = "commit_deadline";
     pub const REVEAL_DEADLINE: &str = "reveal_deadline";
+    /// First Response: a commitment queued behind another opens only after this moment
+    /// (absent for the first in the queue).
+    pub const REVEAL_OPENS: &str = "reveal_opens";
     /// An awarded task: the chosen provider's delivery deadline.
     pub const DELIVERY_DEADLINE: &str = "delivery_deadline";
     /// The Consensus task that re-runs a disputed one.

@@ -221,6 +221,10 @@ pub enum QueryMsg {
     /// One task with its spec.
     #[returns(TaskDetails)]
     Task { task_id: u64 },
+    /// One task's header alone (status, deadlines, counts, outcome): what a provider
+    /// polls, without the spec's job and inputs.
+    #[returns(Task)]
+    TaskHeader { task_id: u64 },
     /// Tasks in id order, optionally only those with `status`.
     #[returns(TasksResponse)]
     Tasks {
@@ -249,6 +253,9 @@ pub enum QueryMsg {
     /// Consensus), for what price, until when (`None` before the award).
     #[returns(Option<AwardState>)]
     Award { task_id: u64 },
+    /// `provider`'s response to a task, if it committed.
+    #[returns(Option<TaskResponse>)]
+    Response { task_id: u64, provider: String },
     /// Responses to a task, in provider address order.
     #[returns(ResponsesResponse)]
     Responses {

@@ -165,9 +165,12 @@ pub struct Requirements {
 #[cw_serde]
 #[derive(Copy, Eq)]
 pub enum CompetitionModel {
-    /// Providers commit during `commit_window`; each opens its commitment in a later block
-    /// within `reveal_window` seconds of committing. The first valid reveal wins the whole
-    /// reward, paid in the same transaction.
+    /// Providers commit during `commit_window`, in a queue: the first commitment opens in
+    /// a later block, within `reveal_window` seconds; each later one only once every
+    /// commitment before it has passed its window unopened, then for `reveal_window`
+    /// seconds. The first valid reveal wins the whole reward, paid in the same
+    /// transaction — so a provider that commits behind another knows at once it is a
+    /// stand-by, and pays for a reveal only if the ones before it stay silent.
     FirstResponse {
         commit_window: u64,
         reveal_window: u64,
@@ -410,6 +413,10 @@ pub struct TaskResponse {
     pub commitment: HexBinary,
     pub committed_height: u64,
     pub committed_at: Timestamp,
+    /// First Response: the moment after which this commitment may be opened (the
+    /// previous commitment's reveal deadline; its own commit time for the first).
+    #[serde(default)]
+    pub reveal_opens: Option<Timestamp>,
     /// Last moment (inclusive) this commitment may be opened.
     pub reveal_deadline: Timestamp,
     pub status: ResponseStatus,

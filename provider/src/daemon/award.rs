@@ -5,7 +5,7 @@
 //! the promotion. An auction's winner runs the job only now.
 
 use ogpu_client::Gas;
-use ogpu_types::registry::{AwardState, ExecuteMsg, TaskDetails};
+use ogpu_types::registry::{AwardState, ExecuteMsg};
 use ogpu_types::{CompetitionModel, Task};
 use tracing::{info, warn};
 
@@ -31,11 +31,11 @@ pub fn awardable(model: &CompetitionModel) -> bool {
 /// ask for the promotion; otherwise follow the task to its end.
 pub(super) async fn await_award(s: &Shared, model: &dyn Model, record: &mut TaskRecord) -> Step {
     let task_id = record.task_id;
-    let (tip, details, awarded) = match read(s, task_id).await {
+    let (tip, task, awarded) = match read(s, task_id).await {
         Ok(read) => read,
         Err(step) => return step,
     };
-    let task = &details.task;
+    let task = &task;
     if task.status.is_terminal() {
         return conclude(s, record, task).await;
     }
@@ -50,7 +50,7 @@ pub(super) async fn await_award(s: &Shared, model: &dyn Model, record: &mut Task
         .position(|o| o.provider.as_str() == s.me());
     let in_time = tip.time <= award.delivery_deadline;
     match rank {
-        Some(rank) if rank == executor && in_time => prepare(s, &details, &award, record).await,
+        Some(rank) if rank == executor && in_time => prepare(s, &award, record).await,
         Some(rank) if rank == executor + 1 && !in_time => {
             crank(s, task_id, "promote").await;
             s.pause(RETRY).await
@@ -81,15 +81,17 @@ async fn ask_for_award(s: &Shared, model: &dyn Model, task: &Task, tip: Tip) {
 
 /// Chosen: the recorded sealed result (an auction's winner computes and seals it now,
 /// recorded durably before it is sent) is to be delivered.
-async fn prepare(
-    s: &Shared,
-    details: &TaskDetails,
-    award: &AwardState,
-    record: &mut TaskRecord,
-) -> Step {
+async fn prepare(s: &Shared, award: &AwardState, record: &mut TaskRecord) -> Step {
     info!(price = %award.price, deadline = %award.delivery_deadline, "chosen to deliver");
     if record.result.is_none() {
-        match compute(s, details, award.price).await {
+        let details = match s.chain.task(record.task_id).await {
+            Ok(details) => details,
+            Err(err) => {
+                warn!(%err, "cannot read the task; retrying");
+                return s.pause(RETRY).await;
+            }
+        };
+        match compute(s, &details, award.price).await {
             Ok(sealed) => {
                 record.digest = sealed.digest;
                 record.result = sealed.result;
@@ -117,12 +119,12 @@ async fn prepare(
 /// deadline has not passed; the task's end (paid, or moved past it) is read from the chain.
 pub(super) async fn deliver(s: &Shared, record: &mut TaskRecord, refusals: &mut u32) -> Step {
     let task_id = record.task_id;
-    let (tip, details, awarded) = match read(s, task_id).await {
+    let (tip, task, awarded) = match read(s, task_id).await {
         Ok(read) => read,
         Err(step) => return step,
     };
-    if details.task.status.is_terminal() {
-        return conclude(s, record, &details.task).await;
+    if task.status.is_terminal() {
+        return conclude(s, record, &task).await;
     }
     let chosen = awarded.as_ref().is_some_and(|a| {
         a.ranking
@@ -168,10 +170,14 @@ pub(super) async fn deliver(s: &Shared, record: &mut TaskRecord, refusals: &mut 
     }
 }
 
-/// The chain's tip, the task and its award, or (after a pause) the step to take when the
-/// chain cannot be read.
-async fn read(s: &Shared, task_id: u64) -> Result<(Tip, TaskDetails, Option<AwardState>), Step> {
-    let read = tokio::try_join!(s.chain.tip(), s.chain.task(task_id), s.chain.award(task_id));
+/// The chain's tip, the task's header and its award, or (after a pause) the step to take
+/// when the chain cannot be read.
+async fn read(s: &Shared, task_id: u64) -> Result<(Tip, Task, Option<AwardState>), Step> {
+    let read = tokio::try_join!(
+        s.chain.tip(),
+        s.chain.task_header(task_id),
+        s.chain.award(task_id)
+    );
     match read {
         Ok(read) => Ok(read),
         Err(err) => {

@@ -7,7 +7,7 @@ use cosmwasm_std::{HexBinary, Timestamp};
 use ogpu_client::{Client, ClientError, ClientResult, Deployment};
 use ogpu_types::registry::{self, AwardState, ConfigResponse, QueryMsg, TaskDetails};
 use ogpu_types::staking::{self, ProviderResponse};
-use ogpu_types::{TaskResponseRecord, TaskStatus};
+use ogpu_types::{Task, TaskResponseRecord, TaskStatus};
 use tendermint_rpc::Client as _;
 
 /// The registry's page size limit (`MAX_LIMIT` of its queries).
@@ -27,6 +27,9 @@ pub struct OnChain {
     pub commitment: HexBinary,
     /// Height of the block that included it.
     pub height: u64,
+    /// First Response: the moment after which it may be opened (the commitment ahead of
+    /// it in the queue passed its window); `None` or its own commit time: at once.
+    pub reveal_opens: Option<Timestamp>,
     /// Last moment it may be opened.
     pub reveal_deadline: Timestamp,
 }
@@ -103,40 +106,23 @@ impl ChainView {
         Ok(page.tasks.into_iter().map(|t| t.id).collect())
     }
 
-    /// `provider`'s response to a task, if it committed. Bounded: a task holds at most
-    /// `max_commitments` (≤ 64) responses, read a page at a time.
+    /// `provider`'s response to a task, if it committed (one singular query).
     pub async fn response(
         &self,
         task_id: u64,
         provider: &str,
     ) -> ClientResult<Option<TaskResponseRecord>> {
-        // Responses are ordered by address: start just before ours.
-        let mut start_after = None;
-        loop {
-            let query = QueryMsg::Responses {
-                task_id,
-                start_after: start_after.clone(),
-                limit: Some(PAGE),
-            };
-            let page: registry::ResponsesResponse =
-                self.client.smart(&self.deployment.registry, &query).await?;
-            if let Some(found) = page
-                .responses
-                .iter()
-                .find(|r| r.provider.as_str() == provider)
-            {
-                return Ok(Some(found.clone()));
-            }
-            match page.responses.last() {
-                Some(last)
-                    if page.responses.len() == PAGE as usize
-                        && last.provider.as_str() < provider =>
-                {
-                    start_after = Some(last.provider.to_string());
-                }
-                _ => return Ok(None),
-            }
-        }
+        let query = QueryMsg::Response {
+            task_id,
+            provider: provider.to_string(),
+        };
+        self.client.smart(&self.deployment.registry, &query).await
+    }
+
+    /// A task's header alone: what a provider polls, without its spec's job and inputs.
+    pub async fn task_header(&self, task_id: u64) -> ClientResult<Task> {
+        let query = QueryMsg::TaskHeader { task_id };
+        self.client.smart(&self.deployment.registry, &query).await
     }
 
     /// Who must deliver an awarded task, for what, until when (`None` before the award).
@@ -172,6 +158,7 @@ impl ChainView {
         Ok(response.map(|r| OnChain {
             commitment: r.commitment,
             height: r.committed_height,
+            reveal_opens: r.reveal_opens.filter(|opens| *opens > r.committed_at),
             reveal_deadline: r.reveal_deadline,
         }))
     }

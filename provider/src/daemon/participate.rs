@@ -365,6 +365,7 @@ async fn commit(s: &Shared, record: &mut TaskRecord) -> Step {
                 _ => Phase::Committed,
             };
             record.commit_height = Some(on_chain.height);
+            record.reveal_opens = on_chain.reveal_opens;
             record.reveal_deadline = Some(on_chain.reveal_deadline);
             s.save(record);
             info!(
@@ -530,8 +531,8 @@ pub(super) async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecor
 
 /// The chain's tip and the task, or (after a pause) the step to take when unreadable.
 async fn read_task(s: &Shared, task_id: u64) -> Result<(Tip, Task), Step> {
-    match tokio::try_join!(s.chain.tip(), s.chain.task(task_id)) {
-        Ok((tip, details)) => Ok((tip, details.task)),
+    match tokio::try_join!(s.chain.tip(), s.chain.task_header(task_id)) {
+        Ok((tip, task)) => Ok((tip, task)),
         Err(err) => {
             warn!(%err, "cannot read the chain; retrying");
             Err(s.pause(RETRY).await)

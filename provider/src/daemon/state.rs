@@ -104,6 +104,10 @@ pub struct TaskRecord {
     pub commit_deadline: Timestamp,
     /// Height of the block that included the commitment.
     pub commit_height: Option<u64>,
+    /// First Response: the moment after which the commitment may be opened, when it is
+    /// queued behind another (as the chain recorded it).
+    #[serde(default)]
+    pub reveal_opens: Option<Timestamp>,
     /// Last moment the commitment may be opened, as the chain recorded it.
     pub reveal_deadline: Option<Timestamp>,
     pub commit_tx: Option<String>,
@@ -132,6 +136,7 @@ impl TaskRecord {
             collateral: task.collateral,
             commit_deadline: task.commit_deadline,
             commit_height: None,
+            reveal_opens: None,
             reveal_deadline: None,
             commit_tx: None,
             reveal_tx: None,
@@ -260,6 +265,7 @@ mod tests {
             collateral: Uint128::new(100),
             commit_deadline: Timestamp::from_seconds(100),
             commit_height: None,
+            reveal_opens: None,
             reveal_deadline: None,
             commit_tx: None,
             reveal_tx: None,

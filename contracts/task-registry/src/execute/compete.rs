@@ -104,13 +104,20 @@ pub fn commit(
         response = response.add_message(call(&config.staking, &slash)?);
     }
 
-    let reveal_deadline = match task.model {
+    // First Response queues its commitments: each opens once the one before it has
+    // passed its window unopened, so only the first is revealed at once and a provider
+    // behind it pays for a reveal only when the one ahead stays silent.
+    let (reveal_opens, reveal_deadline) = match task.model {
         CompetitionModel::FirstResponse { reveal_window, .. } => {
-            let own = deadline(now, reveal_window)?;
-            task.reveal_deadline = task.reveal_deadline.max(own);
-            own
+            let opens = match task.commit_count {
+                0 => now,
+                _ => now.max(task.reveal_deadline),
+            };
+            let own = deadline(opens, reveal_window)?;
+            task.reveal_deadline = own;
+            (Some(opens), own)
         }
-        _ => task.reveal_deadline,
+        _ => (None, task.reveal_deadline),
     };
     task.commit_count += 1;
     TASKS.save(deps.storage, task_id, &task)?;
@@ -123,6 +130,7 @@ pub fn commit(
             commitment: commitment.clone(),
             committed_height: env.block.height,
             committed_at: now,
+            reveal_opens,
             reveal_deadline,
             status: ResponseStatus::Committed,
             digest: None,
@@ -139,12 +147,16 @@ pub fn commit(
         amount: task.collateral,
         eligibility: requirements.eligibility,
     };
-    let event = Event::new(events::TASK_COMMITTED).add_attributes([
+    let mut event = Event::new(events::TASK_COMMITTED).add_attributes([
         (attr::TASK_ID, task_id.to_string()),
         (attr::PROVIDER, provider.to_string()),
         (attr::COMMITMENT, commitment.to_hex()),
         (attr::REVEAL_DEADLINE, reveal_deadline.seconds().to_string()),
     ]);
+    if let Some(opens) = reveal_opens.filter(|opens| *opens > now) {
+        // Behind another commitment: a stand-by, told so in its own transaction.
+        event = event.add_attribute(attr::REVEAL_OPENS, opens.seconds().to_string());
+    }
     Ok(response
         .add_message(call(&config.staking, &lock)?)
         .add_attribute(attr::ACTION, "commit")
@@ -200,16 +212,20 @@ pub fn reveal(
     let provider = info.sender;
     let mut response = unopened(deps.storage, &env, task_id, &provider)?;
     let now = env.block.time;
-    let reveals_open = match task.model {
-        CompetitionModel::FirstResponse { .. } => true,
+    let opens_after = match (task.model, response.reveal_opens) {
+        // A queued First Response commitment: once the one before it passed its window.
+        (CompetitionModel::FirstResponse { .. }, Some(opens)) if opens > response.committed_at => {
+            Some(opens)
+        }
+        (CompetitionModel::FirstResponse { .. }, _) => None,
         // All replicas committed: no one else can join, so digests may be opened.
-        CompetitionModel::Consensus { replicas, .. } if task.commit_count >= replicas => true,
-        _ => now > task.commit_deadline,
+        (CompetitionModel::Consensus { replicas, .. }, _) if task.commit_count >= replicas => None,
+        _ => Some(task.commit_deadline),
     };
-    if !reveals_open {
+    if let Some(opens_after) = opens_after.filter(|opens| now <= *opens) {
         return Err(ContractError::RevealNotOpen {
             task_id,
-            opens_after: task.commit_deadline,
+            opens_after,
         });
     }
     if now > response.reveal_deadline {

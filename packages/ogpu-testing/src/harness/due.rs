@@ -56,6 +56,10 @@ impl World {
         let after_commits = task.commit_deadline.plus_seconds(1);
         let phase = match record.competition {
             Competition::ManualConfirmation => after_commits,
+            Competition::FirstResponse => response
+                .reveal_opens
+                .filter(|opens| *opens > response.committed_at)
+                .map_or(next_block, |opens| opens.plus_seconds(1)),
             Competition::Consensus { replicas, .. } if task.commit_count < replicas => {
                 after_commits
             }

@@ -66,7 +66,10 @@ impl World {
             return Expect::Failure;
         };
         let window_open = match record.competition {
-            Competition::FirstResponse => true,
+            // Queued behind another commitment: only once that one's window has passed.
+            Competition::FirstResponse => response
+                .reveal_opens
+                .is_none_or(|opens| opens <= response.committed_at || block.time > opens),
             Competition::Consensus { replicas, .. } if task.commit_count >= replicas => true,
             _ => block.time > task.commit_deadline,
         };
