@@ -465,10 +465,11 @@ pub enum ProviderCmd {
 pub enum QueryCmd {
     /// The registry's, staking's and settlement's configuration
     Config,
-    /// A task's escrow (settlement `escrow`): deposit, status, paid out, fees, refunded
+    /// A task's escrow: the reward settlement holds while the task is open; once it ended,
+    /// settlement's record (deposit, status, paid out, fees, refunded)
     Escrow { task_id: u64 },
-    /// Conservation totals: settlement's per asset (deposited, paid out, fees, refunded,
-    /// held, credited) and staking's (bonded, locked, unbonding, slashed)
+    /// Conservation totals: settlement's per asset over ended tasks (deposited, paid out,
+    /// fees, refunded, credited) and staking's (bonded, unbonding, slashed)
     Totals,
     /// A transaction's result by hash
     Tx { hash: String },

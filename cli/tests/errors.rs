@@ -178,7 +178,7 @@ fn bad_inputs_fail_with_one_clear_line() {
     net.ogpu(&["task", "result", "999"])
         .fails(2, "task 999 not found");
     net.ogpu(&["query", "escrow", "999"])
-        .fails(2, "no escrow for task 999");
+        .fails(2, "no task 999");
     let doc = publish(&[&hash[..], &["--reward", "1000ustake", "-o", "json"]].concat())
         .ok()
         .json();

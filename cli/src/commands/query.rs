@@ -58,24 +58,35 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
         QueryCmd::Escrow { task_id } => {
             let deployment = ctx.deployment()?;
             let client = ctx.connect().await?;
-            let escrow: settlement::EscrowResponse = client
+            let escrow: Option<settlement::EscrowResponse> = client
                 .smart(
                     &deployment.settlement,
                     &settlement::QueryMsg::Escrow { task_id },
                 )
-                .await
-                .map_err(|e| {
-                    if contract_log(&e)
-                        .is_some_and(|log| log.contains(&format!("no escrow for task {task_id}")))
-                    {
-                        CliError::usage(
-                            format!("no escrow for task {task_id}"),
-                            "list the tasks with `ogpu task list`",
-                        )
-                    } else {
-                        e.into()
-                    }
-                })?;
+                .await?;
+            let Some(escrow) = escrow else {
+                // Settlement holds an open task's reward but learns of the task at its end.
+                let task: ogpu_types::Task = client
+                    .smart(&deployment.registry, &registry::QueryMsg::TaskHeader { task_id })
+                    .await
+                    .map_err(|e| {
+                        if contract_log(&e).is_some_and(|log| log.contains("not found")) {
+                            CliError::usage(
+                                format!("no task {task_id}"),
+                                "list the tasks with `ogpu task list`",
+                            )
+                        } else {
+                            e.into()
+                        }
+                    })?;
+                if ctx.json() {
+                    return output::json(&json!({ "task_id": task_id, "held": task.reward }));
+                }
+                println!("task:      {task_id} (open)");
+                println!("payer:     {}", task.client);
+                println!("held:      {}", output::asset(&task.reward));
+                return Ok(());
+            };
             if ctx.json() {
                 return output::json(&escrow);
             }
@@ -110,7 +121,6 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
                         t.paid_out.to_string(),
                         t.fees.to_string(),
                         t.refunded.to_string(),
-                        t.held.to_string(),
                         t.credited.to_string(),
                     ]
                 })
@@ -122,17 +132,15 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
                     "PAID OUT",
                     "FEES",
                     "REFUNDED",
-                    "HELD",
                     "CREDITED",
                 ],
                 &rows,
             );
             println!();
             println!(
-                "stake ({}): bonded {}, locked {}, unbonding {}, slashed {}",
+                "stake ({}): bonded {}, unbonding {}, slashed {}",
                 staking.bond_denom,
                 staking.bonded,
-                staking.locked,
                 staking.unbonding,
                 staking.slashed
             );

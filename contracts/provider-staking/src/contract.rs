@@ -7,7 +7,7 @@ use ogpu_types::staking::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use ogpu_types::MigrateMsg;
 
 use crate::error::ContractError;
-use crate::execute::{collateral, payout, provider};
+use crate::execute::{payout, provider, slash};
 use crate::{execute, query as queries};
 
 pub const CONTRACT_NAME: &str = env!("CARGO_PKG_NAME");
@@ -39,15 +39,7 @@ pub fn execute(
         ExecuteMsg::Claim {} => provider::claim(deps, env, info),
         ExecuteMsg::Deregister {} => provider::deregister(deps, env, info),
         ExecuteMsg::Withdraw {} => payout::withdraw(deps, info),
-        ExecuteMsg::LockCollateral {
-            task_id,
-            provider,
-            amount,
-            eligibility,
-        } => collateral::lock(deps, info, task_id, provider, amount, eligibility),
-        ExecuteMsg::SettleCollateral { task_id, outcomes } => {
-            collateral::settle(deps, info, task_id, outcomes)
-        }
+        ExecuteMsg::Slash { task_id, slashes } => slash::slash(deps, info, task_id, slashes),
         ExecuteMsg::UpdateConfig { treasury, update } => {
             execute::update_config(deps, info, treasury, update)
         }

@@ -34,25 +34,8 @@ pub enum ContractError {
     #[error("provider {provider} has deregistered")]
     ProviderDeregistered { provider: String },
 
-    #[error(
-        "provider {provider} is jailed: bonded stake is below the minimum; bond more to resume"
-    )]
-    ProviderJailed { provider: String },
-
-    #[error("bonded stake {bonded} is below the task's required {required}")]
-    InsufficientStake { bonded: Uint128, required: Uint128 },
-
-    #[error("reputation score {score} is below the task's required {required}")]
-    InsufficientReputation { score: u64, required: u64 },
-
-    #[error("no registered device meets the task's device class, memory and throughput")]
-    NoEligibleDevice {},
-
-    #[error("provider {provider} already has collateral locked for task {task_id}")]
-    AlreadyLocked { task_id: u64, provider: String },
-
-    #[error("free stake {free} is less than the {needed} needed")]
-    InsufficientFreeStake { free: Uint128, needed: Uint128 },
+    #[error("cannot unbond {amount}: only {bonded} is bonded")]
+    UnbondAboveBonded { bonded: Uint128, amount: Uint128 },
 
     #[error("amount must be positive")]
     ZeroAmount {},
@@ -63,18 +46,12 @@ pub enum ContractError {
     #[error("nothing has finished unbonding yet")]
     NothingToClaim {},
 
-    #[error("{locked} of collateral is still locked in tasks")]
-    HasLockedCollateral { locked: Uint128 },
-
-    #[error("no collateral of {provider} is locked for task {task_id}")]
-    LockNotFound { task_id: u64, provider: String },
-
     #[error("nothing is credited to the sender")]
     NothingToWithdraw {},
 
     #[error("unknown reply id {id}")]
     UnknownReplyId { id: u64 },
 
-    #[error("{count} outcomes exceed the limit of {max}")]
-    TooManyOutcomes { count: u64, max: u64 },
+    #[error("{count} slashes exceed the limit of {max}")]
+    TooManySlashes { count: u64, max: u64 },
 }

@@ -1,9 +1,9 @@
 //! Execute handlers: instantiation and configuration here, providers' own messages in
 //! `provider`, the registry's collateral messages in `collateral`.
 
-pub mod collateral;
 pub mod payout;
 pub mod provider;
+pub mod slash;
 
 use cosmwasm_std::{Addr, DepsMut, MessageInfo, Response, Storage};
 use cw_utils::nonpayable;

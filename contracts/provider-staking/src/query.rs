@@ -2,22 +2,20 @@
 
 use cosmwasm_std::{to_json_binary, Addr, Binary, Deps, Order, StdResult, Timestamp, Uint128};
 use cw_storage_plus::Bound;
-use ogpu_types::provider::Earning;
+use ogpu_types::registry::{self, ProviderLedger};
 use ogpu_types::staking::{
-    ConfigResponse, Lock, LocksResponse, ProviderResponse, ProviderStatus, ProvidersResponse,
-    QueryMsg, StakingTotals, UnbondingEntry,
+    ConfigResponse, ProviderResponse, ProviderStatus, ProvidersResponse, QueryMsg, StakingTotals,
+    UnbondingEntry,
 };
 
 use crate::error::ContractError;
-use crate::state::{Provider, CONFIG, CREDITS, EARNINGS, LOCKS, PROVIDERS, TOTALS, UNBONDING};
+use crate::state::{Provider, CONFIG, CREDITS, PROVIDERS, TOTALS, UNBONDING};
 
 pub const DEFAULT_LIMIT: u32 = 10;
 pub const MAX_LIMIT: u32 = 30;
 /// With `active_only`, at most this many records are read per page; a page may then hold
 /// fewer than `limit` providers.
 const MAX_SCAN: usize = 300;
-/// Earnings listed per provider (one per accepted reward asset).
-const MAX_EARNINGS: usize = 32;
 
 fn limit(limit: Option<u32>) -> usize {
     limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
@@ -39,7 +37,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                     provider: address.to_string(),
                 }
             })?;
-            to_json_binary(&response(deps, address, record, min_stake)?)?
+            to_json_binary(&response(deps, &config.registry, address, record, min_stake)?)?
         }
         QueryMsg::Providers {
             active_only,
@@ -65,35 +63,15 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                             .map_or(true, |(_, p)| p.status(min_stake) == ProviderStatus::Active)
                 })
                 .take(limit(max))
-                .map(|item| item.and_then(|(a, p)| response(deps, a, p, min_stake)))
+                .map(|item| item.and_then(|(a, p)| response(deps, &config.registry, a, p, min_stake)))
                 .collect::<StdResult<_>>()?;
             to_json_binary(&ProvidersResponse { providers })?
-        }
-        QueryMsg::Locks {
-            provider,
-            start_after,
-            limit: max,
-        } => {
-            let provider = deps.api.addr_validate(&provider)?;
-            let locks = LOCKS
-                .prefix(&provider)
-                .range(
-                    deps.storage,
-                    start_after.map(Bound::exclusive),
-                    None,
-                    Order::Ascending,
-                )
-                .take(limit(max))
-                .map(|item| item.map(|(task_id, amount)| Lock { task_id, amount }))
-                .collect::<StdResult<_>>()?;
-            to_json_binary(&LocksResponse { locks })?
         }
         QueryMsg::Totals {} => {
             let totals = TOTALS.load(deps.storage)?;
             to_json_binary(&StakingTotals {
                 bond_denom: config.params.bond_denom,
                 bonded: totals.bonded,
-                locked: totals.locked,
                 unbonding: totals.unbonding,
                 slashed: totals.slashed,
                 credited: totals.credited,
@@ -110,18 +88,19 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
     })
 }
 
+/// A provider as staking holds it, with what the market recorded of it (collateral
+/// locked, reputation, earnings), which the registry keeps.
 fn response(
     deps: Deps,
+    registry: &Addr,
     address: Addr,
     record: Provider,
     min_stake: Uint128,
 ) -> StdResult<ProviderResponse> {
-    let earnings = EARNINGS
-        .prefix(&address)
-        .range(deps.storage, None, None, Order::Ascending)
-        .take(MAX_EARNINGS)
-        .map(|item| item.map(|(asset, amount)| Earning { asset, amount }))
-        .collect::<StdResult<_>>()?;
+    let query = registry::QueryMsg::ProviderLedger {
+        provider: address.to_string(),
+    };
+    let ledger: ProviderLedger = deps.querier.query_wasm_smart(registry, &query)?;
     // Bounded: at most `max_unbonding_entries` (≤ 32) per provider.
     let unbonding = UNBONDING
         .prefix(&address)
@@ -135,13 +114,13 @@ fn response(
         .collect::<StdResult<_>>()?;
     Ok(ProviderResponse {
         status: record.status(min_stake),
-        reputation_score: record.reputation.score(),
+        reputation_score: ledger.reputation.score(),
         address,
         metadata: record.metadata,
         bonded: record.bonded,
-        locked: record.locked,
+        locked: ledger.locked,
         unbonding,
-        reputation: record.reputation,
-        earnings,
+        reputation: ledger.reputation,
+        earnings: ledger.earnings,
     })
 }

@@ -31,15 +31,8 @@ pub fn execute(
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
     match msg {
-        ExecuteMsg::Escrow { task_id, payer } => execute::escrow_native(deps, info, task_id, payer),
-        ExecuteMsg::EscrowCw20 {
-            task_id,
-            payer,
-            token,
-            amount,
-        } => execute::escrow_cw20(deps, info, task_id, payer, token, amount),
-        ExecuteMsg::Release { task_id, payouts } => execute::release(deps, info, task_id, payouts),
-        ExecuteMsg::Refund { task_id } => execute::refund(deps, info, task_id),
+        ExecuteMsg::Release { deposit, payouts } => execute::release(deps, info, deposit, payouts),
+        ExecuteMsg::Refund { deposit } => execute::refund(deps, info, deposit),
         ExecuteMsg::Withdraw { asset } => execute::withdraw(deps, info, asset),
         ExecuteMsg::UpdateConfig {
             treasury,

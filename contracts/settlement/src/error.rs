@@ -1,6 +1,5 @@
 use cosmwasm_std::{OverflowError, StdError, Uint128};
 use cw_utils::PaymentError;
-use ogpu_types::settlement::EscrowStatus;
 use thiserror::Error;
 
 #[derive(Error, Debug, PartialEq)]
@@ -20,14 +19,8 @@ pub enum ContractError {
     #[error("protocol fee {bps} bps exceeds 10000")]
     InvalidFee { bps: u16 },
 
-    #[error("an escrow for task {task_id} already exists")]
-    EscrowExists { task_id: u64 },
-
-    #[error("no escrow for task {task_id}")]
-    EscrowNotFound { task_id: u64 },
-
-    #[error("the escrow of task {task_id} is already {status:?}")]
-    EscrowClosed { task_id: u64, status: EscrowStatus },
+    #[error("the escrow of task {task_id} is already closed")]
+    EscrowClosed { task_id: u64 },
 
     #[error("a deposit must be positive")]
     ZeroDeposit {},

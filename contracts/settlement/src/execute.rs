@@ -2,13 +2,13 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, BankMsg, CosmosMsg, Decimal, DepsMut, Event, MessageInfo,
-    Reply, Response, Storage, SubMsg, Uint128, WasmMsg,
+    from_json, to_json_binary, Addr, Api, BankMsg, CosmosMsg, Decimal, DepsMut, Event,
+    MessageInfo, Reply, Response, Storage, SubMsg, Uint128, WasmMsg,
 };
 use cw20::Cw20ExecuteMsg;
-use cw_utils::{nonpayable, one_coin};
+use cw_utils::nonpayable;
 use ogpu_types::events::{self, attr};
-use ogpu_types::settlement::{AssetTotals, EscrowStatus, InstantiateMsg, Payout};
+use ogpu_types::settlement::{AssetTotals, Deposit, EscrowStatus, InstantiateMsg, Payout};
 use ogpu_types::{Asset, AssetInfo};
 
 use crate::error::ContractError;
@@ -51,74 +51,6 @@ fn only_registry(storage: &dyn Storage, sender: &Addr) -> Result<Config, Contrac
     Ok(config)
 }
 
-pub fn escrow_native(
-    deps: DepsMut,
-    info: MessageInfo,
-    task_id: u64,
-    payer: String,
-) -> Result<Response, ContractError> {
-    only_registry(deps.storage, &info.sender)?;
-    let coin = one_coin(&info)?;
-    deposit(deps, task_id, payer, Asset::from(coin))
-}
-
-/// Tokens the registry transferred here in the same transaction. Only the registry's
-/// own call (`info.sender`, which nobody can forge) escrows them: a cw20 receive hook
-/// would let anyone claim the registry as its sender and escrow tokens that never came.
-pub fn escrow_cw20(
-    deps: DepsMut,
-    info: MessageInfo,
-    task_id: u64,
-    payer: String,
-    token: String,
-    amount: Uint128,
-) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    only_registry(deps.storage, &info.sender)?;
-    let token = deps.api.addr_validate(&token)?;
-    let asset = Asset::new(AssetInfo::cw20(token.as_str()), amount);
-    deposit(deps, task_id, payer, asset)
-}
-
-fn deposit(
-    deps: DepsMut,
-    task_id: u64,
-    payer: String,
-    asset: Asset,
-) -> Result<Response, ContractError> {
-    if asset.amount.is_zero() {
-        return Err(ContractError::ZeroDeposit {});
-    }
-    if ESCROWS.has(deps.storage, task_id) {
-        return Err(ContractError::EscrowExists { task_id });
-    }
-    let payer = deps.api.addr_validate(&payer)?;
-    update_totals(deps.storage, &asset.info, |t| {
-        t.deposited = t.deposited.checked_add(asset.amount)?;
-        t.held = t.held.checked_add(asset.amount)?;
-        Ok(())
-    })?;
-    ESCROWS.save(
-        deps.storage,
-        task_id,
-        &Escrow {
-            payer: payer.clone(),
-            deposit: asset.clone(),
-            status: EscrowStatus::Held,
-            paid_out: Uint128::zero(),
-            fees: Uint128::zero(),
-            refunded: Uint128::zero(),
-        },
-    )?;
-    Ok(Response::new()
-        .add_attribute(attr::ACTION, "escrow")
-        .add_event(Event::new(events::ESCROW_DEPOSITED).add_attributes([
-            (attr::TASK_ID, task_id.to_string()),
-            (attr::CLIENT, payer.to_string()),
-            (attr::AMOUNT, asset.to_string()),
-        ])))
-}
-
 fn update_totals(
     storage: &mut dyn Storage,
     info: &AssetInfo,
@@ -131,7 +63,6 @@ fn update_totals(
         paid_out: Uint128::zero(),
         fees: Uint128::zero(),
         refunded: Uint128::zero(),
-        held: Uint128::zero(),
         credited: Uint128::zero(),
     });
     change(&mut totals)?;
@@ -139,17 +70,24 @@ fn update_totals(
     Ok(())
 }
 
-fn open_escrow(storage: &dyn Storage, task_id: u64) -> Result<Escrow, ContractError> {
-    let escrow = ESCROWS
-        .may_load(storage, task_id)?
-        .ok_or(ContractError::EscrowNotFound { task_id })?;
-    if escrow.status != EscrowStatus::Held {
+/// The escrow `deposit` describes, not closed yet (a task ends once).
+fn open_escrow(storage: &dyn Storage, api: &dyn Api, deposit: Deposit) -> Result<Escrow, ContractError> {
+    if ESCROWS.has(storage, deposit.task_id) {
         return Err(ContractError::EscrowClosed {
-            task_id,
-            status: escrow.status,
+            task_id: deposit.task_id,
         });
     }
-    Ok(escrow)
+    if deposit.asset.amount.is_zero() {
+        return Err(ContractError::ZeroDeposit {});
+    }
+    Ok(Escrow {
+        payer: api.addr_validate(&deposit.payer)?,
+        deposit: deposit.asset,
+        status: EscrowStatus::Released,
+        paid_out: Uint128::zero(),
+        fees: Uint128::zero(),
+        refunded: Uint128::zero(),
+    })
 }
 
 /// A transfer that, should it fail, is credited to the recipient (see `transfer_failed`).
@@ -188,12 +126,13 @@ fn transfer(recipient: &Addr, asset: Asset) -> Result<SubMsg, ContractError> {
 pub fn release(
     deps: DepsMut,
     info: MessageInfo,
-    task_id: u64,
+    deposit: Deposit,
     payouts: Vec<Payout>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let config = only_registry(deps.storage, &info.sender)?;
-    let mut escrow = open_escrow(deps.storage, task_id)?;
+    let task_id = deposit.task_id;
+    let mut escrow = open_escrow(deps.storage, deps.api, deposit)?;
     if payouts.is_empty() {
         return Err(ContractError::NoPayouts {});
     }
@@ -268,7 +207,7 @@ fn close(
 ) -> Result<(), ContractError> {
     escrow.status = status;
     update_totals(storage, &escrow.deposit.info, |t| {
-        t.held = t.held.checked_sub(escrow.deposit.amount)?;
+        t.deposited = t.deposited.checked_add(escrow.deposit.amount)?;
         t.paid_out = t.paid_out.checked_add(escrow.paid_out)?;
         t.fees = t.fees.checked_add(escrow.fees)?;
         t.refunded = t.refunded.checked_add(escrow.refunded)?;
@@ -278,10 +217,11 @@ fn close(
     Ok(())
 }
 
-pub fn refund(deps: DepsMut, info: MessageInfo, task_id: u64) -> Result<Response, ContractError> {
+pub fn refund(deps: DepsMut, info: MessageInfo, deposit: Deposit) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     only_registry(deps.storage, &info.sender)?;
-    let mut escrow = open_escrow(deps.storage, task_id)?;
+    let task_id = deposit.task_id;
+    let mut escrow = open_escrow(deps.storage, deps.api, deposit)?;
     escrow.refunded = escrow.deposit.amount;
     let (msg, event) = refund_msgs(task_id, &escrow)?;
     close(deps.storage, task_id, escrow, EscrowStatus::Refunded)?;

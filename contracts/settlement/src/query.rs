@@ -22,10 +22,8 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
             })?
         }
         QueryMsg::Escrow { task_id } => {
-            let escrow = ESCROWS
-                .may_load(deps.storage, task_id)?
-                .ok_or(ContractError::EscrowNotFound { task_id })?;
-            to_json_binary(&EscrowResponse {
+            let escrow = ESCROWS.may_load(deps.storage, task_id)?;
+            to_json_binary(&escrow.map(|escrow| EscrowResponse {
                 task_id,
                 payer: escrow.payer,
                 deposit: escrow.deposit,
@@ -33,7 +31,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                 paid_out: escrow.paid_out,
                 fees: escrow.fees,
                 refunded: escrow.refunded,
-            })?
+            }))?
         }
         QueryMsg::Totals {} => {
             let totals = TOTALS

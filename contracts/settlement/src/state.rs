@@ -27,11 +27,11 @@ pub struct Escrow {
 }
 
 pub const CONFIG: Item<Config> = Item::new("cfg");
-/// One escrow per task id; once not `Held` it never changes again, and
-/// `paid_out + fees + refunded == deposit.amount` then.
+/// One closed escrow per task id, written when the task ends and never changed again:
+/// `paid_out + fees + refunded == deposit.amount`.
 pub const ESCROWS: Map<u64, Escrow> = Map::new("e");
-/// Per asset key: `deposited == paid_out + fees + refunded + held`, and the contract's
-/// balance of the asset equals `held + credited`.
+/// Per asset key, over the closed escrows: `deposited == paid_out + fees + refunded`; the
+/// contract's balance of the asset is the open tasks' escrow plus `credited`.
 pub const TOTALS: Map<&str, AssetTotals> = Map::new("tot");
 /// (recipient, asset key) → funds whose transfer failed, awaiting `Withdraw`.
 pub const CREDITS: Map<(&Addr, &str), Asset> = Map::new("cr");

@@ -7,7 +7,7 @@ use ogpu_types::registry::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use ogpu_types::MigrateMsg;
 
 use crate::error::ContractError;
-use crate::execute::{admin, auction, award, compete, dispute, publish};
+use crate::execute::{admin, auction, award, compete, dispute, ledger, publish};
 use crate::{query, reply as replies};
 
 pub const CONTRACT_NAME: &str = env!("CARGO_PKG_NAME");
@@ -69,6 +69,12 @@ pub fn execute(
         }
         ExecuteMsg::AcceptOwnership {} => admin::accept_ownership(deps, info),
         ExecuteMsg::CancelOwnershipTransfer {} => admin::cancel_ownership_transfer(deps, info),
+        ExecuteMsg::SyncProvider {
+            provider,
+            bonded,
+            active,
+            devices,
+        } => ledger::sync_provider(deps, info, provider, bonded, active, devices),
         ExecuteMsg::MigrateChild {
             child,
             new_code_id,

@@ -237,6 +237,38 @@ pub enum ContractError {
     #[error("a dispute of this task must post exactly {expected}")]
     WrongBond { expected: String },
 
+    #[error("{provider} is not a registered provider; register with the staking contract first")]
+    ProviderNotFound { provider: String },
+
+    #[error("provider {provider} has deregistered")]
+    ProviderDeregistered { provider: String },
+
+    #[error(
+        "provider {provider} is jailed: bonded stake is below the minimum; bond more to resume"
+    )]
+    ProviderJailed { provider: String },
+
+    #[error("bonded stake {bonded} is below the task's required {required}")]
+    InsufficientStake { bonded: Uint128, required: Uint128 },
+
+    #[error("reputation score {score} is below the task's required {required}")]
+    InsufficientReputation { score: u64, required: u64 },
+
+    #[error("no registered device meets the task's device class, memory and throughput")]
+    NoEligibleDevice {},
+
+    #[error("free stake {free} is less than the {needed} of collateral needed")]
+    InsufficientFreeStake { free: Uint128, needed: Uint128 },
+
+    #[error("no collateral of {provider} is locked for task {task_id}")]
+    LockNotFound { task_id: u64, provider: String },
+
+    #[error("{locked} of collateral is still locked in tasks; deregister once they settle")]
+    CollateralLocked { locked: Uint128 },
+
+    #[error("{locked} of collateral is locked in tasks, more than the {bonded} that would stay bonded")]
+    StakeBelowLocked { bonded: Uint128, locked: Uint128 },
+
     #[error("unknown reply id {id}")]
     UnknownReplyId { id: u64 },
 

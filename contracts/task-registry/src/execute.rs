@@ -6,6 +6,7 @@ pub mod award;
 pub mod compete;
 mod consensus;
 pub mod dispute;
+pub mod ledger;
 pub mod publish;
 mod settle;
 

@@ -2,21 +2,25 @@
 
 use cosmwasm_std::{to_json_binary, Binary, Deps, Order, StdResult};
 use cw_storage_plus::Bound;
+use ogpu_types::provider::Earning;
 use ogpu_types::registry::{
-    ConfigResponse, OwnershipResponse, QueryMsg, ResponsesResponse, TaskDetails, TasksResponse,
+    ConfigResponse, Lock, LocksResponse, OwnershipResponse, ProviderLedger, QueryMsg,
+    ResponsesResponse, TaskDetails, TasksResponse,
 };
 use ogpu_types::{Job, TaskSpec, TaskStatus};
 
 use crate::error::ContractError;
 use crate::execute::load_task;
 use crate::state::{
-    AWARDS, CONFIG, DISPUTES, DISPUTE_TERMS, HASH_SEARCHES, JOBS, NEXT_TASK_ID, OWNER,
-    PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, RESULT_KEYS, TASKS, TASKS_BY_CLIENT,
-    TASKS_BY_STATUS,
+    AWARDS, CONFIG, DISPUTES, DISPUTE_TERMS, EARNINGS, HASH_SEARCHES, JOBS, LEDGERS, LOCKS,
+    NEXT_TASK_ID, OWNER, PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, RESULT_KEYS,
+    TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
 };
 
 pub const DEFAULT_LIMIT: u32 = 10;
 pub const MAX_LIMIT: u32 = 30;
+/// Earnings listed per provider (one per accepted reward asset, at most 16).
+const MAX_EARNINGS: usize = 32;
 
 fn limit(limit: Option<u32>) -> usize {
     limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
@@ -70,6 +74,40 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
         }
         QueryMsg::Dispute { task_id } => {
             to_json_binary(&DISPUTES.may_load(deps.storage, task_id)?)?
+        }
+        QueryMsg::ProviderLedger { provider } => {
+            let provider = deps.api.addr_validate(&provider)?;
+            let ledger = LEDGERS.may_load(deps.storage, &provider)?.unwrap_or_default();
+            let earnings = EARNINGS
+                .prefix(&provider)
+                .range(deps.storage, None, None, Order::Ascending)
+                .take(MAX_EARNINGS)
+                .map(|item| item.map(|(asset, amount)| Earning { asset, amount }))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&ProviderLedger {
+                locked: ledger.locked,
+                reputation: ledger.reputation,
+                earnings,
+            })?
+        }
+        QueryMsg::Locks {
+            provider,
+            start_after,
+            limit: max,
+        } => {
+            let provider = deps.api.addr_validate(&provider)?;
+            let locks = LOCKS
+                .prefix(&provider)
+                .range(
+                    deps.storage,
+                    start_after.map(Bound::exclusive),
+                    None,
+                    Order::Ascending,
+                )
+                .take(limit(max))
+                .map(|item| item.map(|(task_id, amount)| Lock { task_id, amount }))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&LocksResponse { locks })?
         }
         QueryMsg::Award { task_id } => to_json_binary(&AWARDS.may_load(deps.storage, task_id)?)?,
         QueryMsg::Responses {

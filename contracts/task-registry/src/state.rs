@@ -3,10 +3,13 @@
 //! operation low on wasmd's per-byte storage schedule.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Empty, HexBinary};
+use cosmwasm_std::{Addr, Empty, HexBinary, Uint128};
 use cw_storage_plus::{Item, Map};
 use ogpu_types::registry::{AcceptedAsset, AwardState, DisputeState, TaskLimits};
-use ogpu_types::{DisputeTerms, HashSearch, OpenClJob, Requirements, Task, TaskResponseRecord};
+use ogpu_types::{
+    DeviceProfile, DisputeTerms, HashSearch, OpenClJob, Reputation, Requirements, Task,
+    TaskResponseRecord,
+};
 
 #[cw_serde]
 pub struct Config {
@@ -18,6 +21,29 @@ pub struct Config {
     pub accepted_assets: Vec<AcceptedAsset>,
     pub limits: TaskLimits,
     pub paused: bool,
+    /// Staking's minimum stake, mirrored (it changes only through this contract's
+    /// `UpdateConfig`): below it a provider is jailed and may not commit.
+    pub min_stake: Uint128,
+}
+
+/// Staking's word on a provider, sent whenever its registration or stake changes
+/// (`SyncProvider`): what a commitment is checked against, without a call to staking.
+#[cw_serde]
+pub struct Stake {
+    pub bonded: Uint128,
+    /// Registered and not deregistered.
+    pub active: bool,
+    pub devices: Vec<DeviceProfile>,
+}
+
+/// What the market records of a provider; written at every lock and judgement, so it is
+/// kept apart from the larger `Stake`.
+#[cw_serde]
+#[derive(Default)]
+pub struct Ledger {
+    /// Sum of the provider's `LOCKS`; never more than its bonded stake.
+    pub locked: Uint128,
+    pub reputation: Reputation,
 }
 
 /// Suite configuration; always valid against the hard caps in `validate`.
@@ -61,3 +87,12 @@ pub const DISPUTE_TERMS: Map<u64, DisputeTerms> = Map::new("dt");
 pub const DISPUTES: Map<u64, DisputeState> = Map::new("dsp");
 /// The Consensus round re-running a disputed task → the disputed task.
 pub const ROUNDS: Map<u64, u64> = Map::new("rnd");
+
+/// Providers' stake and devices as staking last reported them.
+pub const STAKES: Map<&Addr, Stake> = Map::new("stk");
+/// Providers' locked collateral and reputation.
+pub const LEDGERS: Map<&Addr, Ledger> = Map::new("led");
+/// (provider, task) → collateral locked by the provider's commitment, until judged.
+pub const LOCKS: Map<(&Addr, u64), Uint128> = Map::new("lk");
+/// (provider, asset key) → total earned.
+pub const EARNINGS: Map<(&Addr, &str), Uint128> = Map::new("earn");

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::outcome::{ChainEvent, TxOutcome};
 
 /// Every event the suite emits, by name.
-pub const ALL: [&str; 20] = [
+pub const ALL: [&str; 19] = [
     names::TASK_PUBLISHED,
     names::TASK_COMMITTED,
     names::TASK_REVEALED,
@@ -25,7 +25,6 @@ pub const ALL: [&str; 20] = [
     names::COLLATERAL_LOCKED,
     names::COLLATERAL_RELEASED,
     names::PROVIDER_UNBONDED,
-    names::ESCROW_DEPOSITED,
     names::PAYOUT,
     names::REFUND,
 ];

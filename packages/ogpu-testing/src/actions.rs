@@ -9,7 +9,7 @@ use ogpu_types::commitment::{bid_commitment, result_commitment, sha256};
 use ogpu_types::registry::{self, ExecuteMsg, QueryMsg, ReceiveMsg};
 use ogpu_types::settlement::{self, EscrowResponse, TotalsResponse};
 use ogpu_types::staking::{self, ProviderResponse, StakingTotals};
-use ogpu_types::{CompetitionModel, Payload, Task, TaskResponseRecord, TaskSpec};
+use ogpu_types::{CompetitionModel, Payload, Task, TaskResponseRecord, TaskSpec, TaskStatus};
 
 use crate::fixtures;
 use crate::suite::{Suite, BOND_DENOM, REWARD_DENOM};
@@ -400,12 +400,46 @@ impl Suite {
         self.query_staking(&staking::QueryMsg::Totals {})
     }
 
-    pub fn escrow(&self, task_id: u64) -> EscrowResponse {
+    /// A task's escrow, once the task ended (settlement learns of it only then).
+    pub fn closed_escrow(&self, task_id: u64) -> Option<EscrowResponse> {
         let msg = settlement::QueryMsg::Escrow { task_id };
         self.app
             .wrap()
             .query_wasm_smart(&self.settlement, &msg)
             .unwrap()
+    }
+
+    /// The escrow of a task that has ended.
+    pub fn escrow(&self, task_id: u64) -> EscrowResponse {
+        self.closed_escrow(task_id)
+            .unwrap_or_else(|| panic!("task {task_id} has not ended: its escrow is open"))
+    }
+
+    /// Every open task, paging through the registry's status index.
+    pub fn open_tasks(&self) -> Vec<Task> {
+        let mut tasks: Vec<Task> = vec![];
+        loop {
+            let msg = QueryMsg::Tasks {
+                status: Some(TaskStatus::Open),
+                start_after: tasks.last().map(|t| t.id),
+                limit: Some(30),
+            };
+            let page = self.query_registry::<registry::TasksResponse>(&msg).tasks;
+            if page.is_empty() {
+                return tasks;
+            }
+            tasks.extend(page);
+        }
+    }
+
+    /// A provider's collateral locks, as the registry records them.
+    pub fn locks(&self, provider: &Addr) -> Vec<registry::Lock> {
+        let msg = QueryMsg::Locks {
+            provider: provider.to_string(),
+            start_after: None,
+            limit: Some(30),
+        };
+        self.query_registry::<registry::LocksResponse>(&msg).locks
     }
 
     pub fn settlement_totals(&self) -> TotalsResponse {

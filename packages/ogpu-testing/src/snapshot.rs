@@ -13,7 +13,8 @@ use crate::suite::{Suite, BOND_DENOM, REWARD_DENOM};
 pub struct TaskState {
     pub task: Task,
     pub responses: Vec<TaskResponseRecord>,
-    pub escrow: EscrowResponse,
+    /// Settlement's record, once the task ended.
+    pub escrow: Option<EscrowResponse>,
 }
 
 /// One tracked account's balances: bond denom, reward denom, cw20 token.
@@ -38,7 +39,7 @@ impl Suite {
         TaskState {
             task: self.task(task_id),
             responses: self.responses(task_id),
-            escrow: self.escrow(task_id),
+            escrow: self.closed_escrow(task_id),
         }
     }
 

@@ -11,9 +11,9 @@ use ogpu_task_registry::ContractError as RegistryError;
 use ogpu_testing::fixtures;
 use ogpu_testing::{assert_error, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
 use ogpu_types::registry::{Child, ConfigUpdate, ExecuteMsg, OwnershipResponse, QueryMsg};
-use ogpu_types::settlement::{self, EscrowStatus, Payout};
-use ogpu_types::staking::{self, CollateralOutcome, Compensation, StakingConfigUpdate, Verdict};
-use ogpu_types::{Eligibility, MigrateMsg, TaskStatus};
+use ogpu_types::settlement::{self, Deposit, EscrowStatus, Payout};
+use ogpu_types::staking::{self, Compensation, SlashOrder, StakingConfigUpdate};
+use ogpu_types::{Asset, AssetInfo, DeviceProfile, DeviceType, MigrateMsg, TaskStatus};
 
 #[test]
 fn owner_only_messages_reject_strangers() {
@@ -52,24 +52,34 @@ fn children_accept_privileged_calls_only_from_the_registry() {
     let mut suite = SuiteBuilder::new().build();
     let (stranger, p0) = (suite.stranger.clone(), suite.provider(0));
     let (staking_addr, settlement_addr) = (suite.staking.clone(), suite.settlement.clone());
-    let staking_msgs = [
-        staking::ExecuteMsg::LockCollateral {
-            task_id: 1,
-            provider: p0.to_string(),
-            amount: Uint128::new(1),
-            eligibility: Eligibility::default(),
+    let registry = suite.registry.clone();
+    // Only staking reports stake: a stranger claiming a fortune and a GPU is refused.
+    let sync = ExecuteMsg::SyncProvider {
+        provider: stranger.to_string(),
+        bonded: Uint128::new(u128::MAX),
+        active: true,
+        devices: vec![DeviceProfile {
+            device_type: DeviceType::Gpu,
+            memory_mb: u64::MAX,
+            gflops: u64::MAX,
+        }],
+    };
+    assert_error(
+        suite.execute(&stranger, &registry, &sync, &[]),
+        RegistryError::Unauthorized {
+            expected: "the staking contract".into(),
         },
-        staking::ExecuteMsg::SettleCollateral {
+    );
+    let staking_msgs = [
+        staking::ExecuteMsg::Slash {
             task_id: 1,
-            outcomes: vec![CollateralOutcome {
+            slashes: vec![SlashOrder {
                 provider: p0.to_string(),
-                verdict: Verdict::Slashed {
-                    amount: None,
-                    compensation: Some(Compensation {
-                        client: stranger.to_string(),
-                        cap: None,
-                    }),
-                },
+                amount: Uint128::new(1),
+                compensation: Some(Compensation {
+                    client: stranger.to_string(),
+                    cap: None,
+                }),
             }],
         },
         staking::ExecuteMsg::UpdateConfig {
@@ -83,21 +93,22 @@ fn children_accept_privileged_calls_only_from_the_registry() {
             StakingError::Unauthorized {},
         );
     }
+    // Settlement holds every open task's reward: a stranger naming itself the payer of
+    // a deposit, or a payee, is refused.
+    let deposit = Deposit {
+        task_id: 1,
+        payer: stranger.to_string(),
+        asset: Asset::new(AssetInfo::native(REWARD_DENOM), 1u128),
+    };
     let settlement_msgs = [
         settlement::ExecuteMsg::Release {
-            task_id: 1,
+            deposit: deposit.clone(),
             payouts: vec![Payout {
                 recipient: stranger.to_string(),
                 amount: Uint128::new(1),
             }],
         },
-        settlement::ExecuteMsg::Refund { task_id: 1 },
-        settlement::ExecuteMsg::EscrowCw20 {
-            task_id: 99,
-            payer: stranger.to_string(),
-            token: suite.token.to_string(),
-            amount: Uint128::new(5),
-        },
+        settlement::ExecuteMsg::Refund { deposit },
         settlement::ExecuteMsg::UpdateConfig {
             treasury: Some(stranger.to_string()),
             protocol_fee_bps: None,
@@ -109,19 +120,6 @@ fn children_accept_privileged_calls_only_from_the_registry() {
             SettlementError::Unauthorized {},
         );
     }
-    let escrow = settlement::ExecuteMsg::Escrow {
-        task_id: 99,
-        payer: stranger.to_string(),
-    };
-    assert_error(
-        suite.execute(
-            &stranger,
-            &settlement_addr,
-            &escrow,
-            &coins(5, REWARD_DENOM),
-        ),
-        SettlementError::Unauthorized {},
-    );
     suite.assert_conservation();
 }
 
@@ -184,20 +182,24 @@ enum Hook {
 
 /// Found by the invariant harness: settlement used to escrow on a receive hook that named
 /// the registry as its sender, whoever sent it and whether or not tokens came with it.
-/// A phantom escrow for the next task id then made every later publish fail.
+/// A phantom escrow for the next task id then made every later publish fail. Settlement
+/// takes no hook at all now; one claiming the registry still moves nothing.
 #[test]
 fn a_forged_cw20_hook_neither_escrows_nor_blocks_publishing() {
     let mut suite = SuiteBuilder::new().build();
     let (client, stranger) = (suite.client(), suite.stranger.clone());
     let (registry, settlement_addr) = (suite.registry.clone(), suite.settlement.clone());
-    let escrow_next_task = settlement::ExecuteMsg::Escrow {
-        task_id: 1,
-        payer: stranger.to_string(),
+    let refund_next_task = settlement::ExecuteMsg::Refund {
+        deposit: Deposit {
+            task_id: 1,
+            payer: stranger.to_string(),
+            asset: Asset::new(AssetInfo::cw20(suite.token.as_str()), 1_000_000u128),
+        },
     };
     let forged = Hook::Receive(cw20::Cw20ReceiveMsg {
         sender: registry.to_string(),
         amount: Uint128::new(1_000_000),
-        msg: to_json_binary(&escrow_next_task).unwrap(),
+        msg: to_json_binary(&refund_next_task).unwrap(),
     });
     assert!(suite
         .execute(&stranger, &settlement_addr, &forged, &[])
@@ -208,12 +210,20 @@ fn a_forged_cw20_hook_neither_escrows_nor_blocks_publishing() {
         .publish_cw20(&client, fixtures::spec(fixtures::first_response()), 500)
         .unwrap();
     assert_eq!(task_id, 1);
+    assert_eq!(
+        suite.closed_escrow(task_id),
+        None,
+        "settlement learns of a task when it ends"
+    );
+    assert_eq!(suite.cw20_balance(&settlement_addr), 500);
+    suite.assert_conservation();
+    let deadline = suite.task(task_id).commit_deadline;
+    suite.finalize_after(&stranger, task_id, deadline);
     let escrow = suite.escrow(task_id);
     assert_eq!(
         (escrow.deposit.amount.u128(), escrow.payer, escrow.status),
-        (500, client, EscrowStatus::Held)
+        (500, client, EscrowStatus::Refunded)
     );
-    assert_eq!(suite.cw20_balance(&settlement_addr), 500);
     suite.assert_conservation();
 }
 
@@ -435,23 +445,23 @@ fn settled_escrows_and_locks_cannot_be_settled_again() {
     suite.advance_blocks(1);
     suite.reveal(&p0, task_id, &sealed).unwrap();
 
-    // Even the registry itself cannot pay, refund or slash twice.
-    let (registry, settlement_addr, staking_addr) = (
-        suite.registry.clone(),
-        suite.settlement.clone(),
-        suite.staking.clone(),
-    );
-    let closed = SettlementError::EscrowClosed {
+    // Even the registry itself cannot pay or refund twice (its ledger judges a lock once:
+    // an ended task takes no more messages).
+    let (registry, settlement_addr) = (suite.registry.clone(), suite.settlement.clone());
+    let deposit = Deposit {
         task_id,
-        status: EscrowStatus::Released,
+        payer: client.to_string(),
+        asset: suite.task(task_id).reward,
     };
-    let refund = settlement::ExecuteMsg::Refund { task_id };
+    let refund = settlement::ExecuteMsg::Refund {
+        deposit: deposit.clone(),
+    };
     assert_error(
         suite.execute(&registry, &settlement_addr, &refund, &[]),
-        closed,
+        SettlementError::EscrowClosed { task_id },
     );
     let release = settlement::ExecuteMsg::Release {
-        task_id,
+        deposit,
         payouts: vec![Payout {
             recipient: p0.to_string(),
             amount: Uint128::new(1),
@@ -459,30 +469,7 @@ fn settled_escrows_and_locks_cannot_be_settled_again() {
     };
     assert_error(
         suite.execute(&registry, &settlement_addr, &release, &[]),
-        SettlementError::EscrowClosed {
-            task_id,
-            status: EscrowStatus::Released,
-        },
-    );
-    let slash = staking::ExecuteMsg::SettleCollateral {
-        task_id,
-        outcomes: vec![CollateralOutcome {
-            provider: p0.to_string(),
-            verdict: Verdict::Slashed {
-                amount: None,
-                compensation: Some(Compensation {
-                    client: client.to_string(),
-                    cap: None,
-                }),
-            },
-        }],
-    };
-    assert_error(
-        suite.execute(&registry, &staking_addr, &slash, &[]),
-        StakingError::LockNotFound {
-            task_id,
-            provider: p0.to_string(),
-        },
+        SettlementError::EscrowClosed { task_id },
     );
     assert_error(
         suite.reveal(&p0, task_id, &sealed),
@@ -522,8 +509,14 @@ fn a_release_cannot_exceed_the_escrow() {
             },
         ),
     ];
+    let deposit = Deposit {
+        task_id,
+        payer: client.to_string(),
+        asset: suite.task(task_id).reward,
+    };
     for (payouts, expected) in cases {
-        let msg = settlement::ExecuteMsg::Release { task_id, payouts };
+        let deposit = deposit.clone();
+        let msg = settlement::ExecuteMsg::Release { deposit, payouts };
         assert_error(
             suite.execute(&registry, &settlement_addr, &msg, &[]),
             expected,

@@ -115,13 +115,11 @@ fn tamper() -> impl Strategy<Value = Tamper> {
 
 fn forged() -> impl Strategy<Value = Forged> {
     prop_oneof![
-        Just(Forged::LockCollateral),
-        Just(Forged::SlashCollateral),
+        Just(Forged::SyncProvider),
+        Just(Forged::Slash),
         Just(Forged::UpdateStakingConfig),
         Just(Forged::Release),
         Just(Forged::Refund),
-        Just(Forged::EscrowNative),
-        Just(Forged::EscrowCw20),
         Just(Forged::SettlementHook),
         Just(Forged::UpdateSettlementConfig),
         Just(Forged::UpdateRegistryConfig),

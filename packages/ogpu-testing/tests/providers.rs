@@ -35,40 +35,40 @@ fn commit_enforces_every_requirement() {
     let any = publish_with(&mut suite, |_| {});
     assert_error(
         suite.commit_result(&stranger, any, b"r"),
-        StakingError::ProviderNotFound {
+        RegistryError::ProviderNotFound {
             provider: stranger.to_string(),
         },
     );
-    let cases: Vec<(SpecChange, StakingError)> = vec![
+    let cases: Vec<(SpecChange, RegistryError)> = vec![
         (
             Box::new(|s| s.requirements.eligibility.device_class = DeviceClass::Cpu),
-            StakingError::NoEligibleDevice {},
+            RegistryError::NoEligibleDevice {},
         ),
         (
             Box::new(|s| s.requirements.eligibility.min_memory_mb = 8193),
-            StakingError::NoEligibleDevice {},
+            RegistryError::NoEligibleDevice {},
         ),
         (
             Box::new(|s| s.requirements.eligibility.min_gflops = 51),
-            StakingError::NoEligibleDevice {},
+            RegistryError::NoEligibleDevice {},
         ),
         (
             Box::new(|s| s.requirements.eligibility.min_reputation = 1),
-            StakingError::InsufficientReputation {
+            RegistryError::InsufficientReputation {
                 score: 0,
                 required: 1,
             },
         ),
         (
             Box::new(|s| s.requirements.eligibility.min_stake = Uint128::new(STAKE + 1)),
-            StakingError::InsufficientStake {
+            RegistryError::InsufficientStake {
                 bonded: Uint128::new(STAKE),
                 required: Uint128::new(STAKE + 1),
             },
         ),
         (
             Box::new(|s| s.collateral = Uint128::new(STAKE + 1)),
-            StakingError::InsufficientFreeStake {
+            RegistryError::InsufficientFreeStake {
                 free: Uint128::new(STAKE),
                 needed: Uint128::new(STAKE + 1),
             },
@@ -149,7 +149,7 @@ fn a_provider_below_min_stake_is_jailed_until_it_tops_up() {
     let task_id = publish_with(&mut suite, |_| {});
     assert_error(
         suite.commit_result(&p0, task_id, b"r"),
-        StakingError::ProviderJailed {
+        RegistryError::ProviderJailed {
             provider: p0.to_string(),
         },
     );
@@ -202,14 +202,14 @@ fn unbonding_releases_at_the_exact_second_and_locked_stake_stays() {
                 amount: Uint128::new(free + 1),
             },
         ),
-        StakingError::InsufficientFreeStake {
-            free: Uint128::new(free),
-            needed: Uint128::new(free + 1),
+        RegistryError::StakeBelowLocked {
+            bonded: Uint128::new(COLLATERAL - 1),
+            locked: Uint128::new(COLLATERAL),
         },
     );
     assert_error(
         staking_exec(&mut suite, &p0, staking::ExecuteMsg::Deregister {}),
-        StakingError::HasLockedCollateral {
+        RegistryError::CollateralLocked {
             locked: Uint128::new(COLLATERAL),
         },
     );
@@ -279,7 +279,7 @@ fn the_unbonding_queue_is_bounded_but_deregistering_always_works() {
     let task_id = publish_with(&mut suite, |_| {});
     assert_error(
         suite.commit_result(&p0, task_id, b"r"),
-        StakingError::ProviderDeregistered {
+        RegistryError::ProviderDeregistered {
             provider: p0.to_string(),
         },
     );
@@ -440,10 +440,6 @@ fn lists_are_paginated_and_capped() {
 fn huge_amounts_are_refused_without_overflow() {
     let mut suite = SuiteBuilder::new().build();
     let p0 = suite.provider(0);
-    let too_much = || StakingError::InsufficientFreeStake {
-        free: Uint128::new(STAKE),
-        needed: Uint128::MAX,
-    };
     assert_error(
         staking_exec(
             &mut suite,
@@ -452,9 +448,18 @@ fn huge_amounts_are_refused_without_overflow() {
                 amount: Uint128::MAX,
             },
         ),
-        too_much(),
+        StakingError::UnbondAboveBonded {
+            bonded: Uint128::new(STAKE),
+            amount: Uint128::MAX,
+        },
     );
     let task_id = publish_with(&mut suite, |s| s.collateral = Uint128::MAX);
-    assert_error(suite.commit_result(&p0, task_id, b"r"), too_much());
+    assert_error(
+        suite.commit_result(&p0, task_id, b"r"),
+        RegistryError::InsufficientFreeStake {
+            free: Uint128::new(STAKE),
+            needed: Uint128::MAX,
+        },
+    );
     suite.assert_conservation();
 }

@@ -8,8 +8,8 @@ use cosmwasm_std::{
 use cw20::{BalanceResponse, Cw20ExecuteMsg, Cw20QueryMsg};
 use cw_multi_test::{ContractWrapper, Executor};
 use ogpu_testing::SuiteBuilder;
-use ogpu_types::settlement::{self, CreditsResponse, Payout, TotalsResponse};
-use ogpu_types::AssetInfo;
+use ogpu_types::settlement::{self, CreditsResponse, Deposit, Payout, TotalsResponse};
+use ogpu_types::{Asset, AssetInfo};
 
 #[cosmwasm_schema::cw_serde]
 struct Init {
@@ -114,24 +114,19 @@ fn a_failing_recipient_is_credited_and_never_blocks_the_others() {
         response.balance.u128()
     };
 
-    // The registry escrows 1 000 tokens for task 500 (as it does on a cw20 publish).
+    // The registry moves 1 000 tokens for task 500 to settlement (as it does on a cw20
+    // publish) and, when the task ends, releases them.
     let transfer = Cw20ExecuteMsg::Transfer {
         recipient: settlement_addr.to_string(),
         amount: Uint128::new(1_000),
     };
     suite.execute(&registry, &token, &transfer, &[]).unwrap();
-    let escrow = settlement::ExecuteMsg::EscrowCw20 {
-        task_id: 500,
-        payer: client.to_string(),
-        token: token.to_string(),
-        amount: Uint128::new(1_000),
-    };
-    suite
-        .execute(&registry, &settlement_addr, &escrow, &[])
-        .unwrap();
-
     let release = settlement::ExecuteMsg::Release {
-        task_id: 500,
+        deposit: Deposit {
+            task_id: 500,
+            payer: client.to_string(),
+            asset: Asset::new(AssetInfo::cw20(token.as_str()), 1_000u128),
+        },
         payouts: vec![
             Payout {
                 recipient: p0.to_string(),
@@ -204,7 +199,7 @@ fn a_failing_recipient_is_credited_and_never_blocks_the_others() {
         ),
         (1_000, 780, 20, 200)
     );
-    assert_eq!((t.held.u128(), t.credited.u128()), (0, 0));
+    assert_eq!(t.credited.u128(), 0);
     assert_eq!(
         suite
             .execute(&p1, &settlement_addr, &withdraw, &[])

@@ -39,8 +39,6 @@ pub const COLLATERAL_LOCKED: &str = "ogpu_collateral_locked";
 pub const COLLATERAL_RELEASED: &str = "ogpu_collateral_released";
 /// A provider moved stake into the unbonding queue.
 pub const PROVIDER_UNBONDED: &str = "ogpu_provider_unbonded";
-/// Funds entered escrow for a task.
-pub const ESCROW_DEPOSITED: &str = "ogpu_escrow_deposited";
 /// Escrowed funds were paid to a provider (one event per recipient).
 pub const PAYOUT: &str = "ogpu_payout";
 /// Escrowed funds went back to the payer.

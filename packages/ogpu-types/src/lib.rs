@@ -21,7 +21,7 @@ pub mod time;
 pub use asset::{Asset, AssetInfo, MAX_CONFIG_AMOUNT};
 pub use commitment::{bid_commitment, result_commitment, CommitmentError, Hash32};
 pub use hash_search::HashSearch;
-pub use provider::{Device, DeviceType, ProviderMetadata, Reputation};
+pub use provider::{Device, DeviceProfile, DeviceType, ProviderMetadata, Reputation};
 pub use task::{
     CompetitionModel, DeviceClass, DisputeTerms, Eligibility, Job, KernelArg, KernelSource, Offer,
     OpenClJob, Payload, Requirements, ResponseStatus, Scalar, Task, TaskOutcome,

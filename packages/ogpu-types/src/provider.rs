@@ -29,6 +29,28 @@ pub struct Device {
     pub gflops: u64,
 }
 
+/// What a task's requirements look at in one device: the registry keeps this much of
+/// each registered device, so a commitment is checked without reading the metadata.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub struct DeviceProfile {
+    pub device_type: DeviceType,
+    /// Global memory in MiB.
+    pub memory_mb: u64,
+    /// Benchmarked f32 matmul throughput in GFLOP/s.
+    pub gflops: u64,
+}
+
+impl From<&Device> for DeviceProfile {
+    fn from(device: &Device) -> Self {
+        DeviceProfile {
+            device_type: device.device_type,
+            memory_mb: device.memory_mb,
+            gflops: device.gflops,
+        }
+    }
+}
+
 /// Self-declared provider description, size-capped by the staking contract's limits.
 #[cw_serde]
 pub struct ProviderMetadata {

@@ -5,6 +5,7 @@ use cosmwasm_std::{Addr, Binary, HexBinary, Timestamp, Uint128};
 use cw20::Cw20ReceiveMsg;
 
 use crate::asset::AssetInfo;
+use crate::provider::{DeviceProfile, Earning, Reputation};
 use crate::staking::{StakingConfigUpdate, StakingParams};
 use crate::task::{Offer, Payload, Task, TaskResponse, TaskSpec, TaskStatus};
 
@@ -167,6 +168,16 @@ pub enum ExecuteMsg {
     AcceptOwnership {},
     /// Owner only: withdraw a pending ownership proposal.
     CancelOwnershipTransfer {},
+    /// Staking only: a provider's stake or registration changed. The registry keeps what
+    /// a commitment needs (bonded stake, whether it may work, its devices) and refuses a
+    /// change that would leave less bonded than its locked collateral.
+    SyncProvider {
+        provider: String,
+        bonded: Uint128,
+        /// Registered and not deregistered.
+        active: bool,
+        devices: Vec<DeviceProfile>,
+    },
     /// Owner only: migrate a child contract (the registry is its wasm admin).
     MigrateChild {
         child: Child,
@@ -253,6 +264,16 @@ pub enum QueryMsg {
     /// Consensus), for what price, until when (`None` before the award).
     #[returns(Option<AwardState>)]
     Award { task_id: u64 },
+    /// What the market recorded of a provider: collateral locked, reputation, earnings.
+    #[returns(ProviderLedger)]
+    ProviderLedger { provider: String },
+    /// A provider's collateral locks (its unsettled responses), in task order.
+    #[returns(LocksResponse)]
+    Locks {
+        provider: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
     /// `provider`'s response to a task, if it committed.
     #[returns(Option<TaskResponse>)]
     Response { task_id: u64, provider: String },
@@ -310,6 +331,28 @@ pub struct AwardState {
     pub price: Uint128,
     /// Last moment (inclusive) the executor may deliver.
     pub delivery_deadline: Timestamp,
+}
+
+/// What the market recorded of a provider.
+#[cw_serde]
+#[derive(Default)]
+pub struct ProviderLedger {
+    /// Collateral locked in unsettled tasks, in the bond denom.
+    pub locked: Uint128,
+    pub reputation: Reputation,
+    /// Gross earnings per reward asset.
+    pub earnings: Vec<Earning>,
+}
+
+#[cw_serde]
+pub struct Lock {
+    pub task_id: u64,
+    pub amount: Uint128,
+}
+
+#[cw_serde]
+pub struct LocksResponse {
+    pub locks: Vec<Lock>,
 }
 
 #[cw_serde]

@@ -1,5 +1,11 @@
-//! Messages of the `settlement` contract: per-task escrow, payouts with a protocol fee,
-//! refunds, and totals for conservation checks.
+//! Messages of the `settlement` contract: custody of every task's escrow, payouts with a
+//! protocol fee, refunds, credits of failed transfers, and totals for conservation checks.
+//!
+//! A task's reward reaches settlement by a plain transfer when it is published (a bank send
+//! from the registry, or the cw20 token's transfer), with no call into settlement, and the
+//! registry commands settlement once, when the task ends: every cross-contract call costs
+//! an instance fee on wasmd. Settlement's balance of an asset is therefore the escrow of
+//! every open task in it (the registry's record) plus what it credits.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Uint128};
@@ -20,25 +26,24 @@ pub struct Payout {
     pub amount: Uint128,
 }
 
+/// A task's escrow as the registry holds it when the task ends: who paid what.
+#[cw_serde]
+pub struct Deposit {
+    pub task_id: u64,
+    pub payer: String,
+    pub asset: Asset,
+}
+
 #[cw_serde]
 pub enum ExecuteMsg {
-    /// Registry only: escrow the one native coin attached for `task_id`, owed back to `payer`.
-    Escrow { task_id: u64, payer: String },
-    /// Registry only: escrow `amount` of the cw20 `token` for `task_id`, owed back to
-    /// `payer`. The registry transfers the tokens here just before, in the same
-    /// transaction. (A cw20 receive hook is not used: anyone can send one that claims the
-    /// registry as its sender, and the hook's caller need not be a token at all.)
-    EscrowCw20 {
-        task_id: u64,
-        payer: String,
-        token: String,
-        amount: Uint128,
-    },
     /// Registry only: pay each recipient its amount minus the protocol fee, the fees to the
-    /// treasury and the rest of the escrow back to the payer. Closes the escrow.
-    Release { task_id: u64, payouts: Vec<Payout> },
-    /// Registry only: return the whole escrow to the payer. Closes the escrow.
-    Refund { task_id: u64 },
+    /// treasury and the rest of `deposit` back to its payer; records the closed escrow.
+    Release {
+        deposit: Deposit,
+        payouts: Vec<Payout>,
+    },
+    /// Registry only: return the whole `deposit` to its payer; records the closed escrow.
+    Refund { deposit: Deposit },
     /// Anyone: withdraw funds credited to the caller after a transfer to it failed.
     Withdraw { asset: AssetInfo },
     /// Registry only.
@@ -53,10 +58,11 @@ pub enum ExecuteMsg {
 pub enum QueryMsg {
     #[returns(ConfigResponse)]
     Config {},
-    /// One task's escrow.
-    #[returns(EscrowResponse)]
+    /// One task's escrow, once closed (`None` while the task is open: its reward is then
+    /// the registry's record).
+    #[returns(Option<EscrowResponse>)]
     Escrow { task_id: u64 },
-    /// Per-asset sums: deposited = paid out + fees + refunded + held.
+    /// Per-asset sums of the closed escrows: deposited = paid out + fees + refunded.
     #[returns(TotalsResponse)]
     Totals {},
     /// Funds credited to `address` after failed transfers.
@@ -74,7 +80,6 @@ pub struct ConfigResponse {
 #[cw_serde]
 #[derive(Copy, Eq)]
 pub enum EscrowStatus {
-    Held,
     Released,
     Refunded,
 }
@@ -99,8 +104,6 @@ pub struct AssetTotals {
     pub paid_out: Uint128,
     pub fees: Uint128,
     pub refunded: Uint128,
-    /// In open escrows.
-    pub held: Uint128,
     /// Credited after failed transfers, not yet withdrawn.
     pub credited: Uint128,
 }

@@ -6,7 +6,6 @@ use cosmwasm_std::{Addr, Timestamp, Uint128};
 
 use crate::asset::Asset;
 use crate::provider::{Earning, ProviderMetadata, Reputation};
-use crate::task::Eligibility;
 
 /// Size caps on provider metadata.
 #[cw_serde]
@@ -94,29 +93,15 @@ pub struct Compensation {
     pub cap: Option<Asset>,
 }
 
-/// What happens to one provider's lock when a task settles.
+/// Stake the registry takes from a provider for a failure on a task.
 #[cw_serde]
-pub enum Verdict {
-    /// Won and was paid `earned`: unlock, `completed += 1`, earnings recorded.
-    Won { earned: Asset },
-    /// Lost the race or was not chosen: unlock, no counter changes.
-    Released {},
-    /// Failed: `amount` of the lock (the whole lock when absent; capped at the lock) is
-    /// slashed and the rest unlocked. The slash compensates `compensation` as it says, or
-    /// goes wholly to the treasury when there is none (where the client could have caused
-    /// the failure or controls the accounts judged, paying it would reward abuse). A
-    /// positive slash counts `failed += 1`, `slashed += 1`; a zero one is a release.
-    Slashed {
-        amount: Option<Uint128>,
-        compensation: Option<Compensation>,
-    },
-}
-
-/// One provider's verdict for a settling task.
-#[cw_serde]
-pub struct CollateralOutcome {
+pub struct SlashOrder {
     pub provider: String,
-    pub verdict: Verdict,
+    /// Taken from the provider's bonded stake (the registry never asks more than the
+    /// provider's collateral on the task).
+    pub amount: Uint128,
+    /// Whom it compensates; all to the treasury when absent.
+    pub compensation: Option<Compensation>,
 }
 
 #[cw_serde]
@@ -135,18 +120,13 @@ pub enum ExecuteMsg {
     Deregister {},
     /// Collect bond-denom funds credited to the caller after a slash payout to it failed.
     Withdraw {},
-    /// Registry only: check eligibility and lock `amount` of the provider's free stake.
-    LockCollateral {
+    /// Registry only: take the ordered amounts of the providers' stake for failures on
+    /// `task_id` and pay them out, in one call (every cross-contract call costs an
+    /// instance fee on wasmd). Collateral is locked, released and counted by the registry,
+    /// which staking tells of every change to a provider's stake.
+    Slash {
         task_id: u64,
-        provider: String,
-        amount: Uint128,
-        eligibility: Eligibility,
-    },
-    /// Registry only: unlock, slash and record reputation for every provider of a task,
-    /// in one call (every cross-contract call costs an instance fee on wasmd).
-    SettleCollateral {
-        task_id: u64,
-        outcomes: Vec<CollateralOutcome>,
+        slashes: Vec<SlashOrder>,
     },
     /// Registry only: change parameters or the treasury.
     UpdateConfig {
@@ -168,13 +148,6 @@ pub enum QueryMsg {
     Providers {
         active_only: Option<bool>,
         start_after: Option<String>,
-        limit: Option<u32>,
-    },
-    /// A provider's collateral locks in task order.
-    #[returns(LocksResponse)]
-    Locks {
-        provider: String,
-        start_after: Option<u64>,
         limit: Option<u32>,
     },
     /// Sums over all providers, for conservation checks.
@@ -229,23 +202,10 @@ pub struct ProvidersResponse {
 }
 
 #[cw_serde]
-pub struct Lock {
-    pub task_id: u64,
-    pub amount: Uint128,
-}
-
-#[cw_serde]
-pub struct LocksResponse {
-    pub locks: Vec<Lock>,
-}
-
-#[cw_serde]
 pub struct StakingTotals {
     pub bond_denom: String,
     /// Sum of bonded stake (locked included).
     pub bonded: Uint128,
-    /// Sum of locked collateral.
-    pub locked: Uint128,
     /// Sum of pending unbonding entries.
     pub unbonding: Uint128,
     /// Sum ever slashed.

@@ -6,7 +6,7 @@ use cosmwasm_std::{Addr, Binary, HexBinary, Int64, Timestamp, Uint128, Uint64};
 use crate::asset::Asset;
 use crate::commitment::{sha256, to_hash32, CommitmentError, Hash32};
 use crate::hash_search::HashSearch;
-use crate::provider::{Device, DeviceType};
+use crate::provider::{Device, DeviceProfile, DeviceType};
 
 /// Bytes given inline (size-capped) or by reference to off-chain storage.
 #[cw_serde]
@@ -146,6 +146,11 @@ pub struct Eligibility {
 impl Eligibility {
     /// True when one single device meets the class, memory and throughput demands.
     pub fn admits_device(&self, device: &Device) -> bool {
+        self.admits(&DeviceProfile::from(device))
+    }
+
+    /// The same, for a device as the registry keeps it.
+    pub fn admits(&self, device: &DeviceProfile) -> bool {
         self.device_class.admits(device.device_type)
             && device.memory_mb >= self.min_memory_mb
             && device.gflops >= self.min_gflops

@@ -1,16 +1,19 @@
-//! A provider's own messages: register, metadata, bond, unbond, claim, deregister.
+//! A provider's own messages: register, metadata, bond, unbond, claim, deregister. Each
+//! change to a registration or a stake is passed on to the registry (`SyncProvider`), which
+//! checks commitments against it and refuses a change that would leave less bonded than the
+//! collateral locked in tasks (so an unbond or a deregistration is refused there).
 
 use cosmwasm_std::{
-    coins, Addr, BankMsg, DepsMut, Env, Event, MessageInfo, Order, Response, StdResult, Timestamp,
-    Uint128,
+    coins, to_json_binary, Addr, BankMsg, DepsMut, Env, Event, MessageInfo, Order, Response,
+    StdResult, Timestamp, Uint128, WasmMsg,
 };
 use cw_utils::{must_pay, nonpayable};
 use ogpu_types::events::{self, attr};
-use ogpu_types::{deadline, ProviderMetadata};
+use ogpu_types::{deadline, registry, DeviceProfile, ProviderMetadata};
 
 use crate::error::ContractError;
 use crate::execute::validate_metadata;
-use crate::state::{Provider, CONFIG, PROVIDERS, TOTALS, UNBONDING};
+use crate::state::{Config, Provider, CONFIG, PROVIDERS, TOTALS, UNBONDING};
 
 fn load(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {
     PROVIDERS
@@ -18,6 +21,21 @@ fn load(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {
         .ok_or_else(|| ContractError::ProviderNotFound {
             provider: address.to_string(),
         })
+}
+
+/// The registry's copy of `provider`'s registration: what it checks a commitment against.
+fn sync(config: &Config, address: &Addr, provider: &Provider) -> Result<WasmMsg, ContractError> {
+    let msg = registry::ExecuteMsg::SyncProvider {
+        provider: address.to_string(),
+        bonded: provider.bonded,
+        active: !provider.deregistered,
+        devices: provider.metadata.devices.iter().map(DeviceProfile::from).collect(),
+    };
+    Ok(WasmMsg::Execute {
+        contract_addr: config.registry.to_string(),
+        msg: to_json_binary(&msg)?,
+        funds: vec![],
+    })
 }
 
 fn load_active(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {
@@ -52,13 +70,11 @@ pub fn register(
             provider: address.into_string(),
         });
     }
-    // A returning provider keeps its reputation (and its pending unbonding entries).
-    let reputation = previous.map(|p| p.reputation).unwrap_or_default();
+    // A returning provider keeps its record in the registry and its pending unbonding
+    // entries here.
     let provider = Provider {
         metadata,
         bonded: amount,
-        locked: Uint128::zero(),
-        reputation,
         deregistered: false,
     };
     PROVIDERS.save(deps.storage, &address, &provider)?;
@@ -67,6 +83,7 @@ pub fn register(
         Ok(t)
     })?;
     Ok(Response::new()
+        .add_message(sync(&config, &address, &provider)?)
         .add_attribute(attr::ACTION, "register")
         .add_event(Event::new(events::PROVIDER_REGISTERED).add_attributes([
             (attr::PROVIDER, address.to_string()),
@@ -85,7 +102,9 @@ pub fn update_metadata(
     validate_metadata(&config.params, &metadata)?;
     provider.metadata = metadata;
     PROVIDERS.save(deps.storage, &info.sender, &provider)?;
-    Ok(Response::new().add_attribute(attr::ACTION, "update_metadata"))
+    Ok(Response::new()
+        .add_message(sync(&config, &info.sender, &provider)?)
+        .add_attribute(attr::ACTION, "update_metadata"))
 }
 
 pub fn bond(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
@@ -99,6 +118,7 @@ pub fn bond(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError>
         Ok(t)
     })?;
     Ok(Response::new()
+        .add_message(sync(&config, &info.sender, &provider)?)
         .add_attribute(attr::ACTION, "bond")
         .add_attribute(attr::AMOUNT, amount)
         .add_attribute(
@@ -176,14 +196,16 @@ pub fn unbond(
         return Err(ContractError::ZeroAmount {});
     }
     let mut provider = load_active(&deps, &info.sender)?;
-    if amount > provider.free() {
-        return Err(ContractError::InsufficientFreeStake {
-            free: provider.free(),
-            needed: amount,
+    if amount > provider.bonded {
+        return Err(ContractError::UnbondAboveBonded {
+            bonded: provider.bonded,
+            amount,
         });
     }
     let release_at = start_unbonding(&mut deps, &env, &info.sender, &mut provider, amount, false)?;
+    let config = CONFIG.load(deps.storage)?;
     Ok(Response::new()
+        .add_message(sync(&config, &info.sender, &provider)?)
         .add_attribute(attr::ACTION, "unbond")
         .add_event(unbonded_event(&info.sender, amount, release_at)))
 }
@@ -226,11 +248,6 @@ pub fn deregister(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let mut provider = load_active(&deps, &info.sender)?;
-    if !provider.locked.is_zero() {
-        return Err(ContractError::HasLockedCollateral {
-            locked: provider.locked,
-        });
-    }
     provider.deregistered = true;
     let mut response = Response::new().add_attribute(attr::ACTION, "deregister");
     if provider.bonded.is_zero() {
@@ -241,5 +258,7 @@ pub fn deregister(
             start_unbonding(&mut deps, &env, &info.sender, &mut provider, amount, true)?;
         response = response.add_event(unbonded_event(&info.sender, amount, release_at));
     }
-    Ok(response)
+    // The registry refuses while collateral is locked in a task.
+    let config = CONFIG.load(deps.storage)?;
+    Ok(response.add_message(sync(&config, &info.sender, &provider)?))
 }

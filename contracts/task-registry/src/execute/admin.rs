@@ -41,6 +41,7 @@ pub fn instantiate(
             accepted_assets: msg.accepted_assets,
             limits: msg.limits,
             paused: false,
+            min_stake: msg.staking.min_stake,
         },
     )?;
     OWNER.save(deps.storage, &owner)?;
@@ -118,6 +119,10 @@ pub fn update_config(
     if let Some(limits) = update.limits {
         validate::limits(&limits)?;
         config.limits = limits;
+    }
+    // Staking validates it and refuses, reverting this too, if it is out of bounds.
+    if let Some(min_stake) = update.staking.as_ref().and_then(|s| s.min_stake) {
+        config.min_stake = min_stake;
     }
     CONFIG.save(deps.storage, &config)?;
 

@@ -98,5 +98,5 @@ pub fn award(
     }
     let judged = award::judge_outsiders(deps.storage, config, &task, responses, &ranking)?;
     let event = award::appoint(deps.storage, env, &mut task, ranking, 0)?;
-    Ok(Response::new().add_messages(judged).add_event(event))
+    judged.finish(config, Response::new().add_event(event))
 }

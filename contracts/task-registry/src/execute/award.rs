@@ -6,21 +6,21 @@
 
 use cosmwasm_std::{
     Addr, DepsMut, Env, Event, HexBinary, MessageInfo, Order, Response, Storage, Timestamp,
-    Uint128, WasmMsg,
+    Uint128,
 };
 use cw_utils::nonpayable;
 use ogpu_types::commitment::to_hash32;
 use ogpu_types::events::{self, attr};
 use ogpu_types::registry::AwardState;
-use ogpu_types::staking::{self, CollateralOutcome, Verdict};
 use ogpu_types::{
     deadline, CompetitionModel, Offer, Payload, ResponseStatus, Task, TaskResponseRecord,
 };
 
 use crate::error::ContractError;
 use crate::execute::compete::check_result;
+use crate::execute::ledger::{Judgement, Verdict};
 use crate::execute::settle::{self, silence_verdict, Ending};
-use crate::execute::{call, ensure_open, load_task};
+use crate::execute::{ensure_open, load_task};
 use crate::state::{Config, AWARDS, CONFIG, RESPONSES, TASKS};
 
 /// Every response of a task. Bounded: a task holds at most `limits.max_commitments`
@@ -99,42 +99,32 @@ fn delivery_window(model: &CompetitionModel) -> u64 {
 /// At an award, judges at once the responses that can never deliver, so their collateral
 /// is not held through every delivery window: unopened commitments pay for their silence
 /// (an unopened bid its penalty), and opened ones outside the ranking (a dissenting
-/// replica) get their collateral back. Returns the one staking call, if any is needed.
+/// replica) get their collateral back.
 pub fn judge_outsiders(
     storage: &mut dyn Storage,
     config: &Config,
     task: &Task,
     responses: Vec<TaskResponseRecord>,
     ranking: &[Offer],
-) -> Result<Option<WasmMsg>, ContractError> {
-    let mut outcomes = vec![];
+) -> Result<Judgement, ContractError> {
+    let mut judgement = Judgement::new(task.id);
     for mut response in responses {
         if ranking.iter().any(|o| o.provider == response.provider) {
             continue;
         }
         let verdict = match response.status {
             ResponseStatus::Committed => silence_verdict(task, config),
-            ResponseStatus::Revealed => Verdict::Released {},
+            ResponseStatus::Revealed => Verdict::Released,
             _ => continue,
         };
         response.status = match verdict {
-            Verdict::Released {} => ResponseStatus::Lost,
+            Verdict::Released => ResponseStatus::Lost,
             _ => ResponseStatus::Slashed,
         };
         RESPONSES.save(storage, (task.id, &response.provider), &response)?;
-        outcomes.push(CollateralOutcome {
-            provider: response.provider.into_string(),
-            verdict,
-        });
+        judgement.apply(storage, &response.provider, verdict)?;
     }
-    if outcomes.is_empty() {
-        return Ok(None);
-    }
-    let msg = staking::ExecuteMsg::SettleCollateral {
-        task_id: task.id,
-        outcomes,
-    };
-    Ok(Some(call(&config.staking, &msg)?))
+    Ok(judgement)
 }
 
 /// Chooses `ranking[executor]` to deliver from now on: records the award on the task and
@@ -265,16 +255,12 @@ pub fn missed_delivery(
     let mut record = RESPONSES.load(deps.storage, (task.id, &failed))?;
     record.status = ResponseStatus::Slashed;
     RESPONSES.save(deps.storage, (task.id, &failed), &record)?;
-    let slash = staking::ExecuteMsg::SettleCollateral {
-        task_id: task.id,
-        outcomes: vec![CollateralOutcome {
-            provider: failed.into_string(),
-            verdict: Verdict::Slashed {
-                amount: None,
-                compensation: None,
-            },
-        }],
+    let mut judgement = Judgement::new(task.id);
+    let verdict = Verdict::Slashed {
+        amount: None,
+        compensation: None,
     };
+    judgement.apply(deps.storage, &failed, verdict)?;
     let next = state.executor as usize + 1;
     let response = if next < state.ranking.len() {
         let ranking = std::mem::take(&mut state.ranking);
@@ -282,5 +268,5 @@ pub fn missed_delivery(
     } else {
         settle::settle(deps, env, config, task, Ending::Expired)?
     };
-    Ok(response.add_message(call(&config.staking, &slash)?))
+    judgement.finish(config, response)
 }

@@ -9,21 +9,21 @@ use cw_utils::nonpayable;
 use ogpu_types::commitment::{result_commitment, to_hash32, Hash32};
 use ogpu_types::events::{self, attr};
 use ogpu_types::registry::{AwardState, TaskLimits};
-use ogpu_types::staking::{self, CollateralOutcome};
 use ogpu_types::{deadline, CompetitionModel, Payload, ResponseStatus, Task, TaskResponseRecord};
 
 use crate::error::ContractError;
+use crate::execute::ledger::{self, Judgement};
 use crate::execute::settle::{self, silence_verdict, Ending};
 use crate::execute::{auction, award, consensus};
-use crate::execute::{call, ensure_client, ensure_open, load_task};
+use crate::execute::{ensure_client, ensure_open, load_task};
 use crate::state::{
     AWARDS, CONFIG, DISPUTES, HASH_SEARCHES, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, RESULT_KEYS,
     ROUNDS, TASKS,
 };
 use crate::validate;
 
-/// Records a sealed result commitment and locks the provider's collateral. The lock is
-/// also the eligibility check, so committing crosses into staking exactly once.
+/// Records a sealed result commitment and locks the provider's collateral, checked against
+/// the stake staking reported: committing calls no other contract.
 pub fn commit(
     deps: DepsMut,
     env: Env,
@@ -94,14 +94,9 @@ pub fn commit(
             .ok_or(ContractError::TooManyCommitments { task_id, max: cap })?;
         RESPONSES.remove(deps.storage, (task_id, &expired));
         task.commit_count -= 1;
-        let slash = staking::ExecuteMsg::SettleCollateral {
-            task_id,
-            outcomes: vec![CollateralOutcome {
-                provider: expired.into_string(),
-                verdict: silence_verdict(&task, &config),
-            }],
-        };
-        response = response.add_message(call(&config.staking, &slash)?);
+        let mut judgement = Judgement::new(task_id);
+        judgement.apply(deps.storage, &expired, silence_verdict(&task, &config))?;
+        response = judgement.finish(&config, response)?;
     }
 
     // First Response queues its commitments: each opens once the one before it has
@@ -140,13 +135,14 @@ pub fn commit(
         },
     )?;
     PROVIDER_TASKS.save(deps.storage, (&provider, task_id), &Empty {})?;
-
-    let lock = staking::ExecuteMsg::LockCollateral {
+    let locked = ledger::lock(
+        deps.storage,
+        &config,
         task_id,
-        provider: provider.to_string(),
-        amount: task.collateral,
-        eligibility: requirements.eligibility,
-    };
+        &provider,
+        task.collateral,
+        &requirements.eligibility,
+    )?;
     let mut event = Event::new(events::TASK_COMMITTED).add_attributes([
         (attr::TASK_ID, task_id.to_string()),
         (attr::PROVIDER, provider.to_string()),
@@ -158,9 +154,9 @@ pub fn commit(
         event = event.add_attribute(attr::REVEAL_OPENS, opens.seconds().to_string());
     }
     Ok(response
-        .add_message(call(&config.staking, &lock)?)
         .add_attribute(attr::ACTION, "commit")
-        .add_event(event))
+        .add_event(event)
+        .add_event(locked))
 }
 
 /// The first commitment of the task still unopened after its reveal window.

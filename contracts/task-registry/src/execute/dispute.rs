@@ -3,18 +3,19 @@
 //! re-run by a Consensus round of other providers (a new task paid from the bond), whose
 //! outcome upholds or overturns the result. See docs/protocol.md for who pays what.
 
-use cosmwasm_std::{Addr, DepsMut, Env, Event, MessageInfo, Response, Storage, Uint128, WasmMsg};
+use cosmwasm_std::{Addr, DepsMut, Env, Event, MessageInfo, Response, Storage, Uint128};
 use cw_utils::{nonpayable, one_coin};
 use ogpu_types::events::{self, attr};
 use ogpu_types::registry::{DisputeState, DisputeStatus};
 use ogpu_types::settlement::Payout;
-use ogpu_types::staking::{self, CollateralOutcome, Compensation, Verdict};
-use ogpu_types::{deadline, Asset, AssetInfo, CompetitionModel, Job, Task, TaskSpec};
+use ogpu_types::staking::Compensation;
+use ogpu_types::{deadline, Asset, CompetitionModel, Job, Task, TaskSpec};
 
 use crate::error::ContractError;
-use crate::execute::publish::{create, escrow_cw20, escrow_native};
+use crate::execute::ledger::{Judgement, Verdict};
+use crate::execute::publish::{create, escrow};
 use crate::execute::settle::Ending;
-use crate::execute::{call, ensure_client, load_task};
+use crate::execute::{ensure_client, load_task};
 use crate::state::{
     Config, CONFIG, DISPUTES, DISPUTE_TERMS, JOBS, REQUIREMENTS, RESULT_KEYS, ROUNDS,
 };
@@ -122,16 +123,7 @@ pub fn open(
     state.status = DisputeStatus::Disputed { round };
     DISPUTES.save(deps.storage, task_id, &state)?;
 
-    let escrow: Vec<WasmMsg> = match &bond.info {
-        AssetInfo::Native { denom } => {
-            let coin = cosmwasm_std::coin(bond.amount.u128(), denom);
-            vec![escrow_native(&config, round, &client, coin)?]
-        }
-        AssetInfo::Cw20 { contract_addr } => {
-            let token = Addr::unchecked(contract_addr);
-            escrow_cw20(&config, round, &client, &token, bond.amount)?.to_vec()
-        }
-    };
+    let escrow = escrow(&config, &bond)?;
     let event = Event::new(events::TASK_DISPUTED).add_attributes([
         (attr::TASK_ID, task_id.to_string()),
         (attr::CLIENT, client.to_string()),
@@ -140,7 +132,7 @@ pub fn open(
         (attr::AMOUNT, bond.to_string()),
     ]);
     Ok(response
-        .add_messages(escrow)
+        .add_message(escrow)
         .add_attribute(attr::ACTION, "dispute")
         .add_event(event))
 }
@@ -179,20 +171,20 @@ pub fn close(
     let config = CONFIG.load(deps.storage)?;
     state.status = DisputeStatus::Upheld;
     DISPUTES.save(deps.storage, task_id, &state)?;
-    let (msg, event) = verdict(&config, &task, &state)?;
-    Ok(Response::new()
-        .add_message(msg)
-        .add_attribute(attr::ACTION, "close_dispute")
-        .add_event(event))
+    let response = Response::new().add_attribute(attr::ACTION, "close_dispute");
+    judge_winner(deps.storage, &config, &task, &state, None, response)
 }
 
-/// The staking call that settles the disputed winner's lock as `state.status` says, and
-/// the resolution event.
-fn verdict(
+/// Settles the disputed winner's lock as `state.status` says and adds the resolution event
+/// (naming the re-run `round`, if there was one).
+fn judge_winner(
+    storage: &mut dyn Storage,
     config: &Config,
     task: &Task,
     state: &DisputeState,
-) -> Result<(WasmMsg, Event), ContractError> {
+    round: Option<u64>,
+    response: Response,
+) -> Result<Response, ContractError> {
     let (verdict, status) = match state.status {
         // The client's share refunds at most what it paid for the overturned result; the
         // rest goes to the treasury, never to the round's replicas, who may be the client's
@@ -214,19 +206,17 @@ fn verdict(
             "upheld",
         ),
     };
-    let msg = staking::ExecuteMsg::SettleCollateral {
-        task_id: task.id,
-        outcomes: vec![CollateralOutcome {
-            provider: state.winner.to_string(),
-            verdict,
-        }],
-    };
-    let event = Event::new(events::DISPUTE_RESOLVED).add_attributes([
+    let mut judgement = Judgement::new(task.id);
+    judgement.apply(storage, &state.winner, verdict)?;
+    let mut event = Event::new(events::DISPUTE_RESOLVED).add_attributes([
         (attr::TASK_ID, task.id.to_string()),
         (attr::PROVIDER, state.winner.to_string()),
         (attr::STATUS, status.to_string()),
     ]);
-    Ok((call(&config.staking, &msg)?, event))
+    if let Some(round) = round {
+        event = event.add_attribute(attr::ROUND, round.to_string());
+    }
+    judgement.finish(config, response.add_event(event))
 }
 
 /// What ending a re-run round means for the dispute it decides.
@@ -234,9 +224,22 @@ pub struct Resolution {
     /// Paid to the disputed winner out of the round's escrow: the bond's unused shares
     /// when the round confirmed its result.
     pub payout: Option<Payout>,
-    /// Staking's settlement of the disputed winner's lock.
-    pub message: WasmMsg,
-    pub event: Event,
+    disputed: Task,
+    state: DisputeState,
+    round: u64,
+}
+
+impl Resolution {
+    /// Settles the disputed winner's lock (its task's own judgement).
+    pub fn judge(
+        self,
+        storage: &mut dyn Storage,
+        config: &Config,
+        response: Response,
+    ) -> Result<Response, ContractError> {
+        let round = Some(self.round);
+        judge_winner(storage, config, &self.disputed, &self.state, round, response)
+    }
 }
 
 /// When `round` re-runs a disputed task: a round accepting another digest overturns the
@@ -246,7 +249,6 @@ pub struct Resolution {
 /// pay the replicas.
 pub fn resolve_round(
     storage: &mut dyn Storage,
-    config: &Config,
     round: &Task,
     ending: &Ending,
 ) -> Result<Option<Resolution>, ContractError> {
@@ -273,10 +275,10 @@ pub fn resolve_round(
         _ => DisputeStatus::Upheld,
     };
     DISPUTES.save(storage, task_id, &state)?;
-    let (message, event) = verdict(config, &disputed, &state)?;
     Ok(Some(Resolution {
         payout,
-        message,
-        event: event.add_attribute(attr::ROUND, round.id.to_string()),
+        disputed,
+        state,
+        round: round.id,
     }))
 }

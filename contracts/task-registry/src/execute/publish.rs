@@ -1,19 +1,17 @@
 //! Publishing tasks (native or cw20 reward) and cancelling them.
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, Coin, DepsMut, Empty, Env, Event, MessageInfo, Response,
-    Uint128, WasmMsg,
+    coins, from_json, to_json_binary, Addr, BankMsg, CosmosMsg, DepsMut, Empty, Env, Event,
+    MessageInfo, Response, WasmMsg,
 };
 use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use cw_utils::{nonpayable, one_coin};
 use ogpu_types::events::{self, attr};
 use ogpu_types::registry::ReceiveMsg;
-use ogpu_types::{
-    deadline, settlement, Asset, AssetInfo, CompetitionModel, Job, Task, TaskSpec, TaskStatus,
-};
+use ogpu_types::{deadline, Asset, AssetInfo, CompetitionModel, Job, Task, TaskSpec, TaskStatus};
 
 use crate::error::ContractError;
-use crate::execute::{call, dispute, ensure_client, ensure_open, load_task, settle};
+use crate::execute::{dispute, ensure_client, ensure_open, load_task, settle};
 use crate::state::{
     Config, CONFIG, DISPUTE_TERMS, HASH_SEARCHES, JOBS, NEXT_TASK_ID, REQUIREMENTS, RESULT_KEYS,
     TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
@@ -26,55 +24,39 @@ pub fn publish_native(
     info: MessageInfo,
     spec: TaskSpec,
 ) -> Result<Response, ContractError> {
-    let coin = one_coin(&info)?;
+    let reward = Asset::from(one_coin(&info)?);
     let config = CONFIG.load(deps.storage)?;
-    let reward = Asset::from(coin.clone());
-    let (task_id, response) = publish(deps, &env, &config, info.sender.clone(), reward, spec)?;
-    Ok(response.add_message(escrow_native(&config, task_id, &info.sender, coin)?))
+    let escrow = escrow(&config, &reward)?;
+    let (_, response) = publish(deps, &env, &config, info.sender, reward, spec)?;
+    Ok(response.add_message(escrow))
 }
 
-/// Moves the one native coin sent along into settlement's escrow for `task_id`.
-pub(crate) fn escrow_native(
-    config: &Config,
-    task_id: u64,
-    payer: &Addr,
-    coin: Coin,
-) -> Result<WasmMsg, ContractError> {
-    Ok(WasmMsg::Execute {
-        contract_addr: config.settlement.to_string(),
-        msg: to_json_binary(&settlement::ExecuteMsg::Escrow {
-            task_id,
-            payer: payer.to_string(),
-        })?,
-        funds: vec![coin],
+/// Moves a task's reward (or a dispute's bond), which the registry just received, on to
+/// settlement, which holds every open task's escrow. A plain transfer: settlement is told
+/// of the task only when it ends, with the amount the registry recorded for it.
+pub(crate) fn escrow(config: &Config, reward: &Asset) -> Result<CosmosMsg, ContractError> {
+    let recipient = config.settlement.to_string();
+    Ok(match &reward.info {
+        AssetInfo::Native { denom } => BankMsg::Send {
+            to_address: recipient,
+            amount: coins(reward.amount.u128(), denom),
+        }
+        .into(),
+        AssetInfo::Cw20 { contract_addr } => WasmMsg::Execute {
+            contract_addr: contract_addr.clone(),
+            msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
+                recipient,
+                amount: reward.amount,
+            })?,
+            funds: vec![],
+        }
+        .into(),
     })
-}
-
-/// Moves cw20 tokens the registry received on to settlement and escrows them for
-/// `task_id`: the token's `Transfer`, then settlement's `EscrowCw20`.
-pub(crate) fn escrow_cw20(
-    config: &Config,
-    task_id: u64,
-    payer: &Addr,
-    token: &Addr,
-    amount: Uint128,
-) -> Result<[WasmMsg; 2], ContractError> {
-    let transfer = Cw20ExecuteMsg::Transfer {
-        recipient: config.settlement.to_string(),
-        amount,
-    };
-    let escrow = settlement::ExecuteMsg::EscrowCw20 {
-        task_id,
-        payer: payer.to_string(),
-        token: token.to_string(),
-        amount,
-    };
-    Ok([call(token, &transfer)?, call(&config.settlement, &escrow)?])
 }
 
 /// cw20 `Send` hook: `info.sender` is the token contract (only an accepted one passes
 /// the reward check, so a forged hook is refused), `msg.sender` the client. The tokens
-/// move on to settlement, which records the escrow on the registry's own word.
+/// move on to settlement.
 pub fn receive_cw20(
     deps: DepsMut,
     env: Env,
@@ -92,9 +74,9 @@ pub fn receive_cw20(
         }
     };
     let config = CONFIG.load(deps.storage)?;
-    let (task_id, response) = publish(deps, &env, &config, client.clone(), bond, spec)?;
-    let [transfer, escrow] = escrow_cw20(&config, task_id, &client, &token, msg.amount)?;
-    Ok(response.add_message(transfer).add_message(escrow))
+    let escrow = escrow(&config, &bond)?;
+    let (_, response) = publish(deps, &env, &config, client, bond, spec)?;
+    Ok(response.add_message(escrow))
 }
 
 /// Validates and stores a task; returns its id and a response without the escrow message.

@@ -4,13 +4,14 @@
 
 use cosmwasm_std::{Addr, Decimal, DepsMut, Empty, Env, Event, HexBinary, Response, Uint128};
 use ogpu_types::events::{self, attr};
-use ogpu_types::settlement::{self, Payout};
-use ogpu_types::staking::{self, CollateralOutcome, Compensation, Verdict};
+use ogpu_types::settlement::{self, Deposit, Payout};
+use ogpu_types::staking::Compensation;
 use ogpu_types::{
     Asset, CompetitionModel, ResponseStatus, Task, TaskOutcome, TaskResponseRecord, TaskStatus,
 };
 
 use crate::error::ContractError;
+use crate::execute::ledger::{Judgement, Verdict};
 use crate::execute::{award, call, dispute};
 use crate::state::{Config, RESPONSES, TASKS, TASKS_BY_STATUS};
 
@@ -49,7 +50,7 @@ pub fn silence_verdict(task: &Task, config: &Config) -> Verdict {
         _ => None,
     };
     if amount.is_some_and(|a| a.is_zero()) {
-        return Verdict::Released {};
+        return Verdict::Released;
     }
     Verdict::Slashed {
         amount,
@@ -92,7 +93,7 @@ pub fn settle(
 
     // A disputable task's winner keeps its lock until the dispute window closes.
     let disputable = dispute::open_window(deps.storage, &task, &ending, env.block.time)?;
-    let mut outcomes = Vec::with_capacity(responses.len());
+    let mut judgement = Judgement::new(task.id);
     for mut response in responses {
         let locked = unsettled(response.status);
         // Responses judged earlier (unopened bids, a missed delivery) keep their verdict.
@@ -105,19 +106,16 @@ pub fn settle(
                 earned: Asset::new(task.reward.info.clone(), *price),
             },
             (ResponseStatus::Slashed, _) => silence_verdict(&task, config),
-            _ => Verdict::Released {},
+            _ => Verdict::Released,
         };
         response.status = status;
         RESPONSES.save(deps.storage, (task.id, &response.provider), &response)?;
         if !(disputable && status == ResponseStatus::Won) {
-            outcomes.push(CollateralOutcome {
-                provider: response.provider.into_string(),
-                verdict,
-            });
+            judgement.apply(deps.storage, &response.provider, verdict)?;
         }
     }
 
-    let resolution = dispute::resolve_round(deps.storage, config, &task, &ending)?;
+    let resolution = dispute::resolve_round(deps.storage, &task, &ending)?;
     let mut payouts: Vec<Payout> = match &ending {
         Ending::Completed { winners, price, .. } if !price.is_zero() => winners
             .iter()
@@ -129,27 +127,22 @@ pub fn settle(
         _ => vec![],
     };
     payouts.extend(resolution.as_ref().and_then(|r| r.payout.clone()));
+    // Settlement holds the reward since publish; it learns of the task only now.
+    let deposit = Deposit {
+        task_id: task.id,
+        payer: task.client.to_string(),
+        asset: task.reward.clone(),
+    };
     let escrow_msg = if payouts.is_empty() {
-        settlement::ExecuteMsg::Refund { task_id: task.id }
+        settlement::ExecuteMsg::Refund { deposit }
     } else {
-        settlement::ExecuteMsg::Release {
-            task_id: task.id,
-            payouts,
-        }
+        settlement::ExecuteMsg::Release { deposit, payouts }
     };
     let mut response = Response::new().add_message(call(&config.settlement, &escrow_msg)?);
     if let Some(resolution) = resolution {
-        response = response
-            .add_message(resolution.message)
-            .add_event(resolution.event);
+        response = resolution.judge(deps.storage, config, response)?;
     }
-    if !outcomes.is_empty() {
-        let msg = staking::ExecuteMsg::SettleCollateral {
-            task_id: task.id,
-            outcomes,
-        };
-        response = response.add_message(call(&config.staking, &msg)?);
-    }
+    response = judgement.finish(config, response)?;
 
     let open_status = task.status;
     task.finished_at = Some(env.block.time);

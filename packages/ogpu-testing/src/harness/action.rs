@@ -147,13 +147,15 @@ pub enum Tamper {
 /// A call only the registry (or the owner) may make.
 #[derive(Clone, Copy, Debug)]
 pub enum Forged {
-    LockCollateral,
-    SlashCollateral,
+    /// Staking's report of a provider's stake, claiming far more than it bonded (the
+    /// registry would let it lock collateral it does not have).
+    SyncProvider,
+    Slash,
     UpdateStakingConfig,
+    /// A release of an open task's escrow to the intruder.
     Release,
+    /// A refund of an open task's escrow to the intruder, as its payer.
     Refund,
-    EscrowNative,
-    EscrowCw20,
     /// A cw20 receive hook to settlement that no token sent, claiming the registry as
     /// its sender (settlement once escrowed on such a hook).
     SettlementHook,

@@ -1,12 +1,12 @@
 //! Privileged calls by accounts without the privilege: each must fail and change nothing.
 
-use cosmwasm_std::{coins, to_json_binary, Addr, Binary, Uint128, WasmMsg};
+use cosmwasm_std::{to_json_binary, Addr, Binary, Uint128, WasmMsg};
 use cw20::Cw20ReceiveMsg;
 use cw_multi_test::Executor;
 use ogpu_types::registry::{self, Child, ConfigUpdate};
-use ogpu_types::settlement::{self, Payout};
-use ogpu_types::staking::{self, CollateralOutcome, Compensation, StakingConfigUpdate, Verdict};
-use ogpu_types::{Eligibility, MigrateMsg};
+use ogpu_types::settlement::{self, Deposit, Payout};
+use ogpu_types::staking::{self, Compensation, SlashOrder, StakingConfigUpdate};
+use ogpu_types::{Asset, AssetInfo, DeviceProfile, DeviceType, MigrateMsg};
 
 use crate::fixtures;
 use crate::harness::action::{Forged, Intruder};
@@ -53,25 +53,32 @@ impl World {
             });
             (contract.clone(), json(to_json_binary(&hook)))
         };
-        let next_task_id = self.model.tasks.len() as u64 + 1;
+        // The intruder as the payer of an open task's escrow.
+        let deposit = || Deposit {
+            task_id,
+            payer: sender.to_string(),
+            asset: Asset::new(AssetInfo::native(REWARD_DENOM), AMOUNT),
+        };
         let (contract, msg) = match call {
-            Forged::LockCollateral => staking(staking::ExecuteMsg::LockCollateral {
-                task_id,
-                provider: victim,
-                amount,
-                eligibility: Eligibility::default(),
+            Forged::SyncProvider => registry(registry::ExecuteMsg::SyncProvider {
+                provider: sender.to_string(),
+                bonded: Uint128::new(AMOUNT * 1_000_000),
+                active: true,
+                devices: vec![DeviceProfile {
+                    device_type: DeviceType::Gpu,
+                    memory_mb: u64::MAX,
+                    gflops: u64::MAX,
+                }],
             }),
-            Forged::SlashCollateral => staking(staking::ExecuteMsg::SettleCollateral {
+            Forged::Slash => staking(staking::ExecuteMsg::Slash {
                 task_id,
-                outcomes: vec![CollateralOutcome {
+                slashes: vec![SlashOrder {
                     provider: victim,
-                    verdict: Verdict::Slashed {
-                        amount: None,
-                        compensation: Some(Compensation {
-                            client: sender.to_string(),
-                            cap: None,
-                        }),
-                    },
+                    amount,
+                    compensation: Some(Compensation {
+                        client: sender.to_string(),
+                        cap: None,
+                    }),
                 }],
             }),
             Forged::UpdateStakingConfig => staking(staking::ExecuteMsg::UpdateConfig {
@@ -79,32 +86,19 @@ impl World {
                 update: StakingConfigUpdate::default(),
             }),
             Forged::Release => settlement(settlement::ExecuteMsg::Release {
-                task_id,
+                deposit: deposit(),
                 payouts: vec![Payout {
                     recipient: sender.to_string(),
                     amount,
                 }],
             }),
-            Forged::Refund => settlement(settlement::ExecuteMsg::Refund { task_id }),
-            Forged::EscrowNative => settlement(settlement::ExecuteMsg::Escrow {
-                task_id: next_task_id,
-                payer: sender.to_string(),
-            }),
-            Forged::EscrowCw20 => settlement(settlement::ExecuteMsg::EscrowCw20 {
-                task_id: next_task_id,
-                payer: sender.to_string(),
-                token: suite.token.to_string(),
-                amount,
-            }),
+            Forged::Refund => settlement(settlement::ExecuteMsg::Refund { deposit: deposit() }),
             Forged::SettlementHook => {
-                let escrow = settlement::ExecuteMsg::Escrow {
-                    task_id: next_task_id,
-                    payer: sender.to_string(),
-                };
+                let refund = settlement::ExecuteMsg::Refund { deposit: deposit() };
                 hook(
                     &suite.settlement,
                     &suite.registry,
-                    json(to_json_binary(&escrow)),
+                    json(to_json_binary(&refund)),
                 )
             }
             Forged::UpdateSettlementConfig => settlement(settlement::ExecuteMsg::UpdateConfig {
@@ -133,14 +127,10 @@ impl World {
                 hook(&suite.registry, sender, json(to_json_binary(&publish)))
             }
         };
-        let funds = match call {
-            Forged::EscrowNative => coins(AMOUNT, REWARD_DENOM),
-            _ => vec![],
-        };
         WasmMsg::Execute {
             contract_addr: contract.into_string(),
             msg,
-            funds,
+            funds: vec![],
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use cosmwasm_std::{Addr, Uint128};
 use ogpu_types::settlement::EscrowStatus;
-use ogpu_types::staking::{self, LocksResponse, ProvidersResponse};
+use ogpu_types::staking::{self, ProvidersResponse};
 use ogpu_types::{AssetInfo, ResponseStatus, TaskResponseRecord, TaskStatus};
 
 use crate::harness::compensation::client_share;
@@ -90,11 +90,13 @@ impl World {
         };
         let mut compensated = 0;
         for (record, state) in self.model.tasks.iter().zip(states) {
-            let (task, escrow) = (&state.task, &state.escrow);
+            let task = &state.task;
             let key = task.reward.info.key();
-            add(&task.client, &key, -(escrow.deposit.amount.u128() as i128));
-            add(&task.client, &key, escrow.refunded.u128() as i128);
-            add(&suite.treasury, &key, escrow.fees.u128() as i128);
+            add(&task.client, &key, -(task.reward.amount.u128() as i128));
+            if let Some(escrow) = &state.escrow {
+                add(&task.client, &key, escrow.refunded.u128() as i128);
+                add(&suite.treasury, &key, escrow.fees.u128() as i128);
+            }
             let paid = self.compensation(record, state);
             add(&task.client, &bond, paid as i128);
             compensated += paid;
@@ -135,7 +137,8 @@ impl World {
     }
 
     /// Staking's totals are the sums of the providers' records; each provider's locked
-    /// collateral is the sum of its locks; every lock belongs to an open task on which the
+    /// collateral (the registry's ledger) is the sum of its locks and at most its bonded
+    /// stake; every lock belongs to an open task on which the
     /// provider holds an unsettled response, and every such response has its lock.
     fn stake_matches_the_locks(&self, states: &[TaskState]) {
         let suite = &self.suite;
@@ -146,7 +149,7 @@ impl World {
             limit: Some(30),
         });
         let totals = suite.staking_totals();
-        let (mut bonded, mut locked, mut unbonding, mut locks_seen) = (0, 0, 0, 0);
+        let (mut bonded, mut unbonding, mut locks_seen) = (0, 0, 0);
         let pending = self.pending_disputes();
         for provider in &providers.providers {
             assert!(
@@ -154,24 +157,19 @@ impl World {
                 "step {step}: over-locked"
             );
             bonded += provider.bonded.u128();
-            locked += provider.locked.u128();
             unbonding += provider
                 .unbonding
                 .iter()
                 .map(|e| e.amount.u128())
                 .sum::<u128>();
-            let locks: LocksResponse = suite.query_staking(&staking::QueryMsg::Locks {
-                provider: provider.address.to_string(),
-                start_after: None,
-                limit: Some(30),
-            });
-            let sum: u128 = locks.locks.iter().map(|l| l.amount.u128()).sum();
+            let locks = suite.locks(&provider.address);
+            let sum: u128 = locks.iter().map(|l| l.amount.u128()).sum();
             assert_eq!(
                 sum,
                 provider.locked.u128(),
                 "step {step}: locks of a provider"
             );
-            for lock in &locks.locks {
+            for lock in &locks {
                 let state = states.iter().find(|s| s.task.id == lock.task_id);
                 let disputable = pending.contains(&(lock.task_id, provider.address.clone()));
                 let holds = state.is_some_and(|s| {
@@ -185,7 +183,7 @@ impl World {
                 });
                 assert!(holds, "step {step}: lock {lock:?} of {}", provider.address);
             }
-            locks_seen += locks.locks.len();
+            locks_seen += locks.len();
         }
         let unsettled = states
             .iter()
@@ -198,12 +196,8 @@ impl World {
             "step {step}: a response without its lock"
         );
         assert_eq!(
-            (bonded, locked, unbonding),
-            (
-                totals.bonded.u128(),
-                totals.locked.u128(),
-                totals.unbonding.u128()
-            ),
+            (bonded, unbonding),
+            (totals.bonded.u128(), totals.unbonding.u128()),
             "step {step}: staking totals"
         );
     }
@@ -274,17 +268,22 @@ fn no_free_results_and_no_self_dealing(state: &TaskState, step: usize) {
     }
 }
 
-/// The escrow follows the task: held and untouched while open; closed when the task
+/// The escrow follows the task: unknown to settlement while open; closed when the task
 /// ends, with payouts (each winner's price, and `extra` for a round that confirmed a
 /// disputed result), fees and refunds adding up to the deposit and the fee rounded up.
 fn escrow_matches_status(state: &TaskState, extra: u128, fee_bps: u16, step: usize) {
-    let (task, escrow) = (&state.task, &state.escrow);
+    let task = &state.task;
+    let Some(escrow) = &state.escrow else {
+        assert!(!task.status.is_terminal(), "step {step}: an ended task without escrow");
+        return;
+    };
+    assert!(task.status.is_terminal(), "step {step}: an open task's escrow closed");
     let spent = escrow.paid_out + escrow.fees + escrow.refunded;
-    assert!(
-        spent <= escrow.deposit.amount,
-        "step {step}: escrow over-spent"
-    );
     assert_eq!(escrow.deposit, task.reward, "step {step}: deposit");
+    assert_eq!(
+        spent, escrow.deposit.amount,
+        "step {step}: escrow not closed out"
+    );
     let price = task.outcome.as_ref().map_or(Uint128::zero(), |o| o.price);
     let winners = state
         .responses
@@ -292,7 +291,6 @@ fn escrow_matches_status(state: &TaskState, extra: u128, fee_bps: u16, step: usi
         .filter(|r| r.status == ResponseStatus::Won)
         .count() as u128;
     let status = match task.status {
-        TaskStatus::Open => EscrowStatus::Held,
         TaskStatus::Completed if !price.is_zero() => EscrowStatus::Released,
         _ => EscrowStatus::Refunded,
     };
@@ -301,19 +299,11 @@ fn escrow_matches_status(state: &TaskState, extra: u128, fee_bps: u16, step: usi
         "step {step}: escrow of a {:?} task",
         task.status
     );
-    if task.status.is_terminal() {
-        assert_eq!(
-            spent, escrow.deposit.amount,
-            "step {step}: escrow not closed out"
-        );
-        let paid = winners * price.u128() + extra;
-        assert_eq!(escrow.refunded.u128(), task.reward.amount.u128() - paid);
-        let net_extra = net_of_fee(Uint128::new(extra), fee_bps);
-        assert_eq!(
-            escrow.paid_out.u128(),
-            winners * net_of_fee(price, fee_bps) + net_extra
-        );
-    } else {
-        assert!(spent.is_zero(), "step {step}: an open escrow paid out");
-    }
+    let paid = winners * price.u128() + extra;
+    assert_eq!(escrow.refunded.u128(), task.reward.amount.u128() - paid);
+    let net_extra = net_of_fee(Uint128::new(extra), fee_bps);
+    assert_eq!(
+        escrow.paid_out.u128(),
+        winners * net_of_fee(price, fee_bps) + net_extra
+    );
 }

@@ -193,9 +193,9 @@ impl World {
         self.suite.advance_seconds(PAST_EVERY_WINDOW);
         self.close_every_window();
         assert!(self.model.tasks.iter().all(|t| t.terminal.is_some()));
-        assert_eq!(self.suite.staking_totals().locked.u128(), 0, "locked");
-        for totals in self.suite.settlement_totals().totals {
-            assert_eq!(totals.held.u128(), 0, "held {}", totals.info);
+        for provider in &self.suite.providers {
+            assert!(self.suite.locks(provider).is_empty(), "{provider} holds locks");
+            assert!(self.suite.provider_info(provider).locked.is_zero(), "locked");
         }
         self.suite.advance_seconds(UNBONDING_PERIOD);
         for provider in self.suite.providers.clone() {
