@@ -67,7 +67,10 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             let Some(escrow) = escrow else {
                 // Settlement holds an open task's reward but learns of the task at its end.
                 let task: ogpu_types::Task = client
-                    .smart(&deployment.registry, &registry::QueryMsg::TaskHeader { task_id })
+                    .smart(
+                        &deployment.registry,
+                        &registry::QueryMsg::TaskHeader { task_id },
+                    )
                     .await
                     .map_err(|e| {
                         if contract_log(&e).is_some_and(|log| log.contains("not found")) {
@@ -139,10 +142,7 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             println!();
             println!(
                 "stake ({}): bonded {}, unbonding {}, slashed {}",
-                staking.bond_denom,
-                staking.bonded,
-                staking.unbonding,
-                staking.slashed
+                staking.bond_denom, staking.bonded, staking.unbonding, staking.slashed
             );
             Ok(())
         }

@@ -37,7 +37,13 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                     provider: address.to_string(),
                 }
             })?;
-            to_json_binary(&response(deps, &config.registry, address, record, min_stake)?)?
+            to_json_binary(&response(
+                deps,
+                &config.registry,
+                address,
+                record,
+                min_stake,
+            )?)?
         }
         QueryMsg::Providers {
             active_only,
@@ -63,7 +69,9 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                             .map_or(true, |(_, p)| p.status(min_stake) == ProviderStatus::Active)
                 })
                 .take(limit(max))
-                .map(|item| item.and_then(|(a, p)| response(deps, &config.registry, a, p, min_stake)))
+                .map(|item| {
+                    item.and_then(|(a, p)| response(deps, &config.registry, a, p, min_stake))
+                })
                 .collect::<StdResult<_>>()?;
             to_json_binary(&ProvidersResponse { providers })?
         }

@@ -37,7 +37,6 @@ impl Provider {
             ProviderStatus::Active
         }
     }
-
 }
 
 /// Sums over all providers.

@@ -2,8 +2,8 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, Api, BankMsg, CosmosMsg, Decimal, DepsMut, Event,
-    MessageInfo, Reply, Response, Storage, SubMsg, Uint128, WasmMsg,
+    from_json, to_json_binary, Addr, Api, BankMsg, CosmosMsg, Decimal, DepsMut, Event, MessageInfo,
+    Reply, Response, Storage, SubMsg, Uint128, WasmMsg,
 };
 use cw20::Cw20ExecuteMsg;
 use cw_utils::nonpayable;
@@ -71,7 +71,11 @@ fn update_totals(
 }
 
 /// The escrow `deposit` describes, not closed yet (a task ends once).
-fn open_escrow(storage: &dyn Storage, api: &dyn Api, deposit: Deposit) -> Result<Escrow, ContractError> {
+fn open_escrow(
+    storage: &dyn Storage,
+    api: &dyn Api,
+    deposit: Deposit,
+) -> Result<Escrow, ContractError> {
     if ESCROWS.has(storage, deposit.task_id) {
         return Err(ContractError::EscrowClosed {
             task_id: deposit.task_id,
@@ -217,7 +221,11 @@ fn close(
     Ok(())
 }
 
-pub fn refund(deps: DepsMut, info: MessageInfo, deposit: Deposit) -> Result<Response, ContractError> {
+pub fn refund(
+    deps: DepsMut,
+    info: MessageInfo,
+    deposit: Deposit,
+) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     only_registry(deps.storage, &info.sender)?;
     let task_id = deposit.task_id;

@@ -266,7 +266,9 @@ pub enum ContractError {
     #[error("{locked} of collateral is still locked in tasks; deregister once they settle")]
     CollateralLocked { locked: Uint128 },
 
-    #[error("{locked} of collateral is locked in tasks, more than the {bonded} that would stay bonded")]
+    #[error(
+        "{locked} of collateral is locked in tasks, more than the {bonded} that would stay bonded"
+    )]
     StakeBelowLocked { bonded: Uint128, locked: Uint128 },
 
     #[error("unknown reply id {id}")]
@@ -274,4 +276,7 @@ pub enum ContractError {
 
     #[error("child contract instantiation returned no address")]
     MissingChildAddress {},
+
+    #[error("state of version {from} predates the v2 storage layout and cannot be migrated in place")]
+    UnsupportedMigration { from: String },
 }

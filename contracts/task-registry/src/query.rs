@@ -77,7 +77,9 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
         }
         QueryMsg::ProviderLedger { provider } => {
             let provider = deps.api.addr_validate(&provider)?;
-            let ledger = LEDGERS.may_load(deps.storage, &provider)?.unwrap_or_default();
+            let ledger = LEDGERS
+                .may_load(deps.storage, &provider)?
+                .unwrap_or_default();
             let earnings = EARNINGS
                 .prefix(&provider)
                 .range(deps.storage, None, None, Order::Ascending)

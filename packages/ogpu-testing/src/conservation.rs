@@ -37,8 +37,9 @@ impl Suite {
             settlement_expected.insert(t.info.key(), t.credited.u128());
         }
         for task in self.open_tasks() {
-            *settlement_expected.entry(task.reward.info.key()).or_default() +=
-                task.reward.amount.u128();
+            *settlement_expected
+                .entry(task.reward.info.key())
+                .or_default() += task.reward.amount.u128();
         }
         let native = |denom: &str| AssetInfo::native(denom).key();
         let cw20 = AssetInfo::cw20(self.token.as_str()).key();

@@ -556,7 +556,15 @@ fn migrate_refuses_other_contracts_and_downgrades() {
     assert!(
         ogpu_task_registry::contract::migrate(deps.as_mut(), mock_env(), MigrateMsg {}).is_err()
     );
-    cw2::set_contract_version(&mut deps.storage, "ogpu-task-registry", "0.0.1").unwrap();
+    // State older than the v2 layout is refused, not taken over.
+    for old in ["0.0.1", "0.1.0"] {
+        cw2::set_contract_version(&mut deps.storage, "ogpu-task-registry", old).unwrap();
+        assert_eq!(
+            ogpu_task_registry::contract::migrate(deps.as_mut(), mock_env(), MigrateMsg {}),
+            Err(RegistryError::UnsupportedMigration { from: old.into() })
+        );
+    }
+    cw2::set_contract_version(&mut deps.storage, "ogpu-task-registry", "0.2.0").unwrap();
     ogpu_task_registry::contract::migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
 
     // The registry's version record does not let staking or settlement migrate over it.

@@ -7,7 +7,7 @@ use ogpu_provider_staking::ContractError as StakingError;
 use ogpu_task_registry::ContractError as RegistryError;
 use ogpu_testing::fixtures::{self, COLLATERAL, MIN_STAKE, STAKE};
 use ogpu_testing::{assert_error, Suite, SuiteBuilder, BOND_DENOM};
-use ogpu_types::registry::{QueryMsg, TasksResponse};
+use ogpu_types::registry::{ConfigUpdate, QueryMsg, TasksResponse};
 use ogpu_types::staking::{self, ProviderStatus, ProvidersResponse};
 use ogpu_types::{DeviceClass, TaskSpec, TaskStatus};
 
@@ -461,5 +461,36 @@ fn huge_amounts_are_refused_without_overflow() {
             needed: Uint128::MAX,
         },
     );
+    suite.assert_conservation();
+}
+
+/// The registry checks commitments against its copy of staking's minimum stake, which
+/// changes only through the registry's own `UpdateConfig`: a raised minimum jails at once.
+#[test]
+fn a_raised_minimum_stake_jails_in_the_registry_at_once() {
+    let mut suite = SuiteBuilder::new().build();
+    let p0 = suite.provider(0);
+    let raise = ogpu_types::registry::ExecuteMsg::UpdateConfig(ConfigUpdate {
+        staking: Some(staking::StakingConfigUpdate {
+            min_stake: Some(Uint128::new(STAKE + 1)),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    suite.as_owner(&raise).unwrap();
+    assert_eq!(suite.provider_info(&p0).status, ProviderStatus::Jailed);
+    let task_id = publish_with(&mut suite, |_| {});
+    assert_error(
+        suite.commit_result(&p0, task_id, b"r"),
+        RegistryError::ProviderJailed {
+            provider: p0.to_string(),
+        },
+    );
+    let staking = suite.staking.clone();
+    let top_up = staking::ExecuteMsg::Bond {};
+    suite
+        .execute(&p0, &staking, &top_up, &coins(1, BOND_DENOM))
+        .unwrap();
+    suite.commit_result(&p0, task_id, b"r").unwrap();
     suite.assert_conservation();
 }

@@ -10,6 +10,7 @@ pub mod asset;
 pub mod commitment;
 pub mod events;
 pub mod hash_search;
+pub mod migration;
 pub mod provider;
 pub mod registry;
 pub mod schema;

@@ -29,7 +29,12 @@ fn sync(config: &Config, address: &Addr, provider: &Provider) -> Result<WasmMsg,
         provider: address.to_string(),
         bonded: provider.bonded,
         active: !provider.deregistered,
-        devices: provider.metadata.devices.iter().map(DeviceProfile::from).collect(),
+        devices: provider
+            .metadata
+            .devices
+            .iter()
+            .map(DeviceProfile::from)
+            .collect(),
     };
     Ok(WasmMsg::Execute {
         contract_addr: config.registry.to_string(),

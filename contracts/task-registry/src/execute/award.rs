@@ -5,8 +5,7 @@
 //! the chain before it is paid for.
 
 use cosmwasm_std::{
-    Addr, DepsMut, Env, Event, HexBinary, MessageInfo, Order, Response, Storage, Timestamp,
-    Uint128,
+    Addr, DepsMut, Env, Event, HexBinary, MessageInfo, Order, Response, Storage, Timestamp, Uint128,
 };
 use cw_utils::nonpayable;
 use ogpu_types::commitment::to_hash32;

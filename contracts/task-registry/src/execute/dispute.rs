@@ -238,7 +238,14 @@ impl Resolution {
         response: Response,
     ) -> Result<Response, ContractError> {
         let round = Some(self.round);
-        judge_winner(storage, config, &self.disputed, &self.state, round, response)
+        judge_winner(
+            storage,
+            config,
+            &self.disputed,
+            &self.state,
+            round,
+            response,
+        )
     }
 }
 

@@ -79,7 +79,12 @@ pub fn lock(
     ledger.locked = ledger.locked.checked_add(amount)?;
     LEDGERS.save(storage, provider, &ledger)?;
     LOCKS.save(storage, (provider, task_id), &amount)?;
-    Ok(collateral_event(events::COLLATERAL_LOCKED, task_id, provider, amount))
+    Ok(collateral_event(
+        events::COLLATERAL_LOCKED,
+        task_id,
+        provider,
+        amount,
+    ))
 }
 
 /// The verdicts on a task's providers, applied as they come; `finish` adds their events
@@ -107,12 +112,12 @@ impl Judgement {
         verdict: Verdict,
     ) -> Result<(), ContractError> {
         let task_id = self.task_id;
-        let locked = LOCKS.may_load(storage, (provider, task_id))?.ok_or_else(|| {
-            ContractError::LockNotFound {
+        let locked = LOCKS
+            .may_load(storage, (provider, task_id))?
+            .ok_or_else(|| ContractError::LockNotFound {
                 task_id,
                 provider: provider.to_string(),
-            }
-        })?;
+            })?;
         LOCKS.remove(storage, (provider, task_id));
         let mut ledger = LEDGERS.load(storage, provider)?;
         ledger.locked = ledger.locked.checked_sub(locked)?;

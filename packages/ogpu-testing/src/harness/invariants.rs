@@ -274,10 +274,16 @@ fn no_free_results_and_no_self_dealing(state: &TaskState, step: usize) {
 fn escrow_matches_status(state: &TaskState, extra: u128, fee_bps: u16, step: usize) {
     let task = &state.task;
     let Some(escrow) = &state.escrow else {
-        assert!(!task.status.is_terminal(), "step {step}: an ended task without escrow");
+        assert!(
+            !task.status.is_terminal(),
+            "step {step}: an ended task without escrow"
+        );
         return;
     };
-    assert!(task.status.is_terminal(), "step {step}: an open task's escrow closed");
+    assert!(
+        task.status.is_terminal(),
+        "step {step}: an open task's escrow closed"
+    );
     let spent = escrow.paid_out + escrow.fees + escrow.refunded;
     assert_eq!(escrow.deposit, task.reward, "step {step}: deposit");
     assert_eq!(

@@ -194,8 +194,14 @@ impl World {
         self.close_every_window();
         assert!(self.model.tasks.iter().all(|t| t.terminal.is_some()));
         for provider in &self.suite.providers {
-            assert!(self.suite.locks(provider).is_empty(), "{provider} holds locks");
-            assert!(self.suite.provider_info(provider).locked.is_zero(), "locked");
+            assert!(
+                self.suite.locks(provider).is_empty(),
+                "{provider} holds locks"
+            );
+            assert!(
+                self.suite.provider_info(provider).locked.is_zero(),
+                "locked"
+            );
         }
         self.suite.advance_seconds(UNBONDING_PERIOD);
         for provider in self.suite.providers.clone() {
