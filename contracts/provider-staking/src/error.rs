@@ -55,6 +55,8 @@ pub enum ContractError {
     #[error("{count} slashes exceed the limit of {max}")]
     TooManySlashes { count: u64, max: u64 },
 
-    #[error("state of version {from} predates the v2 storage layout and cannot be migrated in place")]
+    #[error(
+        "state of version {from} predates the v2 storage layout and cannot be migrated in place"
+    )]
     UnsupportedMigration { from: String },
 }

@@ -58,7 +58,6 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                 .range(
                     deps.storage,
                     after.as_ref().map(Bound::exclusive),
-                    None,
                     Order::Ascending,
                 )
                 .take(MAX_SCAN)
@@ -111,8 +110,7 @@ fn response(
     let ledger: ProviderLedger = deps.querier.query_wasm_smart(registry, &query)?;
     // Bounded: at most `max_unbonding_entries` (≤ 32) per provider.
     let unbonding = UNBONDING
-        .prefix(&address)
-        .range(deps.storage, None, None, Order::Ascending)
+        .prefix_range(deps.storage, &address, None, Order::Ascending)
         .map(|item| {
             item.map(|(release_at, amount)| UnbondingEntry {
                 amount,

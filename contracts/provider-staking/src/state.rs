@@ -2,7 +2,7 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Uint128};
-use cw_storage_plus::{Item, Map};
+use ogpu_store::{Record, Table};
 use ogpu_types::staking::{ProviderStatus, StakingParams};
 use ogpu_types::ProviderMetadata;
 
@@ -50,15 +50,15 @@ pub struct Totals {
     pub credited: Uint128,
 }
 
-pub const CONFIG: Item<Config> = Item::new("cfg");
+pub const CONFIG: Record<Config> = Record::new("cfg");
 /// Providers by address (normalized form only). Loaded by every slash, so it holds
 /// nothing that grows.
-pub const PROVIDERS: Map<&Addr, Provider> = Map::new("p");
+pub const PROVIDERS: Table<&Addr, Provider> = Table::new("p");
 /// (provider, release time in nanoseconds) → amount unbonding until then; at most
 /// `max_unbonding_entries` per provider. Read only by the provider's own unbond, claim and
 /// deregister, never by a slash.
-pub const UNBONDING: Map<(&Addr, u64), Uint128> = Map::new("u");
+pub const UNBONDING: Table<(&Addr, u64), Uint128> = Table::new("u");
 /// Recipient → bond-denom funds whose slash payout failed, awaiting `Withdraw`.
-pub const CREDITS: Map<&Addr, Uint128> = Map::new("cr");
+pub const CREDITS: Table<&Addr, Uint128> = Table::new("cr");
 /// The contract's bond-denom balance always equals `bonded + unbonding + credited`.
-pub const TOTALS: Item<Totals> = Item::new("tot");
+pub const TOTALS: Record<Totals> = Record::new("tot");

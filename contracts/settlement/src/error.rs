@@ -43,6 +43,8 @@ pub enum ContractError {
     #[error("unknown reply id {id}")]
     UnknownReplyId { id: u64 },
 
-    #[error("state of version {from} predates the v2 storage layout and cannot be migrated in place")]
+    #[error(
+        "state of version {from} predates the v2 storage layout and cannot be migrated in place"
+    )]
     UnsupportedMigration { from: String },
 }

@@ -35,7 +35,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
         }
         QueryMsg::Totals {} => {
             let totals = TOTALS
-                .range(deps.storage, None, None, Order::Ascending)
+                .range(deps.storage, None, Order::Ascending)
                 .take(MAX_ASSETS)
                 .map(|item| item.map(|(_, totals)| totals))
                 .collect::<StdResult<_>>()?;
@@ -44,8 +44,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
         QueryMsg::Credits { address } => {
             let address = deps.api.addr_validate(&address)?;
             let credits = CREDITS
-                .prefix(&address)
-                .range(deps.storage, None, None, Order::Ascending)
+                .prefix_range(deps.storage, &address, None, Order::Ascending)
                 .take(MAX_ASSETS)
                 .map(|item| item.map(|(_, credit)| credit))
                 .collect::<StdResult<_>>()?;

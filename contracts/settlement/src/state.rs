@@ -2,7 +2,7 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Uint128};
-use cw_storage_plus::{Item, Map};
+use ogpu_store::{Record, Table};
 use ogpu_types::settlement::{AssetTotals, EscrowStatus};
 use ogpu_types::Asset;
 
@@ -26,12 +26,12 @@ pub struct Escrow {
     pub refunded: Uint128,
 }
 
-pub const CONFIG: Item<Config> = Item::new("cfg");
+pub const CONFIG: Record<Config> = Record::new("cfg");
 /// One closed escrow per task id, written when the task ends and never changed again:
 /// `paid_out + fees + refunded == deposit.amount`.
-pub const ESCROWS: Map<u64, Escrow> = Map::new("e");
+pub const ESCROWS: Table<u64, Escrow> = Table::new("e");
 /// Per asset key, over the closed escrows: `deposited == paid_out + fees + refunded`; the
 /// contract's balance of the asset is the open tasks' escrow plus `credited`.
-pub const TOTALS: Map<&str, AssetTotals> = Map::new("tot");
+pub const TOTALS: Table<&str, AssetTotals> = Table::new("tot");
 /// (recipient, asset key) → funds whose transfer failed, awaiting `Withdraw`.
-pub const CREDITS: Map<(&Addr, &str), Asset> = Map::new("cr");
+pub const CREDITS: Table<(&Addr, &str), Asset> = Table::new("cr");

@@ -277,6 +277,8 @@ pub enum ContractError {
     #[error("child contract instantiation returned no address")]
     MissingChildAddress {},
 
-    #[error("state of version {from} predates the v2 storage layout and cannot be migrated in place")]
+    #[error(
+        "state of version {from} predates the v2 storage layout and cannot be migrated in place"
+    )]
     UnsupportedMigration { from: String },
 }

@@ -81,8 +81,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                 .may_load(deps.storage, &provider)?
                 .unwrap_or_default();
             let earnings = EARNINGS
-                .prefix(&provider)
-                .range(deps.storage, None, None, Order::Ascending)
+                .prefix_range(deps.storage, &provider, None, Order::Ascending)
                 .take(MAX_EARNINGS)
                 .map(|item| item.map(|(asset, amount)| Earning { asset, amount }))
                 .collect::<StdResult<_>>()?;
@@ -99,11 +98,10 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
         } => {
             let provider = deps.api.addr_validate(&provider)?;
             let locks = LOCKS
-                .prefix(&provider)
-                .range(
+                .prefix_range(
                     deps.storage,
+                    &provider,
                     start_after.map(Bound::exclusive),
-                    None,
                     Order::Ascending,
                 )
                 .take(limit(max))
@@ -122,8 +120,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                 .transpose()?;
             let start = after.as_ref().map(Bound::exclusive);
             let responses = RESPONSES
-                .prefix(task_id)
-                .range(deps.storage, start, None, Order::Ascending)
+                .prefix_range(deps.storage, task_id, start, Order::Ascending)
                 .take(limit(max))
                 .map(|item| item.map(|(_, response)| response))
                 .collect::<StdResult<_>>()?;
@@ -181,7 +178,7 @@ fn tasks_by_status(
         }
         None => {
             let tasks = TASKS
-                .range(deps.storage, start, None, Order::Ascending)
+                .range(deps.storage, start, Order::Ascending)
                 .take(limit)
                 .map(|item| item.map(|(_, task)| task))
                 .collect::<StdResult<_>>()?;

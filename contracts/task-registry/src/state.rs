@@ -4,7 +4,8 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Empty, HexBinary, Uint128};
-use cw_storage_plus::{Item, Map};
+use cw_storage_plus::Map;
+use ogpu_store::{Record, Table};
 use ogpu_types::registry::{AcceptedAsset, AwardState, DisputeState, TaskLimits};
 use ogpu_types::{
     DeviceProfile, DisputeTerms, HashSearch, OpenClJob, Reputation, Requirements, Task,
@@ -47,16 +48,16 @@ pub struct Ledger {
 }
 
 /// Suite configuration; always valid against the hard caps in `validate`.
-pub const CONFIG: Item<Config> = Item::new("cfg");
+pub const CONFIG: Record<Config> = Record::new("cfg");
 /// The owner: the only account that may change the configuration, pause or migrate.
-pub const OWNER: Item<Addr> = Item::new("own");
+pub const OWNER: Record<Addr> = Record::new("own");
 /// A proposed owner that has not accepted yet.
-pub const PENDING_OWNER: Item<Addr> = Item::new("pown");
+pub const PENDING_OWNER: Record<Addr> = Record::new("pown");
 /// Id of the next task; ids start at 1 and never repeat.
-pub const NEXT_TASK_ID: Item<u64> = Item::new("nid");
+pub const NEXT_TASK_ID: Record<u64> = Record::new("nid");
 
 /// Task headers by id.
-pub const TASKS: Map<u64, Task> = Map::new("t");
+pub const TASKS: Table<u64, Task> = Table::new("t");
 /// (status name, task id) for every task: lists tasks by status. Written at publish and
 /// when the task reaches its terminal status (a header update does not touch it).
 pub const TASKS_BY_STATUS: Map<(&str, u64), Empty> = Map::new("ts");
@@ -64,35 +65,35 @@ pub const TASKS_BY_STATUS: Map<(&str, u64), Empty> = Map::new("ts");
 pub const TASKS_BY_CLIENT: Map<(&Addr, u64), Empty> = Map::new("tc");
 
 /// The job of each OpenCL task; written once at publish.
-pub const JOBS: Map<u64, OpenClJob> = Map::new("job");
+pub const JOBS: Table<u64, OpenClJob> = Table::new("job");
 /// The search of each hash-search task (and only of those); written once at publish, read
 /// at every reveal to verify the answer. Small, so a reveal never loads a kernel.
-pub const HASH_SEARCHES: Map<u64, HashSearch> = Map::new("hs");
+pub const HASH_SEARCHES: Table<u64, HashSearch> = Table::new("hs");
 /// The requirements of each task; written once at publish, read at every commit.
-pub const REQUIREMENTS: Map<u64, Requirements> = Map::new("req");
+pub const REQUIREMENTS: Table<u64, Requirements> = Table::new("req");
 /// Responses by (task, provider); at most `limits.max_commitments` per task.
-pub const RESPONSES: Map<(u64, &Addr), TaskResponseRecord> = Map::new("r");
+pub const RESPONSES: Table<(u64, &Addr), TaskResponseRecord> = Table::new("r");
 /// (provider, task) for every commitment, to list a provider's tasks.
 pub const PROVIDER_TASKS: Map<(&Addr, u64), Empty> = Map::new("pt");
 /// Who must deliver each awarded task (Manual Confirmation, sealed-bid auction,
 /// Consensus), from the award on; only the executor, its price and deadline change
 /// afterwards (promotion past a missed delivery).
-pub const AWARDS: Map<u64, AwardState> = Map::new("awd");
+pub const AWARDS: Table<u64, AwardState> = Table::new("awd");
 /// The result key of each task published with one (32 bytes, X25519); written once at
 /// publish, read when a result is posted.
-pub const RESULT_KEYS: Map<u64, HexBinary> = Map::new("rk");
+pub const RESULT_KEYS: Table<u64, HexBinary> = Table::new("rk");
 /// The dispute terms of each task published with them; written once at publish.
-pub const DISPUTE_TERMS: Map<u64, DisputeTerms> = Map::new("dt");
+pub const DISPUTE_TERMS: Table<u64, DisputeTerms> = Table::new("dt");
 /// The dispute state of each disputable task, from its completion on.
-pub const DISPUTES: Map<u64, DisputeState> = Map::new("dsp");
+pub const DISPUTES: Table<u64, DisputeState> = Table::new("dsp");
 /// The Consensus round re-running a disputed task → the disputed task.
-pub const ROUNDS: Map<u64, u64> = Map::new("rnd");
+pub const ROUNDS: Table<u64, u64> = Table::new("rnd");
 
 /// Providers' stake and devices as staking last reported them.
-pub const STAKES: Map<&Addr, Stake> = Map::new("stk");
+pub const STAKES: Table<&Addr, Stake> = Table::new("stk");
 /// Providers' locked collateral and reputation.
-pub const LEDGERS: Map<&Addr, Ledger> = Map::new("led");
+pub const LEDGERS: Table<&Addr, Ledger> = Table::new("led");
 /// (provider, task) → collateral locked by the provider's commitment, until judged.
-pub const LOCKS: Map<(&Addr, u64), Uint128> = Map::new("lk");
+pub const LOCKS: Table<(&Addr, u64), Uint128> = Table::new("lk");
 /// (provider, asset key) → total earned.
-pub const EARNINGS: Map<(&Addr, &str), Uint128> = Map::new("earn");
+pub const EARNINGS: Table<(&Addr, &str), Uint128> = Table::new("earn");

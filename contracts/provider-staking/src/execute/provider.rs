@@ -136,8 +136,7 @@ pub fn bond(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError>
 /// Bounded: at most `max_unbonding_entries` (≤ 32).
 fn unbonding_entries(deps: &DepsMut, address: &Addr) -> StdResult<Vec<(u64, Uint128)>> {
     UNBONDING
-        .prefix(address)
-        .range(deps.storage, None, None, Order::Ascending)
+        .prefix_range(deps.storage, address, None, Order::Ascending)
         .collect()
 }
 

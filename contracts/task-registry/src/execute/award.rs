@@ -29,8 +29,7 @@ pub fn responses(
     task_id: u64,
 ) -> Result<Vec<TaskResponseRecord>, ContractError> {
     Ok(RESPONSES
-        .prefix(task_id)
-        .range(storage, None, None, Order::Ascending)
+        .prefix_range(storage, task_id, None, Order::Ascending)
         .map(|item| item.map(|(_, response)| response))
         .collect::<Result<_, _>>()?)
 }

@@ -166,10 +166,7 @@ fn expired_commitment(
     task_id: u64,
     now: Timestamp,
 ) -> Result<Option<Addr>, ContractError> {
-    for item in RESPONSES
-        .prefix(task_id)
-        .range(storage, None, None, Order::Ascending)
-    {
+    for item in RESPONSES.prefix_range(storage, task_id, None, Order::Ascending) {
         let (provider, response) = item?;
         if response.status == ResponseStatus::Committed && now > response.reveal_deadline {
             return Ok(Some(provider));
