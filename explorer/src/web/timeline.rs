@@ -1,0 +1,150 @@
+//! A task's events arranged for its timeline picture: one column per transaction, one lane
+//! for the task itself, one for its client and one per provider, and on each lane the
+//! most telling thing the transaction did to that party.
+
+use ogpu_types::events::{self as names, attr};
+
+use crate::read::events::EventRow;
+use crate::svg::timeline::{Column, Lane, Mark};
+use crate::web::describe::{kind, summary};
+use crate::web::format::{amount, short};
+
+/// Event names from the most to the least telling, with the word a mark shows.
+const VERBS: [(&str, &str); 20] = [
+    (names::TASK_COMPLETED, "completed"),
+    (names::TASK_EXPIRED, "expired"),
+    (names::TASK_CANCELLED, "cancelled"),
+    (names::TASK_FAILED, "failed"),
+    (names::DISPUTE_RESOLVED, "resolved"),
+    (names::TASK_DISPUTED, "disputed"),
+    (names::TASK_PUBLISHED, "published"),
+    (names::PROVIDER_SLASHED, "slashed"),
+    (names::PAYOUT, "paid"),
+    (names::TASK_DELIVERED, "delivered"),
+    (names::TASK_AWARDED, "chosen"),
+    (names::BID_REVEALED, "bid opened"),
+    (names::TASK_REVEALED, "revealed"),
+    (names::TASK_COMMITTED, "committed"),
+    (names::REFUND, "refunded"),
+    (names::ESCROW_DEPOSITED, "escrowed"),
+    (names::COLLATERAL_LOCKED, "locked"),
+    (names::COLLATERAL_RELEASED, "released"),
+    (names::PROVIDER_REGISTERED, "registered"),
+    (names::PROVIDER_UNBONDED, "unbonding"),
+];
+
+fn rank(name: &str) -> (usize, &'static str) {
+    VERBS
+        .iter()
+        .enumerate()
+        .find(|(_, (n, _))| *n == name)
+        .map(|(i, (_, verb))| (i, *verb))
+        .unwrap_or((VERBS.len(), "event"))
+}
+
+/// The amount a mark shows under its word.
+fn note(event: &EventRow) -> Option<String> {
+    let key = match event.name.as_str() {
+        names::PAYOUT | names::REFUND | names::PROVIDER_SLASHED => attr::AMOUNT,
+        names::TASK_AWARDED | names::BID_REVEALED | names::TASK_REVEALED => attr::PRICE,
+        _ => return None,
+    };
+    event.get(key).map(|_| amount(event.amount(key)))
+}
+
+/// The address of the party whose lane an event goes on; `None`: the task's own lane.
+fn party(event: &EventRow) -> Option<&str> {
+    match event.name.as_str() {
+        names::TASK_PUBLISHED
+        | names::TASK_COMPLETED
+        | names::TASK_EXPIRED
+        | names::TASK_CANCELLED
+        | names::TASK_FAILED
+        | names::TASK_DISPUTED
+        | names::DISPUTE_RESOLVED => None,
+        names::PAYOUT | names::REFUND => event.get(attr::RECIPIENT),
+        names::ESCROW_DEPOSITED => event.get(attr::CLIENT),
+        _ => event.get(attr::PROVIDER),
+    }
+}
+
+/// The lanes and columns of `events` (one task's, oldest first), `client` its client.
+pub fn arrange(events: &[EventRow], client: Option<&str>) -> (Vec<Lane>, Vec<Column>) {
+    let mut lanes = vec![Lane {
+        label: "task".into(),
+        href: None,
+    }];
+    let mut addresses: Vec<Option<String>> = vec![None];
+    if let Some(client) = client {
+        lanes.push(Lane {
+            label: format!("client {}", short(client)),
+            href: Some(format!("/account/{client}")),
+        });
+        addresses.push(Some(client.to_string()));
+    }
+    let mut columns: Vec<Column> = Vec::new();
+    let mut current_tx: Option<&str> = None;
+    // Per column: per lane, the events on it.
+    let mut groups: Vec<Vec<(usize, Vec<&EventRow>)>> = Vec::new();
+    for event in events {
+        if current_tx != Some(event.tx_hash.as_str()) {
+            current_tx = Some(&event.tx_hash);
+            columns.push(Column {
+                height: event.height,
+                gas: event.gas_used,
+                marks: Vec::new(),
+            });
+            groups.push(Vec::new());
+        }
+        let address = party(event).map(str::to_string);
+        let lane = match addresses.iter().position(|a| *a == address) {
+            Some(lane) => lane,
+            None => {
+                let shown = address.as_deref().unwrap_or_default();
+                lanes.push(Lane {
+                    label: short(shown),
+                    href: Some(format!("/provider/{shown}")),
+                });
+                addresses.push(address);
+                addresses.len() - 1
+            }
+        };
+        let group = groups.last_mut().expect("a column per transaction");
+        match group.iter_mut().find(|(l, _)| *l == lane) {
+            Some((_, on_lane)) => on_lane.push(event),
+            None => group.push((lane, vec![event])),
+        }
+    }
+    for (column, group) in columns.iter_mut().zip(groups) {
+        column.marks = group
+            .into_iter()
+            .map(|(lane, on_lane)| mark(lane, &on_lane))
+            .collect();
+    }
+    (lanes, columns)
+}
+
+/// One mark for the events one transaction caused on one lane.
+fn mark(lane: usize, events: &[&EventRow]) -> Mark {
+    let main = events
+        .iter()
+        .min_by_key(|e| rank(&e.name).0)
+        .expect("a mark stands for at least one event");
+    let (_, verb) = rank(&main.name);
+    let more = events.len() - 1;
+    Mark {
+        lane,
+        kind: kind(&main.name),
+        label: if more > 0 {
+            format!("{verb} +{more}")
+        } else {
+            verb.to_string()
+        },
+        note: note(main),
+        detail: events
+            .iter()
+            .map(|e| summary(e))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
