@@ -12,8 +12,9 @@ use maud::{html, Markup};
 
 use crate::web::format::compact;
 
-/// Width of every chart's coordinate system (it scales to its container).
-pub const WIDTH: f64 = 720.0;
+/// Width of every chart's coordinate system (it scales to its container; two charts side
+/// by side on a wide page draw at about this many pixels, so text keeps its size).
+pub const WIDTH: f64 = 560.0;
 /// Room for the value axis's labels.
 const LEFT: f64 = 52.0;
 /// Room for the category or time labels.
@@ -99,9 +100,9 @@ pub fn nice_ceiling(value: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
-/// A legend: one coloured square and name per series, at the chart's top right.
-pub fn legend(entries: &[(&str, &str)]) -> Markup {
-    let mut x = WIDTH - RIGHT;
+/// A legend: one coloured square and name per series, ending at `right` at the top.
+pub fn legend(right: f64, entries: &[(&str, &str)]) -> Markup {
+    let mut x = right;
     let mut placed = Vec::new();
     for (name, class) in entries.iter().rev() {
         x -= 18.0 + 7.0 * name.chars().count() as f64;

@@ -215,10 +215,12 @@ async fn the_overview_a_task_and_a_provider_render_in_chromium() {
     let shots = std::env::var_os("OGPU_EXPLORER_SCREENSHOTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| dir.path().to_path_buf());
-    for (name, path) in [
+    let pages = [
         ("overview", "/".to_string()),
         ("task", format!("/task/{task}")),
-    ] {
+        ("provider", format!("/provider/{provider}")),
+    ];
+    for (name, path) in pages {
         let file = shots.join(format!("explorer-{name}.png"));
         let shot = format!("--screenshot={}", file.display());
         browse(

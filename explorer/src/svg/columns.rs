@@ -33,7 +33,7 @@ pub fn chart(title: &str, unit: &str, categories: &[String], series: &[Series]) 
         title,
         html! {
             (frame.axis(unit))
-            @if series.len() > 1 { (legend(&entries)) }
+            @if series.len() > 1 { (legend(frame.right(), &entries)) }
             @for (i, category) in categories.iter().enumerate() {
                 @let x0 = frame.left() + slot * i as f64 + slot * 0.1;
                 @for (s, one) in series.iter().enumerate() {

@@ -30,7 +30,7 @@ pub fn chart(title: &str, unit: &str, (from, to): (i64, i64), lines: &[Line]) ->
         title,
         html! {
             (frame.axis(unit))
-            @if lines.len() > 1 { (legend(&entries)) }
+            @if lines.len() > 1 { (legend(frame.right(), &entries)) }
             @for line in lines {
                 polyline class={ "line " (line.class) } points=(steps(line, from, to, &x, &frame)) {}
                 @for (t, value) in &line.points {

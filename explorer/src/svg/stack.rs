@@ -3,7 +3,7 @@
 
 use maud::{html, Markup};
 
-use crate::svg::{legend, WIDTH};
+use crate::svg::legend;
 
 /// One bar: its label and its segments as (name, stylesheet class, count).
 pub struct Bar<'a> {
@@ -11,6 +11,8 @@ pub struct Bar<'a> {
     pub segments: Vec<(&'a str, String, u64)>,
 }
 
+/// The chart spans a page's width, wider than the others.
+const WIDTH: f64 = 1000.0;
 const LABEL_WIDTH: f64 = 170.0;
 const ROW: f64 = 26.0;
 const TOP: f64 = 24.0;
@@ -43,7 +45,7 @@ pub fn chart(title: &str, bars: &[Bar], legend_entries: &[(&str, &str)]) -> Mark
     html! {
         svg.chart viewBox={ "0 0 " (WIDTH) " " (height) } role="img" aria-label=(title) {
             title { (title) }
-            (legend(legend_entries))
+            (legend(WIDTH - 8.0, legend_entries))
             @for (y, bar, placed, end) in &rows {
                 text.label x=(LABEL_WIDTH - 8.0) y=(y + 15.0) text-anchor="end" { (bar.label) }
                 @for (x, width, name, class, count) in placed {

@@ -13,9 +13,7 @@ pub fn party(event: &EventRow) -> Option<(&str, bool)> {
     match event.name.as_str() {
         names::PAYOUT => event.get(attr::RECIPIENT).map(|a| (a, true)),
         names::REFUND => event.get(attr::RECIPIENT).map(|a| (a, false)),
-        names::TASK_COMPLETED | names::TASK_DISPUTED | names::DISPUTE_RESOLVED => {
-            event.get(attr::CLIENT).map(|a| (a, false))
-        }
+        names::TASK_COMPLETED | names::TASK_DISPUTED => event.get(attr::CLIENT).map(|a| (a, false)),
         _ => match event.get(attr::PROVIDER) {
             Some(provider) => Some((provider, true)),
             None => event.get(attr::CLIENT).map(|a| (a, false)),

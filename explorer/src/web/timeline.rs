@@ -19,8 +19,8 @@ const VERBS: [(&str, &str); 20] = [
     (names::TASK_DISPUTED, "disputed"),
     (names::TASK_PUBLISHED, "published"),
     (names::PROVIDER_SLASHED, "slashed"),
-    (names::PAYOUT, "paid"),
     (names::TASK_DELIVERED, "delivered"),
+    (names::PAYOUT, "paid"),
     (names::TASK_AWARDED, "chosen"),
     (names::BID_REVEALED, "bid opened"),
     (names::TASK_REVEALED, "revealed"),
@@ -124,23 +124,26 @@ pub fn arrange(events: &[EventRow], client: Option<&str>) -> (Vec<Lane>, Vec<Col
     (lanes, columns)
 }
 
-/// One mark for the events one transaction caused on one lane.
+/// Words a mark shows at most (the rest are counted, and all are in its tooltip).
+const WORDS: usize = 2;
+
+/// One mark for the events one transaction caused on one lane: coloured by the most
+/// telling, labelled with the two most telling, noting the first amount among them.
 fn mark(lane: usize, events: &[&EventRow]) -> Mark {
-    let main = events
-        .iter()
-        .min_by_key(|e| rank(&e.name).0)
-        .expect("a mark stands for at least one event");
-    let (_, verb) = rank(&main.name);
-    let more = events.len() - 1;
+    let mut ranked: Vec<&EventRow> = events.to_vec();
+    ranked.sort_by_key(|e| rank(&e.name).0);
+    let mut verbs: Vec<&str> = ranked.iter().map(|e| rank(&e.name).1).collect();
+    verbs.dedup();
+    let more = verbs.len().saturating_sub(WORDS);
+    let mut label = verbs[..verbs.len().min(WORDS)].join(" · ");
+    if more > 0 {
+        label.push_str(&format!(" +{more}"));
+    }
     Mark {
         lane,
-        kind: kind(&main.name),
-        label: if more > 0 {
-            format!("{verb} +{more}")
-        } else {
-            verb.to_string()
-        },
-        note: note(main),
+        kind: kind(&ranked[0].name),
+        label,
+        note: ranked.iter().find_map(|e| note(e)),
         detail: events
             .iter()
             .map(|e| summary(e))
