@@ -23,19 +23,11 @@ fn config(market: &ogpu_demo::Market, db: &Path) -> ExplorerConfig {
 
 /// Event names per competition model, from the database.
 fn kinds_by_model(db: &Path) -> BTreeMap<String, BTreeSet<String>> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut statement = conn
-        .prepare("SELECT DISTINCT t.model, e.name FROM events e JOIN tasks t ON t.id = e.task_id")
-        .unwrap();
-    let rows = statement
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .unwrap();
-    let mut kinds: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for row in rows {
-        let (model, name) = row.unwrap();
-        kinds.entry(model).or_default().insert(name);
-    }
-    kinds
+    let sql = "SELECT DISTINCT t.model, e.name FROM events e JOIN tasks t ON t.id = e.task_id";
+    support::grouped(db, sql)
+        .into_iter()
+        .map(|(model, names)| (model, names.into_iter().collect()))
+        .collect()
 }
 
 fn rows(db: &Path, sql: &str) -> i64 {

@@ -5,6 +5,8 @@
 
 use maud::{html, Markup};
 
+use crate::web::format::amount;
+
 /// A lane: its label and the page it links to.
 pub struct Lane {
     pub label: String,
@@ -59,7 +61,7 @@ pub fn chart(title: &str, lanes: &[Lane], columns: &[Column]) -> Markup {
             @for (i, column) in columns.iter().enumerate() {
                 line.grid x1=(x(i)) x2=(x(i)) y1=(HEADER - 6.0) y2=(height - 4.0) {}
                 text.head x=(x(i)) y="16" text-anchor="middle" { "block " (column.height) }
-                text.sub x=(x(i)) y="31" text-anchor="middle" { "gas " (column.gas) }
+                text.sub x=(x(i)) y="31" text-anchor="middle" { "gas " (amount(u128::from(column.gas))) }
             }
             @for (lane, info) in lanes.iter().enumerate() {
                 @let label = html! {

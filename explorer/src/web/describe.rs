@@ -120,7 +120,7 @@ pub fn table(events: &[&EventRow], with_task: bool) -> Markup {
                         }
                         td { (summary(event)) }
                         td.hash title=(event.tx_hash) { (format::short_hash(&event.tx_hash)) }
-                        td.num { (event.gas_used) }
+                        td.num { (amount(u128::from(event.gas_used))) }
                     }
                 }
             }

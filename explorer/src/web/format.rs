@@ -2,7 +2,8 @@
 
 use maud::{html, Markup};
 
-/// `1234567` → `1 234 567` (thin spaces keep long amounts readable and unambiguous).
+/// `1234567` → `1 234 567` (thin spaces keep long amounts, and gas, readable and
+/// unambiguous).
 pub fn amount(value: u128) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() * 4 / 3);

@@ -139,7 +139,7 @@ fn cost(task: &TaskRow, events: &[EventRow]) -> Markup {
             dt { "collateral slashed" } dd { (amount(sum(names::PROVIDER_SLASHED, attr::AMOUNT))) }
             dt { "gas of its transactions" }
             dd {
-                (gas.values().sum::<u64>()) " in " (gas.len()) " transactions"
+                (amount(u128::from(gas.values().sum::<u64>()))) " in " (gas.len()) " transactions"
                 br;
                 small { "(a transaction that served several tasks counts whole for each)" }
             }

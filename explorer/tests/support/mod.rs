@@ -138,21 +138,27 @@ pub async fn on_chain(market: &Market) -> BTreeMap<String, Vec<String>> {
     found
 }
 
-/// The suite events in the database, as [`on_chain`] lists them.
-pub fn indexed(db: &Path) -> BTreeMap<String, Vec<String>> {
+/// The rows of `sql`, two text columns, as lists of the second by the first.
+pub fn grouped(db: &Path, sql: &str) -> BTreeMap<String, Vec<String>> {
     let conn = rusqlite::Connection::open(db).unwrap();
-    let mut statement = conn
-        .prepare("SELECT tx_hash, name FROM events ORDER BY tx_hash, position")
-        .unwrap();
+    let mut statement = conn.prepare(sql).unwrap();
     let rows = statement
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
         .unwrap();
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for row in rows {
-        let (hash, name) = row.unwrap();
-        found.entry(hash).or_default().push(name);
+        let (key, value) = row.unwrap();
+        found.entry(key).or_default().push(value);
     }
     found
+}
+
+/// The suite events in the database, as [`on_chain`] lists them.
+pub fn indexed(db: &Path) -> BTreeMap<String, Vec<String>> {
+    grouped(
+        db,
+        "SELECT tx_hash, name FROM events ORDER BY tx_hash, position",
+    )
 }
 
 /// Polls until the database holds exactly the suite events on chain.
