@@ -32,8 +32,8 @@ pub struct Column {
     pub marks: Vec<Mark>,
 }
 
-const LABEL_WIDTH: f64 = 200.0;
-const COLUMN: f64 = 124.0;
+const LABEL_WIDTH: f64 = 190.0;
+const COLUMN: f64 = 108.0;
 const HEADER: f64 = 44.0;
 const LANE: f64 = 52.0;
 
