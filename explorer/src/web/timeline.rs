@@ -151,3 +151,71 @@ fn mark(lane: usize, events: &[&EventRow]) -> Mark {
             .join("\n"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(tx: &str, name: &str, attributes: &[(&str, &str)]) -> EventRow {
+        EventRow {
+            id: 0,
+            height: 10,
+            time: 0,
+            tx_hash: tx.into(),
+            gas_used: 100,
+            sender: None,
+            action: None,
+            name: name.into(),
+            task_id: Some(1),
+            denom: Some("ustake".into()),
+            attributes: attributes
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn one_column_per_transaction_one_lane_per_party_and_the_telling_words_first() {
+        let events = [
+            event("A", names::TASK_PUBLISHED, &[("client", "wasm1client")]),
+            event("A", names::ESCROW_DEPOSITED, &[("client", "wasm1client")]),
+            event("B", names::TASK_COMMITTED, &[("provider", "wasm1provider")]),
+            event(
+                "B",
+                names::COLLATERAL_LOCKED,
+                &[("provider", "wasm1provider")],
+            ),
+            event("C", names::TASK_COMPLETED, &[("provider", "wasm1provider")]),
+            event(
+                "C",
+                names::COLLATERAL_RELEASED,
+                &[("provider", "wasm1provider")],
+            ),
+            event(
+                "C",
+                names::PAYOUT,
+                &[("recipient", "wasm1provider"), ("amount", "49500")],
+            ),
+            event("C", names::TASK_DELIVERED, &[("provider", "wasm1provider")]),
+        ];
+        let (lanes, columns) = arrange(&events, Some("wasm1client"));
+        let labels: Vec<&str> = lanes.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(labels, ["task", "client wasm1client", "wasm1provider"]);
+        assert_eq!(columns.len(), 3);
+        let marks = |column: usize| -> Vec<(usize, &str)> {
+            columns[column]
+                .marks
+                .iter()
+                .map(|m| (m.lane, m.label.as_str()))
+                .collect()
+        };
+        assert_eq!(marks(0), [(0, "published"), (1, "escrowed")]);
+        assert_eq!(marks(1), [(2, "committed · locked")]);
+        assert_eq!(marks(2), [(0, "completed"), (2, "delivered · paid +1")]);
+        let delivered = &columns[2].marks[1];
+        assert_eq!(delivered.note.as_deref(), Some("49\u{2009}500"));
+        assert_eq!(delivered.kind, "k-deliver");
+        assert_eq!(delivered.detail.lines().count(), 3);
+    }
+}
