@@ -47,6 +47,21 @@ pub fn events_by_name(conn: &Connection) -> rusqlite::Result<Vec<(String, u64)>>
     rows.collect()
 }
 
+/// Whether `address` ever registered as a provider.
+pub fn is_provider(conn: &Connection, address: &str) -> rusqlite::Result<bool> {
+    use rusqlite::OptionalExtension;
+    let sql = format!(
+        "SELECT 1 FROM events e JOIN attributes a ON a.event_id = e.id
+         WHERE e.name = '{registered}' AND a.key = '{provider}' AND a.value = ?1 LIMIT 1",
+        registered = ogpu_types::events::PROVIDER_REGISTERED,
+        provider = ogpu_types::events::attr::PROVIDER,
+    );
+    Ok(conn
+        .query_row(&sql, [address], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// The task a transaction carried events of, for searching by transaction hash.
 pub fn task_of_tx(conn: &Connection, hash: &str) -> rusqlite::Result<Option<u64>> {
     use rusqlite::OptionalExtension;

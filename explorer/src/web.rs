@@ -3,24 +3,25 @@
 //! `/api/status` (how far the index got, events per kind) for scripts and tests.
 
 pub mod account;
+pub mod api;
 pub mod describe;
 pub mod format;
 pub mod layout;
 pub mod overview;
 pub mod provider;
 pub mod providers;
+pub mod search;
 pub mod task;
 pub mod timeline;
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use maud::{html, Markup};
-use serde::Deserialize;
 
 use crate::chain::Chain;
 use crate::db::Store;
@@ -42,8 +43,8 @@ pub fn router(state: AppState) -> Router {
         .route("/provider/{address}", get(provider_page))
         .route("/providers", get(providers_page))
         .route("/account/{address}", get(account_page))
-        .route("/search", get(search))
-        .route("/api/status", get(status))
+        .route("/search", get(search::search))
+        .route("/api/status", get(api::status))
         .route("/static/explorer.css", get(stylesheet))
         .route("/static/explorer.js", get(script))
         .with_state(state)
@@ -75,9 +76,10 @@ impl IntoResponse for PageError {
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub type PageResult = Result<Response, PageError>;
 
-async fn footer(state: &AppState) -> Result<Footer, PageError> {
+/// The footer's figures: the index's progress and the chain's head.
+pub async fn footer(state: &AppState) -> Result<Footer, PageError> {
     let progress = state.store.call(|conn| read::progress(conn)).await?;
     Ok(Footer {
         progress,
@@ -90,7 +92,7 @@ fn ok(markup: Markup) -> PageResult {
     Ok(markup.into_response())
 }
 
-fn not_found(title: &str, footer: &Footer, what: Markup) -> PageResult {
+pub fn not_found(title: &str, footer: &Footer, what: Markup) -> PageResult {
     Ok((StatusCode::NOT_FOUND, layout::missing(title, footer, what)).into_response())
 }
 
@@ -176,80 +178,6 @@ async fn account_page(State(state): State<AppState>, Path(address): Path<String>
         &footer,
         account::render(&address, &client),
     ))
-}
-
-#[derive(Deserialize)]
-struct Search {
-    #[serde(default)]
-    q: String,
-}
-
-/// A task id goes to the task, a transaction hash to the task it served, a provider's
-/// address to its provider page and any other address to its account page.
-async fn search(State(state): State<AppState>, Query(search): Query<Search>) -> PageResult {
-    let q = search.q.trim().to_string();
-    if let Ok(id) = q.trim_start_matches('#').parse::<u64>() {
-        return Ok(Redirect::to(&format!("/task/{id}")).into_response());
-    }
-    if q.len() == 64 && q.chars().all(|c| c.is_ascii_hexdigit()) {
-        let hash = q.clone();
-        if let Some(id) = state
-            .store
-            .call(move |conn| read::task_of_tx(conn, &hash))
-            .await?
-        {
-            return Ok(Redirect::to(&format!("/task/{id}")).into_response());
-        }
-    }
-    let prefix = state
-        .chain
-        .deployment()
-        .registry
-        .split('1')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    if !q.is_empty() && q.starts_with(&format!("{prefix}1")) {
-        let key = q.clone();
-        let registered = state
-            .store
-            .call(move |conn| provider::load(conn, &key))
-            .await?
-            .stats
-            .registered_height
-            .is_some();
-        let page = if registered { "provider" } else { "account" };
-        return Ok(Redirect::to(&format!("/{page}/{q}")).into_response());
-    }
-    let footer = footer(&state).await?;
-    not_found(
-        "Search",
-        &footer,
-        html! { "Nothing found for " code { (q) } ": search a task id, a transaction hash or an address." },
-    )
-}
-
-/// How far the index got and how many events of each kind it holds.
-#[derive(serde::Serialize)]
-struct Status {
-    chain_id: String,
-    head: Option<u64>,
-    #[serde(flatten)]
-    progress: read::Progress,
-    events_by_name: std::collections::BTreeMap<String, u64>,
-}
-
-async fn status(State(state): State<AppState>) -> Result<Json<Status>, PageError> {
-    let (progress, by_name) = state
-        .store
-        .call(|conn| Ok((read::progress(conn)?, read::events_by_name(conn)?)))
-        .await?;
-    Ok(Json(Status {
-        chain_id: state.chain.deployment().chain_id.clone(),
-        head: state.chain.head().await.ok(),
-        progress,
-        events_by_name: by_name.into_iter().collect(),
-    }))
 }
 
 async fn stylesheet() -> impl IntoResponse {

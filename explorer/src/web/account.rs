@@ -2,9 +2,9 @@
 //! it (paid to providers, fees, refunds); a link to its provider page if it is one too.
 
 use maud::{html, Markup};
-use ogpu_types::events as names;
 use rusqlite::Connection;
 
+use crate::read;
 use crate::read::events::{self, Filter};
 use crate::read::stats::{self, Settled};
 use crate::read::tasks::{self, TaskRow};
@@ -20,9 +20,7 @@ pub struct Client {
 
 pub fn load(conn: &Connection, address: &str) -> rusqlite::Result<Client> {
     let own = events::select(conn, Filter::Client(address))?;
-    let provider = events::select(conn, Filter::Address(address))?
-        .iter()
-        .any(|e| e.name == names::PROVIDER_REGISTERED);
+    let provider = read::is_provider(conn, address)?;
     Ok(Client {
         tasks: tasks::of_client(conn, address)?,
         settled: stats::settled(&own),
