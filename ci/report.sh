@@ -5,7 +5,7 @@
 # Extra arguments go to ogpu-report (e.g. --many-tasks 1000 for a quicker run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash ci/setup.sh
-bash ci/build-wasm.sh
+bash ci/setup.sh --demo
+WASM_CHECK=if-installed bash ci/build-wasm.sh
 cargo run --release --locked -p ogpu-demo --bin ogpu-report -- --out docs/performance.md "$@"
 echo "wrote docs/performance.md"

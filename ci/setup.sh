@@ -1,18 +1,43 @@
 #!/usr/bin/env bash
 # Installs what building and testing the project needs on a Debian machine with rustup:
 # rustup components and the wasm target, Debian packages (wasm-opt, OpenCL + PoCL for the
-# provider) and cosmwasm-check. Checks first and installs only what is missing, so on a
-# machine that has everything it changes nothing. Safe to run any number of times.
+# provider, Chromium for the explorer's page tests) and cosmwasm-check. Checks first and
+# installs only what is missing, so on a machine that has everything it changes nothing.
+# Safe to run any number of times.
+#
+#   bash ci/setup.sh          # everything the tests need (ci/test.sh)
+#   bash ci/setup.sh --demo   # only what the main job needs (ci/demo.sh): no rustfmt,
+#                             # clippy, cosmwasm-check (a 7-8 minute build) or Chromium
 set -euo pipefail
 
-COMPONENTS=(rustfmt clippy rust-src)
+# What the main job needs: std's sources and the wasm target for the contracts;
+# binaryen (wasm-opt); the OpenCL ICD loader (+ headers) and PoCL, a CPU OpenCL device, for
+# the provider daemons (see shared/BUILDING.md, OpenCL).
+COMPONENTS=(rust-src)
 TARGETS=(wasm32-unknown-unknown)
-# binaryen: wasm-opt. The OpenCL ICD loader (+ headers) and PoCL, a CPU OpenCL device, are
-# for the provider daemon (see shared/BUILDING.md, OpenCL).
 APT_PACKAGES=(binaryen ocl-icd-opencl-dev pocl-opencl-icd clinfo)
+# What only the tests need: the linters; Chromium and a font for its screenshots (the
+# explorer's pages are tested in it); cosmwasm-check (the wasm step validates every
+# artifact with it; the devnet the demo runs validates the wasm it stores itself).
+TEST_COMPONENTS=(rustfmt clippy)
+TEST_APT_PACKAGES=(chromium fonts-dejavu-core)
 # 2.2.x does not link on Rust 1.95 (wasmer 4.3 needs __rust_probestack); 3.0.10 does and
 # checks 2.x contracts too (shared/BUILDING.md).
 COSMWASM_CHECK_VERSION=3.0.10
+
+for_tests=true
+case "${1:-}" in
+  "") ;;
+  --demo) for_tests=false ;;
+  *)
+    echo "usage: bash ci/setup.sh [--demo]" >&2
+    exit 2
+    ;;
+esac
+if ${for_tests}; then
+  COMPONENTS+=("${TEST_COMPONENTS[@]}")
+  APT_PACKAGES+=("${TEST_APT_PACKAGES[@]}")
+fi
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -70,6 +95,11 @@ if ((${#missing[@]})); then
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+if ! ${for_tests}; then
+  say "ready for the demo: $(rustc --version), wasm-opt $(wasm-opt --version | awk '{print $NF}')"
+  exit 0
+fi
+
 # `cosmwasm-check --version` prints e.g. "Contract checking 3.0.10".
 have_check=$(cosmwasm-check --version 2>/dev/null | awk '{print $NF}' || true)
 if [ "${have_check}" = "${COSMWASM_CHECK_VERSION}" ]; then
@@ -79,4 +109,4 @@ else
   cargo install cosmwasm-check --version "${COSMWASM_CHECK_VERSION}" --locked --force
 fi
 
-say "ready: $(rustc --version), wasm-opt $(wasm-opt --version | awk '{print $NF}'), cosmwasm-check $(cosmwasm-check --version | awk '{print $NF}')"
+say "ready: $(rustc --version), wasm-opt $(wasm-opt --version | awk '{print $NF}'), cosmwasm-check $(cosmwasm-check --version | awk '{print $NF}'), $(chromium --version 2>/dev/null)"

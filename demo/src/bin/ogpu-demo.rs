@@ -2,6 +2,7 @@
 //! exits 0 only if every task reached the end its scenario expects and funds were
 //! conserved. `bash ci/demo.sh` runs it.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -34,6 +35,13 @@ struct Args {
     /// Where `ci/build-wasm.sh` wrote the contracts.
     #[arg(long, default_value_os_t = MarketConfig::default_artifacts())]
     artifacts: PathBuf,
+    /// Serve the market explorer here while the demo runs (e.g. 127.0.0.1:8080; port 0
+    /// picks a free one), and check at the end that it indexed every task's end.
+    #[arg(long, value_name = "ADDR")]
+    explorer: Option<SocketAddr>,
+    /// With --explorer: keep the chain and the explorer up after the run, until Ctrl-C.
+    #[arg(long, requires = "explorer")]
+    keep_open: bool,
 }
 
 fn main() -> ExitCode {
@@ -71,8 +79,10 @@ async fn run() -> ExitCode {
         block_time: Duration::from_millis(args.block_time_ms),
         patience: Duration::from_secs(args.patience_secs),
         artifacts: args.artifacts,
+        explorer: args.explorer,
+        keep_open: args.keep_open,
     };
-    let outcome = match main_job::run(config).await {
+    let mut outcome = match main_job::run(config).await {
         Ok(outcome) => outcome,
         Err(err) => {
             eprintln!("error: {err}");
@@ -95,11 +105,20 @@ async fn run() -> ExitCode {
         c.staking_totals.unbonding,
         c.escrow
     );
-    if outcome.all_as_expected() {
+    let code = if outcome.all_as_expected() {
         println!("every task reached the end it should: ok");
         ExitCode::SUCCESS
     } else {
         println!("some tasks did not reach the end they should (see FAILED above)");
         ExitCode::FAILURE
+    };
+    if let Some(kept) = outcome.kept.take() {
+        println!(
+            "\nThe chain and the explorer stay up: {} (Ctrl-C stops them)",
+            kept.beside.explorer.url()
+        );
+        tokio::signal::ctrl_c().await.ok();
+        kept.shutdown().await;
     }
+    code
 }

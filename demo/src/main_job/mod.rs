@@ -4,6 +4,7 @@
 //! the chain's clock past the windows, finalizing), then reads every task's end back from
 //! the chain, prints the tables and checks conservation.
 
+pub mod explorer;
 pub mod fleet;
 pub mod scenarios;
 pub mod scripted;
@@ -33,6 +34,10 @@ pub struct DemoConfig {
     /// How long to wait for the providers at each step.
     pub patience: Duration,
     pub artifacts: std::path::PathBuf,
+    /// Serve the explorer here while the market runs.
+    pub explorer: Option<std::net::SocketAddr>,
+    /// Keep the chain and the explorer up after the run (with `explorer`).
+    pub keep_open: bool,
 }
 
 /// What the demo found.
@@ -41,11 +46,15 @@ pub struct DemoOutcome {
     pub providers: Vec<ProviderResponse>,
     pub trails: Trails,
     pub conservation: Conservation,
+    /// With an explorer: whether its index told every task's end as the chain did.
+    pub explorer_agrees: Option<bool>,
+    /// With an explorer and `keep_open`: the chain and the explorer, still running.
+    pub kept: Option<explorer::Kept>,
 }
 
 impl DemoOutcome {
     pub fn all_as_expected(&self) -> bool {
-        self.tasks.iter().all(TaskRow::as_expected)
+        self.tasks.iter().all(TaskRow::as_expected) && self.explorer_agrees != Some(false)
     }
 }
 
@@ -72,6 +81,10 @@ pub async fn run(config: DemoConfig) -> DemoResult<DemoOutcome> {
     );
     let deployment = state.path().join("deployment.json");
     market.deployment.save(&deployment)?;
+    let beside = match config.explorer {
+        Some(listen) => Some(explorer::start(&market, listen, state.path()).await?),
+        None => None,
+    };
 
     let trails = Arc::new(Mutex::new(Trails::default()));
     let progress = spawn_progress(&market, trails.clone());
@@ -103,17 +116,36 @@ pub async fn run(config: DemoConfig) -> DemoResult<DemoOutcome> {
     let rows = read_back(&market, &board, &trails).await?;
     let providers = provider_records(&market).await?;
     let conservation = conservation::check(&market, true).await?;
+    let explorer_agrees = match &beside {
+        Some(beside) => Some(beside.agrees(&rows).await?),
+        None => None,
+    };
     for daemon in daemons {
         daemon.shutdown().await;
     }
     progress.abort();
-    market.devnet.shutdown().await;
+    let kept = match beside {
+        Some(beside) if config.keep_open => Some(explorer::Kept {
+            devnet: market.devnet,
+            beside,
+            state,
+        }),
+        beside => {
+            if let Some(beside) = beside {
+                beside.explorer.shutdown().await;
+            }
+            market.devnet.shutdown().await;
+            None
+        }
+    };
     let trails = std::mem::take(&mut *trails.lock().expect("trails lock"));
     Ok(DemoOutcome {
         tasks: rows,
         providers,
         trails,
         conservation,
+        explorer_agrees,
+        kept,
     })
 }
 
