@@ -27,6 +27,18 @@ pub trait Model: Send + Sync {
     /// elsewhere it opens the digest only and the result is delivered once chosen.
     fn reveal_result(&self) -> bool;
 
+    /// Whether to hold a reveal that is open now because another commitment, opened
+    /// first, wins anyway (`responses` are the task's); `false` unless the model says.
+    fn waits_for(
+        &self,
+        _record: &TaskRecord,
+        _responses: &[TaskResponseRecord],
+        _me: &str,
+        _tip: Tip,
+    ) -> bool {
+        false
+    }
+
     /// A message that moves a revealed task on (to its award or its end) once that is due,
     /// if this provider should send one; `responses` are the task's.
     fn settle(

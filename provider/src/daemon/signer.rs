@@ -2,12 +2,19 @@
 //! every other task sends it messages over a channel and gets the outcome back. Messages
 //! that queue up while a transaction is in flight go out together in the next one.
 //!
-//! Failures: a batch the chain refuses is retried message by message, so one bad message
-//! does not sink the others; a sequence mismatch is refreshed and retried (by
-//! [`Client::send`]); out of gas is re-simulated (or, with a fixed gas, doubled up to the
-//! configured maximum); an unreachable node is retried with backoff — the same signed bytes
-//! re-broadcast and their hash polled, so an outage never duplicates a transaction.
+//! Nothing is sent that a simulation shows would fail. Messages that can be simulated are
+//! simulated together, and their transaction gets the simulated gas times the margin; a
+//! batch whose simulation fails — or that fails in its block after all, the chain having
+//! moved on — is split by simulating each message alone: those that would fail are
+//! answered as refused without being sent, the rest go out. A message that cannot be
+//! simulated (a First Response reveal right after its commitment) goes alone, with the gas
+//! this daemon measured for its kind ([`GasBook`]). A sequence mismatch is refreshed and
+//! retried; out of gas is retried with twice the gas (up to the configured maximum); an
+//! unreachable node is retried with backoff — the same signed bytes re-broadcast and their
+//! hash polled, so an outage never duplicates a transaction. Every included transaction
+//! teaches the gas book what its kind of message costs.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +25,8 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
+use super::gas::{GasBook, Op};
+use super::health::NodeHealth;
 use super::metrics::Stats;
 
 /// Most messages in one transaction.
@@ -30,20 +39,31 @@ const MAX_BACKOFF: Duration = Duration::from_secs(15);
 /// How long an unreachable node is retried before the requests fail (their tasks then
 /// check the chain once it answers again).
 const GIVE_UP_AFTER: Duration = Duration::from_secs(300);
-/// Sequence-mismatch refreshes of one transaction.
+/// Sequence-mismatch refreshes of one transaction (or simulation).
 const SEQUENCE_RETRIES: usize = 3;
+
+/// How a message gets its gas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GasPlan {
+    /// Simulated (with the messages it is batched with), times the margin.
+    Simulate,
+    /// What the gas book says its kind costs: for a message that cannot be simulated.
+    Learned,
+    /// Exactly this.
+    Fixed(u64),
+}
 
 /// Backoff through one node outage, given up after [`GIVE_UP_AFTER`].
 struct Outage<'a> {
-    what: &'a str,
+    health: &'a NodeHealth,
     since: Option<tokio::time::Instant>,
     backoff: Duration,
 }
 
 impl<'a> Outage<'a> {
-    fn new(what: &'a str) -> Self {
+    fn new(health: &'a NodeHealth) -> Self {
         Self {
-            what,
+            health,
             since: None,
             backoff: Duration::from_millis(250),
         }
@@ -55,7 +75,7 @@ impl<'a> Outage<'a> {
         if since.elapsed() > GIVE_UP_AFTER {
             return false;
         }
-        warn!(msgs = %self.what, %err, backoff = ?self.backoff, "node unreachable; retrying");
+        self.health.failed(err);
         tokio::time::sleep(self.backoff).await;
         self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
         true
@@ -65,7 +85,8 @@ impl<'a> Outage<'a> {
 /// Why a message was not executed.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TxError {
-    /// The chain refused it in CheckTx or it failed in its block: it did not happen.
+    /// The chain refused it (in simulation, at CheckTx or in its block): it did not
+    /// happen.
     #[error("{0}")]
     Refused(String),
     /// It may or may not have landed (node unreachable, not included in time).
@@ -75,9 +96,16 @@ pub enum TxError {
 
 struct Request {
     msg: Any,
-    gas: Gas,
+    op: Op,
+    gas: GasPlan,
     what: String,
     reply: oneshot::Sender<Result<TxOutcome, TxError>>,
+}
+
+impl Request {
+    fn answer(self, result: Result<TxOutcome, TxError>) {
+        let _ = self.reply.send(result);
+    }
 }
 
 /// Sends messages to the signer task. Cheap to clone.
@@ -85,6 +113,7 @@ struct Request {
 pub struct SignerHandle {
     queue: mpsc::Sender<Request>,
     address: String,
+    forget: Arc<AtomicBool>,
 }
 
 impl SignerHandle {
@@ -93,11 +122,19 @@ impl SignerHandle {
         &self.address
     }
 
-    /// Executes `msg` (`what` names it in logs) and returns its transaction's outcome.
-    pub async fn submit(&self, msg: Any, gas: Gas, what: String) -> Result<TxOutcome, TxError> {
+    /// Executes `msg`, an `op` (`what` names it in logs), and returns its transaction's
+    /// outcome.
+    pub async fn submit(
+        &self,
+        msg: Any,
+        op: Op,
+        gas: GasPlan,
+        what: String,
+    ) -> Result<TxOutcome, TxError> {
         let (reply, answer) = oneshot::channel();
         let request = Request {
             msg,
+            op,
             gas,
             what,
             reply,
@@ -106,20 +143,36 @@ impl SignerHandle {
         self.queue.send(request).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
+
+    /// The account's number and sequence are read again before the next transaction
+    /// (another chain: both start over there).
+    pub fn forget_account(&self) {
+        self.forget.store(true, Ordering::Relaxed);
+    }
+}
+
+/// What the signer reports to and learns from.
+#[derive(Clone)]
+pub struct SignerEnv {
+    pub stats: Arc<Stats>,
+    pub gas: Arc<GasBook>,
+    pub health: Arc<NodeHealth>,
 }
 
 /// Starts the signer task; it ends when every handle is dropped.
 pub fn spawn(
     client: Arc<Client>,
     signer: Signer,
-    stats: Arc<Stats>,
+    env: SignerEnv,
 ) -> (SignerHandle, JoinHandle<()>) {
     let (queue, requests) = mpsc::channel(QUEUE);
+    let forget = Arc::new(AtomicBool::new(false));
     let handle = SignerHandle {
         queue,
         address: signer.address().to_string(),
+        forget: forget.clone(),
     };
-    let task = tokio::spawn(run(client, signer, requests, stats));
+    let task = tokio::spawn(run(client, signer, requests, env, forget));
     (handle, task)
 }
 
@@ -127,14 +180,18 @@ async fn run(
     client: Arc<Client>,
     mut signer: Signer,
     mut requests: mpsc::Receiver<Request>,
-    stats: Arc<Stats>,
+    env: SignerEnv,
+    forget: Arc<AtomicBool>,
 ) {
     let mut sender = Sender {
         client,
         signer: &mut signer,
-        stats,
+        env,
     };
     while let Some(first) = requests.recv().await {
+        if forget.swap(false, Ordering::Relaxed) {
+            sender.signer.forget();
+        }
         let mut queued = vec![first];
         while queued.len() < MAX_BATCH {
             match requests.try_recv() {
@@ -142,69 +199,159 @@ async fn run(
                 Err(_) => break,
             }
         }
-        // Simulated and fixed-gas messages go in separate transactions: a reveal right
-        // after its commit cannot be simulated, so a batch holding one cannot either.
-        let (auto, fixed): (Vec<_>, Vec<_>) = queued.into_iter().partition(|r| r.gas == Gas::Auto);
-        for batch in [auto, fixed] {
-            if !batch.is_empty() {
-                sender.batch(batch).await;
-            }
+        let (simulated, alone): (Vec<_>, Vec<_>) =
+            queued.into_iter().partition(|r| r.gas == GasPlan::Simulate);
+        if !simulated.is_empty() {
+            sender.simulated(simulated).await;
+        }
+        for request in alone {
+            sender.alone(request).await;
         }
     }
+}
+
+/// A simulation's verdict on some messages.
+enum Simulated {
+    Gas(u64),
+    /// The messages would fail: the chain's reason.
+    Refused(String),
+    /// The node did not answer.
+    Uncertain(String),
 }
 
 struct Sender<'a> {
     client: Arc<Client>,
     signer: &'a mut Signer,
-    stats: Arc<Stats>,
+    env: SignerEnv,
 }
 
 impl Sender<'_> {
-    /// One transaction for the whole batch; if the chain refuses it, one per message.
-    async fn batch(&mut self, batch: Vec<Request>) {
-        if batch.len() == 1 {
-            let request = batch.into_iter().next().expect("one");
-            let result = self
-                .send(vec![request.msg.clone()], request.gas, &request.what)
-                .await;
-            let _ = request.reply.send(result);
-            return;
-        }
-        let gas = match batch
-            .iter()
-            .map(|r| r.gas)
-            .try_fold(0u64, |sum, gas| match gas {
-                Gas::Fixed(g) => Some(sum.saturating_add(g)),
-                Gas::Auto => None,
-            }) {
-            Some(total) => Gas::Fixed(total.min(self.client.config().max_gas)),
-            None => Gas::Auto,
-        };
-        let what = batch
-            .iter()
-            .map(|r| r.what.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let msgs = batch.iter().map(|r| r.msg.clone()).collect();
-        match self.send(msgs, gas, &what).await {
-            Ok(outcome) => {
+    /// One transaction for the whole batch, its gas simulated; a batch that would fail,
+    /// or failed, is split by simulation.
+    async fn simulated(&mut self, batch: Vec<Request>) {
+        let msgs: Vec<Any> = batch.iter().map(|r| r.msg.clone()).collect();
+        let what = names(&batch);
+        let gas = match self.simulate(&msgs).await {
+            Simulated::Gas(gas) => gas,
+            Simulated::Refused(why) if batch.len() == 1 => {
+                self.env.stats.sim_refused.inc();
+                debug!(msgs = %what, %why, "not sent: the simulation says it would fail");
                 for request in batch {
-                    let _ = request.reply.send(Ok(outcome.clone()));
+                    request.answer(Err(TxError::Refused(why.clone())));
+                }
+                return;
+            }
+            Simulated::Refused(_) => return Box::pin(self.split(batch)).await,
+            Simulated::Uncertain(why) => {
+                for request in batch {
+                    request.answer(Err(TxError::Uncertain(why.clone())));
+                }
+                return;
+            }
+        };
+        let limit = self
+            .env
+            .gas
+            .with_margin(gas)
+            .min(self.client.config().max_gas);
+        match self.send(msgs, limit, &what).await {
+            Ok(outcome) => {
+                self.learn(&batch, &outcome);
+                for request in batch {
+                    request.answer(Ok(outcome.clone()));
                 }
             }
-            Err(TxError::Refused(why)) => {
-                warn!(batch = %what, %why, "batch refused; sending its messages one by one");
-                for request in batch {
-                    let result = self
-                        .send(vec![request.msg], request.gas, &request.what)
-                        .await;
-                    let _ = request.reply.send(result);
-                }
+            // The chain moved on between the simulation and the block: find out which.
+            Err(TxError::Refused(why)) if batch.len() > 1 => {
+                info!(msgs = %what, %why, "a batch failed in its block; splitting it by simulation");
+                Box::pin(self.split(batch)).await
             }
             Err(err) => {
                 for request in batch {
-                    let _ = request.reply.send(Err(err.clone()));
+                    request.answer(Err(err.clone()));
                 }
+            }
+        }
+    }
+
+    /// Simulates each message alone: those that would fail are answered as refused, the
+    /// rest are sent (together, or one by one if each passes alone but not together).
+    async fn split(&mut self, batch: Vec<Request>) {
+        let total = batch.len();
+        let mut good = Vec::new();
+        for request in batch {
+            match self.simulate(std::slice::from_ref(&request.msg)).await {
+                Simulated::Gas(_) => good.push(request),
+                Simulated::Refused(why) => {
+                    self.env.stats.sim_refused.inc();
+                    debug!(msg = %request.what, %why, "not sent: the simulation says it would fail");
+                    request.answer(Err(TxError::Refused(why)));
+                }
+                Simulated::Uncertain(why) => request.answer(Err(TxError::Uncertain(why))),
+            }
+        }
+        if good.len() == total {
+            for request in good {
+                self.simulated(vec![request]).await;
+            }
+        } else if !good.is_empty() {
+            self.simulated(good).await;
+        }
+    }
+
+    /// A message that cannot be simulated, in a transaction of its own.
+    async fn alone(&mut self, request: Request) {
+        let gas = match request.gas {
+            GasPlan::Fixed(gas) => gas,
+            _ => self.env.gas.estimate(request.op),
+        };
+        let limit = gas.min(self.client.config().max_gas);
+        let result = self
+            .send(vec![request.msg.clone()], limit, &request.what)
+            .await;
+        if let Ok(outcome) = &result {
+            self.learn(std::slice::from_ref(&request), outcome);
+        }
+        request.answer(result);
+    }
+
+    /// Records the gas of a transaction whose messages are all of one kind.
+    fn learn(&self, batch: &[Request], outcome: &TxOutcome) {
+        let op = batch[0].op;
+        if batch.iter().all(|r| r.op == op) {
+            self.env
+                .gas
+                .record(op, outcome.gas_used / batch.len() as u64);
+        }
+    }
+
+    /// The gas `msgs` use now, retried through an outage and a stale sequence.
+    async fn simulate(&mut self, msgs: &[Any]) -> Simulated {
+        let health = self.env.health.clone();
+        let mut outage = Outage::new(&health);
+        let mut sequence_retries = 0;
+        loop {
+            let err = match self.client.simulate(self.signer, msgs).await {
+                Ok(gas) => {
+                    health.ok();
+                    return Simulated::Gas(gas);
+                }
+                Err(err) => err,
+            };
+            match &err {
+                ClientError::Query { log, .. }
+                    if log.contains("sequence mismatch") && sequence_retries < SEQUENCE_RETRIES =>
+                {
+                    sequence_retries += 1;
+                    self.signer.forget();
+                }
+                ClientError::Query { log, .. } => return Simulated::Refused(log.clone()),
+                ClientError::Unreachable { .. } => {
+                    if !outage.wait(&err).await {
+                        return Simulated::Uncertain(err.to_string());
+                    }
+                }
+                _ => return Simulated::Refused(err.to_string()),
             }
         }
     }
@@ -213,42 +360,42 @@ impl Sender<'_> {
     async fn send(
         &mut self,
         msgs: Vec<Any>,
-        mut gas: Gas,
+        mut gas: u64,
         what: &str,
     ) -> Result<TxOutcome, TxError> {
         let mut gas_retries = 0;
         let mut sequence_retries = 0;
-        let mut outage = Outage::new(what);
+        let health = self.env.health.clone();
+        let mut outage = Outage::new(&health);
         loop {
             let err = match self.attempt(&msgs, gas, &mut outage).await {
                 Ok(outcome) => {
-                    self.stats.txs.inc();
+                    health.ok();
+                    self.env.stats.txs.inc();
                     self.paid(outcome.gas_wanted);
-                    info!(tx_hash = %outcome.hash, height = outcome.height, msgs = %what, "tx included");
+                    debug!(tx_hash = %outcome.hash, height = outcome.height, gas_used = outcome.gas_used, gas_wanted = outcome.gas_wanted, msgs = %what, "tx included");
                     return Ok(outcome);
                 }
                 Err(err) => err,
             };
-            self.stats.tx_errors.inc();
+            self.env.stats.tx_errors.inc();
+            if let ClientError::Rejected { stage, hash, .. } = &err {
+                if *stage == "DeliverTx" {
+                    self.env.stats.tx_failed.inc();
+                    self.paid_for(hash).await;
+                } else if !err.is_sequence_mismatch() {
+                    self.env.stats.tx_rejected.inc();
+                }
+            }
             match &err {
                 ClientError::Rejected {
-                    stage,
-                    hash,
                     code: 11,
                     codespace,
                     ..
                 } if codespace == "sdk" && gas_retries < GAS_RETRIES => {
-                    if *stage == "DeliverTx" {
-                        self.paid_for(hash).await;
-                    }
                     gas_retries += 1;
-                    gas = match gas {
-                        Gas::Auto => Gas::Auto,
-                        Gas::Fixed(g) => {
-                            Gas::Fixed(g.saturating_mul(2).min(self.client.config().max_gas))
-                        }
-                    };
-                    warn!(msgs = %what, ?gas, "out of gas; retrying");
+                    gas = gas.saturating_mul(2).min(self.client.config().max_gas);
+                    warn!(msgs = %what, gas, "out of gas; retrying with more");
                 }
                 _ if err.is_sequence_mismatch() && sequence_retries < SEQUENCE_RETRIES => {
                     debug!(msgs = %what, "sequence mismatch: refreshing the account");
@@ -256,10 +403,7 @@ impl Sender<'_> {
                     self.signer.forget();
                 }
                 ClientError::Rejected { stage, hash, .. } => {
-                    if *stage == "DeliverTx" {
-                        self.paid_for(hash).await;
-                    }
-                    warn!(tx_hash = %hash, msgs = %what, %err, "tx refused");
+                    warn!(tx_hash = %hash, stage, msgs = %what, %err, "tx refused by the chain");
                     return Err(TxError::Refused(err.to_string()));
                 }
                 ClientError::Unreachable { .. } => {
@@ -268,11 +412,6 @@ impl Sender<'_> {
                     }
                 }
                 ClientError::Timeout { .. } => return Err(TxError::Uncertain(err.to_string())),
-                // A simulation the contract refuses: the message would fail in its block.
-                ClientError::Query { .. } => {
-                    debug!(msgs = %what, %err, "simulation refused");
-                    return Err(TxError::Refused(err.to_string()));
-                }
                 _ => return Err(TxError::Refused(err.to_string())),
             }
         }
@@ -284,10 +423,19 @@ impl Sender<'_> {
     async fn attempt(
         &mut self,
         msgs: &[Any],
-        gas: Gas,
+        gas: u64,
         outage: &mut Outage<'_>,
     ) -> ClientResult<TxOutcome> {
-        let signed = self.client.sign(self.signer, msgs, gas).await?;
+        let signed = loop {
+            match self.client.sign(self.signer, msgs, Gas::Fixed(gas)).await {
+                Err(err @ ClientError::Unreachable { .. }) => {
+                    if !outage.wait(&err).await {
+                        return Err(err);
+                    }
+                }
+                signed => break signed?,
+            }
+        };
         let hash = cosmrs::tendermint::Hash::Sha256(sha256(&signed.bytes));
         loop {
             match self.client.broadcast(signed.bytes.clone()).await {
@@ -329,7 +477,7 @@ impl Sender<'_> {
     /// Counts the fee of a transaction that used `gas_wanted`.
     fn paid(&self, gas_wanted: u64) {
         if let Ok(fee) = self.client.fee_for(gas_wanted) {
-            self.stats.add_fee(fee.amount);
+            self.env.stats.add_fee(fee.amount);
         }
     }
 
@@ -340,4 +488,13 @@ impl Sender<'_> {
             self.paid(outcome.gas_wanted);
         }
     }
+}
+
+/// The batch's messages as logs name them.
+fn names(batch: &[Request]) -> String {
+    batch
+        .iter()
+        .map(|r| r.what.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -1,13 +1,24 @@
 //! First Response: commit, then reveal with the result in the very next block; the first
 //! valid reveal is paid in its own transaction, so there is nothing to settle afterwards.
+//! Two providers that committed in the same race would reveal in the same block, and the
+//! second reveal would be refused and charged; so the commitments open in the order every
+//! provider reads on chain — earlier block first, then address — and a later one waits
+//! until the earlier ones had [`PATIENCE`] blocks to open. The task then ends (lost, and
+//! only the commitment was paid for), or the earlier one was silent and this one reveals.
 
 use cosmwasm_std::Uint128;
 use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{Task, TaskResponseRecord};
 
+use ogpu_types::ResponseStatus;
+
 use super::Model;
 use crate::daemon::chain::Tip;
 use crate::daemon::state::TaskRecord;
+
+/// Blocks after its commitment's a commitment ahead gets to open before the next reveals:
+/// its own reveal is due in the very next block; one more covers a slow provider.
+pub const PATIENCE: u64 = 2;
 
 pub struct FirstResponse;
 
@@ -25,7 +36,101 @@ impl Model for FirstResponse {
         true
     }
 
+    fn waits_for(
+        &self,
+        record: &TaskRecord,
+        responses: &[TaskResponseRecord],
+        me: &str,
+        tip: Tip,
+    ) -> bool {
+        let Some(mine) = record.commit_height else {
+            return false;
+        };
+        responses.iter().any(|r| {
+            r.status == ResponseStatus::Committed
+                && r.provider.as_str() != me
+                && (r.committed_height, r.provider.as_str()) < (mine, me)
+                && tip.height <= r.committed_height + PATIENCE
+        })
+    }
+
     fn settle(&self, _: &Task, _: &[TaskResponseRecord], _: &str, _: Tip) -> Option<ExecuteMsg> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::{Addr, HexBinary, Timestamp, Uint128};
+    use ogpu_testing::fixtures;
+    use ogpu_types::{Asset, AssetInfo, TaskStatus};
+
+    fn response(provider: &str, height: u64) -> TaskResponseRecord {
+        TaskResponseRecord {
+            task_id: 1,
+            provider: Addr::unchecked(provider),
+            commitment: HexBinary::from([0u8; 32]),
+            committed_height: height,
+            committed_at: Timestamp::from_seconds(0),
+            reveal_deadline: Timestamp::from_seconds(60),
+            status: ResponseStatus::Committed,
+            digest: None,
+            result: None,
+            price: None,
+            revealed_height: None,
+        }
+    }
+
+    fn record(height: u64) -> TaskRecord {
+        let task = Task {
+            id: 1,
+            client: Addr::unchecked("client"),
+            reward: Asset::new(AssetInfo::native("ustake"), 1u128),
+            collateral: Uint128::new(1),
+            model: fixtures::first_response(),
+            status: TaskStatus::Open,
+            created_height: 1,
+            created_at: Timestamp::from_seconds(0),
+            commit_deadline: Timestamp::from_seconds(60),
+            reveal_deadline: Timestamp::from_seconds(60),
+            confirm_deadline: None,
+            commit_count: 2,
+            reveal_count: 0,
+            best: None,
+            outcome: None,
+            finished_at: None,
+        };
+        let mut record = TaskRecord::new(
+            &task,
+            crate::daemon::Phase::Committed,
+            [0; 32],
+            Uint128::one(),
+            [0; 32],
+        );
+        record.commit_height = Some(height);
+        record
+    }
+
+    #[test]
+    fn commitments_open_in_chain_order_with_patience_for_a_silent_one() {
+        let tip = |height| Tip {
+            height,
+            time: Timestamp::from_seconds(10),
+        };
+        let model = FirstResponse;
+        // Same block: the lower address opens first.
+        let both = [response("a", 5), response("b", 5)];
+        assert!(!model.waits_for(&record(5), &both, "a", tip(5)));
+        assert!(model.waits_for(&record(5), &both, "b", tip(5)));
+        // An earlier block opens first, whatever the addresses; past the patience, the
+        // later one reveals (the earlier one was silent).
+        let earlier = [response("z", 4), response("b", 5)];
+        assert!(model.waits_for(&record(5), &earlier, "b", tip(6)));
+        assert!(!model.waits_for(&record(5), &earlier, "b", tip(4 + PATIENCE + 1)));
+        // One that revealed (and failed to win) is not waited for.
+        let mut opened = response("a", 5);
+        opened.status = ResponseStatus::Revealed;
+        assert!(!model.waits_for(&record(5), &[opened, response("b", 5)], "b", tip(5)));
     }
 }
