@@ -30,7 +30,7 @@ mod error;
 pub mod fees;
 mod fetch;
 pub mod gas;
-mod health;
+pub mod health;
 mod http;
 pub mod identity;
 pub mod key;

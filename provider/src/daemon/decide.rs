@@ -78,8 +78,9 @@ pub async fn decide(s: &Shared, task_id: u64) -> Result<Taken, Decline> {
         Err(err) => return Err(s.unreadable(&err)),
     };
     let appraisal = s.terms.comparable(&details.task).then(|| {
+        let result = precheck::posted_bytes(&details, &s.limits);
         s.terms
-            .appraise(&details.task, price, Some(commit_gas), &s.gas)
+            .appraise(&details.task, price, result, Some(commit_gas), &s.gas)
     });
     if let Some(appraisal) = &appraisal {
         fees::worth_it(appraisal, strategy.min_profit)?;

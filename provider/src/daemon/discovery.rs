@@ -280,13 +280,15 @@ async fn registration(s: &Shared, last: &mut Option<Option<ProviderResponse>>) -
             bonded = %p.bonded,
             "this provider is not active: tasks are passed over until it is (bond up to the minimum stake)"
         ),
-        Some(p) if last.is_some() => info!(
+        // Stake or status changed (registered, bonded, unjailed): worth a line.
+        Some(p) if last.as_ref().is_some_and(|l| l.as_ref().map(|l| (l.status, l.bonded)) != Some((p.status, p.bonded))) => info!(
+            status = ?p.status,
             bonded = %p.bonded,
             locked = %p.locked,
-            reputation = p.reputation_score,
             "registration changed"
         ),
-        Some(p) => debug!(bonded = %p.bonded, "registration read"),
+        // Collateral locked and released, reputation: every task does that.
+        Some(p) => debug!(bonded = %p.bonded, locked = %p.locked, "registration read"),
     }
     let changed = last.is_some();
     *last = Some(now);

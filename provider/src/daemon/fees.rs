@@ -10,7 +10,7 @@ use ogpu_client::GasPrice;
 use ogpu_types::{AssetInfo, CompetitionModel, Task};
 
 use super::decline::{Decline, Reason};
-use super::gas::{GasBook, Op};
+use super::gas::{message_bytes, GasBook, Op};
 
 /// What a task would bring, in the fee denom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,12 +57,14 @@ impl Terms {
         Uint128::from(gas).mul_ceil(self.gas_price.amount).u128()
     }
 
-    /// What winning `task` at `price` brings; `commit_gas` is the commitment's simulated
-    /// gas (margin included), else the book's estimate counts.
+    /// What winning `task` at `price` brings, its result being `result_bytes` long;
+    /// `commit_gas` is the commitment's simulated gas (margin included), else the book's
+    /// estimate counts.
     pub fn appraise(
         &self,
         task: &Task,
         price: Uint128,
+        result_bytes: u64,
         commit_gas: Option<u64>,
         book: &GasBook,
     ) -> Appraisal {
@@ -73,13 +75,24 @@ impl Terms {
             }
             _ => price.u128(),
         };
+        // In Consensus one agreeing replica delivers, the first by commitment height: a
+        // replica pays for the delivery about once in `replicas` rounds.
+        let deliveries = match task.model {
+            CompetitionModel::Consensus { replicas, .. } => u128::from(replicas.max(1)),
+            _ => 1,
+        };
         let fees = Op::winning_path(&task.model)
             .iter()
-            .map(|op| match (op, commit_gas) {
-                (Op::Commit, Some(gas)) => gas,
-                _ => book.estimate(*op),
+            .map(|op| {
+                let gas = match (op, commit_gas) {
+                    (Op::Commit, Some(gas)) => gas,
+                    _ => book.estimate(*op, message_bytes(*op, result_bytes)),
+                };
+                match op {
+                    Op::Deliver => self.fee(gas).div_ceil(deliveries),
+                    _ => self.fee(gas),
+                }
             })
-            .map(|gas| self.fee(gas))
             .sum();
         Appraisal {
             payout,
@@ -144,9 +157,13 @@ mod tests {
     #[test]
     fn a_first_response_task_pays_its_reward_less_two_transactions() {
         let book = GasBook::new(1.0, Default::default());
-        book.record(Op::RevealWithResult, 400_000);
+        book.record(
+            Op::RevealWithResult,
+            400_000,
+            message_bytes(Op::RevealWithResult, 16),
+        );
         let fr = task(fixtures::first_response(), 50_000);
-        let appraisal = terms().appraise(&fr, Uint128::new(50_000), Some(300_000), &book);
+        let appraisal = terms().appraise(&fr, Uint128::new(50_000), 16, Some(300_000), &book);
         // 300k + 400k gas at 0.025 = 17 500; 1% of 50 000; 1% of 1 000.
         assert_eq!(
             appraisal,
@@ -166,7 +183,7 @@ mod tests {
         let cheap = task(fixtures::first_response(), 1_000);
         assert!(
             terms()
-                .appraise(&cheap, Uint128::new(1_000), None, &book)
+                .appraise(&cheap, Uint128::new(1_000), 16, None, &book)
                 .profit()
                 < 0
         );
@@ -184,7 +201,7 @@ mod tests {
             },
             50_000,
         );
-        let appraisal = terms().appraise(&consensus, Uint128::new(50_000), None, &book);
+        let appraisal = terms().appraise(&consensus, Uint128::new(50_000), 16, None, &book);
         assert_eq!(appraisal.payout, 25_000);
         assert!(terms().comparable(&consensus));
         let mut cw20 = consensus;

@@ -16,6 +16,17 @@ use serde::{Deserialize, Serialize};
 /// Measurements kept per operation: enough to catch its expensive path (the reveal that
 /// pays, the replica that tallies), few enough to follow a contract upgrade.
 const SAMPLES: usize = 16;
+/// Gas per byte of message added beyond a measured one's size. A result is carried in the
+/// message (base64 in JSON), stored in the response and read when it is paid: a sealed
+/// reveal of 560 bytes used 469k gas where the fixture's 16 bytes use 378k, about 125 gas
+/// per message byte; this bounds it from above (the margin comes on top).
+const MORE_PER_BYTE: u64 = 150;
+/// Gas per byte of message taken off below a measured one's size: below that rate, so a
+/// smaller message is never under-estimated.
+const LESS_PER_BYTE: u64 = 100;
+/// A registry message's size without a result: addresses, the JSON of a commitment or a
+/// digest and salt (what the priors were measured with).
+const PRIOR_BYTES: u64 = 400;
 
 /// A kind of message the provider sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -88,14 +99,42 @@ impl Op {
     }
 }
 
-/// Recent gas per operation.
-pub type Samples = BTreeMap<Op, Vec<u64>>;
+/// One measured message: its gas and its size (bytes of the encoded message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sample {
+    pub gas: u64,
+    pub bytes: u64,
+}
+
+impl Sample {
+    /// What a message of `bytes` should use, going by this one.
+    fn scaled(&self, bytes: u64) -> u64 {
+        if bytes >= self.bytes {
+            self.gas + MORE_PER_BYTE * (bytes - self.bytes)
+        } else {
+            self.gas
+                .saturating_sub(LESS_PER_BYTE * (self.bytes - bytes))
+        }
+    }
+}
+
+/// About how large the message of `op` is when the task's result is `result_bytes` long
+/// (only a reveal with the result and a delivery carry it, in base64).
+pub fn message_bytes(op: Op, result_bytes: u64) -> u64 {
+    match op {
+        Op::RevealWithResult | Op::Deliver => PRIOR_BYTES + result_bytes.div_ceil(3) * 4,
+        _ => PRIOR_BYTES,
+    }
+}
+
+/// Recent measurements per operation.
+pub type Samples = BTreeMap<Op, Vec<Sample>>;
 
 /// The learned gas of each operation.
 #[derive(Debug)]
 pub struct GasBook {
     margin: f64,
-    samples: Mutex<BTreeMap<Op, VecDeque<u64>>>,
+    samples: Mutex<BTreeMap<Op, VecDeque<Sample>>>,
 }
 
 impl GasBook {
@@ -114,12 +153,12 @@ impl GasBook {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<Op, VecDeque<u64>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<Op, VecDeque<Sample>>> {
         self.samples.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Records that one `op` used `gas`.
-    pub fn record(&self, op: Op, gas: u64) {
+    /// Records that one `op`, a message of `bytes`, used `gas`.
+    pub fn record(&self, op: Op, gas: u64, bytes: u64) {
         if op == Op::Other || gas == 0 {
             return;
         }
@@ -128,17 +167,27 @@ impl GasBook {
         if kept.len() == SAMPLES {
             kept.pop_front();
         }
-        kept.push_back(gas);
+        kept.push_back(Sample { gas, bytes });
     }
 
-    /// The most `op` used recently, if it was measured.
-    pub fn measured(&self, op: Op) -> Option<u64> {
-        self.lock().get(&op).and_then(|s| s.iter().max().copied())
+    /// What `op`, a message of `bytes`, used recently at most (scaled to its size), if it
+    /// was measured.
+    pub fn measured(&self, op: Op, bytes: u64) -> Option<u64> {
+        self.lock()
+            .get(&op)
+            .and_then(|kept| kept.iter().map(|s| s.scaled(bytes)).max())
     }
 
-    /// The gas to allow `op`: measured (else its prior) × the margin.
-    pub fn estimate(&self, op: Op) -> u64 {
-        self.with_margin(self.measured(op).unwrap_or(op.prior()))
+    /// The gas to allow `op`, a message of `bytes`: measured (else its prior) × the margin.
+    pub fn estimate(&self, op: Op, bytes: u64) -> u64 {
+        let prior = || {
+            Sample {
+                gas: op.prior(),
+                bytes: PRIOR_BYTES,
+            }
+            .scaled(bytes)
+        };
+        self.with_margin(self.measured(op, bytes).unwrap_or_else(prior))
     }
 
     /// `gas` × the margin, rounded up.
@@ -162,20 +211,40 @@ mod tests {
     #[test]
     fn the_estimate_is_the_recent_maximum_with_the_margin_and_priors_fill_in() {
         let book = GasBook::new(1.5, Samples::new());
-        assert_eq!(book.estimate(Op::Commit), 367_500, "the prior × 1.5");
-        book.record(Op::Commit, 100_000);
-        book.record(Op::Commit, 120_000);
-        book.record(Op::Commit, 110_000);
-        assert_eq!(book.measured(Op::Commit), Some(120_000));
-        assert_eq!(book.estimate(Op::Commit), 180_000);
+        assert_eq!(
+            book.estimate(Op::Commit, PRIOR_BYTES),
+            367_500,
+            "the prior × 1.5"
+        );
+        book.record(Op::Commit, 100_000, 500);
+        book.record(Op::Commit, 120_000, 500);
+        book.record(Op::Commit, 110_000, 500);
+        assert_eq!(book.measured(Op::Commit, 500), Some(120_000));
+        assert_eq!(book.estimate(Op::Commit, 500), 180_000);
         // Only the last SAMPLES count: an old expensive run ages out.
         for _ in 0..SAMPLES {
-            book.record(Op::Commit, 90_000);
+            book.record(Op::Commit, 90_000, 500);
         }
-        assert_eq!(book.measured(Op::Commit), Some(90_000));
-        book.record(Op::Other, 1);
-        assert_eq!(book.measured(Op::Other), None);
+        assert_eq!(book.measured(Op::Commit, 500), Some(90_000));
+        book.record(Op::Other, 1, 1);
+        assert_eq!(book.measured(Op::Other, 1), None);
         let restored = GasBook::new(1.0, book.samples());
-        assert_eq!(restored.estimate(Op::Commit), 90_000);
+        assert_eq!(restored.estimate(Op::Commit, 500), 90_000);
+    }
+
+    #[test]
+    fn a_larger_message_is_estimated_above_its_measured_rate() {
+        // The daemon's own figures: a 16-byte result's reveal, then a 560-byte one's.
+        let book = GasBook::new(1.0, Samples::new());
+        book.record(Op::RevealWithResult, 378_240, 700);
+        let larger = 700 + 725; // 544 more bytes of result, in base64
+        assert!(book.estimate(Op::RevealWithResult, larger) >= 468_921);
+        book.record(Op::RevealWithResult, 468_921, larger);
+        // A small one again is not under-estimated by the large one.
+        assert!(book.estimate(Op::RevealWithResult, 700) >= 378_240);
+        assert_eq!(
+            message_bytes(Op::Deliver, 560) - message_bytes(Op::Commit, 560),
+            748
+        );
     }
 }

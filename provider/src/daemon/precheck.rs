@@ -54,16 +54,9 @@ impl DryRun {
     }
 }
 
-/// Whether this provider could deliver a result for `details`: one above the inline limit
-/// needs a blob store; a hash search expected to need more than `max_hash_nonces` would
-/// most likely end without an answer.
-pub fn deliverable(
-    details: &TaskDetails,
-    limits: &TaskLimits,
-    has_blobs: bool,
-    max_hash_nonces: u64,
-) -> Result<(), Decline> {
-    let undeliverable = |why: String| Err(Decline::new(Reason::Undeliverable, why));
+/// How many bytes the result of `details` posts: its output buffers, sealed when the
+/// task names a result key; a search's 8-byte nonce.
+pub fn result_bytes(details: &TaskDetails) -> u64 {
     match &details.spec.job {
         Job::OpenCl(job) => {
             let outputs: u64 = job
@@ -79,7 +72,38 @@ pub fn deliverable(
                 .result_key
                 .as_ref()
                 .map_or(0, |_| SEALED_OVERHEAD as u64);
-            let size = outputs + sealed;
+            outputs + sealed
+        }
+        Job::HashSearch(_) => 8,
+    }
+}
+
+/// How many bytes of result the messages of `details` carry: the result itself when it
+/// fits inline, else a reference to the blob store (its URI, digest and size).
+pub fn posted_bytes(details: &TaskDetails, limits: &TaskLimits) -> u64 {
+    /// A `Payload::Reference` in JSON: a URI of about a hundred bytes, a hex digest.
+    const REFERENCE: u64 = 200;
+    let size = result_bytes(details);
+    if size > u64::from(limits.max_inline_result_bytes) {
+        REFERENCE
+    } else {
+        size
+    }
+}
+
+/// Whether this provider could deliver a result for `details`: one above the inline limit
+/// needs a blob store; a hash search expected to need more than `max_hash_nonces` would
+/// most likely end without an answer.
+pub fn deliverable(
+    details: &TaskDetails,
+    limits: &TaskLimits,
+    has_blobs: bool,
+    max_hash_nonces: u64,
+) -> Result<(), Decline> {
+    let undeliverable = |why: String| Err(Decline::new(Reason::Undeliverable, why));
+    match &details.spec.job {
+        Job::OpenCl(_) => {
+            let size = result_bytes(details);
             let inline = u64::from(limits.max_inline_result_bytes);
             if size > inline && !has_blobs {
                 return undeliverable(format!(

@@ -213,7 +213,7 @@ impl Base {
             }
             Some(known) => {
                 let archived = store.switch_chain(&identity)?;
-                self.signer.forget_account();
+                self.signer.chain_changed();
                 warn!(
                     archived_as = archived,
                     "the node runs {identity}, not {known} the records are of: they are archived and the state starts empty"
@@ -280,6 +280,8 @@ async fn supervise(base: Base, mut shared: Arc<Shared>, mut ledger: Ledger) {
         let Ended::ChainChanged(why) = ended else {
             return;
         };
+        // Nothing signed for the old chain may reach the new one.
+        base.signer.chain_changed();
         warn!("{why}: starting afresh on the chain the node now runs");
         let mut reported = false;
         loop {

@@ -14,7 +14,7 @@
 //! hash polled, so an outage never duplicates a transaction. Every included transaction
 //! teaches the gas book what its kind of message costs.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,26 +53,37 @@ pub enum GasPlan {
     Fixed(u64),
 }
 
-/// Backoff through one node outage, given up after [`GIVE_UP_AFTER`].
+/// Backoff through one node outage, given up after [`GIVE_UP_AFTER`] or when the chain
+/// changed meanwhile (a transaction signed for the old chain must not reach the new one).
 struct Outage<'a> {
     health: &'a NodeHealth,
+    chain: &'a AtomicU64,
+    on: u64,
     since: Option<tokio::time::Instant>,
     backoff: Duration,
 }
 
 impl<'a> Outage<'a> {
-    fn new(health: &'a NodeHealth) -> Self {
+    /// Whether the chain changed since this outage's messages were submitted.
+    fn chain_changed(&self) -> bool {
+        self.chain.load(Ordering::Relaxed) != self.on
+    }
+
+    fn new(health: &'a NodeHealth, chain: &'a AtomicU64) -> Self {
         Self {
             health,
+            chain,
+            on: chain.load(Ordering::Relaxed),
             since: None,
             backoff: Duration::from_millis(250),
         }
     }
 
-    /// Waits before the next try; `false` once the outage lasted too long.
+    /// Waits before the next try; `false` once the outage lasted too long or the chain
+    /// changed.
     async fn wait(&mut self, err: &ClientError) -> bool {
         let since = *self.since.get_or_insert_with(tokio::time::Instant::now);
-        if since.elapsed() > GIVE_UP_AFTER {
+        if since.elapsed() > GIVE_UP_AFTER || self.chain_changed() {
             return false;
         }
         self.health.failed(err);
@@ -99,6 +110,8 @@ struct Request {
     op: Op,
     gas: GasPlan,
     what: String,
+    /// The chain it was submitted on ([`SignerHandle::chain_changed`] counts them).
+    chain: u64,
     reply: oneshot::Sender<Result<TxOutcome, TxError>>,
 }
 
@@ -113,7 +126,8 @@ impl Request {
 pub struct SignerHandle {
     queue: mpsc::Sender<Request>,
     address: String,
-    forget: Arc<AtomicBool>,
+    /// How many times the chain changed.
+    chain: Arc<AtomicU64>,
 }
 
 impl SignerHandle {
@@ -137,6 +151,7 @@ impl SignerHandle {
             op,
             gas,
             what,
+            chain: self.chain.load(Ordering::Relaxed),
             reply,
         };
         let stopped = || TxError::Uncertain("the signer stopped".into());
@@ -144,10 +159,11 @@ impl SignerHandle {
         answer.await.map_err(|_| stopped())?
     }
 
-    /// The account's number and sequence are read again before the next transaction
-    /// (another chain: both start over there).
-    pub fn forget_account(&self) {
-        self.forget.store(true, Ordering::Relaxed);
+    /// The node now runs another chain: what was submitted before is dropped (answered
+    /// as uncertain, never sent to the new chain) and the account's number and sequence
+    /// are read again before the next transaction.
+    pub fn chain_changed(&self) {
+        self.chain.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -166,13 +182,13 @@ pub fn spawn(
     env: SignerEnv,
 ) -> (SignerHandle, JoinHandle<()>) {
     let (queue, requests) = mpsc::channel(QUEUE);
-    let forget = Arc::new(AtomicBool::new(false));
+    let chain = Arc::new(AtomicU64::new(0));
     let handle = SignerHandle {
         queue,
         address: signer.address().to_string(),
-        forget: forget.clone(),
+        chain: chain.clone(),
     };
-    let task = tokio::spawn(run(client, signer, requests, env, forget));
+    let task = tokio::spawn(run(client, signer, requests, env, chain));
     (handle, task)
 }
 
@@ -181,23 +197,33 @@ async fn run(
     mut signer: Signer,
     mut requests: mpsc::Receiver<Request>,
     env: SignerEnv,
-    forget: Arc<AtomicBool>,
+    chain: Arc<AtomicU64>,
 ) {
+    let mut on = 0;
     let mut sender = Sender {
         client,
         signer: &mut signer,
         env,
+        chain: chain.clone(),
     };
     while let Some(first) = requests.recv().await {
-        if forget.swap(false, Ordering::Relaxed) {
-            sender.signer.forget();
-        }
         let mut queued = vec![first];
         while queued.len() < MAX_BATCH {
             match requests.try_recv() {
                 Ok(request) => queued.push(request),
                 Err(_) => break,
             }
+        }
+        let now = chain.load(Ordering::Relaxed);
+        if now != on {
+            on = now;
+            sender.signer.forget();
+        }
+        let (queued, stale): (Vec<_>, Vec<_>) = queued.into_iter().partition(|r| r.chain == now);
+        for request in stale {
+            request.answer(Err(TxError::Uncertain(
+                "the chain changed before it was sent".into(),
+            )));
         }
         let (simulated, alone): (Vec<_>, Vec<_>) =
             queued.into_iter().partition(|r| r.gas == GasPlan::Simulate);
@@ -223,6 +249,7 @@ struct Sender<'a> {
     client: Arc<Client>,
     signer: &'a mut Signer,
     env: SignerEnv,
+    chain: Arc<AtomicU64>,
 }
 
 impl Sender<'_> {
@@ -303,7 +330,10 @@ impl Sender<'_> {
     async fn alone(&mut self, request: Request) {
         let gas = match request.gas {
             GasPlan::Fixed(gas) => gas,
-            _ => self.env.gas.estimate(request.op),
+            _ => self
+                .env
+                .gas
+                .estimate(request.op, request.msg.value.len() as u64),
         };
         let limit = gas.min(self.client.config().max_gas);
         let result = self
@@ -315,22 +345,26 @@ impl Sender<'_> {
         request.answer(result);
     }
 
-    /// Records the gas of a transaction whose messages are all of one kind.
+    /// Records the gas of a transaction whose messages are all of one kind (each its
+    /// share, at the messages' mean size).
     fn learn(&self, batch: &[Request], outcome: &TxOutcome) {
         let op = batch[0].op;
         if batch.iter().all(|r| r.op == op) {
-            self.env
-                .gas
-                .record(op, outcome.gas_used / batch.len() as u64);
+            let n = batch.len() as u64;
+            let bytes: u64 = batch.iter().map(|r| r.msg.value.len() as u64).sum();
+            self.env.gas.record(op, outcome.gas_used / n, bytes / n);
         }
     }
 
     /// The gas `msgs` use now, retried through an outage and a stale sequence.
     async fn simulate(&mut self, msgs: &[Any]) -> Simulated {
-        let health = self.env.health.clone();
-        let mut outage = Outage::new(&health);
+        let (health, chain) = (self.env.health.clone(), self.chain.clone());
+        let mut outage = Outage::new(&health, &chain);
         let mut sequence_retries = 0;
         loop {
+            if outage.chain_changed() {
+                return Simulated::Uncertain("the chain changed".into());
+            }
             let err = match self.client.simulate(self.signer, msgs).await {
                 Ok(gas) => {
                     health.ok();
@@ -365,9 +399,14 @@ impl Sender<'_> {
     ) -> Result<TxOutcome, TxError> {
         let mut gas_retries = 0;
         let mut sequence_retries = 0;
-        let health = self.env.health.clone();
-        let mut outage = Outage::new(&health);
+        let (health, chain) = (self.env.health.clone(), self.chain.clone());
+        let mut outage = Outage::new(&health, &chain);
         loop {
+            if outage.chain_changed() {
+                return Err(TxError::Uncertain(
+                    "the chain changed before it was sent".into(),
+                ));
+            }
             let err = match self.attempt(&msgs, gas, &mut outage).await {
                 Ok(outcome) => {
                     health.ok();

@@ -69,6 +69,23 @@ async fn connect(devnet: &Devnet) -> Client {
     Client::connect(config).await.unwrap()
 }
 
+/// Stops `devnet`, waits `down`, and starts it again on the same port: from its home
+/// (`keep_home`) or a new chain in memory.
+async fn respawn(devnet: Devnet, down: Duration, keep_home: bool) -> (Devnet, Client) {
+    let mut config = DevnetConfig {
+        rpc_addr: devnet.rpc_addr(),
+        ..devnet.config().clone()
+    };
+    if !keep_home {
+        config.home = None;
+    }
+    devnet.shutdown().await;
+    tokio::time::sleep(down).await;
+    let devnet = Devnet::spawn(config).await.unwrap();
+    let client = connect(&devnet).await;
+    (devnet, client)
+}
+
 impl Market {
     /// A devnet (persisted in `home` when given) with the suite deployed.
     pub async fn start(home: Option<PathBuf>) -> Self {
@@ -114,14 +131,32 @@ impl Market {
             buyer,
             ..
         } = self;
-        let config = DevnetConfig {
-            rpc_addr: devnet.rpc_addr(),
-            ..devnet.config().clone()
-        };
-        devnet.shutdown().await;
-        tokio::time::sleep(down).await;
-        let devnet = Devnet::spawn(config).await.unwrap();
-        let client = connect(&devnet).await;
+        let (devnet, client) = respawn(devnet, down, true).await;
+        Market {
+            devnet,
+            client,
+            deployment,
+            dir,
+            buyer,
+        }
+    }
+
+    /// Stops the devnet and starts a new one in memory on the same port — another chain
+    /// with the same chain id, accounts and (deployed by the same key) contract addresses,
+    /// at height 1 — then deploys the suite again, rewriting the deployment file.
+    pub async fn reset_chain(self) -> Self {
+        let Market {
+            devnet, dir, buyer, ..
+        } = self;
+        let (devnet, client) = respawn(devnet, Duration::ZERO, false).await;
+        let mut owner = signer(&devnet.accounts()[OWNER]);
+        let params = fixtures::devnet_suite(owner.address());
+        let deployment = deploy(&client, &mut owner, &artifacts(), params, "ogpu")
+            .await
+            .unwrap();
+        deployment
+            .save(&dir.path().join("deployment.json"))
+            .unwrap();
         Market {
             devnet,
             client,
@@ -177,6 +212,8 @@ impl Market {
                 ..StrategyConfig::default()
             },
             poll_secs: 1,
+            // Kernels run in the real binary's worker, as in production.
+            worker_program: Some(PathBuf::from(env!("CARGO_BIN_EXE_ogpu-provider"))),
             ..DaemonConfig::new(
                 self.client.config().clone(),
                 key,
@@ -247,7 +284,12 @@ impl Market {
 
     /// Publishes `spec` with the standard reward, its results sealed to the client's key
     /// (an OpenCL job's, as the CLI publishes by default); returns the task id.
-    pub async fn publish(&mut self, mut spec: TaskSpec) -> u64 {
+    pub async fn publish(&mut self, spec: TaskSpec) -> u64 {
+        self.publish_for(spec, REWARD).await
+    }
+
+    /// [`Market::publish`] with `reward`.
+    pub async fn publish_for(&mut self, mut spec: TaskSpec, reward: u128) -> u64 {
         if matches!(spec.job, Job::OpenCl(_)) && spec.result_key.is_none() {
             spec.result_key = Some(HexBinary::from(self.result_key().public()));
         }
@@ -256,7 +298,7 @@ impl Market {
         };
         let msg = self
             .deployment
-            .publish(self.buyer.address(), spec, &asset, REWARD)
+            .publish(self.buyer.address(), spec, &asset, reward)
             .unwrap();
         let outcome = self
             .client
