@@ -43,8 +43,16 @@ struct Args {
     out: Option<PathBuf>,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // The provider daemons' kernel workers are this executable, re-run (before any
+    // runtime starts: a worker runs one of its own).
+    ogpu_provider::worker::serve_if_requested();
+    tokio::runtime::Runtime::new()
+        .expect("a tokio runtime")
+        .block_on(report())
+}
+
+async fn report() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

@@ -56,7 +56,9 @@ impl Op {
         match self {
             Op::Commit => 245_000,
             Op::RevealWithResult => 400_000,
-            Op::Reveal => 150_000,
+            // The last replica's reveal tallies the round: above an offer's 146k.
+            Op::Reveal => 280_000,
+            // The last bid opened awards the auction (262k; the others 135k).
             Op::RevealBid => 265_000,
             Op::Deliver => 420_000,
             Op::Finalize => 380_000,

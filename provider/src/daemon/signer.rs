@@ -276,6 +276,7 @@ impl Sender<'_> {
                 return;
             }
         };
+        let gas = gas.max(self.floor(&batch));
         let limit = self
             .env
             .gas
@@ -343,6 +344,27 @@ impl Sender<'_> {
             self.learn(std::slice::from_ref(&request), outcome);
         }
         request.answer(result);
+    }
+
+    /// The least gas a batch gets whatever its simulation said: what its kind of message
+    /// used at most recently. A message whose cost depends on what others send in the
+    /// same block — the last reveal tallies a consensus round, the last bid opened awards
+    /// the auction — may take the expensive path although the simulation, a block
+    /// earlier, took the cheap one; for those the prior (the expensive path's gas) counts
+    /// until one was measured.
+    fn floor(&self, batch: &[Request]) -> u64 {
+        batch
+            .iter()
+            .map(|r| {
+                let bytes = r.msg.value.len() as u64;
+                let measured = self.env.gas.measured(r.op, bytes);
+                match r.op {
+                    Op::Reveal | Op::RevealBid => measured.unwrap_or(r.op.prior()),
+                    Op::Other => 0,
+                    _ => measured.unwrap_or(0),
+                }
+            })
+            .sum()
     }
 
     /// Records the gas of a transaction whose messages are all of one kind (each its
