@@ -22,13 +22,7 @@ use crate::tx;
 /// Defaults of a new suite; the limits and staking parameters are `ogpu-types`'
 /// recommended ones (which the contract tests use too).
 pub const DEFAULT_FEE_BPS: u16 = 100;
-/// The least reward a task may escrow by default: enough that providers competing for it
-/// are paid more than the fees they spend on it. At 0.025ustake a gas unit, a First
-/// Response task costs its winner a commitment (≈240k gas) and a reveal that pays
-/// (≈380k for a small result), about 18 000ustake with the daemon's 15% margin, and each
-/// loser one commitment, about 7 000ustake: at 50 000ustake, two providers sharing such
-/// tasks each end ahead (docs/provider.md, "Fees and profit").
-pub const DEFAULT_MIN_REWARD: u128 = 50_000;
+pub use ogpu_client::deploy::DEFAULT_MIN_REWARD;
 
 pub fn default_limits() -> TaskLimits {
     TaskLimits::recommended()

@@ -1,15 +1,18 @@
 //! First Response: commit, then reveal with the result in the very next block; the first
 //! valid reveal is paid in its own transaction, so there is nothing to settle afterwards.
 //! Two providers that committed in the same race would reveal in the same block, and the
-//! second reveal would be refused and charged; so the commitments open in the order every
-//! provider reads on chain — earlier block first, then address — and a later one waits
-//! until the earlier ones had [`PATIENCE`] blocks to open. The task then ends (lost, and
-//! only the commitment was paid for), or the earlier one was silent and this one reveals.
+//! second reveal would be refused and charged; so the commitments open in an order every
+//! provider reads on chain — earlier block first, then, within a block, by
+//! `sha256(task id ‖ address)`, which gives each provider the lead in its share of the
+//! ties rather than always to the lowest address — and a later one waits until the
+//! earlier ones had [`PATIENCE`] blocks to open. The task then ends (lost, and only the
+//! commitment was paid for), or the earlier one was silent and this one reveals.
 
 use cosmwasm_std::Uint128;
 use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{Task, TaskResponseRecord};
 
+use ogpu_types::commitment::sha256;
 use ogpu_types::ResponseStatus;
 
 use super::Model;
@@ -21,6 +24,11 @@ use crate::daemon::state::TaskRecord;
 pub const PATIENCE: u64 = 2;
 
 pub struct FirstResponse;
+
+/// Where `provider` stands among the commitments to `task` made in the same block.
+fn rank(task: u64, provider: &str) -> [u8; 32] {
+    sha256(&[&task.to_be_bytes(), provider.as_bytes()].concat())
+}
 
 impl Model for FirstResponse {
     fn reveal_open(&self, record: &TaskRecord, _task: &Task, tip: Tip) -> bool {
@@ -46,10 +54,11 @@ impl Model for FirstResponse {
         let Some(mine) = record.commit_height else {
             return false;
         };
+        let task = record.task_id;
         responses.iter().any(|r| {
             r.status == ResponseStatus::Committed
                 && r.provider.as_str() != me
-                && (r.committed_height, r.provider.as_str()) < (mine, me)
+                && (r.committed_height, rank(task, r.provider.as_str())) < (mine, rank(task, me))
                 && tip.height <= r.committed_height + PATIENCE
         })
     }
@@ -119,18 +128,28 @@ mod tests {
             time: Timestamp::from_seconds(10),
         };
         let model = FirstResponse;
-        // Same block: the lower address opens first.
+        // Same block: the one ranked first for this task opens first, the other waits.
         let both = [response("a", 5), response("b", 5)];
-        assert!(!model.waits_for(&record(5), &both, "a", tip(5)));
-        assert!(model.waits_for(&record(5), &both, "b", tip(5)));
+        let (first, second) = if rank(1, "a") < rank(1, "b") {
+            ("a", "b")
+        } else {
+            ("b", "a")
+        };
+        assert!(!model.waits_for(&record(5), &both, first, tip(5)));
+        assert!(model.waits_for(&record(5), &both, second, tip(5)));
+        // Over many tasks, each leads in about half of the ties.
+        let a_leads = (0..1000u64)
+            .filter(|t| rank(*t, "a") < rank(*t, "b"))
+            .count();
+        assert!((400..600).contains(&a_leads), "{a_leads}");
         // An earlier block opens first, whatever the addresses; past the patience, the
         // later one reveals (the earlier one was silent).
         let earlier = [response("z", 4), response("b", 5)];
         assert!(model.waits_for(&record(5), &earlier, "b", tip(6)));
         assert!(!model.waits_for(&record(5), &earlier, "b", tip(4 + PATIENCE + 1)));
         // One that revealed (and failed to win) is not waited for.
-        let mut opened = response("a", 5);
+        let mut opened = response(first, 5);
         opened.status = ResponseStatus::Revealed;
-        assert!(!model.waits_for(&record(5), &[opened, response("b", 5)], "b", tip(5)));
+        assert!(!model.waits_for(&record(5), &[opened, response(second, 5)], second, tip(5)));
     }
 }
