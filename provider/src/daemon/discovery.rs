@@ -58,7 +58,7 @@ pub async fn coordinate(shared: Arc<Shared>, ledger: Ledger) -> Ended {
                     task_id,
                     shared.clone(),
                     None,
-                    Work::Resume(record),
+                    Work::Resume(Box::new(record)),
                 );
             }
         }
@@ -170,7 +170,7 @@ enum Event {
 /// What a worker does with its task.
 enum Work {
     Join,
-    Resume(super::state::TaskRecord),
+    Resume(Box<super::state::TaskRecord>),
 }
 
 /// Runs one task's worker, its logs tagged with the task id.
@@ -186,7 +186,7 @@ fn spawn(
         async move {
             let attempt = match work {
                 Work::Join => participate::join(shared, task_id, previous).await,
-                Work::Resume(record) => participate::resume(shared, record).await,
+                Work::Resume(record) => participate::resume(shared, *record).await,
             };
             (task_id, attempt)
         }
@@ -247,7 +247,7 @@ async fn chain_changed(s: &Shared, sweeps: u64) -> Option<String> {
         }
         _ => {}
     }
-    if sweeps % IDENTITY_EVERY == 0 {
+    if sweeps.is_multiple_of(IDENTITY_EVERY) {
         let identity = super::identity::ChainIdentity::read(s.chain.client(), deployment).await;
         if let Ok(Some(known)) = s.store.chain() {
             if !known.same_as(&identity) {

@@ -229,13 +229,20 @@ mod tests {
             height: 8,
             time: Timestamp::from_seconds(s),
         };
-        let err = ahead_of_me(&d.task.model, &[other.clone()], "me", tip(10)).unwrap_err();
+        let err =
+            ahead_of_me(&d.task.model, std::slice::from_ref(&other), "me", tip(10)).unwrap_err();
         assert_eq!(
             (err.reason, err.retry),
             (Reason::Competition, Retry::NextSweep)
         );
-        assert!(ahead_of_me(&d.task.model, &[other.clone()], "me", tip(61)).is_ok());
-        assert!(ahead_of_me(&d.task.model, &[other.clone()], "other", tip(10)).is_ok());
+        assert!(ahead_of_me(&d.task.model, std::slice::from_ref(&other), "me", tip(61)).is_ok());
+        assert!(ahead_of_me(
+            &d.task.model,
+            std::slice::from_ref(&other),
+            "other",
+            tip(10)
+        )
+        .is_ok());
         let mc = details(
             Job::OpenCl(fixtures::job()),
             fixtures::manual_confirmation(),
