@@ -45,6 +45,8 @@ pub mod signer;
 pub mod state;
 pub mod status;
 pub mod strategy;
+#[cfg(test)]
+mod testing;
 mod tracker;
 pub(crate) mod work;
 

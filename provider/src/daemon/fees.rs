@@ -121,29 +121,14 @@ pub fn worth_it(appraisal: &Appraisal, min_profit: Uint128) -> Result<(), Declin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cosmwasm_std::{Addr, Timestamp};
+
     use ogpu_testing::fixtures;
-    use ogpu_types::{Asset, TaskStatus};
+    use ogpu_types::Asset;
 
     fn task(model: CompetitionModel, reward: u128) -> Task {
-        Task {
-            id: 1,
-            client: Addr::unchecked("client"),
-            reward: Asset::new(AssetInfo::native("ustake"), reward),
-            collateral: Uint128::new(1_000),
-            model,
-            status: TaskStatus::Open,
-            created_height: 1,
-            created_at: Timestamp::from_seconds(0),
-            commit_deadline: Timestamp::from_seconds(600),
-            reveal_deadline: Timestamp::from_seconds(600),
-            confirm_deadline: None,
-            commit_count: 0,
-            reveal_count: 0,
-            best: None,
-            outcome: None,
-            finished_at: None,
-        }
+        let mut task = crate::daemon::testing::open_task(model, reward).task;
+        task.collateral = Uint128::new(1_000);
+        task
     }
 
     fn terms() -> Terms {

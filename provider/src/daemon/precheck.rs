@@ -160,32 +160,11 @@ mod tests {
     use cosmwasm_std::{Addr, Timestamp, Uint64};
     use ogpu_testing::fixtures;
     use ogpu_types::registry::TaskDetails;
-    use ogpu_types::{Asset, AssetInfo, Task, TaskStatus};
 
     fn details(job: Job, model: CompetitionModel) -> TaskDetails {
-        let mut spec = fixtures::spec(model);
-        spec.job = job;
-        TaskDetails {
-            task: Task {
-                id: 1,
-                client: Addr::unchecked("client"),
-                reward: Asset::new(AssetInfo::native("ustake"), 50_000u128),
-                collateral: spec.collateral,
-                model,
-                status: TaskStatus::Open,
-                created_height: 1,
-                created_at: Timestamp::from_seconds(0),
-                commit_deadline: Timestamp::from_seconds(600),
-                reveal_deadline: Timestamp::from_seconds(600),
-                confirm_deadline: None,
-                commit_count: 0,
-                reveal_count: 0,
-                best: None,
-                outcome: None,
-                finished_at: None,
-            },
-            spec,
-        }
+        let mut details = crate::daemon::testing::open_task(model, 50_000);
+        details.spec.job = job;
+        details
     }
 
     #[test]

@@ -147,31 +147,10 @@ mod tests {
     use ogpu_testing::fixtures;
     use ogpu_types::registry::TaskDetails;
     use ogpu_types::staking::ProviderResponse;
-    use ogpu_types::{Asset, Reputation, Task};
+    use ogpu_types::Reputation;
 
     fn details(model: CompetitionModel, reward: u128) -> TaskDetails {
-        let spec = fixtures::spec(model);
-        TaskDetails {
-            task: Task {
-                id: 1,
-                client: Addr::unchecked("client"),
-                reward: Asset::new(AssetInfo::native("ustake"), reward),
-                collateral: spec.collateral,
-                model,
-                status: TaskStatus::Open,
-                created_height: 1,
-                created_at: Timestamp::from_seconds(0),
-                commit_deadline: Timestamp::from_seconds(600),
-                reveal_deadline: Timestamp::from_seconds(600),
-                confirm_deadline: None,
-                commit_count: 0,
-                reveal_count: 0,
-                best: None,
-                outcome: None,
-                finished_at: None,
-            },
-            spec,
-        }
+        crate::daemon::testing::open_task(model, reward)
     }
 
     fn me() -> ProviderResponse {

@@ -69,21 +69,16 @@ async fn connect(devnet: &Devnet) -> Client {
     Client::connect(config).await.unwrap()
 }
 
-/// Stops `devnet`, waits `down`, and starts it again on the same port: from its home
-/// (`keep_home`) or a new chain in memory.
-async fn respawn(devnet: Devnet, down: Duration, keep_home: bool) -> (Devnet, Client) {
-    let mut config = DevnetConfig {
-        rpc_addr: devnet.rpc_addr(),
-        ..devnet.config().clone()
-    };
-    if !keep_home {
-        config.home = None;
-    }
-    devnet.shutdown().await;
-    tokio::time::sleep(down).await;
-    let devnet = Devnet::spawn(config).await.unwrap();
-    let client = connect(&devnet).await;
-    (devnet, client)
+/// Deploys the suite with the owner's key; its deployment file is written into `dir`.
+async fn deploy_suite(devnet: &Devnet, client: &Client, dir: &std::path::Path) -> Deployment {
+    let mut owner = signer(&devnet.accounts()[OWNER]);
+    let params = fixtures::devnet_suite(owner.address());
+    assert_eq!(u128::from(params.protocol_fee_bps), FEE_BPS);
+    let deployment = deploy(client, &mut owner, &artifacts(), params, "ogpu")
+        .await
+        .unwrap();
+    deployment.save(&dir.join("deployment.json")).unwrap();
+    deployment
 }
 
 impl Market {
@@ -101,18 +96,9 @@ impl Market {
         .await
         .unwrap();
         let client = connect(&devnet).await;
-        let accounts = devnet.accounts();
-        let mut owner = signer(&accounts[OWNER]);
-        let params = fixtures::devnet_suite(owner.address());
-        assert_eq!(u128::from(params.protocol_fee_bps), FEE_BPS);
-        let deployment = deploy(&client, &mut owner, &artifacts(), params, "ogpu")
-            .await
-            .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        deployment
-            .save(&dir.path().join("deployment.json"))
-            .unwrap();
-        let buyer = signer(&accounts[CLIENT]);
+        let deployment = deploy_suite(&devnet, &client, dir.path()).await;
+        let buyer = signer(&devnet.accounts()[CLIENT]);
         Self {
             devnet,
             client,
@@ -124,45 +110,36 @@ impl Market {
 
     /// Stops the devnet, waits `down`, and starts it again from its home on the same port.
     pub async fn restart_chain(self, down: Duration) -> Self {
-        let Market {
-            devnet,
-            deployment,
-            dir,
-            buyer,
-            ..
-        } = self;
-        let (devnet, client) = respawn(devnet, down, true).await;
-        Market {
-            devnet,
-            client,
-            deployment,
-            dir,
-            buyer,
-        }
+        self.respawn(down, true).await
     }
 
     /// Stops the devnet and starts a new one in memory on the same port — another chain
     /// with the same chain id, accounts and (deployed by the same key) contract addresses,
     /// at height 1 — then deploys the suite again, rewriting the deployment file.
     pub async fn reset_chain(self) -> Self {
-        let Market {
-            devnet, dir, buyer, ..
-        } = self;
-        let (devnet, client) = respawn(devnet, Duration::ZERO, false).await;
-        let mut owner = signer(&devnet.accounts()[OWNER]);
-        let params = fixtures::devnet_suite(owner.address());
-        let deployment = deploy(&client, &mut owner, &artifacts(), params, "ogpu")
-            .await
-            .unwrap();
-        deployment
-            .save(&dir.path().join("deployment.json"))
-            .unwrap();
+        let mut market = self.respawn(Duration::ZERO, false).await;
+        market.deployment = deploy_suite(&market.devnet, &market.client, market.dir.path()).await;
+        market
+    }
+
+    /// Stops the devnet, waits `down`, and starts it again on the same port: from its
+    /// home (`keep_home`) or as a new chain in memory.
+    async fn respawn(self, down: Duration, keep_home: bool) -> Self {
+        let mut config = DevnetConfig {
+            rpc_addr: self.devnet.rpc_addr(),
+            ..self.devnet.config().clone()
+        };
+        if !keep_home {
+            config.home = None;
+        }
+        self.devnet.shutdown().await;
+        tokio::time::sleep(down).await;
+        let devnet = Devnet::spawn(config).await.unwrap();
+        let client = connect(&devnet).await;
         Market {
             devnet,
             client,
-            deployment,
-            dir,
-            buyer,
+            ..self
         }
     }
 

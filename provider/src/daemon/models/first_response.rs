@@ -73,7 +73,6 @@ mod tests {
     use super::*;
     use cosmwasm_std::{Addr, HexBinary, Timestamp, Uint128};
     use ogpu_testing::fixtures;
-    use ogpu_types::{Asset, AssetInfo, TaskStatus};
 
     fn response(provider: &str, height: u64) -> TaskResponseRecord {
         TaskResponseRecord {
@@ -92,24 +91,7 @@ mod tests {
     }
 
     fn record(height: u64) -> TaskRecord {
-        let task = Task {
-            id: 1,
-            client: Addr::unchecked("client"),
-            reward: Asset::new(AssetInfo::native("ustake"), 1u128),
-            collateral: Uint128::new(1),
-            model: fixtures::first_response(),
-            status: TaskStatus::Open,
-            created_height: 1,
-            created_at: Timestamp::from_seconds(0),
-            commit_deadline: Timestamp::from_seconds(60),
-            reveal_deadline: Timestamp::from_seconds(60),
-            confirm_deadline: None,
-            commit_count: 2,
-            reveal_count: 0,
-            best: None,
-            outcome: None,
-            finished_at: None,
-        };
+        let task = crate::daemon::testing::open_task(fixtures::first_response(), 1).task;
         let mut record = TaskRecord::new(
             &task,
             crate::daemon::Phase::Committed,
