@@ -200,7 +200,8 @@ pub struct DeployArgs {
     /// for several) [default: the gas price's denom with --min-reward]
     #[arg(long = "accept", value_name = "ASSET=MIN")]
     pub accept: Vec<String>,
-    /// Minimum reward in the default accepted denom [default: 1000]
+    /// Minimum reward in the default accepted denom [default: 50000, above the fees of
+    /// winning a task]
     #[arg(long, value_name = "AMOUNT")]
     pub min_reward: Option<u128>,
     /// Denom of provider stake and collateral [default: the gas price's denom]
@@ -441,7 +442,13 @@ pub enum ProviderCmd {
     /// Add stake
     Bond { amount: String },
     /// Move free stake into the unbonding queue
-    Unbond { amount: String },
+    Unbond {
+        amount: String,
+        /// Unbond even below the minimum stake: the provider is then jailed and takes no
+        /// task until it bonds back up
+        #[arg(long)]
+        force: bool,
+    },
     /// Withdraw unbonded stake whose period passed
     Claim,
     /// Leave: all stake starts unbonding

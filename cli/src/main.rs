@@ -12,6 +12,7 @@ mod fetch;
 mod follow;
 mod output;
 mod prompt;
+mod results;
 mod task_spec;
 mod tx;
 

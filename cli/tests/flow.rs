@@ -517,9 +517,12 @@ device_class = "gpu"
     ])
     .ok();
     assert_eq!(before - net.balance(&client, &provider_addr), 100 + 7777);
+    // Below the minimum stake the provider would be jailed: refused without --force.
+    net.ogpu(&["provider", "unbond", "5100", "--from", "provider", "-y"])
+        .fails(2, "would be jailed");
     let unbond = net
         .ogpu(&[
-            "provider", "unbond", "5100", "--from", "provider", "-y", "-o", "json",
+            "provider", "unbond", "5100", "--force", "--from", "provider", "-y", "-o", "json",
         ])
         .ok()
         .json();

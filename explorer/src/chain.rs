@@ -7,8 +7,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use ogpu_client::{ChainConfig, Client, Deployment};
-use ogpu_types::registry::{self, AwardState, DisputeState, TaskDetails};
-use ogpu_types::staking::{self, Lock, ProviderResponse};
+use ogpu_types::registry::{self, AwardState, DisputeState, Lock, TaskDetails};
+use ogpu_types::staking::{self, ProviderResponse};
 use ogpu_types::TaskResponseRecord;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -140,14 +140,14 @@ impl Chain {
 
     /// A provider's collateral locks, in task order.
     pub async fn locks(&self, provider: &str) -> ExplorerResult<Vec<Lock>> {
-        let query = |start_after| staking::QueryMsg::Locks {
+        let query = |start_after| registry::QueryMsg::Locks {
             provider: provider.to_string(),
             start_after,
             limit: Some(PAGE),
         };
-        let items = |page: staking::LocksResponse| page.locks;
+        let items = |page: registry::LocksResponse| page.locks;
         let key = |l: &Lock| l.task_id;
-        self.paged(&self.deployment.staking, query, items, key)
+        self.paged(&self.deployment.registry, query, items, key)
             .await
     }
 }

@@ -39,7 +39,6 @@ fn rows(db: &Path, sql: &str) -> i64 {
 fn expected_kinds() -> BTreeMap<&'static str, Vec<&'static str>> {
     let life = [
         names::TASK_PUBLISHED,
-        names::ESCROW_DEPOSITED,
         names::TASK_COMMITTED,
         names::COLLATERAL_LOCKED,
         names::TASK_COMPLETED,

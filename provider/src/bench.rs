@@ -6,6 +6,7 @@
 //! small size (not timed). Times are the kernel's alone (best of the repeats), without
 //! the program build and the input copies.
 
+mod advertise;
 mod matmul;
 
 use std::time::{Duration, Instant};
@@ -18,6 +19,8 @@ use ogpu_types::{KernelArg, KernelSource, OpenClJob};
 use crate::error::ExecError;
 use crate::{table, Executor, InlineOnly};
 use matmul::{Element, Variant, BLOCK_COLS};
+
+pub use advertise::{advertised, Advertised, LADDER};
 
 /// Beyond this a kernel is not run again: noise is small next to it, and the naive
 /// kernels take seconds.
@@ -69,16 +72,15 @@ pub struct BenchReport {
     /// The device's name.
     pub device: String,
     pub results: Vec<BenchResult>,
+    /// The f32 throughput the provider advertises, measured at the size that saturates
+    /// the device (see [`advertised`]), whatever `size` the table used.
+    pub advertised: Advertised,
 }
 
 impl BenchReport {
-    /// The best f32 matmul rate, whole GFLOP/s: what `Device::gflops` advertises.
+    /// The advertised f32 rate, whole GFLOP/s: what `Device::gflops` says.
     pub fn gflops(&self) -> u64 {
-        self.results
-            .iter()
-            .filter(|r| r.unit == "GFLOP/s")
-            .map(|r| r.rate)
-            .fold(0.0, f64::max) as u64
+        self.advertised.gflops()
     }
 
     /// The report as a text table.
@@ -97,9 +99,10 @@ impl BenchReport {
             })
             .collect();
         format!(
-            "device: {}\n{}",
+            "device: {}\n{}\n{}",
             self.device,
-            table::render(&["kernel", "size", "time", "rate", "speedup"], &rows)
+            table::render(&["kernel", "size", "time", "rate", "speedup"], &rows),
+            self.advertised
         )
     }
 }
@@ -140,6 +143,7 @@ pub fn run(executor: &Executor, config: &BenchConfig) -> Result<BenchReport, Exe
     Ok(BenchReport {
         device: executor.device().name.clone(),
         results,
+        advertised: advertised(executor)?,
     })
 }
 
@@ -150,23 +154,43 @@ fn measure(
     element: Element,
     variant: Variant,
 ) -> Result<BenchResult, ExecError> {
-    let kernel = format!("matmul {} {}", element.name(), variant.name());
-    let n = config.check_size;
+    check(executor, element, variant, config.check_size)?;
+    time(executor, element, variant, config.size, config.repeats)
+}
+
+/// Runs one matmul kernel at `n`³ and compares its result with the CPU's byte for byte
+/// (entries are small integers, so every f32 sum is exact).
+fn check(
+    executor: &Executor,
+    element: Element,
+    variant: Variant,
+    n: usize,
+) -> Result<(), ExecError> {
     let (a, b) = matmul::operands(n);
-    let check = executor.prepare(&matmul::job(element, variant, n, &a, &b), &InlineOnly)?;
-    if executor.execute(&check, None)?.result() != matmul::reference(element, n, &a, &b) {
+    let job = executor.prepare(&matmul::job(element, variant, n, &a, &b), &InlineOnly)?;
+    if executor.execute(&job, None)?.result() != matmul::reference(element, n, &a, &b) {
         return Err(ExecError::Runtime(format!(
-            "{kernel} differs from the CPU at {n}³"
+            "matmul {} {} differs from the CPU at {n}³",
+            element.name(),
+            variant.name()
         )));
     }
-    let n = config.size;
+    Ok(())
+}
+
+/// The best of `repeats` runs of one matmul kernel at `n`³.
+fn time(
+    executor: &Executor,
+    element: Element,
+    variant: Variant,
+    n: usize,
+    repeats: usize,
+) -> Result<BenchResult, ExecError> {
     let (a, b) = matmul::operands(n);
     let timed = executor.prepare(&matmul::job(element, variant, n, &a, &b), &InlineOnly)?;
-    let seconds = best_of(config.repeats, || {
-        Ok(executor.execute(&timed, None)?.kernel_time)
-    })?;
+    let seconds = best_of(repeats, || Ok(executor.execute(&timed, None)?.kernel_time))?;
     Ok(BenchResult {
-        kernel,
+        kernel: format!("matmul {} {}", element.name(), variant.name()),
         size: format!("{n}³"),
         seconds,
         rate: 2.0 * (n as f64).powi(3) / seconds / 1e9,

@@ -2,9 +2,12 @@
 //! on a job, whatever its author wrote, so the daemon can skip the task and go on.
 
 use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-#[derive(Error, Debug, Clone, PartialEq, Eq)]
+/// Serializable: a kernel worker process sends it back to the daemon.
+#[derive(Error, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExecError {
     /// The kernel source did not compile; `log` is the compiler's build log.
     #[error("kernel build failed:\n{log}")]

@@ -151,6 +151,14 @@ impl Executor {
         PreparedJob::prepare(job, &self.limits(), source)
     }
 
+    /// Builds a prepared job's program (or finds it in the cache) and checks that its entry
+    /// point takes the job's arguments, without running anything: what a provider checks
+    /// before it promises a result it has not computed yet (an auction bid).
+    pub fn build(&self, job: &PreparedJob) -> Result<(), ExecError> {
+        let built = self.program(&job.source, "")?;
+        kernel(&built.program, &job.entry_point, job.args.len()).map(|_| ())
+    }
+
     /// Runs a prepared job. The kernel gets `timeout`, cut to the configured
     /// `max_kernel_time` (which applies alone when `None`).
     pub fn execute(

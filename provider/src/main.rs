@@ -8,9 +8,15 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use cosmwasm_std::Uint128;
-use ogpu_provider::daemon::{register, Daemon, DaemonConfig};
-use ogpu_provider::{bench, devices, table, BenchConfig, DeviceInfo, Executor, ExecutorConfig};
+use ogpu_client::retention;
+use ogpu_provider::daemon::{register, status, Daemon, DaemonConfig};
+use ogpu_provider::logging::{self, LogFormat};
+use ogpu_provider::{
+    bench, devices, table, worker, BenchConfig, DeviceInfo, Executor, ExecutorConfig,
+};
 use serde::Serialize;
+
+mod hints;
 
 #[derive(Parser)]
 #[command(
@@ -19,8 +25,18 @@ use serde::Serialize;
     about = "The OpenGPU provider: OpenCL devices, their benchmark, registration and the daemon"
 )]
 struct Cli {
+    /// Log lines as text or as one JSON object a line (`RUST_LOG` sets the levels; default
+    /// info).
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    log_format: Format,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -48,7 +64,8 @@ enum Command {
         output: Output,
     },
     /// Register the provider (or update its metadata and stake) with metadata built from
-    /// the configured device and its benchmark.
+    /// the configured device and its throughput (a few seconds of benchmark at the matrix
+    /// size that saturates the device).
     Register {
         /// The daemon's configuration file (chain, key, deployment, device).
         #[arg(short, long)]
@@ -60,14 +77,18 @@ enum Command {
         /// the contract's minimum).
         #[arg(long)]
         stake: Option<Uint128>,
-        /// Side of the benchmark's matrices (smaller is quicker, less accurate).
-        #[arg(long, default_value_t = BenchConfig::default().size)]
-        bench_size: usize,
     },
     /// Run the daemon: follow the chain, execute tasks, commit, reveal, get paid.
     Run {
         #[arg(short, long)]
         config: PathBuf,
+    },
+    /// Where the provider stands: registration, stake, locks, earnings, fees and net.
+    Status {
+        #[arg(short, long)]
+        config: PathBuf,
+        #[arg(short, long, value_enum, default_value_t = Output::Text)]
+        output: Output,
     },
 }
 
@@ -78,14 +99,17 @@ enum Output {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse().command) {
+    // Started by a daemon as its kernel worker: serves, then exits.
+    worker::serve_if_requested();
+    let cli = Cli::parse();
+    logging::init(match cli.log_format {
+        Format::Text => LogFormat::Text,
+        Format::Json => LogFormat::Json,
+    });
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", hints::for_provider(&err.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -119,7 +143,6 @@ fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             config,
             moniker,
             stake,
-            bench_size,
         } => {
             let config = DaemonConfig::load(&config)?;
             let key = config.key.signing_key()?;
@@ -127,31 +150,30 @@ fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 ogpu_provider::device(config.device)?,
                 ExecutorConfig::default(),
             )?;
-            let bench_config = BenchConfig {
-                size: bench_size,
-                ..BenchConfig::default()
-            };
-            let report = bench::run(&executor, &bench_config)?;
-            eprintln!("{}", report.table());
+            let advertised = bench::advertised(&executor)?;
+            eprintln!("{advertised}");
             let moniker = moniker
                 .or_else(|| config.registration.moniker.clone())
                 .unwrap_or_else(|| "ogpu-provider".into());
             let stake = stake.or(config.registration.stake);
             runtime()?.block_on(async {
                 let (_, _, staking) = register::staking_config(&config).await?;
-                let metadata = register::metadata(
+                let mut metadata = register::metadata(
                     &moniker,
                     executor.device(),
-                    report.gflops(),
+                    advertised.gflops(),
                     &config.strategy.task_kinds,
                     &staking,
                 );
+                if let Some(blobs) = &config.blobs {
+                    retention::declare(&mut metadata, blobs.retention_secs);
+                }
                 let done = register::register(&config, key, metadata, stake).await?;
                 let what = if done.new { "registered" } else { "updated" };
                 println!(
                     "{what} provider {} ({} GFLOP/s advertised), staked {}{} more, tx {}",
                     done.address,
-                    report.gflops(),
+                    advertised.gflops(),
                     done.staked,
                     done.bond_denom,
                     done.tx_hash
@@ -159,13 +181,19 @@ fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 Ok(())
             })
         }
+        Command::Status { config, output } => {
+            let config = DaemonConfig::load(&config)?;
+            let address = config.key.address(&config.chain.prefix)?;
+            let status = runtime()?.block_on(status::read(&config, &address))?;
+            print(output, &status, || status.text())
+        }
         Command::Run { config } => {
             let config = DaemonConfig::load(&config)?;
             let key = config.key.signing_key()?;
             runtime()?.block_on(async {
                 let stop = stop_signals()?;
                 let daemon = Daemon::start(config, key).await?;
-                tracing::info!("running; stop with ctrl-c or SIGTERM");
+                tracing::info!("running; stop with ctrl-c or SIGTERM (tasks in flight are parked and resumed at the next start)");
                 stop.await;
                 tracing::info!("stopping: parking in-flight tasks");
                 daemon.shutdown().await;

@@ -1,10 +1,12 @@
 //! The provider daemon end to end, against a spawned devnet running the real contract
-//! wasm and real OpenCL on the machine's device: First Response and sealed-offer Manual
-//! Confirmation executed, sealed to the client (who alone opens them) and paid exactly, a
-//! consensus round whose chosen replica delivers and both are paid, a sealed-bid auction the
-//! lower bid wins at the second price and a missed delivery promotes the next bidder, a
-//! crash between commit and reveal (of a result, and of an auction bid), a restarted
-//! chain, two providers racing, and tasks that cannot or must not be run.
+//! wasm and real OpenCL on the machine's device (kernels in the real binary's worker
+//! process): First Response and sealed-offer Manual Confirmation executed, sealed to the
+//! client (who alone opens them) and paid exactly, a consensus round whose chosen replica
+//! delivers and both are paid, a sealed-bid auction the lower bid wins at the second price
+//! and a missed delivery promotes the next bidder, a crash between commit and reveal (of a
+//! result, and of an auction bid), a node that goes down and comes back, a chain reset
+//! under the daemon, two providers racing with no transaction refused, and tasks that
+//! cannot, must not or are not worth being run (a runaway kernel killed).
 
 mod common;
 mod support;
@@ -39,19 +41,21 @@ async fn with_provider(home: Option<std::path::PathBuf>) -> Option<(Market, Stri
 }
 
 /// Registers every provider account and starts a daemon for each (state `<name>-<n>`,
-/// its config adjusted by `adjust(n, ..)`); the daemons and their balances at start.
+/// its config and faults adjusted by `adjust(n, ..)`); the daemons and their balances at
+/// start.
 async fn start_providers(
     market: &Market,
     name: &str,
-    adjust: impl Fn(usize, &mut DaemonConfig),
+    adjust: impl Fn(usize, &mut DaemonConfig, &mut Faults),
 ) -> (Vec<DaemonHandle>, Vec<u128>) {
     let mut daemons = Vec::new();
     let mut balances = Vec::new();
     for (n, index) in PROVIDERS.into_iter().enumerate() {
         market.register(index, 1).await;
         let mut config = market.config(index, &format!("{name}-{n}"));
-        adjust(n, &mut config);
-        let daemon = Daemon::start(config, key(market.account(index)))
+        let mut faults = Faults::default();
+        adjust(n, &mut config, &mut faults);
+        let daemon = Daemon::start_with(config, key(market.account(index)), faults)
             .await
             .unwrap();
         balances.push(market.balance(daemon.address()).await);
@@ -76,13 +80,7 @@ async fn register_with_binary(market: &Market, index: usize) {
     let file = market.dir.path().join(format!("provider-{index}.toml"));
     std::fs::write(&file, toml::to_string(&config).unwrap()).unwrap();
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_ogpu-provider"))
-        .args([
-            "register",
-            "--config",
-            file.to_str().unwrap(),
-            "--bench-size",
-            "64",
-        ])
+        .args(["register", "--config", file.to_str().unwrap()])
         .args([
             "--moniker",
             "bin-registered",
@@ -124,6 +122,7 @@ async fn both_models_are_executed_sealed_delivered_and_paid_exactly() {
         dir: market.dir.path().join("blobs"),
         listen: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
+        retention_secs: 3600,
     });
     config.metrics = Some(MetricsConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -196,6 +195,7 @@ async fn both_models_are_executed_sealed_delivered_and_paid_exactly() {
     assert_eq!(stats.earnings[DENOM], REWARD + price);
     assert_eq!((stats.joined, stats.revealed, stats.delivered), (2, 2, 1));
     assert_eq!((stats.lost, stats.slashed), (0, 0));
+    assert_eq!((stats.tx_failed, stats.tx_rejected), (0, 0), "{stats:?}");
     assert_eq!((stats.seen, stats.kernel_runs), (2, 2));
     assert_eq!(market.provider(&provider).await.locked, Uint128::zero());
     let metrics = format!("http://{}/metrics", daemon.metrics_addr().unwrap());
@@ -241,6 +241,7 @@ async fn killed_after_commit_and_restarted(
     let before = market.balance(&provider).await;
     let faults = Faults {
         crash_after_commit: true,
+        ..Faults::default()
     };
     let crashed = Daemon::start_with(config.clone(), key(market.account(index)), faults)
         .await
@@ -332,9 +333,76 @@ async fn the_daemon_carries_on_after_the_chain_restarts() {
     })
     .await;
     // Two commits and two reveals, none sent twice: a transaction caught by the outage is
-    // re-broadcast as the same bytes and waited for, not signed again.
+    // re-broadcast as the same bytes and waited for, not signed again; nothing refused.
     assert_eq!((stats.txs, stats.tx_errors), (4, 0), "{stats:?}");
+    assert_eq!((stats.tx_failed, stats.tx_rejected), (0, 0), "{stats:?}");
     daemon.shutdown().await;
+    market.devnet.shutdown().await;
+}
+
+/// A devnet restarted in memory under a running daemon is another chain with the same id,
+/// accounts and contract addresses, whose task ids start over. The daemon notices (the
+/// height went back, the registry was gone), archives the old chain's records and starts
+/// clean: the new chain's first task, with the id of one it already won, is looked at,
+/// passed over while the provider is not registered there, and taken once it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_chain_reset_the_daemon_starts_clean_and_takes_the_new_tasks() {
+    let Some((mut market, provider, config)) = with_provider(None).await else {
+        return;
+    };
+    let index = PROVIDERS[0];
+    let daemon = Daemon::start(config.clone(), key(market.account(index)))
+        .await
+        .unwrap();
+    let (job, expected) = vector_job(16);
+    let old = market
+        .publish(spec(job.clone(), fixtures::first_response()))
+        .await;
+    assert_eq!(
+        market.finished(old).await.task.status,
+        TaskStatus::Completed
+    );
+    eventually("the daemon records its win", || async {
+        (daemon.stats().won == 1).then_some(())
+    })
+    .await;
+
+    let mut market = market.reset_chain().await;
+    let first = market.publish(spec(job, fixtures::first_response())).await;
+    assert_eq!(first, old, "task ids start over on the new chain");
+    eventually("the task is passed over: not registered here", || async {
+        let declined = daemon.stats().declined;
+        (declined.get("ineligible") == Some(&1)).then_some(())
+    })
+    .await;
+    market.register(index, 1).await;
+    let details = market.finished(first).await;
+    assert_eq!(
+        details.task.outcome.unwrap().winner,
+        Addr::unchecked(&provider)
+    );
+    assert_eq!(
+        market.result_of(&market.responses(first).await[0]).await,
+        expected
+    );
+    let stats = eventually("the daemon records the second win", || async {
+        let stats = daemon.stats();
+        (stats.won == 2 && stats.in_progress == 0).then_some(stats)
+    })
+    .await;
+    assert_eq!((stats.tx_failed, stats.tx_rejected), (0, 0), "{stats:?}");
+    daemon.shutdown().await;
+    // The old chain's record is kept, archived; the current one is the new chain's.
+    let store = Store::open(&config.state_dir).unwrap();
+    let archived = store.archived(1).unwrap();
+    assert_eq!(
+        archived
+            .iter()
+            .map(|r| (r.task_id, r.phase))
+            .collect::<Vec<_>>(),
+        [(old, Phase::Won)]
+    );
+    assert_eq!(store.get(first).unwrap().unwrap().phase, Phase::Won);
     market.devnet.shutdown().await;
 }
 
@@ -344,7 +412,7 @@ async fn two_providers_race_exactly_one_is_paid_and_the_loser_pays_only_its_comm
         return;
     }
     let mut market = Market::start(None).await;
-    let (daemons, _) = start_providers(&market, "provider", |_, _| {}).await;
+    let (daemons, _) = start_providers(&market, "provider", |_, _, _| {}).await;
     let (job, expected) = vector_job(128);
     let task_id = market.publish(spec(job, fixtures::first_response())).await;
     let outcome = market.finished(task_id).await.task.outcome.unwrap();
@@ -381,6 +449,19 @@ async fn two_providers_race_exactly_one_is_paid_and_the_loser_pays_only_its_comm
     for daemon in &daemons {
         assert_stake_whole(&market, daemon.address()).await;
     }
+    // The winner sent nothing the chain refused, nor did the loser reveal: its later
+    // commitment waited for the earlier one's reveal instead of racing it. (A loser's
+    // commitment that reaches the mempool after the winning reveal, in the same block, is
+    // still refused: with these contracts a committer cannot tell it is too late.)
+    assert_eq!(
+        (settled[winner].tx_failed, settled[winner].tx_rejected),
+        (0, 0),
+        "{settled:?}"
+    );
+    assert!(
+        settled[loser].tx_failed <= 1 && settled[loser].revealed == 0,
+        "{settled:?}"
+    );
     for daemon in daemons {
         daemon.shutdown().await;
     }
@@ -393,7 +474,7 @@ async fn two_replicas_agree_one_delivers_and_each_is_paid_its_share() {
         return;
     }
     let mut market = Market::start(None).await;
-    let (daemons, before) = start_providers(&market, "replica", |_, _| {}).await;
+    let (daemons, before) = start_providers(&market, "replica", |_, _, _| {}).await;
     let (job, expected) = vector_job(64);
     let model = CompetitionModel::Consensus {
         replicas: 2,
@@ -443,7 +524,7 @@ async fn the_lower_bid_wins_the_auction_delivers_and_is_paid_the_second_price() 
     let mut market = Market::start(None).await;
     // Bids of 60% and 80% of the reward.
     let fractions = [Decimal::percent(60), Decimal::percent(80)];
-    let (daemons, before) = start_providers(&market, "bidder", |n, config| {
+    let (daemons, before) = start_providers(&market, "bidder", |n, config, _| {
         config.strategy.bid_fraction = fractions[n];
     })
     .await;
@@ -508,13 +589,11 @@ async fn past_a_missed_delivery_the_next_bidder_is_promoted_delivers_and_is_paid
         return;
     }
     let mut market = Market::start(None).await;
-    // The lower bidder tries one nonce only: awarded, its search fails and it does not
-    // deliver (nothing committed), so the next bidder is promoted.
-    let (daemons, before) = start_providers(&market, "bidder", |n, config| {
+    // The lower bidder's jobs fail: awarded, it cannot deliver (nothing committed), so
+    // the next bidder is promoted.
+    let (daemons, before) = start_providers(&market, "bidder", |n, config, faults| {
         config.strategy.bid_fraction = Decimal::percent([60, 80][n]);
-        if n == 0 {
-            config.strategy.max_hash_nonces = 1;
-        }
+        faults.fail_jobs = n == 0;
     })
     .await;
     let search = fixtures::hash_search(fixtures::sealed_bid_auction(), 16).job;
@@ -597,6 +676,10 @@ async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
     for job in [broken, slow, unreachable, unsupported] {
         bad.push(market.publish(spec(job, fixtures::first_response())).await);
     }
+    // The deployment's minimum reward: less than the fees of winning it.
+    let (cheap, _) = vector_job(4);
+    let cheap = spec(cheap, fixtures::first_response());
+    bad.push(market.publish_for(cheap, 1_000).await);
     let (job, expected) = vector_job(32);
     let good = market.publish(spec(job, fixtures::first_response())).await;
     let details = market.finished(good).await;
@@ -610,14 +693,19 @@ async fn failing_and_unsupported_tasks_are_skipped_before_committing() {
     );
     let stats = eventually("every task was looked at", || async {
         let stats = daemon.stats();
-        (stats.seen == 5 && stats.in_progress == 0 && stats.won == 1).then_some(stats)
+        (stats.seen == 6 && stats.in_progress == 0 && stats.won == 1).then_some(stats)
     })
     .await;
     assert_eq!(
         (stats.exec_failures, stats.skipped, stats.joined),
-        (3, 4, 1),
+        (3, 5, 1),
         "{stats:?}"
     );
+    assert_eq!(stats.declined["unprofitable"], 1, "{stats:?}");
+    assert_eq!(stats.declined["exec_failed"], 3, "{stats:?}");
+    // The kernel past its time limit was stopped for real: its worker was killed (and
+    // a fresh one ran the next task).
+    assert_eq!(stats.kernels_killed, 1, "{stats:?}");
     for task_id in bad {
         assert!(
             market.responses(task_id).await.is_empty(),

@@ -22,7 +22,7 @@ use crate::tx;
 /// Defaults of a new suite; the limits and staking parameters are `ogpu-types`'
 /// recommended ones (which the contract tests use too).
 pub const DEFAULT_FEE_BPS: u16 = 100;
-pub const DEFAULT_MIN_REWARD: u128 = 1_000;
+pub use ogpu_client::deploy::DEFAULT_MIN_REWARD;
 
 pub fn default_limits() -> TaskLimits {
     TaskLimits::recommended()

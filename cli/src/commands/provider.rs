@@ -80,7 +80,10 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
             )
             .await
         }
-        ProviderCmd::Unbond { amount: text } => {
+        ProviderCmd::Unbond {
+            amount: text,
+            force,
+        } => {
             let (deployment, client, config) = staking(ctx).await?;
             let bond_denom = &config.params.bond_denom;
             let value = positive("amount", amount::parse_in("amount", &text, bond_denom)?)?;
@@ -92,6 +95,7 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
                     "unbond less, or wait for your tasks to settle",
                 ));
             }
+            jail_check(&current, value, &config, force)?;
             let done = format!(
                 "unbonding {value}{bond_denom}: claim it with `ogpu provider claim` after {} s",
                 config.params.unbonding_period
@@ -203,6 +207,31 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
             Ok(())
         }
     }
+}
+
+/// Unbonding `value` must not leave the provider below the minimum stake — which jails
+/// it: it then takes no task until it bonds back up — unless the operator says so.
+fn jail_check(
+    current: &ProviderResponse,
+    value: u128,
+    config: &ConfigResponse,
+    force: bool,
+) -> CliResult<()> {
+    let left = current.bonded.u128().saturating_sub(value);
+    let min = config.params.min_stake.u128();
+    if left >= min || force || current.status != ogpu_types::staking::ProviderStatus::Active {
+        return Ok(());
+    }
+    let denom = &config.params.bond_denom;
+    Err(CliError::usage(
+        format!(
+            "unbonding {value}{denom} leaves {left}{denom} bonded, below the minimum stake of {min}{denom}: the provider would be jailed and pass over every task"
+        ),
+        format!(
+            "unbond at most {}{denom}, or pass --force to be jailed anyway (`ogpu provider deregister` leaves for good)",
+            current.bonded.u128().saturating_sub(min)
+        ),
+    ))
 }
 
 fn positive(what: &str, value: u128) -> CliResult<u128> {
@@ -383,6 +412,12 @@ fn print_provider(p: &ProviderResponse) {
     for e in &p.earnings {
         println!("earned:     {} {}", e.amount, e.asset);
     }
+    if let Some(seconds) = ogpu_client::retention::declared(&p.metadata) {
+        println!(
+            "results:    kept and served for {} after delivery",
+            ogpu_client::retention::human(seconds)
+        );
+    }
     for d in &p.metadata.devices {
         println!(
             "device:     {} {} {} ({} MiB, {} GFLOP/s, {})",
@@ -394,7 +429,14 @@ fn print_provider(p: &ProviderResponse) {
             d.opencl_version
         );
     }
-    println!("task kinds: {}", p.metadata.task_kinds.join(", "));
+    let kinds: Vec<&str> = p
+        .metadata
+        .task_kinds
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !ogpu_client::retention::is_tag(k))
+        .collect();
+    println!("task kinds: {}", kinds.join(", "));
 }
 
 #[cfg(test)]

@@ -122,6 +122,7 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
             let chain = ctx.connect().await?;
             let details = follow::task(&chain, &deployment, task_id).await?;
             let task = follow::follow(&chain, &deployment, task_id, signer.as_mut()).await?;
+            keep_result(ctx, &chain, &deployment, &task).await;
             let doc = json!({ "task_id": task_id, "task": task });
             print_outcome(ctx, &task, details.spec.result_key.is_some(), doc)
         }
@@ -241,8 +242,16 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
         Some(&mut signer)
     };
     let task = follow::follow(&client, &deployment, task_id, finalizer).await?;
+    keep_result(ctx, &client, &deployment, &task).await;
     let doc = json!({ "task_id": task_id, "tx": sent.outcome, "fee": sent.fee, "task": task });
     print_outcome(ctx, &task, sealed, doc)
+}
+
+/// A completed task's result, kept on this machine as soon as the task completes.
+async fn keep_result(ctx: &Ctx, client: &Client, deployment: &Deployment, task: &Task) {
+    if task.status == TaskStatus::Completed {
+        result::keep(ctx, client, deployment, task.id).await;
+    }
 }
 
 /// The end of a followed task: its JSON document, or lines for people; a task that ended
@@ -263,7 +272,7 @@ fn print_outcome(ctx: &Ctx, task: &Task, sealed: bool, doc: serde_json::Value) -
         );
         let key = if sealed { " --from KEY" } else { "" };
         println!(
-            "fetch the result with `ogpu task result {}{key} --out FILE`",
+            "read the result with `ogpu task result {}{key} --out FILE`",
             task.id
         );
     }

@@ -279,7 +279,8 @@ impl Net {
         published["task_id"].as_u64().expect("a task id")
     }
 
-    /// Deploys with `ogpu deploy` (1 s minimum windows so tests can expire tasks).
+    /// Deploys with `ogpu deploy` (1 s minimum windows so tests can expire tasks; a
+    /// 1000ustake minimum reward, below the default, so tests publish cheap tasks).
     pub fn deploy(&self) -> Deployment {
         let artifacts = artifacts();
         let run = self
@@ -289,6 +290,8 @@ impl Net {
                 artifacts.to_str().unwrap(),
                 "--min-window",
                 "1",
+                "--min-reward",
+                "1000",
                 "--from",
                 "client",
                 "-y",

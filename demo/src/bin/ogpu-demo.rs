@@ -45,6 +45,8 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    // The provider daemons' kernel workers are this executable, re-run.
+    ogpu_provider::worker::serve_if_requested();
     // Before any thread starts: the daemons read their keys from it.
     std::env::set_var(fleet::MNEMONIC_ENV, ogpu_devnet::keys::DEFAULT_MNEMONIC);
     tokio::runtime::Runtime::new()

@@ -35,16 +35,38 @@ struct Args {
     /// Where `ci/build-wasm.sh` wrote the contracts.
     #[arg(long, default_value_os_t = MarketConfig::default_artifacts())]
     artifacts: PathBuf,
-    /// Skip the OpenCL benchmark.
+    /// Skip the OpenCL benchmark and the providers' P&L race.
     #[arg(long)]
     no_opencl: bool,
+    /// Provider daemons in the P&L race.
+    #[arg(long, default_value_t = 2)]
+    pnl_providers: usize,
+    /// First Response tasks in the P&L race.
+    #[arg(long, default_value_t = 20)]
+    pnl_tasks: usize,
+    /// Run the P&L race only and print its section.
+    #[arg(long)]
+    pnl_only: bool,
     /// Write the Markdown here instead of printing it.
     #[arg(long)]
     out: Option<PathBuf>,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // The provider daemons' kernel workers are this executable, re-run (before any
+    // runtime starts: a worker runs one of its own).
+    ogpu_provider::worker::serve_if_requested();
+    // Before any thread starts: the P&L race's daemons read their keys from it.
+    std::env::set_var(
+        ogpu_demo::main_job::fleet::MNEMONIC_ENV,
+        ogpu_devnet::keys::DEFAULT_MNEMONIC,
+    );
+    tokio::runtime::Runtime::new()
+        .expect("a tokio runtime")
+        .block_on(report())
+}
+
+async fn report() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -70,8 +92,15 @@ async fn run(args: Args) -> Result<(), DemoError> {
         block_time: Duration::from_millis(args.block_time_ms),
         artifacts: args.artifacts,
         opencl: !args.no_opencl,
+        pnl_providers: args.pnl_providers,
+        pnl_tasks: args.pnl_tasks,
+        pnl_only: args.pnl_only,
     };
-    let markdown = render::markdown(&report::run(config).await?);
+    let markdown = if config.pnl_only {
+        render::pnl_section(&report::race(&config).await?)
+    } else {
+        render::markdown(&report::run(config).await?)
+    };
     match args.out {
         Some(path) => std::fs::write(&path, markdown).map_err(|source| DemoError::Write {
             path: path.display().to_string(),

@@ -7,7 +7,6 @@ use std::path::Path;
 use cosmwasm_std::{Decimal, Uint128};
 use ogpu_client::ChainConfig;
 use ogpu_provider::daemon::{self, register, DaemonConfig, DaemonHandle, KeyConfig};
-use ogpu_provider::BenchConfig;
 
 use crate::error::{DemoError, DemoResult};
 use crate::market::Market;
@@ -18,19 +17,10 @@ pub const MNEMONIC_ENV: &str = "OGPU_DEMO_MNEMONIC";
 
 /// Stake each demo provider bonds: room for every task's collateral at once.
 pub const STAKE: u128 = 1_000_000;
-/// The benchmark that sizes the advertised throughput, small enough for a demo.
-const QUICK_BENCH: BenchConfig = BenchConfig {
-    size: 256,
-    check_size: 64,
-    repeats: 2,
-    hash_nonces: 1 << 20,
-};
-
-/// GFLOP/s of the local device by the quick benchmark (the same on every demo provider:
-/// they share the device).
+/// GFLOP/s of the local device as `ogpu-provider register` measures it (the same on
+/// every demo provider: they share the device).
 pub fn benchmark() -> DemoResult<(ogpu_provider::DeviceInfo, u64)> {
-    let (info, report) = crate::report::provider::measure(&QUICK_BENCH)?;
-    Ok((info, report.gflops()))
+    crate::report::provider::advertised()
 }
 
 /// The daemon configuration of provider `index`: its key is the devnet account after the

@@ -10,10 +10,14 @@ use ogpu_types::{
 
 /// Collateral each demo task asks of a provider.
 pub const COLLATERAL: u128 = 1_000;
-/// Reward escrowed by each demo task.
-pub const REWARD: u128 = 50_000;
-/// Bond a client posts to dispute a result.
-pub const BOND: u128 = 20_000;
+/// Reward escrowed by each demo task. The daemons take only tasks worth their fees
+/// (docs/provider.md, "Fees and profit"): a replica of the 3-way consensus task is paid a
+/// third of it and must cover a commitment, a reveal and a share of the delivery of a
+/// 4 KiB result, about 25 000 at the devnet's gas price.
+pub const REWARD: u128 = 200_000;
+/// Bond a client posts to dispute a result: it pays the 3 replicas of the round, each of
+/// which must find its share worth its fees too.
+pub const BOND: u128 = 150_000;
 /// Side of the integer matmul.
 const MATMUL_N: usize = 16;
 /// The fixed scenarios; more tasks are extra vector additions.

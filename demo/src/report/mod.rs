@@ -4,6 +4,7 @@
 
 pub mod gas;
 pub mod gas_rounds;
+pub mod pnl;
 pub mod provider;
 pub mod render;
 pub mod scale;
@@ -28,8 +29,13 @@ pub struct ReportConfig {
     pub providers: usize,
     pub block_time: Duration,
     pub artifacts: PathBuf,
-    /// Run the OpenCL benchmark (needs a device).
+    /// Run the OpenCL benchmark and the providers' P&L race (needs a device).
     pub opencl: bool,
+    /// Daemons and First Response tasks of the P&L race.
+    pub pnl_providers: usize,
+    pub pnl_tasks: usize,
+    /// Only the P&L race (a quick look; the document then holds that section alone).
+    pub pnl_only: bool,
 }
 
 pub struct Report {
@@ -40,6 +46,7 @@ pub struct Report {
     pub throughput: throughput::Throughput,
     pub sizes: Vec<(String, u64)>,
     pub provider: Option<BenchReport>,
+    pub pnl: Option<pnl::Pnl>,
 }
 
 /// Clients that publish concurrently in every market.
@@ -53,6 +60,20 @@ fn market_config(config: &ReportConfig, providers: usize, pin_codes: bool) -> Ma
         block_time: config.block_time,
         artifacts: config.artifacts.clone(),
     }
+}
+
+/// The providers' P&L race on a chain of its own.
+pub async fn race(config: &ReportConfig) -> DemoResult<pnl::Pnl> {
+    tracing::info!(
+        providers = config.pnl_providers,
+        tasks = config.pnl_tasks,
+        "provider P&L at the defaults"
+    );
+    let mut market = Market::start(&market_config(config, config.pnl_providers, false)).await?;
+    let pnl = pnl::measure(&mut market, config.pnl_providers, config.pnl_tasks).await?;
+    crate::conservation::check(&market, true).await?;
+    market.devnet.shutdown().await;
+    Ok(pnl)
 }
 
 /// Measures everything, each part on a chain of its own.
@@ -98,6 +119,10 @@ pub async fn run(config: ReportConfig) -> DemoResult<Report> {
     } else {
         None
     };
+    let pnl = match config.opencl {
+        true => Some(race(&config).await?),
+        false => None,
+    };
     Ok(Report {
         config,
         unpinned,
@@ -106,5 +131,6 @@ pub async fn run(config: ReportConfig) -> DemoResult<Report> {
         throughput,
         sizes,
         provider,
+        pnl,
     })
 }

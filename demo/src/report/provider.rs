@@ -20,6 +20,15 @@ pub fn measure(config: &BenchConfig) -> DemoResult<(DeviceInfo, BenchReport)> {
     Ok((info, report))
 }
 
+/// The throughput `ogpu-provider register` advertises for device 0 (the best f32 rate
+/// over the size ladder): the device and its whole GFLOP/s.
+pub fn advertised() -> DemoResult<(DeviceInfo, u64)> {
+    let info = device(0).map_err(opencl)?;
+    let executor = Executor::new(info.clone(), ExecutorConfig::default()).map_err(opencl)?;
+    let rate = bench::advertised(&executor).map_err(opencl)?;
+    Ok((info, rate.gflops()))
+}
+
 /// The result of one kernel of the report, by name.
 pub fn result<'a>(report: &'a BenchReport, kernel: &str) -> Option<&'a bench::BenchResult> {
     report.results.iter().find(|r| r.kernel == kernel)

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
+use crate::market::DENOM;
 use crate::report::gas::{Lifecycles, FIRST_RESPONSE, FIRST_RESPONSE_OPS, STAKING};
+use crate::report::pnl::Pnl;
 use crate::report::provider::result;
 use crate::report::sizes::GOAL_BYTES;
 use crate::report::Report;
@@ -185,6 +187,42 @@ fn breakdown(out: &mut String, title: &str, lifecycles: &Lifecycles) {
     }
 }
 
+/// The providers' profit and loss at the defaults, as Markdown.
+pub fn pnl_section(pnl: &Pnl) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Provider profit and loss\n\n\
+         {} provider daemons at their defaults (strategy, 15% gas margin, kernels in a\n\
+         worker process) race for {} First Response tasks paying the deployment's default\n\
+         minimum reward, {} {DENOM}, at a gas price of 0.025{DENOM}. Earned is after the\n\
+         protocol fee; fees are every transaction's, the losers' commitments included; the\n\
+         balance change is read from the chain (the stake is untouched).\n\n\
+         | provider | won | lost | commitments | earned | fees | net | refused txs | balance change |\n\
+         |---|---|---|---|---|---|---|---|---|",
+        pnl.providers.len(),
+        pnl.tasks,
+        pnl.reward
+    );
+    for p in &pnl.providers {
+        let _ = writeln!(
+            out,
+            "| `…{}` | {} | {} | {} | {} | {} | **{}** | {} | {} |",
+            &p.address[p.address.len().saturating_sub(6)..],
+            p.won,
+            p.lost,
+            p.joined,
+            p.earned,
+            p.fees,
+            p.net(),
+            p.refused,
+            p.balance_change
+        );
+    }
+    out.push('\n');
+    out
+}
+
 /// The whole document.
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
@@ -273,6 +311,9 @@ pub fn markdown(report: &Report) -> String {
             bench.device,
             bench.table()
         );
+    }
+    if let Some(pnl) = &report.pnl {
+        out.push_str(&pnl_section(pnl));
     }
     let registration = report.unpinned.gas(STAKING, "register").unwrap_or(0);
     let _ = writeln!(

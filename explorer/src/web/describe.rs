@@ -24,7 +24,7 @@ pub fn party(event: &EventRow) -> Option<(&str, bool)> {
 /// The stylesheet class that colours an event's kind.
 pub fn kind(name: &str) -> &'static str {
     match name {
-        names::TASK_PUBLISHED | names::ESCROW_DEPOSITED => "k-publish",
+        names::TASK_PUBLISHED => "k-publish",
         names::TASK_COMMITTED => "k-commit",
         names::TASK_REVEALED | names::BID_REVEALED => "k-reveal",
         names::TASK_AWARDED => "k-award",
@@ -55,9 +55,6 @@ pub fn summary(event: &EventRow) -> String {
             event.get(attr::KIND).unwrap_or_default(),
             event.get(attr::REWARD).unwrap_or_default()
         ),
-        names::ESCROW_DEPOSITED => {
-            format!("escrowed {}", event.get(attr::AMOUNT).unwrap_or_default())
-        }
         names::TASK_COMMITTED => "committed (sealed)".into(),
         names::TASK_REVEALED => format!("revealed digest {} at {}", digest(event), n(attr::PRICE)),
         names::BID_REVEALED => format!("opened a bid of {}", n(attr::PRICE)),

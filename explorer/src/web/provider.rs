@@ -3,7 +3,8 @@
 //! part in and how each ended for it, and its events.
 
 use maud::{html, Markup};
-use ogpu_types::staking::{Lock, ProviderResponse};
+use ogpu_types::registry::Lock;
+use ogpu_types::staking::ProviderResponse;
 use rusqlite::Connection;
 
 use crate::chain::Chain;

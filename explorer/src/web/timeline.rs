@@ -10,7 +10,7 @@ use crate::web::describe::{kind, summary};
 use crate::web::format::{amount, short};
 
 /// Event names from the most to the least telling, with the word a mark shows.
-const VERBS: [(&str, &str); 20] = [
+const VERBS: [(&str, &str); 19] = [
     (names::TASK_COMPLETED, "completed"),
     (names::TASK_EXPIRED, "expired"),
     (names::TASK_CANCELLED, "cancelled"),
@@ -26,7 +26,6 @@ const VERBS: [(&str, &str); 20] = [
     (names::TASK_REVEALED, "revealed"),
     (names::TASK_COMMITTED, "committed"),
     (names::REFUND, "refunded"),
-    (names::ESCROW_DEPOSITED, "escrowed"),
     (names::COLLATERAL_LOCKED, "locked"),
     (names::COLLATERAL_RELEASED, "released"),
     (names::PROVIDER_REGISTERED, "registered"),
@@ -63,7 +62,6 @@ fn party(event: &EventRow) -> Option<&str> {
         | names::TASK_DISPUTED
         | names::DISPUTE_RESOLVED => None,
         names::PAYOUT | names::REFUND => event.get(attr::RECIPIENT),
-        names::ESCROW_DEPOSITED => event.get(attr::CLIENT),
         _ => event.get(attr::PROVIDER),
     }
 }
@@ -179,7 +177,6 @@ mod tests {
     fn one_column_per_transaction_one_lane_per_party_and_the_telling_words_first() {
         let events = [
             event("A", names::TASK_PUBLISHED, &[("client", "wasm1client")]),
-            event("A", names::ESCROW_DEPOSITED, &[("client", "wasm1client")]),
             event("B", names::TASK_COMMITTED, &[("provider", "wasm1provider")]),
             event(
                 "B",
@@ -210,7 +207,7 @@ mod tests {
                 .map(|m| (m.lane, m.label.as_str()))
                 .collect()
         };
-        assert_eq!(marks(0), [(0, "published"), (1, "escrowed")]);
+        assert_eq!(marks(0), [(0, "published")]);
         assert_eq!(marks(1), [(2, "committed · locked")]);
         assert_eq!(marks(2), [(0, "completed"), (2, "delivered · paid +1")]);
         let delivered = &columns[2].marks[1];

@@ -208,17 +208,20 @@ impl Client {
         Ok((account.account_number, account.sequence))
     }
 
-    /// Gas the messages use when run now (SDK `Simulate`), before adjustment.
+    /// Gas the messages use when run now (SDK `Simulate`), before adjustment. The
+    /// simulated transaction pays a token fee (one unit of the fee denom): with no fee the
+    /// ante handler skips moving the fee to the fee collector, and the estimate would miss
+    /// that transfer's gas (about 10 000, a quarter of a bank send's).
     pub async fn simulate(&self, signer: &mut Signer, msgs: &[Any]) -> ClientResult<u64> {
         let (number, sequence) = match signer.account() {
             Some(account) => account,
             None => self.refresh(signer).await?,
         };
-        let zero = Coin {
+        let token = Coin {
             denom: self.fee_denom()?,
-            amount: 0,
+            amount: 1,
         };
-        let bytes = self.sign_raw(signer, msgs, number, sequence, 0, zero)?;
+        let bytes = self.sign_raw(signer, msgs, number, sequence, 0, token)?;
         #[allow(deprecated)]
         let req = SimulateRequest {
             tx: None,

@@ -23,6 +23,14 @@ pub const ARTIFACTS: [&str; 3] = [
     "ogpu_provider_staking.wasm",
     "ogpu_settlement.wasm",
 ];
+/// The least reward a new deployment accepts by default, in the fee denom's base unit:
+/// enough that providers competing for a task are paid more than the fees they spend on
+/// it. At 0.025ustake a gas unit, a First Response task costs its winner a commitment
+/// (≈240k gas) and a reveal that pays (≈380k for a small result), about 18 000ustake
+/// with the provider daemon's 15% gas margin, and each loser one commitment, about
+/// 7 000ustake: at 50 000ustake two providers sharing such tasks each end ahead
+/// (docs/provider.md, "Fees and profit"; the performance report's P&L table shows it).
+pub const DEFAULT_MIN_REWARD: u128 = 50_000;
 /// Pages of `Codes` read while looking for a checksum (100 codes each).
 const MAX_CODE_PAGES: usize = 100;
 

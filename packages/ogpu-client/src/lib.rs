@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod keys;
 pub mod outcome;
+pub mod retention;
 pub mod sealing;
 pub mod signer;
 pub mod stream;

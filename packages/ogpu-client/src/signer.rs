@@ -1,12 +1,17 @@
 //! A key that signs transactions, with the account number and sequence it last used, so
 //! consecutive transactions need no account query and a mismatch triggers one refresh.
+//! A clone shares the key and keeps its own account state (a provider simulates with one
+//! while another sends).
+
+use std::sync::Arc;
 
 use cosmrs::crypto::secp256k1::SigningKey;
 
 use crate::error::{ClientError, ClientResult};
 
+#[derive(Clone)]
 pub struct Signer {
-    key: SigningKey,
+    key: Arc<SigningKey>,
     address: String,
     /// `(account number, next sequence)`, once known.
     account: Option<(u64, u64)>,
@@ -20,7 +25,7 @@ impl Signer {
             .map_err(|e| ClientError::invalid("signing key", e))?
             .to_string();
         Ok(Self {
-            key,
+            key: Arc::new(key),
             address,
             account: None,
         })

@@ -68,7 +68,14 @@ async fn run(node: String, query: Query, mut next_height: u64, sender: mpsc::Sen
         match follow_once(&node, &query, &mut next_height, &sender).await {
             Ok(()) => return, // the reader went away
             Err(err) => {
-                tracing::warn!(%err, next_height, "event stream interrupted; reconnecting");
+                // The detail only: the error's trace would print a backtrace at every
+                // reconnection while a node is down.
+                let err = err.detail().to_string();
+                if backoff < MAX_BACKOFF {
+                    tracing::debug!(%err, next_height, "event stream interrupted; reconnecting");
+                } else {
+                    tracing::warn!(%err, next_height, "event stream still interrupted; reconnecting");
+                }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
             }

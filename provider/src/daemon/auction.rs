@@ -7,21 +7,32 @@
 
 use cosmwasm_std::Uint128;
 use ogpu_types::commitment::bid_commitment;
-use ogpu_types::registry::ExecuteMsg;
-use ogpu_types::{Task, TaskResponseRecord};
-use tracing::{info, warn};
+use ogpu_types::registry::{ExecuteMsg, TaskDetails};
+use ogpu_types::TaskResponseRecord;
+use tracing::debug;
 
+use super::decline::{Decline, Reason};
+use super::gas::Op;
 use super::models::Model;
 use super::participate::{fresh_salt, open, openable, Attempt, Shared, Step, TIP_POLL};
 use super::state::{Phase, TaskRecord};
 
-/// The record of a sealed bid of `price` on `task`, before it is sent.
-pub(super) fn seal_bid(s: &Shared, task: &Task, price: Uint128) -> Result<TaskRecord, Attempt> {
-    let salt = fresh_salt().map_err(|why| {
-        warn!(%why, "task skipped, nothing committed");
-        s.stats.skipped.inc();
-        Attempt::Done
-    })?;
+/// The record of a sealed bid of `price` on the task of `details`, before it is sent. A
+/// bid promises a result computed only once awarded, so the job's inputs are fetched and
+/// its kernel built first: a bid on a job this provider cannot run is never placed.
+pub(super) async fn seal_bid(
+    s: &Shared,
+    details: &TaskDetails,
+    price: Uint128,
+) -> Result<TaskRecord, Attempt> {
+    let task = &details.task;
+    let undeliverable = |why: String| Attempt::Declined(Decline::new(Reason::Undeliverable, why));
+    if let Err(err) = s.engine.check(details.spec.job.clone()).await {
+        return Err(undeliverable(format!(
+            "the job could not be run if awarded, no bid placed: {err}"
+        )));
+    }
+    let salt = fresh_salt().map_err(undeliverable)?;
     let commitment = bid_commitment(task.id, s.me(), price, &salt);
     Ok(TaskRecord::new(
         task,
@@ -55,13 +66,13 @@ pub(super) async fn reveal_bid(
         salt: record.salt.clone(),
     };
     let opened = |r: &TaskResponseRecord| r.revealed_height.is_some();
-    let tx = match open(s, &msg, "reveal bid", task_id, refusals, opened).await {
+    let tx = match open(s, &msg, Op::RevealBid, tip, record, refusals, opened).await {
         Ok(tx) => tx,
         Err(step) => return step,
     };
     record.phase = Phase::BidRevealed;
     s.save(record);
-    info!(
+    debug!(
         tx_hash = tx.as_deref().unwrap_or("?"),
         price = %record.price,
         "bid opened"

@@ -4,17 +4,17 @@
 //! transaction; ranked next behind a chosen provider that missed its deadline, it asks for
 //! the promotion. An auction's winner runs the job only now.
 
-use ogpu_client::Gas;
 use ogpu_types::registry::{AwardState, ExecuteMsg};
 use ogpu_types::{CompetitionModel, Task};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use super::chain::Tip;
+use super::gas::Op;
 use super::models::Model;
 use super::participate::{
     compute, conclude, end, record_durably, send, Attempt, Shared, Step, RETRY,
 };
-use super::signer::TxError;
+use super::signer::{GasPlan, TxError};
 use super::state::{Phase, TaskRecord};
 
 /// Refused deliveries before the provider gives up (and follows the task to its end).
@@ -69,7 +69,8 @@ async fn ask_for_award(s: &Shared, model: &dyn Model, task: &Task, tip: Tip) {
         _ => match s.chain.responses(task.id).await {
             Ok(responses) => model.settle(task, &responses, s.me(), tip),
             Err(err) => {
-                warn!(%err, "cannot read the responses");
+                s.health.failed(&err);
+                debug!(%err, "cannot read the responses");
                 None
             }
         },
@@ -98,8 +99,12 @@ async fn prepare(s: &Shared, award: &AwardState, record: &mut TaskRecord) -> Ste
             }
             // Stopping: the bid stays recorded as opened; a restart runs the job again.
             Err(Attempt::Later) => return Step::Park,
-            Err(Attempt::Done) => {
-                warn!("the awarded job failed: no delivery (its collateral is slashed at the deadline)");
+            Err(failed) => {
+                let why = match failed {
+                    Attempt::Declined(decline) => decline.why,
+                    _ => "it failed".into(),
+                };
+                warn!("the awarded job cannot be delivered (its collateral is slashed at the deadline): {why}");
                 end(s, record, Phase::Abandoned);
                 return Step::Continue;
             }
@@ -137,7 +142,7 @@ pub(super) async fn deliver(s: &Shared, record: &mut TaskRecord, refusals: &mut 
         return Step::Continue;
     };
     if !chosen || *refusals >= MAX_DELIVERY_REFUSALS {
-        warn!("no longer the one to deliver; following the task to its end");
+        info!("no longer the one to deliver; following the task to its end");
         record.phase = Phase::Revealed;
         s.save(record);
         return s.pause(RETRY).await;
@@ -147,14 +152,14 @@ pub(super) async fn deliver(s: &Shared, record: &mut TaskRecord, refusals: &mut 
         digest,
         result,
     };
-    match send(s, &msg, Gas::Auto, "deliver", task_id).await {
+    match send(s, &msg, Op::Deliver, GasPlan::Simulate, task_id).await {
         Ok(hash) => {
             record.reveal_tx = Some(hash);
             s.save(record);
             s.stats.delivered.inc();
             info!(
                 tx_hash = record.reveal_tx.as_deref().unwrap_or("?"),
-                "delivered"
+                "delivered; payment follows in this transaction"
             );
             Step::Continue
         }
@@ -180,10 +185,7 @@ async fn read(s: &Shared, task_id: u64) -> Result<(Tip, Task, Option<AwardState>
     );
     match read {
         Ok(read) => Ok(read),
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            Err(s.pause(RETRY).await)
-        }
+        Err(err) => Err(s.chain_failed(&err).await),
     }
 }
 
@@ -191,7 +193,7 @@ async fn read(s: &Shared, task_id: u64) -> Result<(Tip, Task, Option<AwardState>
 /// sent it first.
 async fn crank(s: &Shared, task_id: u64, what: &str) {
     let msg = ExecuteMsg::Finalize { task_id };
-    if let Err(err) = send(s, &msg, Gas::Auto, what, task_id).await {
-        info!(%err, "{what} not sent");
+    if let Err(err) = send(s, &msg, Op::Finalize, GasPlan::Simulate, task_id).await {
+        debug!(%err, "{what} not sent");
     }
 }

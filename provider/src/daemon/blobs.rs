@@ -1,6 +1,8 @@
 //! Results too large to reveal inline: stored content-addressed (`<dir>/<sha256 hex>`)
-//! and served read-only at `<public_url>/blobs/<sha256 hex>`. The chain carries the digest
-//! and the URI; whoever downloads checks the digest, so the server need not be trusted.
+//! and served read-only at `<public_url>/blobs/<sha256 hex>`, across restarts, for the
+//! retention the provider declares in its metadata (then pruned). The chain carries the
+//! digest and the URI; whoever downloads checks the digest, so the server need not be
+//! trusted.
 
 use std::path::{Path, PathBuf};
 
@@ -36,7 +38,13 @@ impl BlobStore {
         let digest = sha256(bytes);
         let name = hex::encode(digest);
         let path = self.dir.join(&name);
-        if !path.exists() {
+        if path.exists() {
+            // Stored before: its retention starts again now.
+            std::fs::File::options()
+                .append(true)
+                .open(&path)?
+                .set_modified(std::time::SystemTime::now())?;
+        } else {
             let tmp = self.dir.join(format!(".{name}.tmp"));
             let mut file = std::fs::File::create(&tmp)?;
             file.write_all(bytes)?;
@@ -48,6 +56,25 @@ impl BlobStore {
             sha256: HexBinary::from(digest),
             size: Uint64::new(bytes.len() as u64),
         })
+    }
+
+    /// Deletes the blobs stored more than `retention` ago (and temporary files a crash
+    /// left); how many blobs it deleted.
+    pub fn prune(&self, retention: std::time::Duration) -> std::io::Result<usize> {
+        let now = std::time::SystemTime::now();
+        let mut deleted = 0;
+        for entry in std::fs::read_dir(&self.dir)? {
+            let entry = entry?;
+            let modified = entry.metadata()?.modified()?;
+            let age = now.duration_since(modified).unwrap_or_default();
+            if age > retention {
+                std::fs::remove_file(entry.path())?;
+                if !entry.file_name().to_string_lossy().starts_with('.') {
+                    deleted += 1;
+                }
+            }
+        }
+        Ok(deleted)
     }
 
     /// The blob named `name`, if `name` is a lowercase hex SHA-256 and it is stored.
@@ -97,5 +124,14 @@ mod tests {
         assert_eq!(store.get(&name).unwrap(), b"result");
         assert_eq!(store.get("../state.redb"), None);
         assert_eq!(store.get(&name.to_uppercase()), None);
+        // Kept for the retention, then deleted.
+        assert_eq!(store.prune(std::time::Duration::from_secs(60)).unwrap(), 0);
+        assert_eq!(store.get(&name).unwrap(), b"result");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(
+            store.prune(std::time::Duration::from_millis(10)).unwrap(),
+            1
+        );
+        assert_eq!(store.get(&name), None);
     }
 }

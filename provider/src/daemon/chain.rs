@@ -34,6 +34,20 @@ pub struct OnChain {
     pub reveal_deadline: Timestamp,
 }
 
+impl OnChain {
+    /// The commitment of `response`.
+    pub fn of(response: &TaskResponseRecord) -> Self {
+        Self {
+            commitment: response.commitment.clone(),
+            height: response.committed_height,
+            reveal_opens: response
+                .reveal_opens
+                .filter(|opens| *opens > response.committed_at),
+            reveal_deadline: response.reveal_deadline,
+        }
+    }
+}
+
 /// Read access to the suite on one chain.
 #[derive(Clone)]
 pub struct ChainView {
@@ -155,12 +169,7 @@ impl ChainView {
     /// `provider`'s commitment to a task (a result, or an auction bid), if on chain.
     pub async fn commitment(&self, task_id: u64, provider: &str) -> ClientResult<Option<OnChain>> {
         let response = self.response(task_id, provider).await?;
-        Ok(response.map(|r| OnChain {
-            commitment: r.commitment,
-            height: r.committed_height,
-            reveal_opens: r.reveal_opens.filter(|opens| *opens > r.committed_at),
-            reveal_deadline: r.reveal_deadline,
-        }))
+        Ok(response.as_ref().map(OnChain::of))
     }
 
     /// `provider`'s registration, or `None` if it is not registered.

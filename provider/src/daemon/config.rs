@@ -9,6 +9,7 @@ use cosmwasm_std::{Decimal, Uint128};
 use ogpu_client::ChainConfig;
 use serde::{Deserialize, Serialize};
 
+pub use super::engine::KernelIsolation;
 use super::error::{DaemonError, DaemonResult};
 use super::key::KeyConfig;
 
@@ -44,10 +45,37 @@ pub struct DaemonConfig {
     /// What `ogpu-provider register` sends (flags override it).
     #[serde(default)]
     pub registration: RegistrationConfig,
-    /// Gas of a reveal. Fixed, not simulated: a reveal is sent in the block right after its
-    /// commit, and simulation (at the last committed height) would refuse it as too early.
-    #[serde(default = "defaults::reveal_gas")]
-    pub reveal_gas: u64,
+    /// How transactions get their gas.
+    #[serde(default)]
+    pub gas: GasConfig,
+    /// Where kernels run: `process` (a worker process, killed past `max_kernel_secs`) or
+    /// `in_process` (the daemon's own threads; a runaway kernel then runs until restart).
+    #[serde(default)]
+    pub kernel_isolation: KernelIsolation,
+    /// The executable started as the kernel worker; default: this program itself. An
+    /// embedder whose `main` calls `ogpu_provider::worker::serve_if_requested` needs none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_program: Option<PathBuf>,
+}
+
+/// Gas: every transaction's limit is its simulated gas, or (for a reveal sent in the block
+/// right after its commitment, which cannot be simulated) the most this daemon measured
+/// for that operation recently, times `margin`. The fee is the limit times the chain's gas
+/// price, whatever the transaction then uses, so the margin is paid for on every
+/// transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GasConfig {
+    /// Simulated or measured gas × this (at least 1).
+    pub margin: f64,
+}
+
+impl Default for GasConfig {
+    fn default() -> Self {
+        // Simulation at the last block differs from execution in the next one by a few
+        // storage reads at most (a reveal that pays reads the escrow too): 15% covers it.
+        Self { margin: 1.15 }
+    }
 }
 
 /// Which tasks the provider takes and at what price.
@@ -77,8 +105,17 @@ pub struct StrategyConfig {
     pub collateral_budget: Uint128,
     /// Longest a kernel may run, seconds.
     pub max_kernel_secs: u64,
-    /// Most nonces a hash search tries before the task is given up.
+    /// Most nonces a hash search tries before the task is given up; a search expected to
+    /// need more (2^difficulty) is declined before anything runs.
     pub max_hash_nonces: u64,
+    /// The least expected profit a task must promise, in the reward's base unit: the price
+    /// less the protocol fee, less the fees of every transaction winning it takes (measured
+    /// gas × gas price), less the collateral at risk. Compared only where the reward is
+    /// paid in the chain's fee denom.
+    pub min_profit: Uint128,
+    /// The share of a task's collateral counted as at risk (an honest provider loses it
+    /// only by missing a window: a crash, an outage).
+    pub collateral_risk: Decimal,
 }
 
 impl Default for StrategyConfig {
@@ -99,6 +136,8 @@ impl Default for StrategyConfig {
             collateral_budget: Uint128::new(1_000_000),
             max_kernel_secs: 60,
             max_hash_nonces: 1 << 32,
+            min_profit: Uint128::zero(),
+            collateral_risk: Decimal::percent(1),
         }
     }
 }
@@ -125,6 +164,11 @@ pub struct BlobConfig {
     /// `http://<listen address>`, right only when clients reach this machine directly.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// How long a result is kept and served after it was stored, seconds: declared in the
+    /// provider's metadata at registration (`retention=<secs>`), so clients know how long
+    /// they have to fetch it. Older results are deleted.
+    #[serde(default = "defaults::retention_secs")]
+    pub retention_secs: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,8 +192,9 @@ mod defaults {
     pub fn poll_secs() -> u64 {
         5
     }
-    pub fn reveal_gas() -> u64 {
-        1_500_000
+    /// A week: long enough for a client that was offline over a weekend.
+    pub fn retention_secs() -> u64 {
+        7 * 24 * 3600
     }
 }
 
@@ -182,7 +227,9 @@ impl DaemonConfig {
             metrics: None,
             poll_secs: defaults::poll_secs(),
             registration: RegistrationConfig::default(),
-            reveal_gas: defaults::reveal_gas(),
+            gas: GasConfig::default(),
+            kernel_isolation: KernelIsolation::default(),
+            worker_program: None,
         }
     }
 
@@ -206,6 +253,9 @@ impl DaemonConfig {
         }
         if let Some(keyring) = &mut self.key.keyring {
             resolve(keyring, base);
+        }
+        if let Some(program) = &mut self.worker_program {
+            resolve(program, base);
         }
     }
 
@@ -239,11 +289,22 @@ impl DaemonConfig {
                 "max_concurrent_tasks, max_kernel_secs and max_hash_nonces must be positive".into(),
             );
         }
-        if self.poll_secs == 0 || self.reveal_gas == 0 || self.reveal_gas > self.chain.max_gas {
+        if s.collateral_risk > Decimal::one() {
+            return bad("collateral_risk is at most 1 (the whole collateral)".into());
+        }
+        if self.poll_secs == 0 {
+            return Err(DaemonError::Config("poll_secs must be positive".into()));
+        }
+        if !(1.0..=10.0).contains(&self.gas.margin) {
             return Err(DaemonError::Config(format!(
-                "poll_secs must be positive and reveal_gas between 1 and the chain's max_gas ({})",
-                self.chain.max_gas
+                "[gas] margin {} must be between 1 and 10 (1.1–1.3 is usual)",
+                self.gas.margin
             )));
+        }
+        if self.blobs.as_ref().is_some_and(|b| b.retention_secs == 0) {
+            return Err(DaemonError::Config(
+                "[blobs] retention_secs must be positive: clients fetch results after they are paid".into(),
+            ));
         }
         if let Some(url) = self.blobs.as_ref().and_then(|b| b.public_url.as_ref()) {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -302,8 +363,10 @@ mnemonic_env = "OGPU_MNEMONIC"
         assert!(err.to_string().contains("at most 1"), "{err}");
         let err = parse(&format!("{MINIMAL}\n[strategy]\nbid_fraction = \"1.01\"\n")).unwrap_err();
         assert!(err.to_string().contains("bid_fraction"), "{err}");
-        let err = parse(&format!("{MINIMAL}\nreveal_gas = 0\n")).unwrap_err();
-        assert!(err.to_string().contains("reveal_gas"), "{err}");
+        let err = parse(&format!("{MINIMAL}\n[gas]\nmargin = 0.9\n")).unwrap_err();
+        assert!(err.to_string().contains("margin"), "{err}");
+        let err = parse(&format!("{MINIMAL}\nkernel_isolation = \"thread\"\n")).unwrap_err();
+        assert!(err.to_string().contains("kernel_isolation"), "{err}");
     }
 
     #[test]

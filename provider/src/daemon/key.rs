@@ -50,6 +50,18 @@ impl KeyConfig {
         }
     }
 
+    /// The key's address with `prefix`: read from the keyring without its passphrase
+    /// when the keyring has it, else from the key itself.
+    pub fn address(&self, prefix: &str) -> DaemonResult<String> {
+        if let (Some(dir), Some(name)) = (&self.keyring, &self.name) {
+            if let Ok(info) = Keyring::open(dir).and_then(|k| k.show(name)) {
+                return Ok(info.address(prefix)?);
+            }
+        }
+        let signer = ogpu_client::Signer::new(self.signing_key()?, prefix)?;
+        Ok(signer.address().to_string())
+    }
+
     /// The signing key, read from the keyring or the environment.
     pub fn signing_key(&self) -> DaemonResult<SigningKey> {
         self.validate()?;

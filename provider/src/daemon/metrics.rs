@@ -51,16 +51,28 @@ pub struct Stats {
     pub exec_failures: Counter,
     pub kernel_runs: Counter,
     kernel_nanos: Counter,
-    /// Transactions included.
+    /// Kernel workers killed past a job's time limit.
+    pub kernels_killed: Counter,
+    /// Transactions included and successful.
     pub txs: Counter,
     /// Transaction attempts that failed (refused, out of gas, node unreachable…).
     pub tx_errors: Counter,
+    /// Transactions included but failed in their block: refused by the chain, and charged.
+    pub tx_failed: Counter,
+    /// Transactions refused at CheckTx (not charged).
+    pub tx_rejected: Counter,
+    /// Messages a simulation showed would fail: never sent.
+    pub sim_refused: Counter,
     /// Tasks executing, committed or revealed and not settled.
     in_progress: AtomicU64,
     /// Fees paid, in the chain's fee denom.
     fees: Mutex<u128>,
     /// Gross prices won (before the protocol fee), per reward asset.
     earnings: Mutex<BTreeMap<String, u128>>,
+    /// Prices won after the protocol fee: what reached the provider, per reward asset.
+    earnings_net: Mutex<BTreeMap<String, u128>>,
+    /// Tasks passed over, per reason (`decline::Reason::label`).
+    declined: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 /// A copy of the counters at one moment.
@@ -78,12 +90,20 @@ pub struct StatsSnapshot {
     pub exec_failures: u64,
     pub kernel_runs: u64,
     pub kernel_seconds: f64,
+    pub kernels_killed: u64,
     pub txs: u64,
     pub tx_errors: u64,
+    pub tx_failed: u64,
+    pub tx_rejected: u64,
+    pub sim_refused: u64,
     pub in_progress: u64,
     pub fees_paid: u128,
     /// Gross earnings per reward asset (denom or cw20 address).
     pub earnings: BTreeMap<String, u128>,
+    /// Earnings after the protocol fee, per reward asset.
+    pub earnings_net: BTreeMap<String, u128>,
+    /// Tasks passed over, per reason.
+    pub declined: BTreeMap<String, u64>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -101,8 +121,18 @@ impl Stats {
         *lock(&self.fees) += amount;
     }
 
-    pub fn add_earning(&self, asset: &str, amount: u128) {
-        *lock(&self.earnings).entry(asset.to_string()).or_default() += amount;
+    /// A price won: `gross` before the protocol fee, `net` after it.
+    pub fn add_earning(&self, asset: &str, gross: u128, net: u128) {
+        *lock(&self.earnings).entry(asset.to_string()).or_default() += gross;
+        *lock(&self.earnings_net)
+            .entry(asset.to_string())
+            .or_default() += net;
+    }
+
+    /// A task passed over for a reason labelled `reason`.
+    pub fn declined(&self, reason: &'static str) {
+        self.skipped.inc();
+        *lock(&self.declined).entry(reason).or_default() += 1;
     }
 
     pub fn started(&self) {
@@ -127,11 +157,20 @@ impl Stats {
             exec_failures: self.exec_failures.get(),
             kernel_runs: self.kernel_runs.get(),
             kernel_seconds: Duration::from_nanos(self.kernel_nanos.get()).as_secs_f64(),
+            kernels_killed: self.kernels_killed.get(),
             txs: self.txs.get(),
             tx_errors: self.tx_errors.get(),
+            tx_failed: self.tx_failed.get(),
+            tx_rejected: self.tx_rejected.get(),
+            sim_refused: self.sim_refused.get(),
             in_progress: self.in_progress.load(Ordering::Relaxed),
             fees_paid: *lock(&self.fees),
             earnings: lock(&self.earnings).clone(),
+            earnings_net: lock(&self.earnings_net).clone(),
+            declined: lock(&self.declined)
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect(),
         }
     }
 }
@@ -181,11 +220,31 @@ impl StatsSnapshot {
                 "Kernels run to completion.",
                 self.kernel_runs,
             ),
+            (
+                "kernels_killed_total",
+                "Kernel workers killed past a job's time limit.",
+                self.kernels_killed,
+            ),
             ("txs_total", "Transactions included.", self.txs),
             (
                 "tx_errors_total",
                 "Failed transaction attempts.",
                 self.tx_errors,
+            ),
+            (
+                "txs_failed_total",
+                "Transactions refused in their block (fee charged).",
+                self.tx_failed,
+            ),
+            (
+                "txs_rejected_total",
+                "Transactions refused at CheckTx (no fee).",
+                self.tx_rejected,
+            ),
+            (
+                "simulation_refused_total",
+                "Messages a simulation showed would fail, never sent.",
+                self.sim_refused,
             ),
         ] {
             series(name, "counter", help, value.to_string());
@@ -208,16 +267,44 @@ impl StatsSnapshot {
             "Tasks executing, committed or revealed and not settled.",
             self.in_progress.to_string(),
         );
-        let _ = writeln!(out, "# HELP ogpu_provider_earnings_total Prices won before the protocol fee, per reward asset.");
-        let _ = writeln!(out, "# TYPE ogpu_provider_earnings_total counter");
-        for (asset, amount) in &self.earnings {
-            let asset = asset.replace('\\', "\\\\").replace('"', "\\\"");
-            let _ = writeln!(
-                out,
-                "ogpu_provider_earnings_total{{asset=\"{asset}\"}} {amount}"
-            );
-        }
+        labelled(
+            &mut out,
+            "earnings_total",
+            "Prices won before the protocol fee, per reward asset.",
+            "asset",
+            &self.earnings,
+        );
+        labelled(
+            &mut out,
+            "earnings_net_total",
+            "Prices won after the protocol fee, per reward asset.",
+            "asset",
+            &self.earnings_net,
+        );
+        labelled(
+            &mut out,
+            "tasks_declined_total",
+            "Tasks passed over, per reason.",
+            "reason",
+            &self.declined,
+        );
         out
+    }
+}
+
+/// One counter series per label value.
+fn labelled<V: std::fmt::Display>(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    label: &str,
+    values: &BTreeMap<String, V>,
+) {
+    let _ = writeln!(out, "# HELP ogpu_provider_{name} {help}");
+    let _ = writeln!(out, "# TYPE ogpu_provider_{name} counter");
+    for (key, value) in values {
+        let key = key.replace('\\', "\\\\").replace('"', "\\\"");
+        let _ = writeln!(out, "ogpu_provider_{name}{{{label}=\"{key}\"}} {value}");
     }
 }
 
@@ -240,8 +327,9 @@ mod tests {
     fn every_counter_is_exposed_once_with_its_type() {
         let stats = Stats::default();
         stats.won.inc();
-        stats.add_earning("ustake", 495);
-        stats.add_earning("ustake", 5);
+        stats.add_earning("ustake", 495, 490);
+        stats.add_earning("ustake", 5, 4);
+        stats.declined("unprofitable");
         stats.add_kernel_time(Duration::from_millis(1500));
         let text = stats.snapshot().render();
         assert!(text.contains("ogpu_provider_tasks_won_total 1\n"), "{text}");
@@ -253,8 +341,13 @@ mod tests {
             text.contains("ogpu_provider_kernel_seconds_total 1.5\n"),
             "{text}"
         );
+        assert!(
+            text.contains("ogpu_provider_tasks_declined_total{reason=\"unprofitable\"} 1\n"),
+            "{text}"
+        );
+        assert!(text.contains("ogpu_provider_earnings_net_total{asset=\"ustake\"} 494\n"));
         let samples = text.lines().filter(|l| !l.starts_with('#')).count();
         let types = text.lines().filter(|l| l.starts_with("# TYPE")).count();
-        assert_eq!((samples, types), (17, 17), "{text}");
+        assert_eq!((samples, types), (23, 23), "{text}");
     }
 }

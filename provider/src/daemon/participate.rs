@@ -15,7 +15,7 @@ use std::time::Duration;
 use cosmwasm_std::{Binary, HexBinary, Uint128};
 use ogpu_client::deployment::execute;
 use ogpu_client::sealing::{self, SealContext};
-use ogpu_client::{ClientError, Gas};
+use ogpu_client::ClientError;
 use ogpu_types::commitment::result_commitment;
 use ogpu_types::registry::{ExecuteMsg, TaskDetails, TaskLimits};
 use ogpu_types::{
@@ -26,18 +26,25 @@ use tracing::{debug, error, info, warn};
 
 use super::blobs::BlobStore;
 use super::budget::{Budget, Reservation};
-use super::chain::{ChainView, Tip};
+use super::chain::{ChainView, OnChain, Tip};
 use super::config::DaemonConfig;
+use super::decide;
+use super::decline::{Decline, Reason};
+use super::engine::Engine;
 use super::error::DaemonError;
-use super::fetch::HttpSource;
+use super::fees::Terms;
+use super::gas::{GasBook, Op};
+use super::health::NodeHealth;
+use super::identity::ChainIdentity;
 use super::metrics::Stats;
 use super::models::{self, Model};
-use super::signer::{SignerHandle, TxError};
+use super::precheck::{self, DryRun};
+use super::signer::{GasPlan, SignerHandle, TxError};
 use super::state::{Phase, Store, TaskRecord};
 use super::strategy;
-use super::work::{self, Work};
+use super::work::Work;
 use super::{auction, award};
-use crate::Executor;
+use crate::ExecError;
 
 /// How often the chain tip is read while a reveal waits for its block.
 pub(super) const TIP_POLL: Duration = Duration::from_millis(100);
@@ -53,33 +60,43 @@ pub struct Faults {
     /// Stop the whole daemon abruptly, as a kill would, as soon as the first commitment
     /// is recorded as on chain (before its reveal).
     pub crash_after_commit: bool,
+    /// Every job fails (as a kernel that does not build would): an auction's winner then
+    /// cannot deliver.
+    pub fail_jobs: bool,
 }
 
-/// What every task worker shares.
+/// What every task worker on one chain shares.
 pub struct Shared {
     pub chain: ChainView,
     pub signer: SignerHandle,
     pub store: Store,
     pub stats: Arc<Stats>,
-    pub executor: Arc<Executor>,
-    pub inputs: Arc<HttpSource>,
+    pub engine: Arc<Engine>,
     pub blobs: Option<BlobStore>,
     pub config: DaemonConfig,
     pub limits: TaskLimits,
+    /// Gas price, protocol fee, collateral risk: what tasks are priced with.
+    pub terms: Terms,
+    pub gas: Arc<GasBook>,
+    pub dry_run: DryRun,
+    pub health: Arc<NodeHealth>,
     pub budget: Budget,
     pub stop: watch::Receiver<bool>,
     pub faults: Faults,
     /// Notified when a fault asks for a crash.
-    pub crash: Notify,
+    pub crash: Arc<Notify>,
+    /// The chain all this is on.
+    pub identity: ChainIdentity,
 }
 
 /// What became of an attempt at a task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt {
-    /// Decided: joined, skipped for good, or failed.
+    /// Taken and followed to its end (or parked), or failed after being taken.
     Done,
-    /// Try again at the next sweep (busy, chain unreadable, daemon stopping before
-    /// anything was recorded).
+    /// Passed over; the decline says whether to look again.
+    Declined(Decline),
+    /// The daemon stopped before anything was recorded: a restart starts it afresh.
     Later,
 }
 
@@ -109,6 +126,29 @@ impl Shared {
         self.signer.address()
     }
 
+    pub fn chain_identity(&self) -> &ChainIdentity {
+        &self.identity
+    }
+
+    /// The chain could not be read: reported as the node's health (rate-limited), and a
+    /// reason to look at the task again at the next sweep.
+    pub(super) fn unreadable(&self, err: &ClientError) -> Decline {
+        self.health.failed(err);
+        Decline::new(Reason::Busy, format!("cannot read the chain: {err}"))
+    }
+
+    /// Waits a moment after the chain could not be read.
+    pub(super) async fn chain_failed(&self, err: &ClientError) -> Step {
+        self.health.failed(err);
+        if !matches!(
+            err,
+            ClientError::Unreachable { .. } | ClientError::Timeout { .. }
+        ) {
+            warn!(%err, "cannot read the chain; retrying");
+        }
+        self.pause(RETRY).await
+    }
+
     /// Records progress (not synced: see [`Store::note`]); a failed write is logged, not
     /// fatal: the chain is read again before every step, so a stale record only costs a
     /// re-check on restart.
@@ -135,56 +175,34 @@ impl Drop for InProgress<'_> {
     }
 }
 
-/// A task seen for the first time (or again after [`Attempt::Later`]).
-pub async fn join(shared: Arc<Shared>, task_id: u64) -> Attempt {
+/// A task seen for the first time, or again once the reason it was passed over may have
+/// gone (`previous`).
+pub async fn join(shared: Arc<Shared>, task_id: u64, previous: Option<Decline>) -> Attempt {
     let s = &*shared;
-    let read = tokio::try_join!(
-        s.chain.task(task_id),
-        s.chain.tip(),
-        s.chain.provider(s.me())
-    );
-    let (details, tip, me) = match read {
-        Ok(read) => read,
-        // The chain answered but the task is not one this daemon understands (a model or
-        // job kind of a newer contract): skipped for good, once.
-        Err(err @ ClientError::Invalid { .. }) => {
-            info!(%err, "task skipped: unsupported or malformed");
-            s.stats.skipped.inc();
-            return Attempt::Done;
-        }
-        Err(err) => {
-            warn!(%err, "cannot read the task; trying again later");
-            return Attempt::Later;
-        }
+    let decline = |decline: Decline| {
+        decide::declined(s, &decline, previous.as_ref());
+        Attempt::Declined(decline)
     };
-    let price = match strategy::evaluate(&s.config.strategy, &details, me.as_ref(), tip.time) {
-        Ok(price) => price,
-        Err(why) => {
-            info!(%why, "task skipped");
-            s.stats.skipped.inc();
-            return Attempt::Done;
-        }
+    let taken = match decide::decide(s, task_id).await {
+        Ok(taken) => taken,
+        Err(declined) => return decline(declined),
     };
-    // A key nothing can be sealed to (a low-order point) would make every delivery fail:
-    // an auction bid would then be slashed for a result it could not deliver.
-    if let Some(key) = &details.spec.result_key {
-        if let Err(why) = seal_to(key, task_id, s.me(), b"") {
-            info!(%why, "task skipped: its result key is unusable");
-            s.stats.skipped.inc();
-            return Attempt::Done;
-        }
-    }
-    let Some(reservation) = s.budget.try_reserve(details.task.collateral.u128()) else {
-        debug!("at max_concurrent_tasks or the collateral budget; trying again later");
-        return Attempt::Later;
+    let Some(reservation) = s.budget.try_reserve(taken.details.task.collateral.u128()) else {
+        return decline(Decline::new(
+            Reason::Busy,
+            "at max_concurrent_tasks or the collateral budget",
+        ));
     };
+    decide::took(&taken);
     let _busy = InProgress::new(&s.stats);
+    let (details, price) = (&taken.details, taken.price);
     let sealed = match details.task.model {
-        CompetitionModel::SealedBidAuction { .. } => auction::seal_bid(s, &details.task, price),
-        _ => compute(s, &details, price).await,
+        CompetitionModel::SealedBidAuction { .. } => auction::seal_bid(s, details, price).await,
+        _ => compute(s, details, price).await,
     };
     let record = match sealed {
         Ok(record) => record,
+        Err(Attempt::Declined(declined)) => return decline(declined),
         Err(attempt) => return attempt,
     };
     if !record_durably(s, &record).await {
@@ -194,40 +212,41 @@ pub async fn join(shared: Arc<Shared>, task_id: u64) -> Attempt {
     Attempt::Done
 }
 
-/// Runs the job and seals its result at `price`; when it cannot (logged, nothing
-/// recorded), what becomes of the attempt.
+/// Runs the job and seals its result at `price`; when it cannot (nothing recorded), what
+/// becomes of the attempt.
 pub(super) async fn compute(
     s: &Shared,
     details: &TaskDetails,
     price: Uint128,
 ) -> Result<TaskRecord, Attempt> {
     let strategy = &s.config.strategy;
-    let done = work::run(
-        s.executor.clone(),
-        s.inputs.clone(),
-        details.spec.job.clone(),
-        Duration::from_secs(strategy.max_kernel_secs),
-        strategy.max_hash_nonces,
-    )
-    .await;
+    let done = if s.faults.fail_jobs {
+        Err(ExecError::Runtime(
+            "fault injection: every job fails".into(),
+        ))
+    } else {
+        s.engine
+            .run(
+                details.spec.job.clone(),
+                Duration::from_secs(strategy.max_kernel_secs),
+                strategy.max_hash_nonces,
+            )
+            .await
+    };
     let work = match done {
         Ok(work) => work,
         Err(err) => {
-            warn!(%err, "job failed: task skipped, nothing committed");
             s.stats.exec_failures.inc();
-            s.stats.skipped.inc();
-            return Err(Attempt::Done);
+            let why = format!("the job failed, nothing committed: {err}");
+            return Err(Attempt::Declined(Decline::new(Reason::ExecFailed, why)));
         }
     };
     s.stats.add_kernel_time(work.device_time);
     if s.stopping() {
         return Err(Attempt::Later); // nothing recorded: a restart starts it afresh
     }
-    seal(s, details, price, work).map_err(|why| {
-        warn!(%why, "task skipped, nothing committed");
-        s.stats.skipped.inc();
-        Attempt::Done
-    })
+    seal(s, details, price, work)
+        .map_err(|why| Attempt::Declined(Decline::new(Reason::Undeliverable, why)))
 }
 
 /// Writes `record` durably (fsync), off the async threads, before its commitment can be
@@ -349,14 +368,15 @@ async fn follow(s: &Shared, mut record: TaskRecord, reservation: Reservation) {
 /// `Committing` (or `Bidding`): make sure the commitment (or bid) is on chain, once.
 async fn commit(s: &Shared, record: &mut TaskRecord) -> Step {
     let task_id = record.task_id;
-    let read = tokio::try_join!(s.chain.tip(), s.chain.commitment(task_id, s.me()));
-    let (tip, on_chain) = match read {
+    let read = tokio::try_join!(s.chain.tip(), s.chain.responses(task_id));
+    let (tip, responses) = match read {
         Ok(read) => read,
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            return s.pause(RETRY).await;
-        }
+        Err(err) => return s.chain_failed(&err).await,
     };
+    let on_chain = responses
+        .iter()
+        .find(|r| r.provider.as_str() == s.me())
+        .map(OnChain::of);
     match on_chain {
         Some(on_chain) if on_chain.commitment == record.commitment => {
             s.stats.joined.inc();
@@ -368,7 +388,7 @@ async fn commit(s: &Shared, record: &mut TaskRecord) -> Step {
             record.reveal_opens = on_chain.reveal_opens;
             record.reveal_deadline = Some(on_chain.reveal_deadline);
             s.save(record);
-            info!(
+            debug!(
                 tx_hash = record.commit_tx.as_deref().unwrap_or("?"),
                 height = on_chain.height,
                 phase = ?record.phase,
@@ -387,16 +407,23 @@ async fn commit(s: &Shared, record: &mut TaskRecord) -> Step {
             Step::Continue
         }
         None if tip.time > record.commit_deadline => {
-            warn!("the commitment did not land before the commit deadline; abandoned");
+            info!("the commitment did not land before the commit deadline; abandoned (nothing locked)");
             end(s, record, Phase::Abandoned);
             Step::Continue
         }
         None => {
+            // Another provider committed meanwhile and reveals first: committing now
+            // would only pay for a commitment that cannot win.
+            if let Err(ahead) = precheck::ahead_of_me(&record.model, &responses, s.me(), tip) {
+                info!("not committing after all: {ahead}");
+                end(s, record, Phase::Abandoned);
+                return Step::Continue;
+            }
             let msg = ExecuteMsg::Commit {
                 task_id,
                 commitment: record.commitment.clone(),
             };
-            match send(s, &msg, Gas::Auto, "commit", task_id).await {
+            match send(s, &msg, Op::Commit, GasPlan::Simulate, task_id).await {
                 Ok(hash) => {
                     record.commit_tx = Some(hash);
                     Step::Continue
@@ -406,7 +433,7 @@ async fn commit(s: &Shared, record: &mut TaskRecord) -> Step {
                     match s.chain.commitment(task_id, s.me()).await {
                         Ok(Some(c)) if c.commitment == record.commitment => Step::Continue,
                         _ => {
-                            warn!(%why, "commit refused; abandoned");
+                            info!("not committing after all: the chain would refuse it: {why}");
                             end(s, record, Phase::Abandoned);
                             Step::Continue
                         }
@@ -450,14 +477,15 @@ async fn reveal(
     };
     // The digest is on the response once opened.
     let opened = |r: &TaskResponseRecord| r.digest.is_some();
-    record.reveal_tx = match open(s, &msg, "reveal", task_id, refusals, opened).await {
+    let op = Op::reveal_of(&record.model);
+    record.reveal_tx = match open(s, &msg, op, tip, record, refusals, opened).await {
         Ok(tx) => tx,
         Err(step) => return step,
     };
     record.phase = Phase::Revealed;
     s.save(record);
     s.stats.revealed.inc();
-    info!(
+    debug!(
         tx_hash = record.reveal_tx.as_deref().unwrap_or("?"),
         "revealed"
     );
@@ -481,18 +509,28 @@ pub(super) async fn openable(
     Ok((tip, task))
 }
 
-/// Sends an opening (`Reveal`, `RevealBid`) with the fixed reveal gas, then sees whether
-/// it is on chain (`opened` reads the provider's response): its transaction hash when
-/// this send landed it; otherwise (a refusal counted) the step after a short pause.
+/// Sends an opening (`Reveal`, `RevealBid`) of `record`, then sees whether it is on chain
+/// (`opened` reads the provider's response): its transaction hash when this send landed
+/// it; otherwise (a refusal counted) the step after a short pause. Simulated where the
+/// chain can simulate it — once a block after the commitment's is the latest — else with
+/// the gas this daemon measured for `op`.
 pub(super) async fn open(
     s: &Shared,
     msg: &ExecuteMsg,
-    what: &str,
-    task_id: u64,
+    op: Op,
+    tip: Tip,
+    record: &TaskRecord,
     refusals: &mut u32,
     opened: impl Fn(&TaskResponseRecord) -> bool,
 ) -> Result<Option<String>, Step> {
-    let sent = send(s, msg, Gas::Fixed(s.config.reveal_gas), what, task_id).await;
+    let task_id = record.task_id;
+    let simulable = record.commit_height.is_some_and(|h| tip.height > h);
+    let plan = if simulable {
+        GasPlan::Simulate
+    } else {
+        GasPlan::Learned
+    };
+    let sent = send(s, msg, op, plan, task_id).await;
     let landed = match &sent {
         Ok(_) => true,
         // It may have landed all the same (uncertain), or lost a race: the chain says.
@@ -523,7 +561,7 @@ pub(super) async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecor
     }
     if record.phase == Phase::Revealed {
         if let Some(msg) = model.settle(&task, &[], s.me(), tip) {
-            let _ = send(s, &msg, Gas::Auto, "finalize", task_id).await;
+            let _ = send(s, &msg, Op::Finalize, GasPlan::Simulate, task_id).await;
         }
     }
     s.pause(RETRY).await
@@ -532,22 +570,19 @@ pub(super) async fn settle(s: &Shared, model: &dyn Model, record: &mut TaskRecor
 /// The chain's tip and the task, or (after a pause) the step to take when unreadable.
 async fn read_task(s: &Shared, task_id: u64) -> Result<(Tip, Task), Step> {
     match tokio::try_join!(s.chain.tip(), s.chain.task_header(task_id)) {
-        Ok((tip, task)) => Ok((tip, task)),
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            Err(s.pause(RETRY).await)
+        Ok((tip, task)) => {
+            s.health.ok();
+            Ok((tip, task))
         }
+        Err(err) => Err(s.chain_failed(&err).await),
     }
 }
 
-/// The task ended: what it means for this provider.
+/// The task ended: what it means for this provider, logged as one line.
 pub(super) async fn conclude(s: &Shared, record: &mut TaskRecord, task: &Task) -> Step {
     let response = match s.chain.response(task.id, s.me()).await {
         Ok(response) => response,
-        Err(err) => {
-            warn!(%err, "cannot read the chain; retrying");
-            return s.pause(RETRY).await;
-        }
+        Err(err) => return s.chain_failed(&err).await,
     };
     let phase = match (task.status, response.map(|r| r.status)) {
         (_, Some(ResponseStatus::Won)) => Phase::Won,
@@ -556,18 +591,37 @@ pub(super) async fn conclude(s: &Shared, record: &mut TaskRecord, task: &Task) -
         (TaskStatus::Completed, _) => Phase::Lost,
         _ => Phase::Expired,
     };
+    let asset = strategy::asset_name(&task.reward.info);
     match phase {
         Phase::Won => {
             s.stats.won.inc();
             let price = task.outcome.as_ref().map_or(0, |o| o.price.u128());
-            s.stats
-                .add_earning(strategy::asset_name(&task.reward.info), price);
+            let fee = s.terms.protocol_fee(price);
+            s.stats.add_earning(asset, price, price - fee);
+            info!(
+                paid = price - fee,
+                protocol_fee = fee,
+                asset,
+                "won: paid {}{asset} after the protocol fee",
+                price - fee
+            );
         }
-        Phase::Lost => s.stats.lost.inc(),
-        Phase::Slashed => s.stats.slashed.inc(),
-        _ => s.stats.expired.inc(),
+        Phase::Lost => {
+            s.stats.lost.inc();
+            info!("lost: another provider was paid; the collateral is released");
+        }
+        Phase::Slashed => {
+            s.stats.slashed.inc();
+            warn!(collateral = %record.collateral, "slashed: the commitment was not opened (or the delivery missed) in time");
+        }
+        _ => {
+            s.stats.expired.inc();
+            info!(
+                status = task.status.name(),
+                "ended without a winner: the collateral is released"
+            );
+        }
     }
-    info!(?phase, status = task.status.name(), "task ended");
     end(s, record, phase);
     Step::Continue
 }
@@ -577,19 +631,20 @@ pub(super) fn end(s: &Shared, record: &mut TaskRecord, phase: Phase) {
     s.save(record);
 }
 
-/// Sends one registry message through the signer; the transaction hash when included.
+/// Sends one registry message, an `op`, through the signer; the transaction hash when
+/// included.
 pub(super) async fn send(
     s: &Shared,
     msg: &ExecuteMsg,
-    gas: Gas,
-    what: &str,
+    op: Op,
+    gas: GasPlan,
     task_id: u64,
 ) -> Result<String, TxError> {
     let deployment = s.chain.deployment();
     let any = execute(s.me(), &deployment.registry, msg, vec![])
         .map_err(|e| TxError::Refused(e.to_string()))?;
     s.signer
-        .submit(any, gas, format!("{what} {task_id}"))
+        .submit(any, op, gas, format!("{} {task_id}", op.name()))
         .await
         .map(|outcome| outcome.hash)
 }

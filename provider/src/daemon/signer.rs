@@ -2,12 +2,19 @@
 //! every other task sends it messages over a channel and gets the outcome back. Messages
 //! that queue up while a transaction is in flight go out together in the next one.
 //!
-//! Failures: a batch the chain refuses is retried message by message, so one bad message
-//! does not sink the others; a sequence mismatch is refreshed and retried (by
-//! [`Client::send`]); out of gas is re-simulated (or, with a fixed gas, doubled up to the
-//! configured maximum); an unreachable node is retried with backoff — the same signed bytes
-//! re-broadcast and their hash polled, so an outage never duplicates a transaction.
+//! Nothing is sent that a simulation shows would fail. Messages that can be simulated are
+//! simulated together, and their transaction gets the simulated gas times the margin; a
+//! batch whose simulation fails — or that fails in its block after all, the chain having
+//! moved on — is split by simulating each message alone: those that would fail are
+//! answered as refused without being sent, the rest go out. A message that cannot be
+//! simulated (a First Response reveal right after its commitment) goes alone, with the gas
+//! this daemon measured for its kind ([`GasBook`]). A sequence mismatch is refreshed and
+//! retried; out of gas is retried with twice the gas (up to the configured maximum); an
+//! unreachable node is retried with backoff — the same signed bytes re-broadcast and their
+//! hash polled, so an outage never duplicates a transaction. Every included transaction
+//! teaches the gas book what its kind of message costs.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +25,8 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
+use super::gas::{GasBook, Op};
+use super::health::NodeHealth;
 use super::metrics::Stats;
 
 /// Most messages in one transaction.
@@ -30,32 +39,54 @@ const MAX_BACKOFF: Duration = Duration::from_secs(15);
 /// How long an unreachable node is retried before the requests fail (their tasks then
 /// check the chain once it answers again).
 const GIVE_UP_AFTER: Duration = Duration::from_secs(300);
-/// Sequence-mismatch refreshes of one transaction.
+/// Sequence-mismatch refreshes of one transaction (or simulation).
 const SEQUENCE_RETRIES: usize = 3;
 
-/// Backoff through one node outage, given up after [`GIVE_UP_AFTER`].
+/// How a message gets its gas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GasPlan {
+    /// Simulated (with the messages it is batched with), times the margin.
+    Simulate,
+    /// What the gas book says its kind costs: for a message that cannot be simulated.
+    Learned,
+    /// Exactly this.
+    Fixed(u64),
+}
+
+/// Backoff through one node outage, given up after [`GIVE_UP_AFTER`] or when the chain
+/// changed meanwhile (a transaction signed for the old chain must not reach the new one).
 struct Outage<'a> {
-    what: &'a str,
+    health: &'a NodeHealth,
+    chain: &'a AtomicU64,
+    on: u64,
     since: Option<tokio::time::Instant>,
     backoff: Duration,
 }
 
 impl<'a> Outage<'a> {
-    fn new(what: &'a str) -> Self {
+    /// Whether the chain changed since this outage's messages were submitted.
+    fn chain_changed(&self) -> bool {
+        self.chain.load(Ordering::Relaxed) != self.on
+    }
+
+    fn new(health: &'a NodeHealth, chain: &'a AtomicU64) -> Self {
         Self {
-            what,
+            health,
+            chain,
+            on: chain.load(Ordering::Relaxed),
             since: None,
             backoff: Duration::from_millis(250),
         }
     }
 
-    /// Waits before the next try; `false` once the outage lasted too long.
+    /// Waits before the next try; `false` once the outage lasted too long or the chain
+    /// changed.
     async fn wait(&mut self, err: &ClientError) -> bool {
         let since = *self.since.get_or_insert_with(tokio::time::Instant::now);
-        if since.elapsed() > GIVE_UP_AFTER {
+        if since.elapsed() > GIVE_UP_AFTER || self.chain_changed() {
             return false;
         }
-        warn!(msgs = %self.what, %err, backoff = ?self.backoff, "node unreachable; retrying");
+        self.health.failed(err);
         tokio::time::sleep(self.backoff).await;
         self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
         true
@@ -65,7 +96,8 @@ impl<'a> Outage<'a> {
 /// Why a message was not executed.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TxError {
-    /// The chain refused it in CheckTx or it failed in its block: it did not happen.
+    /// The chain refused it (in simulation, at CheckTx or in its block): it did not
+    /// happen.
     #[error("{0}")]
     Refused(String),
     /// It may or may not have landed (node unreachable, not included in time).
@@ -75,9 +107,18 @@ pub enum TxError {
 
 struct Request {
     msg: Any,
-    gas: Gas,
+    op: Op,
+    gas: GasPlan,
     what: String,
+    /// The chain it was submitted on ([`SignerHandle::chain_changed`] counts them).
+    chain: u64,
     reply: oneshot::Sender<Result<TxOutcome, TxError>>,
+}
+
+impl Request {
+    fn answer(self, result: Result<TxOutcome, TxError>) {
+        let _ = self.reply.send(result);
+    }
 }
 
 /// Sends messages to the signer task. Cheap to clone.
@@ -85,6 +126,8 @@ struct Request {
 pub struct SignerHandle {
     queue: mpsc::Sender<Request>,
     address: String,
+    /// How many times the chain changed.
+    chain: Arc<AtomicU64>,
 }
 
 impl SignerHandle {
@@ -93,33 +136,59 @@ impl SignerHandle {
         &self.address
     }
 
-    /// Executes `msg` (`what` names it in logs) and returns its transaction's outcome.
-    pub async fn submit(&self, msg: Any, gas: Gas, what: String) -> Result<TxOutcome, TxError> {
+    /// Executes `msg`, an `op` (`what` names it in logs), and returns its transaction's
+    /// outcome.
+    pub async fn submit(
+        &self,
+        msg: Any,
+        op: Op,
+        gas: GasPlan,
+        what: String,
+    ) -> Result<TxOutcome, TxError> {
         let (reply, answer) = oneshot::channel();
         let request = Request {
             msg,
+            op,
             gas,
             what,
+            chain: self.chain.load(Ordering::Relaxed),
             reply,
         };
         let stopped = || TxError::Uncertain("the signer stopped".into());
         self.queue.send(request).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
+
+    /// The node now runs another chain: what was submitted before is dropped (answered
+    /// as uncertain, never sent to the new chain) and the account's number and sequence
+    /// are read again before the next transaction.
+    pub fn chain_changed(&self) {
+        self.chain.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// What the signer reports to and learns from.
+#[derive(Clone)]
+pub struct SignerEnv {
+    pub stats: Arc<Stats>,
+    pub gas: Arc<GasBook>,
+    pub health: Arc<NodeHealth>,
 }
 
 /// Starts the signer task; it ends when every handle is dropped.
 pub fn spawn(
     client: Arc<Client>,
     signer: Signer,
-    stats: Arc<Stats>,
+    env: SignerEnv,
 ) -> (SignerHandle, JoinHandle<()>) {
     let (queue, requests) = mpsc::channel(QUEUE);
+    let chain = Arc::new(AtomicU64::new(0));
     let handle = SignerHandle {
         queue,
         address: signer.address().to_string(),
+        chain: chain.clone(),
     };
-    let task = tokio::spawn(run(client, signer, requests, stats));
+    let task = tokio::spawn(run(client, signer, requests, env, chain));
     (handle, task)
 }
 
@@ -127,12 +196,15 @@ async fn run(
     client: Arc<Client>,
     mut signer: Signer,
     mut requests: mpsc::Receiver<Request>,
-    stats: Arc<Stats>,
+    env: SignerEnv,
+    chain: Arc<AtomicU64>,
 ) {
+    let mut on = 0;
     let mut sender = Sender {
         client,
         signer: &mut signer,
-        stats,
+        env,
+        chain: chain.clone(),
     };
     while let Some(first) = requests.recv().await {
         let mut queued = vec![first];
@@ -142,69 +214,200 @@ async fn run(
                 Err(_) => break,
             }
         }
-        // Simulated and fixed-gas messages go in separate transactions: a reveal right
-        // after its commit cannot be simulated, so a batch holding one cannot either.
-        let (auto, fixed): (Vec<_>, Vec<_>) = queued.into_iter().partition(|r| r.gas == Gas::Auto);
-        for batch in [auto, fixed] {
-            if !batch.is_empty() {
-                sender.batch(batch).await;
-            }
+        let now = chain.load(Ordering::Relaxed);
+        if now != on {
+            on = now;
+            sender.signer.forget();
+        }
+        let (queued, stale): (Vec<_>, Vec<_>) = queued.into_iter().partition(|r| r.chain == now);
+        for request in stale {
+            request.answer(Err(TxError::Uncertain(
+                "the chain changed before it was sent".into(),
+            )));
+        }
+        let (simulated, alone): (Vec<_>, Vec<_>) =
+            queued.into_iter().partition(|r| r.gas == GasPlan::Simulate);
+        if !simulated.is_empty() {
+            sender.simulated(simulated).await;
+        }
+        for request in alone {
+            sender.alone(request).await;
         }
     }
+}
+
+/// A simulation's verdict on some messages.
+enum Simulated {
+    Gas(u64),
+    /// The messages would fail: the chain's reason.
+    Refused(String),
+    /// The node did not answer.
+    Uncertain(String),
 }
 
 struct Sender<'a> {
     client: Arc<Client>,
     signer: &'a mut Signer,
-    stats: Arc<Stats>,
+    env: SignerEnv,
+    chain: Arc<AtomicU64>,
 }
 
 impl Sender<'_> {
-    /// One transaction for the whole batch; if the chain refuses it, one per message.
-    async fn batch(&mut self, batch: Vec<Request>) {
-        if batch.len() == 1 {
-            let request = batch.into_iter().next().expect("one");
-            let result = self
-                .send(vec![request.msg.clone()], request.gas, &request.what)
-                .await;
-            let _ = request.reply.send(result);
-            return;
-        }
-        let gas = match batch
-            .iter()
-            .map(|r| r.gas)
-            .try_fold(0u64, |sum, gas| match gas {
-                Gas::Fixed(g) => Some(sum.saturating_add(g)),
-                Gas::Auto => None,
-            }) {
-            Some(total) => Gas::Fixed(total.min(self.client.config().max_gas)),
-            None => Gas::Auto,
-        };
-        let what = batch
-            .iter()
-            .map(|r| r.what.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let msgs = batch.iter().map(|r| r.msg.clone()).collect();
-        match self.send(msgs, gas, &what).await {
-            Ok(outcome) => {
+    /// One transaction for the whole batch, its gas simulated; a batch that would fail,
+    /// or failed, is split by simulation.
+    async fn simulated(&mut self, batch: Vec<Request>) {
+        let msgs: Vec<Any> = batch.iter().map(|r| r.msg.clone()).collect();
+        let what = names(&batch);
+        let gas = match self.simulate(&msgs).await {
+            Simulated::Gas(gas) => gas,
+            Simulated::Refused(why) if batch.len() == 1 => {
+                self.env.stats.sim_refused.inc();
+                debug!(msgs = %what, %why, "not sent: the simulation says it would fail");
                 for request in batch {
-                    let _ = request.reply.send(Ok(outcome.clone()));
+                    request.answer(Err(TxError::Refused(why.clone())));
+                }
+                return;
+            }
+            Simulated::Refused(_) => return Box::pin(self.split(batch)).await,
+            Simulated::Uncertain(why) => {
+                for request in batch {
+                    request.answer(Err(TxError::Uncertain(why.clone())));
+                }
+                return;
+            }
+        };
+        let gas = gas.max(self.floor(&batch));
+        let limit = self
+            .env
+            .gas
+            .with_margin(gas)
+            .min(self.client.config().max_gas);
+        match self.send(msgs, limit, &what).await {
+            Ok(outcome) => {
+                self.learn(&batch, &outcome);
+                for request in batch {
+                    request.answer(Ok(outcome.clone()));
                 }
             }
-            Err(TxError::Refused(why)) => {
-                warn!(batch = %what, %why, "batch refused; sending its messages one by one");
-                for request in batch {
-                    let result = self
-                        .send(vec![request.msg], request.gas, &request.what)
-                        .await;
-                    let _ = request.reply.send(result);
-                }
+            // The chain moved on between the simulation and the block: find out which.
+            Err(TxError::Refused(why)) if batch.len() > 1 => {
+                info!(msgs = %what, %why, "a batch failed in its block; splitting it by simulation");
+                Box::pin(self.split(batch)).await
             }
             Err(err) => {
                 for request in batch {
-                    let _ = request.reply.send(Err(err.clone()));
+                    request.answer(Err(err.clone()));
                 }
+            }
+        }
+    }
+
+    /// Simulates each message alone: those that would fail are answered as refused, the
+    /// rest are sent (together, or one by one if each passes alone but not together).
+    async fn split(&mut self, batch: Vec<Request>) {
+        let total = batch.len();
+        let mut good = Vec::new();
+        for request in batch {
+            match self.simulate(std::slice::from_ref(&request.msg)).await {
+                Simulated::Gas(_) => good.push(request),
+                Simulated::Refused(why) => {
+                    self.env.stats.sim_refused.inc();
+                    debug!(msg = %request.what, %why, "not sent: the simulation says it would fail");
+                    request.answer(Err(TxError::Refused(why)));
+                }
+                Simulated::Uncertain(why) => request.answer(Err(TxError::Uncertain(why))),
+            }
+        }
+        if good.len() == total {
+            for request in good {
+                self.simulated(vec![request]).await;
+            }
+        } else if !good.is_empty() {
+            self.simulated(good).await;
+        }
+    }
+
+    /// A message that cannot be simulated, in a transaction of its own.
+    async fn alone(&mut self, request: Request) {
+        let gas = match request.gas {
+            GasPlan::Fixed(gas) => gas,
+            _ => self
+                .env
+                .gas
+                .estimate(request.op, request.msg.value.len() as u64),
+        };
+        let limit = gas.min(self.client.config().max_gas);
+        let result = self
+            .send(vec![request.msg.clone()], limit, &request.what)
+            .await;
+        if let Ok(outcome) = &result {
+            self.learn(std::slice::from_ref(&request), outcome);
+        }
+        request.answer(result);
+    }
+
+    /// The least gas a batch gets whatever its simulation said: what its kind of message
+    /// used at most recently. A message whose cost depends on what others send in the
+    /// same block — the last reveal tallies a consensus round, the last bid opened awards
+    /// the auction — may take the expensive path although the simulation, a block
+    /// earlier, took the cheap one; for those the prior (the expensive path's gas) counts
+    /// until one was measured.
+    fn floor(&self, batch: &[Request]) -> u64 {
+        batch
+            .iter()
+            .map(|r| {
+                let bytes = r.msg.value.len() as u64;
+                let measured = self.env.gas.measured(r.op, bytes);
+                match r.op {
+                    Op::Reveal | Op::RevealBid => measured.unwrap_or(r.op.prior()),
+                    Op::Other => 0,
+                    _ => measured.unwrap_or(0),
+                }
+            })
+            .sum()
+    }
+
+    /// Records the gas of a transaction whose messages are all of one kind (each its
+    /// share, at the messages' mean size).
+    fn learn(&self, batch: &[Request], outcome: &TxOutcome) {
+        let op = batch[0].op;
+        if batch.iter().all(|r| r.op == op) {
+            let n = batch.len() as u64;
+            let bytes: u64 = batch.iter().map(|r| r.msg.value.len() as u64).sum();
+            self.env.gas.record(op, outcome.gas_used / n, bytes / n);
+        }
+    }
+
+    /// The gas `msgs` use now, retried through an outage and a stale sequence.
+    async fn simulate(&mut self, msgs: &[Any]) -> Simulated {
+        let (health, chain) = (self.env.health.clone(), self.chain.clone());
+        let mut outage = Outage::new(&health, &chain);
+        let mut sequence_retries = 0;
+        loop {
+            if outage.chain_changed() {
+                return Simulated::Uncertain("the chain changed".into());
+            }
+            let err = match self.client.simulate(self.signer, msgs).await {
+                Ok(gas) => {
+                    health.ok();
+                    return Simulated::Gas(gas);
+                }
+                Err(err) => err,
+            };
+            match &err {
+                ClientError::Query { log, .. }
+                    if log.contains("sequence mismatch") && sequence_retries < SEQUENCE_RETRIES =>
+                {
+                    sequence_retries += 1;
+                    self.signer.forget();
+                }
+                ClientError::Query { log, .. } => return Simulated::Refused(log.clone()),
+                ClientError::Unreachable { .. } => {
+                    if !outage.wait(&err).await {
+                        return Simulated::Uncertain(err.to_string());
+                    }
+                }
+                _ => return Simulated::Refused(err.to_string()),
             }
         }
     }
@@ -213,42 +416,47 @@ impl Sender<'_> {
     async fn send(
         &mut self,
         msgs: Vec<Any>,
-        mut gas: Gas,
+        mut gas: u64,
         what: &str,
     ) -> Result<TxOutcome, TxError> {
         let mut gas_retries = 0;
         let mut sequence_retries = 0;
-        let mut outage = Outage::new(what);
+        let (health, chain) = (self.env.health.clone(), self.chain.clone());
+        let mut outage = Outage::new(&health, &chain);
         loop {
+            if outage.chain_changed() {
+                return Err(TxError::Uncertain(
+                    "the chain changed before it was sent".into(),
+                ));
+            }
             let err = match self.attempt(&msgs, gas, &mut outage).await {
                 Ok(outcome) => {
-                    self.stats.txs.inc();
+                    health.ok();
+                    self.env.stats.txs.inc();
                     self.paid(outcome.gas_wanted);
-                    info!(tx_hash = %outcome.hash, height = outcome.height, msgs = %what, "tx included");
+                    debug!(tx_hash = %outcome.hash, height = outcome.height, gas_used = outcome.gas_used, gas_wanted = outcome.gas_wanted, msgs = %what, "tx included");
                     return Ok(outcome);
                 }
                 Err(err) => err,
             };
-            self.stats.tx_errors.inc();
+            self.env.stats.tx_errors.inc();
+            if let ClientError::Rejected { stage, hash, .. } = &err {
+                if *stage == "DeliverTx" {
+                    self.env.stats.tx_failed.inc();
+                    self.paid_for(hash).await;
+                } else if !err.is_sequence_mismatch() {
+                    self.env.stats.tx_rejected.inc();
+                }
+            }
             match &err {
                 ClientError::Rejected {
-                    stage,
-                    hash,
                     code: 11,
                     codespace,
                     ..
                 } if codespace == "sdk" && gas_retries < GAS_RETRIES => {
-                    if *stage == "DeliverTx" {
-                        self.paid_for(hash).await;
-                    }
                     gas_retries += 1;
-                    gas = match gas {
-                        Gas::Auto => Gas::Auto,
-                        Gas::Fixed(g) => {
-                            Gas::Fixed(g.saturating_mul(2).min(self.client.config().max_gas))
-                        }
-                    };
-                    warn!(msgs = %what, ?gas, "out of gas; retrying");
+                    gas = gas.saturating_mul(2).min(self.client.config().max_gas);
+                    warn!(msgs = %what, gas, "out of gas; retrying with more");
                 }
                 _ if err.is_sequence_mismatch() && sequence_retries < SEQUENCE_RETRIES => {
                     debug!(msgs = %what, "sequence mismatch: refreshing the account");
@@ -256,10 +464,7 @@ impl Sender<'_> {
                     self.signer.forget();
                 }
                 ClientError::Rejected { stage, hash, .. } => {
-                    if *stage == "DeliverTx" {
-                        self.paid_for(hash).await;
-                    }
-                    warn!(tx_hash = %hash, msgs = %what, %err, "tx refused");
+                    warn!(tx_hash = %hash, stage, msgs = %what, %err, "tx refused by the chain");
                     return Err(TxError::Refused(err.to_string()));
                 }
                 ClientError::Unreachable { .. } => {
@@ -268,11 +473,6 @@ impl Sender<'_> {
                     }
                 }
                 ClientError::Timeout { .. } => return Err(TxError::Uncertain(err.to_string())),
-                // A simulation the contract refuses: the message would fail in its block.
-                ClientError::Query { .. } => {
-                    debug!(msgs = %what, %err, "simulation refused");
-                    return Err(TxError::Refused(err.to_string()));
-                }
                 _ => return Err(TxError::Refused(err.to_string())),
             }
         }
@@ -284,10 +484,19 @@ impl Sender<'_> {
     async fn attempt(
         &mut self,
         msgs: &[Any],
-        gas: Gas,
+        gas: u64,
         outage: &mut Outage<'_>,
     ) -> ClientResult<TxOutcome> {
-        let signed = self.client.sign(self.signer, msgs, gas).await?;
+        let signed = loop {
+            match self.client.sign(self.signer, msgs, Gas::Fixed(gas)).await {
+                Err(err @ ClientError::Unreachable { .. }) => {
+                    if !outage.wait(&err).await {
+                        return Err(err);
+                    }
+                }
+                signed => break signed?,
+            }
+        };
         let hash = cosmrs::tendermint::Hash::Sha256(sha256(&signed.bytes));
         loop {
             match self.client.broadcast(signed.bytes.clone()).await {
@@ -329,7 +538,7 @@ impl Sender<'_> {
     /// Counts the fee of a transaction that used `gas_wanted`.
     fn paid(&self, gas_wanted: u64) {
         if let Ok(fee) = self.client.fee_for(gas_wanted) {
-            self.stats.add_fee(fee.amount);
+            self.env.stats.add_fee(fee.amount);
         }
     }
 
@@ -340,4 +549,13 @@ impl Sender<'_> {
             self.paid(outcome.gas_wanted);
         }
     }
+}
+
+/// The batch's messages as logs name them.
+fn names(batch: &[Request]) -> String {
+    batch
+        .iter()
+        .map(|r| r.what.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

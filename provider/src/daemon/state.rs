@@ -17,9 +17,19 @@ use redb::{Database, DatabaseError, Durability, ReadableDatabase, ReadableTable,
 use serde::{Deserialize, Serialize};
 
 use super::error::{DaemonError, DaemonResult};
+use super::gas::Samples;
+use super::identity::ChainIdentity;
 
-/// Task id → JSON of its [`TaskRecord`].
+/// Task id → JSON of its [`TaskRecord`], on the current chain.
 const TASKS: TableDefinition<u64, &[u8]> = TableDefinition::new("tasks");
+/// Daemon-wide values, as JSON: the current chain's identity (`chain`), the highest block
+/// seen on it (`height`), the gas measured per operation (`gas`).
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// (chain number, task id) → JSON of a [`TaskRecord`] of a chain the daemon left.
+const ARCHIVE: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("archive");
+/// Chain number → JSON of the [`ChainIdentity`] of a chain the daemon left (numbered from
+/// 1 in the order they were left).
+const ARCHIVED_CHAINS: TableDefinition<u32, &[u8]> = TableDefinition::new("archived_chains");
 /// How long `open` waits for a previous daemon of this process (a crashed one whose tasks
 /// are still being dropped) to let go of the file.
 const OPEN_WAIT: Duration = Duration::from_secs(3);
@@ -178,6 +188,9 @@ impl Store {
         };
         let txn = db.begin_write().map_err(state_error)?;
         txn.open_table(TASKS).map_err(state_error)?;
+        txn.open_table(META).map_err(state_error)?;
+        txn.open_table(ARCHIVE).map_err(state_error)?;
+        txn.open_table(ARCHIVED_CHAINS).map_err(state_error)?;
         txn.commit().map_err(state_error)?;
         Ok(Self { db: Arc::new(db) })
     }
@@ -226,6 +239,129 @@ impl Store {
         let table = txn.open_table(TASKS).map_err(state_error)?;
         let mut records = Vec::new();
         for entry in table.iter().map_err(state_error)? {
+            let (_, value) = entry.map_err(state_error)?;
+            records.push(serde_json::from_slice(value.value()).map_err(state_error)?);
+        }
+        Ok(records)
+    }
+
+    /// A daemon-wide value.
+    fn meta<T: serde::de::DeserializeOwned>(&self, key: &str) -> DaemonResult<Option<T>> {
+        let txn = self.db.begin_read().map_err(state_error)?;
+        let table = txn.open_table(META).map_err(state_error)?;
+        let Some(value) = table.get(key).map_err(state_error)? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(value.value())
+            .map(Some)
+            .map_err(state_error)
+    }
+
+    /// Sets a daemon-wide value, persisted with the next durable write.
+    fn set_meta(&self, key: &str, value: &impl Serialize) -> DaemonResult<()> {
+        let bytes = serde_json::to_vec(value).map_err(state_error)?;
+        let mut txn = self.db.begin_write().map_err(state_error)?;
+        txn.set_durability(Durability::None).map_err(state_error)?;
+        txn.open_table(META)
+            .map_err(state_error)?
+            .insert(key, bytes.as_slice())
+            .map_err(state_error)?;
+        txn.commit().map_err(state_error)
+    }
+
+    /// The chain the records are of; `None` before the first start (or in a state older
+    /// than chain tracking).
+    pub fn chain(&self) -> DaemonResult<Option<ChainIdentity>> {
+        self.meta("chain")
+    }
+
+    /// The highest block the daemon saw on the current chain.
+    pub fn last_height(&self) -> DaemonResult<u64> {
+        Ok(self.meta("height")?.unwrap_or(0))
+    }
+
+    pub fn set_last_height(&self, height: u64) -> DaemonResult<()> {
+        self.set_meta("height", &height)
+    }
+
+    /// The gas measured per operation.
+    pub fn gas_samples(&self) -> DaemonResult<Samples> {
+        Ok(self.meta("gas")?.unwrap_or_default())
+    }
+
+    pub fn set_gas_samples(&self, samples: &Samples) -> DaemonResult<()> {
+        self.set_meta("gas", samples)
+    }
+
+    /// The records are of `chain`: a state from before chains were tracked, or a first
+    /// start.
+    pub fn adopt_chain(&self, chain: &ChainIdentity) -> DaemonResult<()> {
+        self.set_meta("chain", chain)?;
+        self.sync()
+    }
+
+    /// The records now belong to `chain`: the current chain's records, if any, move to the
+    /// archive (numbered after the chains archived before), the current set starts empty,
+    /// durably, in one transaction. The archived chain's number, if one was archived.
+    pub fn switch_chain(&self, chain: &ChainIdentity) -> DaemonResult<Option<u32>> {
+        let previous = self.chain()?;
+        let txn = self.db.begin_write().map_err(state_error)?;
+        let archived = {
+            let mut tasks = txn.open_table(TASKS).map_err(state_error)?;
+            let mut chains = txn.open_table(ARCHIVED_CHAINS).map_err(state_error)?;
+            let mut archive = txn.open_table(ARCHIVE).map_err(state_error)?;
+            let records: Vec<(u64, Vec<u8>)> = tasks
+                .iter()
+                .map_err(state_error)?
+                .map(|entry| {
+                    entry
+                        .map(|(k, v)| (k.value(), v.value().to_vec()))
+                        .map_err(state_error)
+                })
+                .collect::<DaemonResult<_>>()?;
+            let archived = if records.is_empty() && previous.is_none() {
+                None
+            } else {
+                let number = chains
+                    .last()
+                    .map_err(state_error)?
+                    .map_or(1, |(k, _)| k.value() + 1);
+                let identity = serde_json::to_vec(&previous).map_err(state_error)?;
+                chains
+                    .insert(number, identity.as_slice())
+                    .map_err(state_error)?;
+                for (task_id, record) in &records {
+                    archive
+                        .insert((number, *task_id), record.as_slice())
+                        .map_err(state_error)?;
+                    tasks.remove(task_id).map_err(state_error)?;
+                }
+                Some(number)
+            };
+            let mut meta = txn.open_table(META).map_err(state_error)?;
+            let chain = serde_json::to_vec(chain).map_err(state_error)?;
+            meta.insert("chain", chain.as_slice())
+                .map_err(state_error)?;
+            meta.insert(
+                "height",
+                serde_json::to_vec(&0u64).map_err(state_error)?.as_slice(),
+            )
+            .map_err(state_error)?;
+            archived
+        };
+        txn.commit().map_err(state_error)?;
+        Ok(archived)
+    }
+
+    /// The records archived as chain `number`.
+    pub fn archived(&self, number: u32) -> DaemonResult<Vec<TaskRecord>> {
+        let txn = self.db.begin_read().map_err(state_error)?;
+        let table = txn.open_table(ARCHIVE).map_err(state_error)?;
+        let mut records = Vec::new();
+        for entry in table
+            .range((number, 0)..=(number, u64::MAX))
+            .map_err(state_error)?
+        {
             let (_, value) = entry.map_err(state_error)?;
             records.push(serde_json::from_slice(value.value()).map_err(state_error)?);
         }
@@ -296,6 +432,38 @@ mod tests {
         assert_eq!(unfinished, [(2, Phase::Committing), (3, Phase::Revealed)]);
         assert_eq!(store.get(2).unwrap(), Some(record(2, Phase::Committing)));
         assert_eq!(store.get(9).unwrap(), None);
+    }
+
+    #[test]
+    fn another_chain_archives_the_records_and_starts_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let chain = |genesis: &str| ChainIdentity {
+            chain_id: "ogpu-devnet-1".into(),
+            genesis_time: Some(genesis.into()),
+            registry: "wasm1r".into(),
+            staking: "wasm1s".into(),
+        };
+        // A first start: nothing to archive.
+        assert_eq!(store.switch_chain(&chain("t0")).unwrap(), None);
+        store.put(&record(1, Phase::Won)).unwrap();
+        store.put(&record(2, Phase::Committed)).unwrap();
+        store.set_last_height(40).unwrap();
+        assert_eq!(store.switch_chain(&chain("t1")).unwrap(), Some(1));
+        assert!(store.records().unwrap().is_empty());
+        assert_eq!(store.last_height().unwrap(), 0);
+        assert_eq!(store.chain().unwrap(), Some(chain("t1")));
+        let archived: Vec<_> = store
+            .archived(1)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.task_id)
+            .collect();
+        assert_eq!(archived, [1, 2]);
+        store.put(&record(1, Phase::Committing)).unwrap();
+        assert_eq!(store.switch_chain(&chain("t2")).unwrap(), Some(2));
+        assert_eq!(store.archived(2).unwrap()[0].phase, Phase::Committing);
+        assert_eq!(store.archived(1).unwrap().len(), 2);
     }
 
     #[test]

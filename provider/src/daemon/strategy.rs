@@ -8,6 +8,7 @@ use ogpu_types::staking::{ProviderResponse, ProviderStatus};
 use ogpu_types::{AssetInfo, CompetitionModel, Job, TaskStatus};
 
 use super::config::StrategyConfig;
+use super::decline::{Decline, Reason};
 
 /// Work-items (or expected hashes) per work unit of `min_price_per_unit`.
 pub const WORK_UNIT: u128 = 1_000_000;
@@ -37,78 +38,93 @@ pub fn evaluate(
     details: &TaskDetails,
     me: Option<&ProviderResponse>,
     now: Timestamp,
-) -> Result<Uint128, String> {
+) -> Result<Uint128, Decline> {
     let (task, spec) = (&details.task, &details.spec);
     if task.status != TaskStatus::Open || now > task.commit_deadline {
-        return Err("no longer accepts commitments".into());
+        return Err(Decline::new(
+            Reason::Closed,
+            "no longer accepts commitments",
+        ));
     }
+    let outside = |why: String| Err(Decline::new(Reason::Strategy, why));
     let model = task.model.name();
     if !strategy.models.iter().any(|m| m == model) {
-        return Err(format!("model {model} is not in strategy.models"));
+        return outside(format!("model {model} is not in strategy.models"));
     }
     let kind = spec.job.kind();
     if !strategy.task_kinds.iter().any(|k| k == kind) {
-        return Err(format!("task kind {kind} is not in strategy.task_kinds"));
+        return outside(format!("task kind {kind} is not in strategy.task_kinds"));
     }
     let asset = asset_name(&task.reward.info);
     if !strategy.reward_assets.is_empty() && !strategy.reward_assets.iter().any(|a| a == asset) {
-        return Err(format!(
+        return outside(format!(
             "reward asset {asset} is not in strategy.reward_assets"
         ));
     }
     eligible(details, me)?;
     let units = Decimal::from_ratio(work_items(&spec.job), WORK_UNIT);
-    let minimum = units
-        .checked_mul(strategy.min_price_per_unit)
-        .map_err(|_| "the minimum price overflows".to_string())?
-        .to_uint_ceil();
+    let Ok(minimum) = units.checked_mul(strategy.min_price_per_unit) else {
+        return outside("the minimum price overflows".into());
+    };
+    let minimum = minimum.to_uint_ceil();
     let reward = task.reward.amount;
     if reward < minimum {
-        return Err(format!(
+        return outside(format!(
             "reward {reward} is below the strategy's minimum {minimum} for this work"
         ));
     }
-    match task.model {
+    Ok(match task.model {
         // Both commitments bind the reward (a replica is paid its share of it).
-        CompetitionModel::FirstResponse { .. } | CompetitionModel::Consensus { .. } => Ok(reward),
+        CompetitionModel::FirstResponse { .. } | CompetitionModel::Consensus { .. } => reward,
         CompetitionModel::ManualConfirmation { .. } => {
-            Ok(reward.mul_floor(strategy.offer_fraction).max(minimum))
+            reward.mul_floor(strategy.offer_fraction).max(minimum)
         }
         CompetitionModel::SealedBidAuction { .. } => {
-            Ok(reward.mul_floor(strategy.bid_fraction).max(minimum))
+            reward.mul_floor(strategy.bid_fraction).max(minimum)
         }
-    }
+    })
 }
 
-/// The staking contract's checks, on the provider's registration.
-fn eligible(details: &TaskDetails, me: Option<&ProviderResponse>) -> Result<(), String> {
+/// The staking contract's checks, on the provider's registration. What the provider can
+/// change (registering, unjailing, freeing stake) is looked at again when it does; the
+/// task's allow-list is not.
+fn eligible(details: &TaskDetails, me: Option<&ProviderResponse>) -> Result<(), Decline> {
+    let ineligible = |why: String| Err(Decline::new(Reason::Ineligible, why));
     let Some(me) = me else {
-        return Err("this provider is not registered (run `ogpu-provider register`)".into());
+        return ineligible(
+            "this provider is not registered (run `ogpu-provider register --config FILE`)".into(),
+        );
     };
     if me.status != ProviderStatus::Active {
-        return Err(format!("this provider is {:?}, not active", me.status));
+        return ineligible(format!(
+            "this provider is {:?}, not active (bond up to the minimum stake with `ogpu provider bond`)",
+            me.status
+        ));
     }
     let requirements = &details.spec.requirements;
     let allowed = &requirements.allowed_providers;
     if !allowed.is_empty() && !allowed.iter().any(|a| a == me.address.as_str()) {
-        return Err("the task is limited to other providers".into());
+        return Err(
+            Decline::new(Reason::Ineligible, "the task is limited to other providers")
+                .retry(super::decline::Retry::Never),
+        );
     }
     let eligibility = &requirements.eligibility;
     let free = me.bonded.saturating_sub(me.locked);
     if free < details.task.collateral {
-        return Err(format!(
+        return ineligible(format!(
             "collateral {} exceeds the free stake {free}",
             details.task.collateral
         ));
     }
     if me.bonded < eligibility.min_stake {
-        return Err(format!(
+        return ineligible(format!(
             "stake {} is below the task's minimum {}",
             me.bonded, eligibility.min_stake
         ));
     }
     if me.reputation_score < eligibility.min_reputation {
-        return Err(format!(
+        return ineligible(format!(
             "reputation {} is below the task's minimum {}",
             me.reputation_score, eligibility.min_reputation
         ));
@@ -119,7 +135,7 @@ fn eligible(details: &TaskDetails, me: Option<&ProviderResponse>) -> Result<(), 
         .iter()
         .any(|d| eligibility.admits_device(d))
     {
-        return Err("no registered device meets the task's device requirements".into());
+        return ineligible("no registered device meets the task's device requirements".into());
     }
     Ok(())
 }
@@ -131,31 +147,10 @@ mod tests {
     use ogpu_testing::fixtures;
     use ogpu_types::registry::TaskDetails;
     use ogpu_types::staking::ProviderResponse;
-    use ogpu_types::{Asset, Reputation, Task};
+    use ogpu_types::Reputation;
 
     fn details(model: CompetitionModel, reward: u128) -> TaskDetails {
-        let spec = fixtures::spec(model);
-        TaskDetails {
-            task: Task {
-                id: 1,
-                client: Addr::unchecked("client"),
-                reward: Asset::new(AssetInfo::native("ustake"), reward),
-                collateral: spec.collateral,
-                model,
-                status: TaskStatus::Open,
-                created_height: 1,
-                created_at: Timestamp::from_seconds(0),
-                commit_deadline: Timestamp::from_seconds(600),
-                reveal_deadline: Timestamp::from_seconds(600),
-                confirm_deadline: None,
-                commit_count: 0,
-                reveal_count: 0,
-                best: None,
-                outcome: None,
-                finished_at: None,
-            },
-            spec,
-        }
+        crate::daemon::testing::open_task(model, reward)
     }
 
     fn me() -> ProviderResponse {
@@ -216,6 +211,7 @@ mod tests {
         };
         assert!(evaluate(&greedy, &mc, Some(&me()), NOW)
             .unwrap_err()
+            .why
             .contains("below the strategy's minimum 1002"));
     }
 
@@ -228,10 +224,12 @@ mod tests {
         };
         assert!(evaluate(&only_mc, &fr, Some(&me()), NOW)
             .unwrap_err()
+            .why
             .contains("strategy.models"));
         let strategy = StrategyConfig::default();
         assert!(evaluate(&strategy, &fr, None, NOW)
             .unwrap_err()
+            .why
             .contains("not registered"));
         let late = Timestamp::from_seconds(601);
         assert!(evaluate(&strategy, &fr, Some(&me()), late).is_err());
@@ -239,16 +237,19 @@ mod tests {
         busy.locked = busy.bonded;
         assert!(evaluate(&strategy, &fr, Some(&busy), NOW)
             .unwrap_err()
+            .why
             .contains("free stake"));
         let mut gpu_only = fr.clone();
         gpu_only.spec.requirements.eligibility.min_memory_mb = u64::MAX;
         assert!(evaluate(&strategy, &gpu_only, Some(&me()), NOW)
             .unwrap_err()
+            .why
             .contains("device"));
         let mut other = fr;
         other.spec.requirements.allowed_providers = vec!["someone".into()];
         assert!(evaluate(&strategy, &other, Some(&me()), NOW)
             .unwrap_err()
+            .why
             .contains("other providers"));
     }
 }

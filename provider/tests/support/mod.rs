@@ -69,6 +69,18 @@ async fn connect(devnet: &Devnet) -> Client {
     Client::connect(config).await.unwrap()
 }
 
+/// Deploys the suite with the owner's key; its deployment file is written into `dir`.
+async fn deploy_suite(devnet: &Devnet, client: &Client, dir: &std::path::Path) -> Deployment {
+    let mut owner = signer(&devnet.accounts()[OWNER]);
+    let params = fixtures::devnet_suite(owner.address());
+    assert_eq!(u128::from(params.protocol_fee_bps), FEE_BPS);
+    let deployment = deploy(client, &mut owner, &artifacts(), params, "ogpu")
+        .await
+        .unwrap();
+    deployment.save(&dir.join("deployment.json")).unwrap();
+    deployment
+}
+
 impl Market {
     /// A devnet (persisted in `home` when given) with the suite deployed.
     pub async fn start(home: Option<PathBuf>) -> Self {
@@ -84,18 +96,9 @@ impl Market {
         .await
         .unwrap();
         let client = connect(&devnet).await;
-        let accounts = devnet.accounts();
-        let mut owner = signer(&accounts[OWNER]);
-        let params = fixtures::devnet_suite(owner.address());
-        assert_eq!(u128::from(params.protocol_fee_bps), FEE_BPS);
-        let deployment = deploy(&client, &mut owner, &artifacts(), params, "ogpu")
-            .await
-            .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        deployment
-            .save(&dir.path().join("deployment.json"))
-            .unwrap();
-        let buyer = signer(&accounts[CLIENT]);
+        let deployment = deploy_suite(&devnet, &client, dir.path()).await;
+        let buyer = signer(&devnet.accounts()[CLIENT]);
         Self {
             devnet,
             client,
@@ -107,27 +110,36 @@ impl Market {
 
     /// Stops the devnet, waits `down`, and starts it again from its home on the same port.
     pub async fn restart_chain(self, down: Duration) -> Self {
-        let Market {
-            devnet,
-            deployment,
-            dir,
-            buyer,
-            ..
-        } = self;
-        let config = DevnetConfig {
-            rpc_addr: devnet.rpc_addr(),
-            ..devnet.config().clone()
+        self.respawn(down, true).await
+    }
+
+    /// Stops the devnet and starts a new one in memory on the same port — another chain
+    /// with the same chain id, accounts and (deployed by the same key) contract addresses,
+    /// at height 1 — then deploys the suite again, rewriting the deployment file.
+    pub async fn reset_chain(self) -> Self {
+        let mut market = self.respawn(Duration::ZERO, false).await;
+        market.deployment = deploy_suite(&market.devnet, &market.client, market.dir.path()).await;
+        market
+    }
+
+    /// Stops the devnet, waits `down`, and starts it again on the same port: from its
+    /// home (`keep_home`) or as a new chain in memory.
+    async fn respawn(self, down: Duration, keep_home: bool) -> Self {
+        let mut config = DevnetConfig {
+            rpc_addr: self.devnet.rpc_addr(),
+            ..self.devnet.config().clone()
         };
-        devnet.shutdown().await;
+        if !keep_home {
+            config.home = None;
+        }
+        self.devnet.shutdown().await;
         tokio::time::sleep(down).await;
         let devnet = Devnet::spawn(config).await.unwrap();
         let client = connect(&devnet).await;
         Market {
             devnet,
             client,
-            deployment,
-            dir,
-            buyer,
+            ..self
         }
     }
 
@@ -177,6 +189,8 @@ impl Market {
                 ..StrategyConfig::default()
             },
             poll_secs: 1,
+            // Kernels run in the real binary's worker, as in production.
+            worker_program: Some(PathBuf::from(env!("CARGO_BIN_EXE_ogpu-provider"))),
             ..DaemonConfig::new(
                 self.client.config().clone(),
                 key,
@@ -247,7 +261,12 @@ impl Market {
 
     /// Publishes `spec` with the standard reward, its results sealed to the client's key
     /// (an OpenCL job's, as the CLI publishes by default); returns the task id.
-    pub async fn publish(&mut self, mut spec: TaskSpec) -> u64 {
+    pub async fn publish(&mut self, spec: TaskSpec) -> u64 {
+        self.publish_for(spec, REWARD).await
+    }
+
+    /// [`Market::publish`] with `reward`.
+    pub async fn publish_for(&mut self, mut spec: TaskSpec, reward: u128) -> u64 {
         if matches!(spec.job, Job::OpenCl(_)) && spec.result_key.is_none() {
             spec.result_key = Some(HexBinary::from(self.result_key().public()));
         }
@@ -256,7 +275,7 @@ impl Market {
         };
         let msg = self
             .deployment
-            .publish(self.buyer.address(), spec, &asset, REWARD)
+            .publish(self.buyer.address(), spec, &asset, reward)
             .unwrap();
         let outcome = self
             .client

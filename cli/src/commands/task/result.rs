@@ -1,14 +1,16 @@
 //! `task result`: the delivered result — inline, or fetched by its reference and checked
 //! against the reference's sha256 and size — opened with the client's result key when the
 //! task names one (`ogpu_client::sealing`), then checked against the digest the provider
-//! committed to. A result that does not open or does not match is grounds for a dispute.
+//! committed to, and kept on this machine ([`ResultStore`]): a result fetched once stays
+//! readable when its provider no longer serves it. A result that does not open or does
+//! not match is grounds for a dispute.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use cosmwasm_std::HexBinary;
 use ogpu_client::sealing::{self, SealContext, SealError};
-use ogpu_client::ResultKey;
+use ogpu_client::{Client, Deployment, ResultKey};
 use ogpu_types::registry::AwardState;
 use ogpu_types::{Payload, Task, TaskOutcome, TaskSpec};
 use serde_json::json;
@@ -16,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::context::Ctx;
 use crate::error::{CliError, CliResult};
+use crate::results::ResultStore;
 use crate::{fetch, follow, output};
 
 use super::show::all_responses;
@@ -23,19 +26,84 @@ use super::show::all_responses;
 pub async fn result(ctx: &Ctx, task_id: u64, out: Option<PathBuf>) -> CliResult<()> {
     let deployment = ctx.deployment()?;
     let client = ctx.connect().await?;
-    let details = follow::task(&client, &deployment, task_id).await?;
+    let result = verified(ctx, &client, &deployment, task_id).await?;
+    write(ctx, &result.bytes, &result.digest, result.summary, out)
+}
+
+/// After a followed task completed (`publish --wait`, `watch`): its result fetched,
+/// verified and stored locally at once, while the provider still serves it. A result
+/// that cannot be had yet is a warning: `task result` tries again.
+pub async fn keep(ctx: &Ctx, client: &Client, deployment: &Deployment, task_id: u64) {
+    if ctx.global.output == crate::args::OutputFormat::Json {
+        let _ = verified(ctx, client, deployment, task_id).await;
+        return;
+    }
+    match verified(ctx, client, deployment, task_id).await {
+        Ok(result) => eprintln!(
+            "task {task_id}: result verified (sha256 {}) and stored at {}",
+            result.digest.to_hex(),
+            result.stored.display()
+        ),
+        Err(err) => eprintln!(
+            "task {task_id}: the result could not be fetched yet ({}); `ogpu task result {task_id}` tries again",
+            err.line()
+        ),
+    }
+}
+
+/// A completed task's result, opened and checked against its committed digest.
+struct Verified {
+    bytes: Vec<u8>,
+    digest: HexBinary,
+    summary: serde_json::Value,
+    /// Where it is kept on this machine.
+    stored: PathBuf,
+}
+
+/// The result of `task_id`: from this machine's store when it was kept before, else
+/// fetched (inline, or by its reference), opened with the client's key when sealed,
+/// checked, and stored.
+async fn verified(
+    ctx: &Ctx,
+    client: &Client,
+    deployment: &Deployment,
+    task_id: u64,
+) -> CliResult<Verified> {
+    let details = follow::task(client, deployment, task_id).await?;
     let (task, spec) = (&details.task, &details.spec);
     let Some(outcome) = &task.outcome else {
-        let award = follow::award(&client, &deployment, task_id).await?;
+        let award = follow::award(client, deployment, task_id).await?;
         return Err(no_result(task, award.as_ref()));
     };
-    // A sealed result needs the client's key: checked before anything is downloaded.
+    let winner = outcome.winner.as_str();
+    let store = ResultStore::new(&ctx.home, &deployment.registry);
+    let summary = |bytes: &[u8], uri: Option<String>, stored: &Path| {
+        json!({
+            "task_id": task_id,
+            "provider": winner,
+            "sealed": spec.result_key.is_some(),
+            "sha256": outcome.digest.to_hex(),
+            "size": bytes.len(),
+            "uri": uri,
+            "stored": stored,
+        })
+    };
+    // A sealed result is the client's alone: its key is asked for before anything is
+    // read, from this machine or downloaded.
     let key = match &spec.result_key {
         Some(public) => Some(client_key(ctx, task_id, public)?),
         None => None,
     };
-    let winner = outcome.winner.as_str();
-    let payload = all_responses(&client, &deployment, task_id)
+    if let Some(bytes) = store.get(task_id, outcome.digest.as_slice()) {
+        let stored = store.path(task_id);
+        return Ok(Verified {
+            summary: summary(&bytes, None, &stored),
+            bytes,
+            digest: outcome.digest.clone(),
+            stored,
+        });
+    }
+    let payload = all_responses(client, deployment, task_id)
         .await?
         .into_iter()
         .find(|r| r.provider == outcome.winner)
@@ -56,15 +124,13 @@ pub async fn result(ctx: &Ctx, task_id: u64, out: Option<PathBuf>) -> CliResult<
         Some(key) => open(key, task_id, spec, outcome, &posted)?,
         None => check_public(task_id, spec, outcome, posted)?,
     };
-    let summary = json!({
-        "task_id": task_id,
-        "provider": winner,
-        "sealed": key.is_some(),
-        "sha256": outcome.digest.to_hex(),
-        "size": bytes.len(),
-        "uri": uri,
-    });
-    write(ctx, &bytes, &outcome.digest, summary, out)
+    let stored = store.put(task_id, &bytes)?;
+    Ok(Verified {
+        summary: summary(&bytes, uri, &stored),
+        bytes,
+        digest: outcome.digest.clone(),
+        stored,
+    })
 }
 
 /// Why there is nothing to fetch yet, or ever.
