@@ -13,7 +13,10 @@
 # is rebuilt for the MVP CPU (RUSTC_BOOTSTRAP=1, -C target-cpu=mvp, -Zbuild-std; see
 # shared/BUILDING.md). By default panics also skip their formatting machinery
 # (-C panic=immediate-abort): a panicking contract fails the same way, with a plain trap
-# instead of the panic message, and every contract is 8-11% smaller.
+# instead of the panic message, and every contract is 8-11% smaller. The contracts are
+# compiled and optimized for size alone (opt-level z, wasm-opt -Oz; the workspace's release
+# profile stays at s for the host binaries): 8-10% smaller again, and wasm execution is
+# about 1% of a transaction's gas.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,7 +83,7 @@ for contract in "${contracts[@]}"; do packages+=(-p "${contract}"); done
 
 echo "building ${contracts[*]} (wasm32, release, panic=${WASM_PANIC}) in ${TARGET_DIR}"
 # CARGO_ENCODED_RUSTFLAGS (flags separated by 0x1f) keeps paths with spaces intact.
-RUSTC_BOOTSTRAP=1 CARGO_ENCODED_RUSTFLAGS="$(IFS=$'\x1f'; echo "${rustflags[*]}")" \
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z RUSTC_BOOTSTRAP=1 CARGO_ENCODED_RUSTFLAGS="$(IFS=$'\x1f'; echo "${rustflags[*]}")" \
   cargo build --release --lib --locked --target wasm32-unknown-unknown \
   -Zbuild-std=std,panic_abort --target-dir "${TARGET_DIR}" "${packages[@]}"
 
@@ -94,7 +97,7 @@ for contract in "${contracts[@]}"; do
   out=artifacts/${name}
   # --mvp-features: the output may use no post-MVP instruction either (the check below
   # would reject bulk memory; this also keeps out sign-extension ops for older VMs).
-  wasm-opt -Os --mvp-features "${raw}" -o "${out}"
+  wasm-opt -Oz --mvp-features "${raw}" -o "${out}"
   names+=("${name}")
 
   if ! ${vm_check}; then

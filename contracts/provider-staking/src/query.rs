@@ -104,7 +104,7 @@ fn response(
     record: Provider,
     min_stake: Uint128,
 ) -> StdResult<ProviderResponse> {
-    let query = registry::QueryMsg::ProviderLedger {
+    let query = registry::from_staking::QueryMsg::ProviderLedger {
         provider: address.to_string(),
     };
     let ledger: ProviderLedger = deps.querier.query_wasm_smart(registry, &query)?;

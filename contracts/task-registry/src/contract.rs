@@ -69,12 +69,7 @@ pub fn execute(
         }
         ExecuteMsg::AcceptOwnership {} => admin::accept_ownership(deps, info),
         ExecuteMsg::CancelOwnershipTransfer {} => admin::cancel_ownership_transfer(deps, info),
-        ExecuteMsg::SyncProvider {
-            provider,
-            bonded,
-            active,
-            devices,
-        } => ledger::sync_provider(deps, info, provider, bonded, active, devices),
+        ExecuteMsg::SyncProvider(sync) => ledger::sync_provider(deps, info, sync),
         ExecuteMsg::MigrateChild {
             child,
             new_code_id,

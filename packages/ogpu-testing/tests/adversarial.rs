@@ -10,7 +10,9 @@ use ogpu_settlement::ContractError as SettlementError;
 use ogpu_task_registry::ContractError as RegistryError;
 use ogpu_testing::fixtures;
 use ogpu_testing::{assert_error, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
-use ogpu_types::registry::{Child, ConfigUpdate, ExecuteMsg, OwnershipResponse, QueryMsg};
+use ogpu_types::registry::{
+    Child, ConfigUpdate, ExecuteMsg, OwnershipResponse, ProviderSync, QueryMsg,
+};
 use ogpu_types::settlement::{self, Deposit, EscrowStatus, Payout};
 use ogpu_types::staking::{self, Compensation, SlashOrder, StakingConfigUpdate};
 use ogpu_types::{Asset, AssetInfo, DeviceProfile, DeviceType, MigrateMsg, TaskStatus};
@@ -54,7 +56,7 @@ fn children_accept_privileged_calls_only_from_the_registry() {
     let (staking_addr, settlement_addr) = (suite.staking.clone(), suite.settlement.clone());
     let registry = suite.registry.clone();
     // Only staking reports stake: a stranger claiming a fortune and a GPU is refused.
-    let sync = ExecuteMsg::SyncProvider {
+    let sync = ExecuteMsg::SyncProvider(ProviderSync {
         provider: stranger.to_string(),
         bonded: Uint128::new(u128::MAX),
         active: true,
@@ -63,7 +65,7 @@ fn children_accept_privileged_calls_only_from_the_registry() {
             memory_mb: u64::MAX,
             gflops: u64::MAX,
         }],
-    };
+    });
     assert_error(
         suite.execute(&stranger, &registry, &sync, &[]),
         RegistryError::Unauthorized {

@@ -9,6 +9,37 @@ use crate::provider::{DeviceProfile, Earning, Reputation};
 use crate::staking::{StakingConfigUpdate, StakingParams};
 use crate::task::{Offer, Payload, Task, TaskResponse, TaskSpec, TaskStatus};
 
+/// A provider's stake and registration as staking reports them to the registry.
+#[cw_serde]
+pub struct ProviderSync {
+    pub provider: String,
+    pub bonded: Uint128,
+    /// Registered and not deregistered.
+    pub active: bool,
+    pub devices: Vec<DeviceProfile>,
+}
+
+/// The registry calls staking makes, encoded exactly as the same variants of
+/// [`ExecuteMsg`] and [`QueryMsg`]: staking's wasm then carries the JSON code of these
+/// two alone instead of every registry message's (about 30 KB).
+pub mod from_staking {
+    use cosmwasm_schema::cw_serde;
+
+    use super::ProviderSync;
+
+    /// [`super::ExecuteMsg::SyncProvider`].
+    #[cw_serde]
+    pub enum ExecuteMsg {
+        SyncProvider(ProviderSync),
+    }
+
+    /// [`super::QueryMsg::ProviderLedger`].
+    #[cw_serde]
+    pub enum QueryMsg {
+        ProviderLedger { provider: String },
+    }
+}
+
 /// Bounds every task is validated against. Each is also capped by a compile-time
 /// maximum in the registry so that no configuration makes an execute path unbounded.
 #[cw_serde]
@@ -171,13 +202,7 @@ pub enum ExecuteMsg {
     /// Staking only: a provider's stake or registration changed. The registry keeps what
     /// a commitment needs (bonded stake, whether it may work, its devices) and refuses a
     /// change that would leave less bonded than its locked collateral.
-    SyncProvider {
-        provider: String,
-        bonded: Uint128,
-        /// Registered and not deregistered.
-        active: bool,
-        devices: Vec<DeviceProfile>,
-    },
+    SyncProvider(ProviderSync),
     /// Owner only: migrate a child contract (the registry is its wasm admin).
     MigrateChild {
         child: Child,
@@ -387,4 +412,41 @@ pub struct TasksResponse {
 #[cw_serde]
 pub struct ResponsesResponse {
     pub responses: Vec<TaskResponse>,
+}
+
+#[cfg(test)]
+mod tests {
+    use cosmwasm_std::to_json_string;
+
+    use super::*;
+    use crate::provider::DeviceType;
+
+    #[test]
+    fn stakings_calls_encode_as_the_registrys_own_messages() {
+        let sync = ProviderSync {
+            provider: "wasm1provider".into(),
+            bonded: Uint128::new(7),
+            active: true,
+            devices: vec![DeviceProfile {
+                device_type: DeviceType::Gpu,
+                memory_mb: 8192,
+                gflops: 40,
+            }],
+        };
+        assert_eq!(
+            to_json_string(&from_staking::ExecuteMsg::SyncProvider(sync.clone())).unwrap(),
+            to_json_string(&ExecuteMsg::SyncProvider(sync)).unwrap()
+        );
+        let provider = || "wasm1provider".to_string();
+        assert_eq!(
+            to_json_string(&from_staking::QueryMsg::ProviderLedger {
+                provider: provider()
+            })
+            .unwrap(),
+            to_json_string(&QueryMsg::ProviderLedger {
+                provider: provider()
+            })
+            .unwrap()
+        );
+    }
 }

@@ -9,7 +9,8 @@ use cosmwasm_std::{
 };
 use cw_utils::{must_pay, nonpayable};
 use ogpu_types::events::{self, attr};
-use ogpu_types::{deadline, registry, DeviceProfile, ProviderMetadata};
+use ogpu_types::registry::{self, ProviderSync};
+use ogpu_types::{deadline, DeviceProfile, ProviderMetadata};
 
 use crate::error::ContractError;
 use crate::execute::validate_metadata;
@@ -25,7 +26,7 @@ fn load(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {
 
 /// The registry's copy of `provider`'s registration: what it checks a commitment against.
 fn sync(config: &Config, address: &Addr, provider: &Provider) -> Result<WasmMsg, ContractError> {
-    let msg = registry::ExecuteMsg::SyncProvider {
+    let msg = registry::from_staking::ExecuteMsg::SyncProvider(ProviderSync {
         provider: address.to_string(),
         bonded: provider.bonded,
         active: !provider.deregistered,
@@ -35,7 +36,7 @@ fn sync(config: &Config, address: &Addr, provider: &Provider) -> Result<WasmMsg,
             .iter()
             .map(DeviceProfile::from)
             .collect(),
-    };
+    });
     Ok(WasmMsg::Execute {
         contract_addr: config.registry.to_string(),
         msg: to_json_binary(&msg)?,

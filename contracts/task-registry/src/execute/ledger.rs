@@ -6,8 +6,9 @@
 use cosmwasm_std::{Addr, DepsMut, Event, MessageInfo, Response, Storage, Uint128};
 use cw_utils::nonpayable;
 use ogpu_types::events::{self, attr};
+use ogpu_types::registry::ProviderSync;
 use ogpu_types::staking::{self, Compensation, SlashOrder};
-use ogpu_types::{Asset, DeviceProfile, Eligibility};
+use ogpu_types::{Asset, Eligibility};
 
 use crate::error::ContractError;
 use crate::execute::call;
@@ -192,11 +193,14 @@ fn collateral_event(kind: &str, task_id: u64, provider: &Addr, amount: Uint128) 
 pub fn sync_provider(
     deps: DepsMut,
     info: MessageInfo,
-    provider: String,
-    bonded: Uint128,
-    active: bool,
-    devices: Vec<DeviceProfile>,
+    sync: ProviderSync,
 ) -> Result<Response, ContractError> {
+    let ProviderSync {
+        provider,
+        bonded,
+        active,
+        devices,
+    } = sync;
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
     if info.sender != config.staking {

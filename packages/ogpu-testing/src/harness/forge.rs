@@ -3,7 +3,7 @@
 use cosmwasm_std::{to_json_binary, Addr, Binary, Uint128, WasmMsg};
 use cw20::Cw20ReceiveMsg;
 use cw_multi_test::Executor;
-use ogpu_types::registry::{self, Child, ConfigUpdate};
+use ogpu_types::registry::{self, Child, ConfigUpdate, ProviderSync};
 use ogpu_types::settlement::{self, Deposit, Payout};
 use ogpu_types::staking::{self, Compensation, SlashOrder, StakingConfigUpdate};
 use ogpu_types::{Asset, AssetInfo, DeviceProfile, DeviceType, MigrateMsg};
@@ -60,7 +60,7 @@ impl World {
             asset: Asset::new(AssetInfo::native(REWARD_DENOM), AMOUNT),
         };
         let (contract, msg) = match call {
-            Forged::SyncProvider => registry(registry::ExecuteMsg::SyncProvider {
+            Forged::SyncProvider => registry(registry::ExecuteMsg::SyncProvider(ProviderSync {
                 provider: sender.to_string(),
                 bonded: Uint128::new(AMOUNT * 1_000_000),
                 active: true,
@@ -69,7 +69,7 @@ impl World {
                     memory_mb: u64::MAX,
                     gflops: u64::MAX,
                 }],
-            }),
+            })),
             Forged::Slash => staking(staking::ExecuteMsg::Slash {
                 task_id,
                 slashes: vec![SlashOrder {
