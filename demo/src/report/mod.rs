@@ -2,6 +2,7 @@
 //! embedded devnet (wasmd's gas schedule) and the local OpenCL device, rendered as the
 //! Markdown of `docs/performance.md`.
 
+pub mod baseline;
 pub mod gas;
 pub mod gas_rounds;
 pub mod pnl;

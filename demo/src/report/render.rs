@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::market::DENOM;
+use crate::market::{BATCH, DENOM};
+use crate::report::baseline;
 use crate::report::gas::{Lifecycles, FIRST_RESPONSE, FIRST_RESPONSE_OPS, STAKING};
 use crate::report::pnl::Pnl;
 use crate::report::provider::result;
@@ -14,16 +15,47 @@ use crate::report::Report;
 struct Goal {
     metric: String,
     goal: &'static str,
+    /// The same figure for contracts v1, where there was one.
+    v1: String,
     measured: String,
+    /// `None`: a figure the goals ask to report, or one not measured in this run.
     met: Option<bool>,
 }
 
-fn verdict(met: Option<bool>) -> &'static str {
-    match met {
+const NONE: &str = "—";
+
+fn verdict(goal: &Goal) -> &'static str {
+    match goal.met {
         Some(true) => "met",
         Some(false) => "**missed**",
-        None => "not measured",
+        None if goal.measured == NONE => "not measured",
+        None => "reported",
     }
+}
+
+/// v1's gas of one First Response task, `(not pinned, pinned)`.
+fn v1_first_response() -> (u64, u64) {
+    FIRST_RESPONSE_OPS
+        .iter()
+        .filter_map(|op| baseline::gas(FIRST_RESPONSE, op))
+        .fold((0, 0), |(u, p), (ou, op)| (u + ou, p + op))
+}
+
+/// The operations that cost more gas (not pinned) than they did in v1.
+fn costlier_than_v1(report: &Report) -> Vec<String> {
+    report
+        .unpinned
+        .ops
+        .iter()
+        .filter(|o| baseline::gas(o.model, o.op).is_some_and(|(v1, _)| o.gas > v1))
+        .map(|o| format!("{} {}", o.model, o.op))
+        .collect()
+}
+
+/// `now` against `then`, as a signed percentage.
+fn change(now: u64, then: u64) -> String {
+    let percent = 100.0 * (now as f64 - then as f64) / then.max(1) as f64;
+    format!("{percent:+.0}%").replace('-', "−")
 }
 
 fn thousands(gas: u64) -> String {
@@ -35,18 +67,37 @@ fn goals(report: &Report) -> Vec<Goal> {
     let pinned = report.pinned.first_response_total();
     let worst = report.scaling.iter().map(|s| s.ratio()).fold(0.0, f64::max);
     let throughput = report.throughput.per_second();
+    let (v1_unpinned, v1_pinned) = v1_first_response();
+    let costlier = costlier_than_v1(report);
+    let refused = report
+        .pnl
+        .as_ref()
+        .map(|pnl| pnl.providers.iter().map(|p| p.refused).sum::<u64>());
     let mut goals = vec![
         Goal {
             metric: "SDK gas of one First Response task, publish → payout, codes not pinned".into(),
-            goal: "≤ 500k",
+            goal: "≤ 450k",
+            v1: thousands(v1_unpinned),
             measured: thousands(unpinned),
-            met: Some(unpinned <= 500_000),
+            met: Some(unpinned <= 450_000),
         },
         Goal {
             metric: "the same with the codes pinned".into(),
-            goal: "≤ 150k",
+            goal: "≤ 250k",
+            v1: thousands(v1_pinned),
             measured: thousands(pinned),
-            met: Some(pinned <= 150_000),
+            met: Some(pinned <= 250_000),
+        },
+        Goal {
+            metric: "operations that cost more than in v1 (not pinned)".into(),
+            goal: "none",
+            v1: NONE.into(),
+            measured: if costlier.is_empty() {
+                "none".into()
+            } else {
+                costlier.join("; ")
+            },
+            met: Some(costlier.is_empty()),
         },
         Goal {
             metric: format!(
@@ -54,12 +105,14 @@ fn goals(report: &Report) -> Vec<Goal> {
                 report.config.many_tasks, report.config.few_tasks
             ),
             goal: "≤ 1.05",
+            v1: "1.004".into(),
             measured: format!("{worst:.3}"),
             met: Some(worst <= 1.05),
         },
         Goal {
             metric: "blocks from publish to payout, First Response".into(),
             goal: "≤ 2",
+            v1: "2".into(),
             measured: report.unpinned.first_response_blocks.to_string(),
             met: Some(report.unpinned.first_response_blocks <= 2),
         },
@@ -68,16 +121,35 @@ fn goals(report: &Report) -> Vec<Goal> {
                 "First Response tasks settled per second, {} providers",
                 report.throughput.providers
             ),
-            goal: "≥ 200",
+            goal: "≥ 400",
+            v1: format!("{:.0}", baseline::THROUGHPUT),
             measured: format!("{throughput:.0}"),
-            met: Some(throughput >= 200.0),
+            met: Some(throughput >= 400.0),
+        },
+        Goal {
+            metric: format!(
+                "a provider's gas per First Response task, committing and revealing {BATCH} tasks a transaction"
+            ),
+            goal: "reported",
+            v1: NONE.into(),
+            measured: thousands(report.throughput.provider_gas_per_task()),
+            met: None,
+        },
+        Goal {
+            metric: "refused transactions of the honest providers in the P&L race (a First Response loser pays its commitment alone)".into(),
+            goal: "0",
+            v1: NONE.into(),
+            measured: refused.map_or(NONE.into(), |r| r.to_string()),
+            met: refused.map(|r| r == 0),
         },
     ];
     for (name, bytes) in &report.sizes {
+        let kb = |bytes: u64| format!("{:.0} KB", bytes as f64 / 1000.0);
         goals.push(Goal {
             metric: format!("optimized wasm size, `{name}`"),
             goal: "≤ 250 KB",
-            measured: format!("{:.0} KB", *bytes as f64 / 1000.0),
+            v1: baseline::size(name).map_or(NONE.into(), kb),
+            measured: kb(*bytes),
             met: Some(*bytes <= GOAL_BYTES),
         });
     }
@@ -93,18 +165,21 @@ fn provider_goals(report: &Report) -> Vec<Goal> {
         Goal {
             metric: "provider overhead per job excluding kernel time, cached program".into(),
             goal: "≤ 5 ms",
+            v1: NONE.into(),
             measured: overhead.map_or("—".into(), |r| format!("{:.3} ms", r.seconds * 1e3)),
             met: overhead.map(|r| r.seconds <= 0.005),
         },
         Goal {
             metric: "provider f32 matmul benchmark (register-blocked), GFLOP/s".into(),
             goal: "≥ 40",
+            v1: NONE.into(),
             measured: matmul.map_or("—".into(), |r| format!("{:.1}", r.rate)),
             met: matmul.map(|r| r.rate >= 40.0),
         },
         Goal {
             metric: "the same over the naive kernel".into(),
             goal: "≥ 20×",
+            v1: NONE.into(),
             measured: matmul
                 .and_then(|r| r.speedup)
                 .map_or("—".into(), |s| format!("{s:.0}×")),
@@ -239,25 +314,30 @@ pub fn markdown(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "## Against the goals\n\n| metric | goal | measured | |\n|---|---|---|---|"
+        "## Against the goals\n\n\
+         Contracts v2 against the goals of the cost redesign, beside contracts v1 (0.1.0,\n\
+         measured by this report before it).\n\n\
+         | metric | goal | v1 | measured | |\n|---|---|---|---|---|"
     );
     for goal in goals(report) {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             goal.metric,
             goal.goal,
+            goal.v1,
             goal.measured,
-            verdict(goal.met)
+            verdict(&goal)
         );
     }
     let _ = writeln!(
         out,
         "\n## Gas of each operation\n\n\
          SDK gas used by the one transaction carrying the operation (ante handler and\n\
-         wasm). The last two columns repeat the unpinned run after the chain holds\n\
-         {} tasks instead of {}.\n\n\
-         | model | operation | not pinned | pinned | with {} tasks | ratio |\n|---|---|---|---|---|---|",
+         wasm), beside v1's (not pinned / pinned; — for an operation new in v2). The last\n\
+         two columns repeat the unpinned run after the chain holds {} tasks instead of {}.\n\n\
+         | model | operation | not pinned | pinned | v1 | change | with {} tasks | ratio |\n\
+         |---|---|---|---|---|---|---|---|",
         config.many_tasks, config.few_tasks, config.many_tasks
     );
     for op in &report.unpinned.ops {
@@ -266,13 +346,16 @@ pub fn markdown(report: &Report) -> String {
             .scaling
             .iter()
             .find(|s| s.model == op.model && s.op == op.op);
+        let v1 = baseline::gas(op.model, op.op);
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             op.model,
             op.op,
             op.gas,
             pinned.map_or("—".into(), |g| g.to_string()),
+            v1.map_or(NONE.into(), |(u, p)| format!("{u} / {p}")),
+            v1.map_or(NONE.into(), |(u, _)| change(op.gas, u)),
             scaled.map_or("—".into(), |s| s.many.to_string()),
             scaled.map_or("—".into(), |s| format!("{:.3}", s.ratio()))
         );
@@ -295,14 +378,17 @@ pub fn markdown(report: &Report) -> String {
         "\n## Throughput\n\n\
          {} First Response tasks from {} clients, {} providers each committing its share in\n\
          one transaction per {} tasks and revealing it in the next block: {:.2} s over {} blocks,\n\
-         **{:.0} tasks settled per second** (publish to payout, every task paid).\n",
+         **{:.0} tasks settled per second** (publish to payout, every task paid). The providers'\n\
+         commitments and reveals used {} gas, **{} a task**.\n",
         t.tasks,
         super::CLIENTS,
         t.providers,
-        crate::market::BATCH,
+        BATCH,
         t.seconds,
         t.blocks,
-        t.per_second()
+        t.per_second(),
+        t.provider_gas,
+        thousands(t.provider_gas_per_task())
     );
     if let Some(bench) = &report.provider {
         let _ = writeln!(

@@ -19,11 +19,19 @@ pub struct Throughput {
     pub seconds: f64,
     /// Blocks from the first publish to the last payout.
     pub blocks: u64,
+    /// Gas of all the providers' transactions: commitments and reveals, [`BATCH`] tasks
+    /// a transaction.
+    pub provider_gas: u64,
 }
 
 impl Throughput {
     pub fn per_second(&self) -> f64 {
         self.tasks as f64 / self.seconds
+    }
+
+    /// A provider's gas per task (its commitment and its paying reveal), batched.
+    pub fn provider_gas_per_task(&self) -> u64 {
+        self.provider_gas / self.tasks.max(1) as u64
     }
 }
 
@@ -59,14 +67,14 @@ pub async fn measure(market: &mut Market, tasks: usize) -> DemoResult<Throughput
         .iter_mut()
         .zip(work)
         .map(|(signer, sealed)| async move {
-            let mut completed = 0;
+            let (mut completed, mut gas) = (0, 0);
             for chunk in sealed.chunks(BATCH) {
                 let address = signer.address().to_string();
                 let commits = chunk
                     .iter()
                     .map(|(id, seal)| execute(&address, registry, &commit_msg(*id, seal), vec![]))
                     .collect::<Result<Vec<_>, _>>()?;
-                chain.send(signer, commits, Gas::Auto).await?;
+                gas += chain.send(signer, commits, Gas::Auto).await?.gas_used;
                 let reveals = chunk
                     .iter()
                     .map(|(id, seal)| {
@@ -74,14 +82,19 @@ pub async fn measure(market: &mut Market, tasks: usize) -> DemoResult<Throughput
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 let outcome = chain.send(signer, reveals, reveal_gas(chunk.len())).await?;
+                gas += outcome.gas_used;
                 completed += ogpu_events(&outcome)
                     .iter()
                     .filter(|e| e.name == names::TASK_COMPLETED)
                     .count();
             }
-            DemoResult::Ok(completed)
+            DemoResult::Ok((completed, gas))
         });
-    let completed: usize = futures::future::try_join_all(runs).await?.into_iter().sum();
+    let (mut completed, mut provider_gas) = (0, 0);
+    for (done, gas) in futures::future::try_join_all(runs).await? {
+        completed += done;
+        provider_gas += gas;
+    }
     let seconds = start.elapsed().as_secs_f64();
     if completed != tasks {
         return Err(DemoError::Unexpected(format!(
@@ -93,5 +106,6 @@ pub async fn measure(market: &mut Market, tasks: usize) -> DemoResult<Throughput
         providers,
         seconds,
         blocks: market.devnet.height() - first_height,
+        provider_gas,
     })
 }
