@@ -7,6 +7,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use ogpu_client::{ChainConfig, Client, Deployment};
+use ogpu_types::page::MAX_PAGE as PAGE;
 use ogpu_types::registry::{self, AwardState, DisputeState, Lock, TaskDetails};
 use ogpu_types::staking::{self, ProviderResponse};
 use ogpu_types::TaskResponseRecord;
@@ -18,8 +19,6 @@ use crate::error::{ExplorerError, ExplorerResult};
 
 /// Longest a page waits for one answer of the node.
 const TIMEOUT: Duration = Duration::from_secs(3);
-/// The contracts' largest page (`MAX_LIMIT`).
-const PAGE: u32 = 30;
 /// Pages read at most when listing (providers: 300).
 const MAX_PAGES: usize = 10;
 

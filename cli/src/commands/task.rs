@@ -7,6 +7,7 @@ use cosmwasm_std::Uint128;
 use ogpu_client::deployment::execute;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::events;
+use ogpu_types::page::MAX_PAGE as PAGE;
 use ogpu_types::registry::{ConfigResponse, DisputeState, ExecuteMsg, QueryMsg, TasksResponse};
 use ogpu_types::staking;
 use ogpu_types::{AssetInfo, Task, TaskStatus};
@@ -19,9 +20,6 @@ use crate::follow;
 use crate::output;
 use crate::task_spec;
 use crate::tx;
-
-/// Page size of the registry's list queries (its `MAX_LIMIT`).
-const PAGE: u32 = 30;
 
 pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
     match cmd {

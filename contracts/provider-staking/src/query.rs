@@ -2,6 +2,7 @@
 
 use cosmwasm_std::{to_json_binary, Addr, Binary, Deps, Order, StdResult, Timestamp, Uint128};
 use cw_storage_plus::Bound;
+use ogpu_types::page::page_len;
 use ogpu_types::registry::{self, ProviderLedger};
 use ogpu_types::staking::{
     ConfigResponse, ProviderResponse, ProviderStatus, ProvidersResponse, QueryMsg, StakingTotals,
@@ -11,15 +12,9 @@ use ogpu_types::staking::{
 use crate::error::ContractError;
 use crate::state::{Provider, CONFIG, CREDITS, PROVIDERS, TOTALS, UNBONDING};
 
-pub const DEFAULT_LIMIT: u32 = 10;
-pub const MAX_LIMIT: u32 = 30;
 /// With `active_only`, at most this many records are read per page; a page may then hold
 /// fewer than `limit` providers.
 const MAX_SCAN: usize = 300;
-
-fn limit(limit: Option<u32>) -> usize {
-    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
-}
 
 pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
     let config = CONFIG.load(deps.storage)?;
@@ -67,7 +62,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                             .as_ref()
                             .map_or(true, |(_, p)| p.status(min_stake) == ProviderStatus::Active)
                 })
-                .take(limit(max))
+                .take(page_len(max))
                 .map(|item| {
                     item.and_then(|(a, p)| response(deps, &config.registry, a, p, min_stake))
                 })

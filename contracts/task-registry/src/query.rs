@@ -2,6 +2,7 @@
 
 use cosmwasm_std::{to_json_binary, Binary, Deps, Order, StdResult};
 use cw_storage_plus::Bound;
+use ogpu_types::page::page_len;
 use ogpu_types::provider::Earning;
 use ogpu_types::registry::{
     ConfigResponse, Lock, LocksResponse, OwnershipResponse, ProviderLedger, QueryMsg,
@@ -17,14 +18,8 @@ use crate::state::{
     TASKS, TASKS_BY_CLIENT, TASKS_BY_STATUS,
 };
 
-pub const DEFAULT_LIMIT: u32 = 10;
-pub const MAX_LIMIT: u32 = 30;
 /// Earnings listed per provider (one per accepted reward asset, at most 16).
 const MAX_EARNINGS: usize = 32;
-
-fn limit(limit: Option<u32>) -> usize {
-    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
-}
 
 pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
@@ -43,7 +38,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
             status,
             start_after,
             limit: max,
-        } => to_json_binary(&tasks_by_status(deps, status, start_after, limit(max))?)?,
+        } => to_json_binary(&tasks_by_status(deps, status, start_after, page_len(max))?)?,
         QueryMsg::TasksByClient {
             client,
             start_after,
@@ -56,7 +51,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                 None,
                 Order::Ascending,
             );
-            to_json_binary(&load_tasks(deps, ids, limit(max))?)?
+            to_json_binary(&load_tasks(deps, ids, page_len(max))?)?
         }
         QueryMsg::TasksByProvider {
             provider,
@@ -70,7 +65,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                 None,
                 Order::Ascending,
             );
-            to_json_binary(&load_tasks(deps, ids, limit(max))?)?
+            to_json_binary(&load_tasks(deps, ids, page_len(max))?)?
         }
         QueryMsg::Dispute { task_id } => {
             to_json_binary(&DISPUTES.may_load(deps.storage, task_id)?)?
@@ -104,7 +99,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
                     start_after.map(Bound::exclusive),
                     Order::Ascending,
                 )
-                .take(limit(max))
+                .take(page_len(max))
                 .map(|item| item.map(|(task_id, amount)| Lock { task_id, amount }))
                 .collect::<StdResult<_>>()?;
             to_json_binary(&LocksResponse { locks })?
@@ -121,7 +116,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
             let start = after.as_ref().map(Bound::exclusive);
             let responses = RESPONSES
                 .prefix_range(deps.storage, task_id, start, Order::Ascending)
-                .take(limit(max))
+                .take(page_len(max))
                 .map(|item| item.map(|(_, response)| response))
                 .collect::<StdResult<_>>()?;
             to_json_binary(&ResponsesResponse { responses })?

@@ -11,6 +11,7 @@ pub mod commitment;
 pub mod events;
 pub mod hash_search;
 pub mod migration;
+pub mod page;
 pub mod provider;
 pub mod registry;
 pub mod schema;

@@ -5,13 +5,11 @@ use std::sync::Arc;
 
 use cosmwasm_std::{HexBinary, Timestamp};
 use ogpu_client::{Client, ClientError, ClientResult, Deployment};
+use ogpu_types::page::MAX_PAGE as PAGE;
 use ogpu_types::registry::{self, AwardState, ConfigResponse, QueryMsg, TaskDetails};
 use ogpu_types::staking::{self, ProviderResponse};
 use ogpu_types::{Task, TaskResponseRecord, TaskStatus};
 use tendermint_rpc::Client as _;
-
-/// The registry's page size limit (`MAX_LIMIT` of its queries).
-const PAGE: u32 = 30;
 
 /// The latest block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use cosmwasm_std::Uint128;
 use ogpu_client::{Client, Deployment};
+use ogpu_types::page::MAX_PAGE as PAGE;
 use ogpu_types::registry::{self, Lock, LocksResponse};
 use ogpu_types::staking::{self, ProviderResponse};
 use serde::Serialize;
@@ -16,9 +17,6 @@ use super::chain::ChainView;
 use super::config::DaemonConfig;
 use super::error::DaemonResult;
 use super::ledger::LedgerFile;
-
-/// The registry's page size limit.
-const PAGE: u32 = 30;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
