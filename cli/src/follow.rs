@@ -12,6 +12,7 @@ use cosmrs::rpc::Client as _;
 use cosmwasm_std::Timestamp;
 use ogpu_client::deployment::execute;
 use ogpu_client::{Client, ClientError, Deployment, Gas, Signer};
+use ogpu_types::finalize;
 use ogpu_types::registry::{AwardState, ExecuteMsg, QueryMsg, TaskDetails};
 use ogpu_types::{CompetitionModel, Task, TaskStatus};
 
@@ -62,25 +63,7 @@ pub fn awarded_model(model: CompetitionModel) -> bool {
 /// Whether `finalize` would move the task on in a block after `now` (the latest block's
 /// time); `award` is the registry's Award of an awarded task.
 pub fn finalizable(task: &Task, award: Option<&AwardState>, now: Timestamp) -> bool {
-    if task.status.is_terminal() {
-        return false;
-    }
-    if let Some(award) = award {
-        return now > award.delivery_deadline;
-    }
-    match task.model {
-        CompetitionModel::FirstResponse { .. } => {
-            now > task.commit_deadline && now > task.reveal_deadline
-        }
-        CompetitionModel::ManualConfirmation { .. } => {
-            (now > task.commit_deadline && task.commit_count == 0)
-                || (now > task.reveal_deadline && task.reveal_count == 0)
-                || task.confirm_deadline.is_some_and(|d| now > d)
-        }
-        CompetitionModel::SealedBidAuction { .. } | CompetitionModel::Consensus { .. } => {
-            (now > task.commit_deadline && task.commit_count == 0) || now > task.reveal_deadline
-        }
-    }
+    !task.status.is_terminal() && finalize::due(task, award, now).is_due()
 }
 
 /// The end of a followed task: `Ok` when it completed, else the error that says how it
@@ -363,8 +346,11 @@ mod tests {
         });
         assert!(!finalizable(&fr, None, s(10)));
         assert!(finalizable(&fr, None, s(11)));
+        // A commitment's reveal window runs on past the commit deadline.
+        fr.commit_count = 1;
         fr.reveal_deadline = s(20);
         assert!(!finalizable(&fr, None, s(11)));
+        assert!(finalizable(&fr, None, s(21)));
         let mut mc = mc();
         mc.reveal_deadline = s(20);
         assert!(

@@ -4,6 +4,7 @@
 //! transaction; ranked next behind a chosen provider that missed its deadline, it asks for
 //! the promotion. An auction's winner runs the job only now.
 
+use ogpu_types::finalize::{self, Due};
 use ogpu_types::registry::{AwardState, ExecuteMsg};
 use ogpu_types::{CompetitionModel, Task};
 use tracing::{debug, info, warn};
@@ -63,9 +64,9 @@ pub(super) async fn await_award(s: &Shared, model: &dyn Model, record: &mut Task
 /// reveal window).
 async fn ask_for_award(s: &Shared, model: &dyn Model, task: &Task, tip: Tip) {
     let msg = match task.model {
-        CompetitionModel::SealedBidAuction { .. } => {
-            (tip.time > task.reveal_deadline).then_some(ExecuteMsg::Finalize { task_id: task.id })
-        }
+        CompetitionModel::SealedBidAuction { .. } => (finalize::due(task, None, tip.time)
+            == Due::Award)
+            .then_some(ExecuteMsg::Finalize { task_id: task.id }),
         _ => match s.chain.responses(task.id).await {
             Ok(responses) => model.settle(task, &responses, s.me(), tip),
             Err(err) => {

@@ -8,8 +8,9 @@ use cosmwasm_std::{
 use cw_utils::nonpayable;
 use ogpu_types::commitment::{result_commitment, to_hash32, Hash32};
 use ogpu_types::events::{self, attr};
-use ogpu_types::registry::{AwardState, TaskLimits};
-use ogpu_types::{deadline, CompetitionModel, Payload, ResponseStatus, Task, TaskResponseRecord};
+use ogpu_types::finalize::{due, Due};
+use ogpu_types::registry::TaskLimits;
+use ogpu_types::{deadline, CompetitionModel, Payload, ResponseStatus, TaskResponseRecord};
 
 use crate::error::ContractError;
 use crate::execute::ledger::{self, Judgement};
@@ -387,73 +388,6 @@ fn by_reveal(response: &TaskResponseRecord) -> u64 {
     response.revealed_height.unwrap_or(u64::MAX)
 }
 
-/// What `Finalize` may do with a task at `now`.
-enum Due {
-    /// Nothing yet; try again after this moment.
-    NotBefore(Timestamp),
-    Expire,
-    /// Manual Confirmation: the confirm window passed; the cheapest offer is chosen.
-    AutoConfirm,
-    /// Sealed-bid auction: the bid reveal window passed; fix the winner.
-    Award,
-    /// Consensus: the reveal window passed; count the digests.
-    Tally,
-    /// An awarded task: the chosen provider's delivery deadline passed.
-    MissedDelivery(AwardState),
-}
-
-fn due(task: &Task, awarded: Option<AwardState>, now: Timestamp) -> Due {
-    if let Some(award) = awarded {
-        return if now > award.delivery_deadline {
-            Due::MissedDelivery(award)
-        } else {
-            Due::NotBefore(award.delivery_deadline)
-        };
-    }
-    let nobody_committed = task.commit_count == 0 && now > task.commit_deadline;
-    match task.model {
-        CompetitionModel::FirstResponse { .. } => {
-            // Every commitment's window has closed without a reveal (a reveal ends the task).
-            if nobody_committed || now > task.reveal_deadline.max(task.commit_deadline) {
-                Due::Expire
-            } else if task.commit_count == 0 {
-                Due::NotBefore(task.commit_deadline)
-            } else {
-                Due::NotBefore(task.reveal_deadline.max(task.commit_deadline))
-            }
-        }
-        CompetitionModel::ManualConfirmation { .. } => {
-            let confirm_deadline = task.confirm_deadline.unwrap_or(task.reveal_deadline);
-            let nobody_revealed = task.reveal_count == 0 && now > task.reveal_deadline;
-            if task.reveal_count > 0 && now > confirm_deadline {
-                Due::AutoConfirm
-            } else if task.reveal_count > 0 {
-                Due::NotBefore(confirm_deadline)
-            } else if nobody_committed || nobody_revealed {
-                Due::Expire
-            } else if task.commit_count == 0 {
-                Due::NotBefore(task.commit_deadline)
-            } else {
-                Due::NotBefore(task.reveal_deadline)
-            }
-        }
-        CompetitionModel::SealedBidAuction { .. } | CompetitionModel::Consensus { .. } => {
-            if nobody_committed {
-                Due::Expire
-            } else if now > task.reveal_deadline {
-                match task.model {
-                    CompetitionModel::Consensus { .. } => Due::Tally,
-                    _ => Due::Award,
-                }
-            } else if task.commit_count == 0 {
-                Due::NotBefore(task.commit_deadline)
-            } else {
-                Due::NotBefore(task.reveal_deadline)
-            }
-        }
-    }
-}
-
 /// Anyone may move a task on once its deadlines have passed, so no task needs an
 /// operator.
 pub fn finalize(
@@ -470,7 +404,7 @@ pub fn finalize(
         _ => AWARDS.may_load(deps.storage, task_id)?,
     };
     let config = CONFIG.load(deps.storage)?;
-    let response = match due(&task, awarded, env.block.time) {
+    let response = match due(&task, awarded.as_ref(), env.block.time) {
         Due::NotBefore(after) => return Err(ContractError::NotFinalizable { task_id, after }),
         Due::Expire => settle::settle(deps, &env, &config, task, Ending::Expired)?,
         Due::AutoConfirm => {
@@ -480,7 +414,9 @@ pub fn finalize(
         }
         Due::Award => auction::award(deps, &env, &config, task)?,
         Due::Tally => consensus::tally(deps, &env, &config, task)?,
-        Due::MissedDelivery(state) => award::missed_delivery(deps, &env, &config, task, state)?,
+        Due::MissedDelivery(state) => {
+            award::missed_delivery(deps, &env, &config, task, state.clone())?
+        }
     };
     Ok(response.add_attribute(attr::ACTION, "finalize"))
 }

@@ -5,6 +5,7 @@
 //! ([`super::super::award`]), and every agreeing replica is paid when it does.
 
 use cosmwasm_std::Uint128;
+use ogpu_types::finalize::{self, Due};
 use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{CompetitionModel, Task, TaskResponseRecord};
 
@@ -39,6 +40,7 @@ impl Model for Consensus {
         _: &str,
         tip: Tip,
     ) -> Option<ExecuteMsg> {
-        (tip.time > task.reveal_deadline).then_some(ExecuteMsg::Finalize { task_id: task.id })
+        (finalize::due(task, None, tip.time) == Due::Tally)
+            .then_some(ExecuteMsg::Finalize { task_id: task.id })
     }
 }

@@ -4,6 +4,7 @@
 //! itself when its offer is the cheapest. The chosen provider then delivers ([`super::super::award`]).
 
 use cosmwasm_std::Uint128;
+use ogpu_types::finalize::{self, Due};
 use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{ResponseStatus, Task, TaskResponseRecord};
 
@@ -33,7 +34,7 @@ impl Model for ManualConfirmation {
         me: &str,
         tip: Tip,
     ) -> Option<ExecuteMsg> {
-        let due = task.confirm_deadline.is_some_and(|d| tip.time > d);
+        let due = finalize::due(task, None, tip.time) == Due::AutoConfirm;
         // The registry chooses by price, then earliest reveal, then address.
         let cheapest = responses
             .iter()
