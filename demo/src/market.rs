@@ -16,7 +16,7 @@ use ogpu_client::{
     dispute_round, ogpu_events, ChainConfig, Client, Deployment, Gas, Signer, TxOutcome,
 };
 use ogpu_devnet::{DevAccount, Devnet, DevnetConfig};
-use ogpu_testing::{fixtures, Sealed};
+use ogpu_fixtures::{self as fixtures, Sealed};
 use ogpu_types::events as names;
 use ogpu_types::registry::{self, TaskDetails};
 use ogpu_types::{

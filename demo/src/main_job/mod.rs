@@ -101,7 +101,7 @@ pub async fn run(config: DemoConfig) -> DemoResult<DemoOutcome> {
         let daemon_config = fleet::config(&market, &deployment, state.path(), index);
         daemons.push(fleet::start(daemon_config, index, &device, gflops).await?);
     }
-    let metadata = ogpu_testing::fixtures::metadata("withholder");
+    let metadata = ogpu_fixtures::metadata("withholder");
     market.register(rogue, metadata, fleet::STAKE).await?;
     println!(
         "{} provider daemons running, and a key that withholds its results",

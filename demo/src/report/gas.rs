@@ -3,7 +3,7 @@
 
 use ogpu_client::TxOutcome;
 use ogpu_devnet::gas::GasBreakdown;
-use ogpu_testing::fixtures;
+use ogpu_fixtures as fixtures;
 use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{hash_search, TaskSpec, TaskStatus};
 

@@ -5,7 +5,7 @@
 
 use cosmwasm_std::{Addr, Uint128};
 use ogpu_client::{Gas, TxOutcome};
-use ogpu_testing::{fixtures, SealedBid};
+use ogpu_fixtures::{self as fixtures, SealedBid};
 use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{CompetitionModel, DisputeTerms, TaskSpec, TaskStatus};
 

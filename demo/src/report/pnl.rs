@@ -7,8 +7,8 @@
 use std::time::{Duration, Instant};
 
 use ogpu_client::deploy::DEFAULT_MIN_REWARD;
+use ogpu_fixtures as fixtures;
 use ogpu_provider::daemon::{DaemonHandle, StatsSnapshot};
-use ogpu_testing::fixtures;
 
 use crate::error::{DemoError, DemoResult};
 use crate::main_job::fleet;

@@ -1,7 +1,7 @@
 //! Whether an operation's gas depends on how many tasks exist: the life cycles measured
 //! with few tasks on chain and again after publishing thousands more.
 
-use ogpu_testing::fixtures;
+use ogpu_fixtures as fixtures;
 
 use crate::error::DemoResult;
 use crate::market::Market;

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use ogpu_client::deployment::execute;
 use ogpu_client::{ogpu_events, Gas};
-use ogpu_testing::fixtures;
+use ogpu_fixtures as fixtures;
 use ogpu_types::events as names;
 
 use crate::error::{DemoError, DemoResult};

@@ -7,17 +7,18 @@
 mod actions;
 mod bank;
 mod conservation;
-pub mod fixtures;
 pub mod harness;
 pub mod inspect;
 mod metered;
 mod snapshot;
 mod suite;
 
-pub use actions::{assert_error, find_error, Sealed, SealedBid};
+pub use actions::{assert_error, find_error};
 pub use bank::RefusingBank;
 pub use inspect::emitted;
 pub use metered::{MeteredStorage, StorageOps};
+pub use ogpu_fixtures as fixtures;
+pub use ogpu_fixtures::{Sealed, SealedBid};
 pub use snapshot::{Balances, Snapshot, TaskState};
 pub use suite::{
     Suite, SuiteApp, SuiteBuilder, BLOCK_SECONDS, BOND_DENOM, MIN_REWARD, REWARD_DENOM,

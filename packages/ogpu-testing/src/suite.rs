@@ -11,10 +11,7 @@ use crate::bank::{Refused, RefusingBank};
 use crate::fixtures;
 use crate::metered::{MeteredStorage, StorageOps};
 
-/// Denom of stake and collateral.
-pub const BOND_DENOM: &str = "ustake";
-/// Native denom rewards are paid in.
-pub const REWARD_DENOM: &str = "uusdc";
+pub use ogpu_fixtures::{BOND_DENOM, REWARD_DENOM};
 /// Smallest reward a task may offer, in either accepted asset.
 pub const MIN_REWARD: u128 = 100;
 /// Seconds per block when the suite advances blocks.

@@ -4,12 +4,12 @@
 use cosmwasm_std::{Addr, Timestamp};
 use ogpu_types::{ResponseStatus, TaskStatus};
 
-use crate::actions::SealedBid;
 use crate::harness::action::Tamper;
 use crate::harness::due::pick;
 use crate::harness::execute::Outcome;
 use crate::harness::model::TaskRecord;
 use crate::harness::world::{Expect, World};
+use crate::SealedBid;
 
 impl World {
     /// `committer`'s bid on `task` opened, honestly or not.

@@ -4,12 +4,12 @@
 
 use ogpu_types::registry::AwardState;
 
-use crate::actions::Sealed;
 use crate::harness::action::Answer;
 use crate::harness::due::pick;
 use crate::harness::execute::Outcome;
 use crate::harness::model::Secret;
 use crate::harness::world::{Expect, World};
+use crate::Sealed;
 
 impl World {
     /// The award of the open task at `position`, once made.

@@ -8,13 +8,13 @@ use ogpu_types::hash_search;
 use ogpu_types::registry::ExecuteMsg;
 use ogpu_types::{Asset, AssetInfo, HashSearch, Job, Payload};
 
-use crate::actions::{Sealed, SealedBid};
 use crate::harness::action::{
     Action, Actor, Answer, Competition, RewardAsset, Tamper, TaskTemplate,
 };
 use crate::harness::model::{Secret, TaskRecord};
 use crate::harness::world::{Expect, World};
 use crate::suite::{BOND_DENOM, REWARD_DENOM};
+use crate::{Sealed, SealedBid};
 
 /// An action's expectation and what actually happened.
 pub type Outcome = (Expect, AnyResult<()>);

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use cosmwasm_std::{Addr, HexBinary};
 use ogpu_types::{Asset, HashSearch, TaskResponseRecord};
 
-use crate::actions::Sealed;
 use crate::harness::action::Competition;
 use crate::snapshot::TaskState;
+use crate::Sealed;
 
 /// What a provider committed to.
 #[derive(Clone, Debug)]

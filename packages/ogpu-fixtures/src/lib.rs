@@ -1,4 +1,7 @@
-//! Valid default messages that tests mutate.
+//! Sample messages of the OpenGPU suite: a valid default of each (deployment, provider,
+//! job, task spec of every model) that the demo and the report send and tests mutate, and
+//! the secrets a scripted provider seals its answers with ([`Sealed`], [`SealedBid`]).
+//! Messages only: no contracts and no cw-multi-test, so the demo's binaries can use them.
 
 use cosmwasm_std::{Binary, HexBinary, Uint128, Uint64};
 use ogpu_types::registry::{AcceptedAsset, InstantiateMsg, TaskLimits};
@@ -8,7 +11,14 @@ use ogpu_types::{
     OpenClJob, Payload, ProviderMetadata, Requirements, Scalar, TaskSpec,
 };
 
-use crate::suite::BOND_DENOM;
+mod sealed;
+
+pub use sealed::{Sealed, SealedBid};
+
+/// Denom of stake and collateral.
+pub const BOND_DENOM: &str = "ustake";
+/// Native denom rewards are paid in.
+pub const REWARD_DENOM: &str = "uusdc";
 
 /// Collateral each default task asks of a provider.
 pub const COLLATERAL: u128 = 1_000;
