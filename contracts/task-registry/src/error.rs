@@ -1,5 +1,6 @@
 use cosmwasm_std::{OverflowError, StdError, Timestamp, Uint128};
 use cw_utils::PaymentError;
+use ogpu_types::validate::SpecError;
 use ogpu_types::{CommitmentError, TaskStatus};
 use thiserror::Error;
 
@@ -16,6 +17,9 @@ pub enum ContractError {
 
     #[error(transparent)]
     Commitment(#[from] CommitmentError),
+
+    #[error(transparent)]
+    Spec(#[from] SpecError),
 
     #[error("unauthorized: only {expected} may do this")]
     Unauthorized { expected: String },
@@ -40,75 +44,6 @@ pub enum ContractError {
 
     #[error("reward {reward} is below the minimum {min} for this asset")]
     RewardTooLow { reward: Uint128, min: Uint128 },
-
-    #[error("collateral {collateral} is below the minimum {min}")]
-    CollateralTooLow { collateral: Uint128, min: Uint128 },
-
-    #[error("kernel source is empty")]
-    EmptyKernel {},
-
-    #[error("inline kernel is {size} bytes, the limit is {max}")]
-    KernelTooLarge { size: u64, max: u64 },
-
-    #[error("entry point must be 1 to {max} characters of [A-Za-z0-9_]")]
-    InvalidEntryPoint { max: u32 },
-
-    #[error("{field} is {len} characters, the limit is {max}")]
-    UriTooLong { field: String, len: u64, max: u64 },
-
-    #[error("{field} must not be empty")]
-    EmptyField { field: String },
-
-    #[error("the kernel has {count} arguments, the limit is {max}")]
-    TooManyArgs { count: u64, max: u64 },
-
-    #[error("the kernel needs at least one output buffer")]
-    NoOutputBuffer {},
-
-    #[error("output buffer of {size} bytes is outside 1..={max}")]
-    InvalidOutputSize { size: u64, max: u64 },
-
-    #[error("inline inputs total {size} bytes, the limit is {max}")]
-    InlineInputTooLarge { size: u64, max: u64 },
-
-    #[error("referenced payload must have a size of at least 1 byte")]
-    EmptyReference {},
-
-    #[error("work size must have 1 to 3 non-zero dimensions and local must match global")]
-    InvalidWorkSize {},
-
-    #[error("{window} window {value}s is outside {min}..={max}s")]
-    InvalidWindow {
-        window: String,
-        value: u64,
-        min: u64,
-        max: u64,
-    },
-
-    #[error("hash-search prefix is {len} bytes; it must be 1..={max}")]
-    InvalidPrefix { len: u64, max: u64 },
-
-    #[error("hash-search difficulty {difficulty} is outside {min}..={max} leading zero bits")]
-    InvalidDifficulty { difficulty: u32, min: u32, max: u32 },
-
-    #[error("consensus needs a strict majority: replicas / 2 < quorum ({quorum}) <= replicas ({replicas}) <= {max}")]
-    InvalidReplication {
-        replicas: u32,
-        quorum: u32,
-        max: u32,
-    },
-
-    #[error("a dispute is re-run by at least {min} replicas, not {replicas}")]
-    TooFewDisputeReplicas { replicas: u32, min: u32 },
-
-    #[error("a hash-search answer is verified on chain and public: it takes no result key")]
-    ResultKeyNotAllowed {},
-
-    #[error("allow-list has {count} providers, the limit is {max}")]
-    TooManyAllowedProviders { count: u64, max: u64 },
-
-    #[error("provider {provider} is listed twice")]
-    DuplicateProvider { provider: String },
 
     #[error("task {task_id} not found")]
     TaskNotFound { task_id: u64 },
@@ -149,19 +84,6 @@ pub enum ContractError {
     #[error("the reveal window closed at {deadline}")]
     RevealWindowClosed { deadline: Timestamp },
 
-    #[error("the inline result is {size} bytes, the limit is {max}")]
-    ResultTooLarge { size: u64, max: u64 },
-
-    #[error("a hash-search answer is the nonce alone: 8 inline bytes, u64 big-endian")]
-    InvalidNonce {},
-
-    #[error("sha256(prefix ‖ nonce {nonce}) has {zero_bits} leading zero bits; the task needs {difficulty}")]
-    InvalidAnswer {
-        nonce: u64,
-        zero_bits: u32,
-        difficulty: u32,
-    },
-
     #[error("this model pays the reward: do not send a price")]
     PriceNotAccepted {},
 
@@ -179,12 +101,6 @@ pub enum ContractError {
 
     #[error("this reveal opens the digest (and price) only: the result is delivered once the provider is chosen")]
     ResultNotAccepted {},
-
-    #[error("sha256 of the result is not the digest given with it")]
-    ResultDigestMismatch {},
-
-    #[error("a sealed result is at least {min} bytes (HPKE key and tag), got {size}")]
-    SealedResultTooShort { size: u64, min: u64 },
 
     #[error("the delivered digest is not the one {provider} revealed")]
     DeliveredDigestMismatch { provider: String },
@@ -215,9 +131,6 @@ pub enum ContractError {
 
     #[error("the delivery deadline of task {task_id} passed at {deadline}")]
     DeliveryClosed { task_id: u64, deadline: Timestamp },
-
-    #[error("disputes are not available here: {reason}")]
-    DisputesNotSupported { reason: String },
 
     #[error("dispute bond {bond} is below the minimum {min}")]
     BondTooLow { bond: Uint128, min: Uint128 },

@@ -11,6 +11,7 @@ use ogpu_task_registry::ContractError;
 use ogpu_testing::fixtures::{self, COLLATERAL, STAKE};
 use ogpu_testing::{assert_error, emitted, Sealed, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
 use ogpu_types::commitment::sha256;
+use ogpu_types::validate::SpecError;
 use ogpu_types::{events, AssetInfo, Offer, Reputation, ResponseStatus, TaskStatus};
 
 /// Three replicas of 3 000 each.
@@ -384,11 +385,11 @@ fn the_quorum_must_be_a_strict_majority_of_at_most_the_maximum_replicas() {
         let spec = fixtures::spec(fixtures::consensus(replicas, quorum));
         assert_error(
             suite.publish(&client, spec, REWARD),
-            ContractError::InvalidReplication {
+            ContractError::Spec(SpecError::InvalidReplication {
                 replicas,
                 quorum,
                 max,
-            },
+            }),
         );
     }
     for (replicas, quorum) in [(1, 1), (2, 2), (3, 2), (4, 3), (max, max)] {
@@ -512,7 +513,7 @@ fn a_delivery_must_carry_the_digest_the_replica_revealed() {
     };
     assert_error(
         suite.deliver(chosen, task_id, &forged),
-        ContractError::ResultDigestMismatch {},
+        ContractError::Spec(SpecError::ResultDigestMismatch {}),
     );
     assert!(suite.responses(task_id).iter().all(|r| r.result.is_none()));
 

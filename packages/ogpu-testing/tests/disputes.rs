@@ -13,6 +13,7 @@ use ogpu_testing::fixtures::{self, COLLATERAL, STAKE};
 use ogpu_testing::{assert_error, Sealed, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
 use ogpu_types::events::{self, attr};
 use ogpu_types::registry::DisputeStatus;
+use ogpu_types::validate::SpecError;
 use ogpu_types::{CompetitionModel, DisputeTerms, ResponseStatus, TaskSpec, TaskStatus};
 
 const REWARD: u128 = 10_000;
@@ -649,18 +650,18 @@ fn dispute_terms_need_three_replicas_and_a_strict_majority_quorum() {
     for (replicas, quorum) in [(1, 1), (2, 2)] {
         assert_error(
             suite.publish(&client, with(replicas, quorum), REWARD),
-            ContractError::TooFewDisputeReplicas { replicas, min: 3 },
+            ContractError::Spec(SpecError::TooFewDisputeReplicas { replicas, min: 3 }),
         );
     }
     // Half is not a majority; more than every replica is none; 5 is the most.
     for (replicas, quorum) in [(2, 1), (3, 1), (4, 2), (5, 2), (3, 4), (6, 4)] {
         assert_error(
             suite.publish(&client, with(replicas, quorum), REWARD),
-            ContractError::InvalidReplication {
+            ContractError::Spec(SpecError::InvalidReplication {
                 replicas,
                 quorum,
                 max: 5,
-            },
+            }),
         );
     }
     for (replicas, quorum) in [(3, 2), (3, 3), (4, 3), (5, 3)] {
@@ -684,15 +685,15 @@ fn dispute_terms_are_checked_at_publish() {
                 dispute: Some(terms()),
                 ..fixtures::hash_search(fixtures::first_response(), 4)
             },
-            ContractError::DisputesNotSupported {
+            ContractError::Spec(SpecError::DisputesNotSupported {
                 reason: "a hash search is verified on chain at reveal".into(),
-            },
+            }),
         ),
         (
             with(fixtures::sealed_bid_auction(), terms()),
-            ContractError::DisputesNotSupported {
+            ContractError::Spec(SpecError::DisputesNotSupported {
                 reason: "only first_response and manual_confirmation tasks".into(),
-            },
+            }),
         ),
         (
             with(
@@ -702,12 +703,12 @@ fn dispute_terms_are_checked_at_publish() {
                     ..terms()
                 },
             ),
-            ContractError::InvalidWindow {
+            ContractError::Spec(SpecError::InvalidWindow {
                 window: "dispute".into(),
                 value: 1,
                 min: 10,
                 max: 7 * 24 * 3600,
-            },
+            }),
         ),
         (
             with(

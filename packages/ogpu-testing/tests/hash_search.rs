@@ -8,6 +8,7 @@ use ogpu_testing::fixtures::{self, COLLATERAL, STAKE};
 use ogpu_testing::{assert_error, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
 use ogpu_types::events::{self, attr};
 use ogpu_types::registry::{ConfigResponse, ExecuteMsg, QueryMsg, TaskDetails};
+use ogpu_types::validate::SpecError;
 use ogpu_types::{HashSearch, Job, Payload, ResponseStatus, TaskSpec, TaskStatus};
 
 const REWARD: u128 = 10_000;
@@ -98,11 +99,11 @@ fn an_invalid_answer_is_rejected_changes_nothing_and_is_never_paid() {
     let before = suite.snapshot(task_id);
     assert_error(
         suite.reveal(&p0, task_id, &weak),
-        ContractError::InvalidAnswer {
+        ContractError::Spec(SpecError::InvalidAnswer {
             nonce: WEAK_NONCE,
             zero_bits: 11,
             difficulty: DIFFICULTY,
-        },
+        }),
     );
     assert_eq!(suite.snapshot(task_id), before);
     assert_eq!(
@@ -137,7 +138,7 @@ fn an_answer_must_be_eight_inline_bytes() {
     suite.advance_blocks(1);
     assert_error(
         suite.reveal(&p0, task_id, &sealed),
-        ContractError::InvalidNonce {},
+        ContractError::Spec(SpecError::InvalidNonce {}),
     );
     sealed.result = Payload::Reference {
         uri: "ipfs://nonce".into(),
@@ -146,7 +147,7 @@ fn an_answer_must_be_eight_inline_bytes() {
     };
     assert_error(
         suite.reveal(&p0, task_id, &sealed),
-        ContractError::InvalidNonce {},
+        ContractError::Spec(SpecError::InvalidNonce {}),
     );
     suite.assert_conservation();
 }
@@ -186,11 +187,11 @@ fn manual_confirmation_only_ever_pays_valid_answers() {
     suite.finalize(&stranger, task_id).unwrap();
     assert_error(
         suite.deliver(&p1, task_id, &weak),
-        ContractError::InvalidAnswer {
+        ContractError::Spec(SpecError::InvalidAnswer {
             nonce: WEAK_NONCE,
             zero_bits: 11,
             difficulty: DIFFICULTY,
-        },
+        }),
     );
     let deadline = suite.award(task_id).unwrap().delivery_deadline;
     suite.set_time(deadline.seconds() + 1);
@@ -227,27 +228,27 @@ fn publish_rejects_a_search_outside_the_layout_bounds() {
     let cases = [
         (
             search(0, 16),
-            ContractError::InvalidPrefix { len: 0, max: 64 },
+            ContractError::Spec(SpecError::InvalidPrefix { len: 0, max: 64 }),
         ),
         (
             search(65, 16),
-            ContractError::InvalidPrefix { len: 65, max: 64 },
+            ContractError::Spec(SpecError::InvalidPrefix { len: 65, max: 64 }),
         ),
         (
             search(8, 0),
-            ContractError::InvalidDifficulty {
+            ContractError::Spec(SpecError::InvalidDifficulty {
                 difficulty: 0,
                 min: 1,
                 max: 64,
-            },
+            }),
         ),
         (
             search(8, 65),
-            ContractError::InvalidDifficulty {
+            ContractError::Spec(SpecError::InvalidDifficulty {
                 difficulty: 65,
                 min: 1,
                 max: 64,
-            },
+            }),
         ),
     ];
     for (spec, error) in cases {

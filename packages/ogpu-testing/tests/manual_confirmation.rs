@@ -9,6 +9,7 @@ use ogpu_task_registry::ContractError;
 use ogpu_testing::fixtures::{self, COLLATERAL, STAKE};
 use ogpu_testing::{assert_error, emitted, Sealed, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
 use ogpu_types::registry::AwardState;
+use ogpu_types::validate::SpecError;
 use ogpu_types::{Offer, Payload, ResponseStatus, TaskSpec, TaskStatus, SEALED_RESULT_OVERHEAD};
 
 const REWARD: u128 = 10_000;
@@ -230,7 +231,7 @@ fn only_the_chosen_provider_delivers_the_digest_it_revealed_before_its_deadline(
     };
     assert_error(
         suite.deliver(&p0, task_id, &forged),
-        ContractError::ResultDigestMismatch {},
+        ContractError::Spec(SpecError::ResultDigestMismatch {}),
     );
     let deadline = suite.award(task_id).unwrap().delivery_deadline;
     suite.set_time(deadline.seconds() + 1);
@@ -446,10 +447,10 @@ fn a_sealed_task_takes_a_sealed_delivery_and_refuses_a_shorter_one() {
     let short = SEALED_RESULT_OVERHEAD - 1;
     assert_error(
         suite.deliver(&p0, task_id, &sealed_as(short)),
-        ContractError::SealedResultTooShort {
+        ContractError::Spec(SpecError::SealedResultTooShort {
             size: short as u64,
             min: SEALED_RESULT_OVERHEAD as u64,
-        },
+        }),
     );
     let ciphertext = sealed_as(SEALED_RESULT_OVERHEAD);
     suite.deliver(&p0, task_id, &ciphertext).unwrap();

@@ -12,6 +12,7 @@ use ogpu_testing::{
     assert_error, emitted, Sealed, SealedBid, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM,
 };
 use ogpu_types::commitment::sha256;
+use ogpu_types::validate::SpecError;
 use ogpu_types::{
     events, AssetInfo, Offer, Payload, Reputation, ResponseStatus, TaskStatus,
     SEALED_RESULT_OVERHEAD,
@@ -627,16 +628,16 @@ fn an_unsealed_delivery_must_hash_to_its_digest_and_fit_the_result_limit() {
     mismatched.digest = HexBinary::from(sha256(b"another result"));
     assert_error(
         suite.deliver(&p0, task_id, &mismatched),
-        ContractError::ResultDigestMismatch {},
+        ContractError::Spec(SpecError::ResultDigestMismatch {}),
     );
     let max = fixtures::limits().max_inline_result_bytes;
     let too_large = vec![7u8; max as usize + 1];
     assert_error(
         suite.deliver_result(&p0, task_id, &too_large),
-        ContractError::ResultTooLarge {
+        ContractError::Spec(SpecError::ResultTooLarge {
             size: u64::from(max) + 1,
             max: u64::from(max),
-        },
+        }),
     );
     // Any digest goes, as long as the result is the one it names: no commitment binds it.
     let any = Sealed::new(task_id, &p0, b"whatever the executor computed", 0, None);
@@ -657,10 +658,10 @@ fn a_sealed_delivery_is_any_sealed_result_long_enough_to_be_one() {
     let short = [1u8; SEALED_RESULT_OVERHEAD - 1];
     assert_error(
         suite.deliver_result(&p0, task_id, &short),
-        ContractError::SealedResultTooShort {
+        ContractError::Spec(SpecError::SealedResultTooShort {
             size: short.len() as u64,
             min: SEALED_RESULT_OVERHEAD as u64,
-        },
+        }),
     );
     // Only the client can open it, so its digest cannot be checked on chain.
     let mut sealed = Sealed::new(task_id, &p0, &[1u8; SEALED_RESULT_OVERHEAD], 0, None);

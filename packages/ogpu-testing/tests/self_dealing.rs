@@ -12,6 +12,7 @@ use ogpu_testing::{assert_error, Suite, SuiteBuilder, BOND_DENOM, REWARD_DENOM};
 use ogpu_types::registry::{ConfigUpdate, ExecuteMsg, TaskLimits};
 use ogpu_types::settlement;
 use ogpu_types::staking::{self, StakingConfigUpdate};
+use ogpu_types::validate::SpecError;
 use ogpu_types::{AssetInfo, DisputeTerms, ResponseStatus, TaskSpec, TaskStatus};
 
 const REWARD: u128 = 10_000;
@@ -100,11 +101,11 @@ fn a_sybil_cannot_void_a_consensus_round_for_a_free_result() {
     let (client, honest, sybil) = (suite.client(), suite.provider(0), suite.provider(1));
     assert_error(
         suite.publish(&client, fixtures::spec(fixtures::consensus(2, 1)), REWARD),
-        ContractError::InvalidReplication {
+        ContractError::Spec(SpecError::InvalidReplication {
             replicas: 2,
             quorum: 1,
             max: 5,
-        },
+        }),
     );
     let task_id = suite
         .publish(&client, fixtures::spec(fixtures::consensus(2, 2)), REWARD)

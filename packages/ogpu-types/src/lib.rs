@@ -20,6 +20,7 @@ pub mod settlement;
 pub mod staking;
 pub mod task;
 pub mod time;
+pub mod validate;
 
 pub use asset::{Asset, AssetInfo, MAX_CONFIG_AMOUNT};
 pub use commitment::{bid_commitment, result_commitment, CommitmentError, Hash32};

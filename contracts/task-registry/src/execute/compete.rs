@@ -334,7 +334,7 @@ pub(crate) fn check_result(
     let sealed = RESULT_KEYS.has(storage, task_id);
     validate::result(limits, result, digest, sealed)?;
     match HASH_SEARCHES.may_load(storage, task_id)? {
-        Some(search) => validate::hash_search_answer(&search, result),
+        Some(search) => Ok(validate::hash_search_answer(&search, result)?),
         None => Ok(()),
     }
 }

@@ -1,538 +1,31 @@
-//! Every rejection of the spec and config validation, with the exact error.
+//! Every rejection of the config, reward and bond validation, with the exact error; the
+//! spec rules' own tests are in `ogpu_types::validate`.
 
 use super::*;
 use cosmwasm_std::testing::MockApi;
-use cosmwasm_std::{Binary, HexBinary, Uint64};
-use ogpu_types::{CommitmentError, DeviceClass, Eligibility, Scalar};
-
-fn limits_fixture() -> TaskLimits {
-    TaskLimits {
-        max_kernel_bytes: 64,
-        max_inline_input_bytes: 16,
-        max_inline_result_bytes: 32,
-        max_output_bytes: 1024,
-        max_args: 4,
-        max_uri_len: 40,
-        max_allowed_providers: 2,
-        max_commitments: 8,
-        min_window: 10,
-        max_window: 100,
-        min_collateral: Uint128::new(5),
-        unrevealed_bid_penalty_bps: 5_000,
-        max_replicas: 5,
-    }
-}
-
-fn reference(uri: &str, hash_len: usize, size: u64) -> Payload {
-    Payload::Reference {
-        uri: uri.into(),
-        sha256: HexBinary::from(vec![1u8; hash_len]),
-        size: Uint64::new(size),
-    }
-}
-
-fn spec_fixture() -> TaskSpec {
-    TaskSpec {
-        job: Job::OpenCl(OpenClJob {
-            kernel: KernelSource::Inline {
-                source: "__kernel void k(__global int* o) { o[0] = 1; }".into(),
-            },
-            entry_point: "k".into(),
-            args: vec![
-                KernelArg::Input {
-                    payload: Payload::Inline {
-                        data: Binary::from(vec![0u8; 8]),
-                    },
-                },
-                KernelArg::Output {
-                    size: Uint64::new(4),
-                },
-                KernelArg::Scalar {
-                    value: Scalar::U32(3),
-                },
-            ],
-            global_work_size: vec![Uint64::new(1)],
-            local_work_size: None,
-        }),
-        requirements: Requirements {
-            eligibility: Eligibility {
-                device_class: DeviceClass::Gpu,
-                ..Eligibility::default()
-            },
-            allowed_providers: vec![],
-        },
-        model: CompetitionModel::FirstResponse {
-            commit_window: 10,
-            reveal_window: 100,
-        },
-        collateral: Uint128::new(5),
-        dispute: None,
-        result_key: None,
-    }
-}
-
-/// The fixture's OpenCL job, to mutate.
-fn opencl(spec: &mut TaskSpec) -> &mut OpenClJob {
-    match &mut spec.job {
-        Job::OpenCl(job) => job,
-        Job::HashSearch(_) => unreachable!("the fixture is an OpenCL task"),
-    }
-}
-
-fn check(spec: &TaskSpec) -> Result<(), ContractError> {
-    task_spec(&MockApi::default(), &limits_fixture(), spec)
-}
+use ogpu_types::validate::SpecError;
 
 #[test]
-fn valid_spec_passes() {
-    assert_eq!(check(&spec_fixture()), Ok(()));
-}
-
-#[test]
-fn kernel_source_is_checked() {
-    let mut spec = spec_fixture();
-    opencl(&mut spec).kernel = KernelSource::Inline {
-        source: String::new(),
-    };
-    assert_eq!(check(&spec), Err(ContractError::EmptyKernel {}));
-
-    opencl(&mut spec).kernel = KernelSource::Inline {
-        source: "x".repeat(65),
-    };
-    assert_eq!(
-        check(&spec),
-        Err(ContractError::KernelTooLarge { size: 65, max: 64 })
-    );
-    opencl(&mut spec).kernel = KernelSource::Inline {
-        source: "x".repeat(64),
-    };
-    assert_eq!(check(&spec), Ok(()));
-
-    opencl(&mut spec).kernel = KernelSource::Reference {
-        uri: "x".repeat(41),
-        sha256: HexBinary::from(vec![0u8; 32]),
-    };
-    assert_eq!(
-        check(&spec),
-        Err(ContractError::UriTooLong {
-            field: "kernel uri".into(),
-            len: 41,
-            max: 40
-        })
-    );
-    opencl(&mut spec).kernel = KernelSource::Reference {
-        uri: String::new(),
-        sha256: HexBinary::from(vec![0u8; 32]),
-    };
-    assert_eq!(
-        check(&spec),
-        Err(ContractError::EmptyField {
-            field: "kernel uri".into()
-        })
-    );
-    opencl(&mut spec).kernel = KernelSource::Reference {
-        uri: "https://x/k.cl".into(),
-        sha256: HexBinary::from(vec![0u8; 31]),
-    };
-    assert_eq!(
-        check(&spec),
-        Err(ContractError::Commitment(CommitmentError::InvalidLength {
-            field: "sha256",
-            len: 31
-        }))
-    );
-}
-
-#[test]
-fn entry_point_is_checked() {
-    for bad in ["", "has space", "semi;colon", &"k".repeat(129)] {
-        let mut spec = spec_fixture();
-        opencl(&mut spec).entry_point = bad.to_string();
-        assert_eq!(
-            check(&spec),
-            Err(ContractError::InvalidEntryPoint { max: 128 }),
-            "{bad:?}"
-        );
-    }
-}
-
-#[test]
-fn arguments_are_checked() {
-    let mut spec = spec_fixture();
-    opencl(&mut spec).args = vec![
-        KernelArg::Output {
-            size: Uint64::new(1)
-        };
-        5
-    ];
-    assert_eq!(
-        check(&spec),
-        Err(ContractError::TooManyArgs { count: 5, max: 4 })
-    );
-
-    opencl(&mut spec).args = vec![KernelArg::Scalar {
-        value: Scalar::I32(1),
-    }];
-    assert_eq!(check(&spec), Err(ContractError::NoOutputBuffer {}));
-
-    for size in [0, 1025] {
-        opencl(&mut spec).args = vec![KernelArg::Output {
-            size: Uint64::new(size),
-        }];
-        assert_eq!(
-            check(&spec),
-            Err(ContractError::InvalidOutputSize { size, max: 1024 })
-        );
-    }
-
-    let inline = |n: usize| KernelArg::Input {
-        payload: Payload::Inline {
-            data: Binary::from(vec![0u8; n]),
-        },
-    };
-    let output = KernelArg::Output {
-        size: Uint64::new(4),
-    };
-    opencl(&mut spec).args = vec![inline(9), inline(8), output.clone()];
-    assert_eq!(
-        check(&spec),
-        Err(ContractError::InlineInputTooLarge { size: 17, max: 16 })
-    );
-    opencl(&mut spec).args = vec![inline(8), inline(8), output.clone()];
-    assert_eq!(check(&spec), Ok(()));
-
-    opencl(&mut spec).args = vec![
-        KernelArg::Input {
-            payload: reference("https://x/in", 32, 0),
-        },
-        output.clone(),
-    ];
-    assert_eq!(check(&spec), Err(ContractError::EmptyReference {}));
-    opencl(&mut spec).args = vec![
-        KernelArg::Input {
-            payload: reference("https://x/in", 32, 1 << 40),
-        },
-        output,
-    ];
-    assert_eq!(check(&spec), Ok(()), "references are not inline-capped");
-}
-
-#[test]
-fn work_sizes_are_checked() {
-    let sizes = |v: &[u64]| v.iter().map(|&n| Uint64::new(n)).collect::<Vec<_>>();
-    let cases: [(&[u64], Option<&[u64]>); 5] = [
-        (&[], None),
-        (&[1, 1, 1, 1], None),
-        (&[4, 0], None),
-        (&[4, 4], Some(&[2])),
-        (&[4], Some(&[0])),
-    ];
-    for (global, local) in cases {
-        let mut spec = spec_fixture();
-        opencl(&mut spec).global_work_size = sizes(global);
-        opencl(&mut spec).local_work_size = local.map(sizes);
-        assert_eq!(
-            check(&spec),
-            Err(ContractError::InvalidWorkSize {}),
-            "{global:?} {local:?}"
-        );
-    }
-    let mut spec = spec_fixture();
-    opencl(&mut spec).global_work_size = sizes(&[64, 64, 2]);
-    opencl(&mut spec).local_work_size = Some(sizes(&[8, 8, 1]));
-    assert_eq!(check(&spec), Ok(()));
-}
-
-#[test]
-fn allow_list_is_checked() {
+fn a_spec_breaking_the_rules_or_naming_a_malformed_address_is_refused() {
     let api = MockApi::default();
+    let limits = ogpu_fixtures::limits();
+    let mut spec = ogpu_fixtures::spec(ogpu_fixtures::first_response());
     let a = api.addr_make("a").to_string();
-    let b = api.addr_make("b").to_string();
-    let c = api.addr_make("c").to_string();
-    let mut spec = spec_fixture();
-
-    spec.requirements.allowed_providers = vec![a.clone(), b.clone(), c];
-    assert_eq!(
-        check(&spec),
-        Err(ContractError::TooManyAllowedProviders { count: 3, max: 2 })
-    );
+    spec.requirements.allowed_providers = vec![a.clone()];
+    assert_eq!(task_spec(&api, &limits, &spec), Ok(()));
+    // An upper-case spelling of a listed address is not its normalized form.
+    spec.requirements.allowed_providers = vec![a.to_uppercase()];
+    assert!(matches!(
+        task_spec(&api, &limits, &spec),
+        Err(ContractError::Std(_))
+    ));
     spec.requirements.allowed_providers = vec![a.clone(), a.clone()];
     assert_eq!(
-        check(&spec),
-        Err(ContractError::DuplicateProvider {
-            provider: a.clone()
-        })
-    );
-    // An upper-case spelling of a listed address is not accepted as a second entry.
-    spec.requirements.allowed_providers = vec![a.clone(), a.to_uppercase()];
-    assert!(matches!(check(&spec), Err(ContractError::Std(_))));
-    spec.requirements.allowed_providers = vec![a, b];
-    assert_eq!(check(&spec), Ok(()));
-}
-
-#[test]
-fn windows_are_checked_at_both_bounds() {
-    let mut spec = spec_fixture();
-    for (value, ok) in [(9, false), (10, true), (100, true), (101, false)] {
-        spec.model = CompetitionModel::ManualConfirmation {
-            commit_window: 50,
-            reveal_window: 50,
-            confirm_window: value,
-            delivery_window: 50,
-        };
-        let expected = if ok {
-            Ok(())
-        } else {
-            Err(ContractError::InvalidWindow {
-                window: "confirm".into(),
-                value,
-                min: 10,
-                max: 100,
-            })
-        };
-        assert_eq!(check(&spec), expected, "confirm window {value}");
-    }
-}
-
-#[test]
-fn auction_windows_are_named_and_checked() {
-    let mut spec = spec_fixture();
-    for (name, bid, reveal, delivery) in [
-        ("bid", 9, 10, 10),
-        ("reveal", 10, 101, 10),
-        ("delivery", 10, 10, 9),
-    ] {
-        spec.model = CompetitionModel::SealedBidAuction {
-            bid_window: bid,
-            reveal_window: reveal,
-            delivery_window: delivery,
-        };
-        let value = [bid, reveal, delivery]
-            .into_iter()
-            .find(|v| !(10..=100).contains(v))
-            .unwrap();
-        assert_eq!(
-            check(&spec),
-            Err(ContractError::InvalidWindow {
-                window: name.into(),
-                value,
-                min: 10,
-                max: 100,
-            })
-        );
-    }
-    spec.model = CompetitionModel::SealedBidAuction {
-        bid_window: 10,
-        reveal_window: 100,
-        delivery_window: 50,
-    };
-    assert_eq!(check(&spec), Ok(()));
-}
-
-#[test]
-fn replicas_and_quorum_are_checked() {
-    let mut spec = spec_fixture();
-    let consensus = |replicas, quorum| CompetitionModel::Consensus {
-        replicas,
-        quorum,
-        commit_window: 50,
-        reveal_window: 50,
-    };
-    // A strict majority: two digests can never both reach the quorum.
-    for (replicas, quorum, ok) in [
-        (1, 1, true),
-        (2, 2, true),
-        (3, 2, true),
-        (5, 3, true),
-        (5, 5, true),
-        (2, 1, false),
-        (4, 2, false),
-        (5, 2, false),
-        (3, 0, false),
-        (3, 4, false),
-        (6, 4, false),
-        (0, 0, false),
-    ] {
-        spec.model = consensus(replicas, quorum);
-        let expected = if ok {
-            Ok(())
-        } else {
-            Err(ContractError::InvalidReplication {
-                replicas,
-                quorum,
-                max: 5,
-            })
-        };
-        assert_eq!(
-            check(&spec),
-            expected,
-            "{replicas} replicas, quorum {quorum}"
-        );
-    }
-    // `max_commitments` caps the replicas too.
-    let mut small = limits_fixture();
-    small.max_commitments = 2;
-    spec.model = consensus(3, 2);
-    assert_eq!(
-        task_spec(&MockApi::default(), &small, &spec),
-        Err(ContractError::InvalidReplication {
-            replicas: 3,
-            quorum: 2,
-            max: 2
-        })
-    );
-    spec.model = CompetitionModel::Consensus {
-        replicas: 3,
-        quorum: 2,
-        commit_window: 50,
-        reveal_window: 101,
-    };
-    assert_eq!(
-        check(&spec),
-        Err(ContractError::InvalidWindow {
-            window: "reveal".into(),
-            value: 101,
-            min: 10,
-            max: 100
-        })
-    );
-}
-
-#[test]
-fn collateral_minimum_is_checked() {
-    let mut spec = spec_fixture();
-    spec.collateral = Uint128::new(4);
-    assert_eq!(
-        check(&spec),
-        Err(ContractError::CollateralTooLow {
-            collateral: Uint128::new(4),
-            min: Uint128::new(5)
-        })
-    );
-}
-
-#[test]
-fn results_are_checked() {
-    let limits = limits_fixture();
-    let inline = |n: usize| Payload::Inline {
-        data: Binary::from(vec![0u8; n]),
-    };
-    let digest_of = |payload: &Payload| payload.digest().unwrap();
-    let plain = |payload: &Payload| result(&limits, payload, &digest_of(payload), false);
-    assert_eq!(plain(&inline(32)), Ok(()));
-    assert_eq!(
-        plain(&inline(33)),
-        Err(ContractError::ResultTooLarge { size: 33, max: 32 })
-    );
-    assert_eq!(plain(&reference("ipfs://r", 32, 5000)), Ok(()));
-    assert_eq!(
-        result(&limits, &reference("ipfs://r", 20, 5000), &[0; 32], false),
-        Err(ContractError::Commitment(CommitmentError::InvalidLength {
-            field: "sha256",
-            len: 20
+        task_spec(&api, &limits, &spec),
+        Err(ContractError::Spec(SpecError::DuplicateProvider {
+            provider: a
         }))
     );
-    // A public result must hash to the digest committed to.
-    assert_eq!(
-        result(&limits, &inline(8), &[0; 32], false),
-        Err(ContractError::ResultDigestMismatch {})
-    );
-    // A sealed one cannot be checked against it, only against the HPKE overhead.
-    let roomy = TaskLimits {
-        max_inline_result_bytes: 64,
-        ..limits.clone()
-    };
-    assert_eq!(result(&roomy, &inline(48), &[0; 32], true), Ok(()));
-    assert_eq!(
-        result(&roomy, &inline(47), &[0; 32], true),
-        Err(ContractError::SealedResultTooShort { size: 47, min: 48 })
-    );
-}
-
-#[test]
-fn a_result_key_is_32_bytes_and_only_for_opencl_jobs() {
-    let mut spec = spec_fixture();
-    spec.result_key = Some(HexBinary::from([5u8; 32]));
-    assert_eq!(check(&spec), Ok(()));
-    spec.result_key = Some(HexBinary::from([5u8; 31]));
-    assert_eq!(
-        check(&spec),
-        Err(ContractError::Commitment(CommitmentError::InvalidLength {
-            field: "result_key",
-            len: 31
-        }))
-    );
-    let mut search = hash_search_spec(4, 8);
-    search.result_key = Some(HexBinary::from([5u8; 32]));
-    assert_eq!(check(&search), Err(ContractError::ResultKeyNotAllowed {}));
-}
-
-fn hash_search_spec(prefix_len: usize, difficulty: u32) -> TaskSpec {
-    TaskSpec {
-        job: Job::HashSearch(HashSearch {
-            prefix: HexBinary::from(vec![7u8; prefix_len]),
-            difficulty,
-        }),
-        ..spec_fixture()
-    }
-}
-
-#[test]
-fn hash_search_bounds_are_checked_at_both_ends() {
-    for (len, difficulty) in [(1, 1), (64, 64)] {
-        assert_eq!(check(&hash_search_spec(len, difficulty)), Ok(()));
-    }
-    for len in [0, 65] {
-        assert_eq!(
-            check(&hash_search_spec(len, 8)),
-            Err(ContractError::InvalidPrefix {
-                len: len as u64,
-                max: 64
-            })
-        );
-    }
-    for difficulty in [0, 65] {
-        assert_eq!(
-            check(&hash_search_spec(8, difficulty)),
-            Err(ContractError::InvalidDifficulty {
-                difficulty,
-                min: 1,
-                max: 64
-            })
-        );
-    }
-}
-
-#[test]
-fn hash_search_answers_are_verified() {
-    // sha256(b"ogpu" ‖ 267 778 as u64 big-endian) has 22 leading zero bits.
-    let search = |difficulty| HashSearch {
-        prefix: HexBinary::from(b"ogpu".as_slice()),
-        difficulty,
-    };
-    let answer = |bytes: &[u8]| Payload::Inline {
-        data: Binary::from(bytes),
-    };
-    let nonce = answer(&267_778u64.to_be_bytes());
-    assert_eq!(hash_search_answer(&search(22), &nonce), Ok(()));
-    assert_eq!(
-        hash_search_answer(&search(23), &nonce),
-        Err(ContractError::InvalidAnswer {
-            nonce: 267_778,
-            zero_bits: 22,
-            difficulty: 23
-        })
-    );
-    for malformed in [
-        answer(&[0; 7]),
-        answer(&[0; 9]),
-        reference("ipfs://nonce", 32, 8),
-    ] {
-        assert_eq!(
-            hash_search_answer(&search(1), &malformed),
-            Err(ContractError::InvalidNonce {})
-        );
-    }
 }
 
 #[test]
@@ -576,48 +69,48 @@ fn config_limits_respect_hard_caps() {
             reason: r.to_string(),
         })
     };
-    assert_eq!(limits(&limits_fixture()), Ok(()));
-    let mut l = limits_fixture();
+    assert_eq!(limits(&ogpu_fixtures::limits()), Ok(()));
+    let mut l = ogpu_fixtures::limits();
     l.max_commitments = 65;
     assert_eq!(limits(&l), reason("max_commitments must be 1..=64"));
-    l = limits_fixture();
+    l = ogpu_fixtures::limits();
     l.max_commitments = 0;
     assert_eq!(limits(&l), reason("max_commitments must be 1..=64"));
-    l = limits_fixture();
+    l = ogpu_fixtures::limits();
     l.max_allowed_providers = 65;
     assert_eq!(
         limits(&l),
         reason("max_allowed_providers must be at most 64")
     );
-    l = limits_fixture();
+    l = ogpu_fixtures::limits();
     l.max_args = 65;
     assert_eq!(limits(&l), reason("max_args must be 1..=64"));
-    l = limits_fixture();
+    l = ogpu_fixtures::limits();
     l.max_inline_result_bytes = HARD_MAX_INLINE_BYTES + 1;
     assert_eq!(
         limits(&l),
         reason("inline byte limits must be at most 262144")
     );
-    l = limits_fixture();
+    l = ogpu_fixtures::limits();
     l.max_uri_len = 0;
     assert_eq!(limits(&l), reason("max_uri_len must be 1..=2048"));
-    l = limits_fixture();
+    l = ogpu_fixtures::limits();
     l.max_output_bytes = 0;
     assert_eq!(limits(&l), reason("max_output_bytes must be positive"));
-    l = limits_fixture();
-    l.min_window = 101;
+    l = ogpu_fixtures::limits();
+    l.min_window = l.max_window + 1;
     assert_eq!(
         limits(&l),
         reason("windows need 0 < min_window <= max_window")
     );
-    l = limits_fixture();
+    l = ogpu_fixtures::limits();
     l.unrevealed_bid_penalty_bps = 10_001;
     assert_eq!(
         limits(&l),
         reason("unrevealed_bid_penalty_bps must be at most 10000")
     );
     for replicas in [0, HARD_MAX_REPLICAS + 1] {
-        l = limits_fixture();
+        l = ogpu_fixtures::limits();
         l.max_replicas = replicas;
         assert_eq!(limits(&l), reason("max_replicas must be 1..=16"));
     }
@@ -627,7 +120,7 @@ fn config_limits_respect_hard_caps() {
 /// defaults of the new fields.
 #[test]
 fn limits_stored_before_the_new_models_decode() {
-    let current = cosmwasm_std::to_json_string(&limits_fixture()).unwrap();
+    let current = cosmwasm_std::to_json_string(&ogpu_fixtures::limits()).unwrap();
     let new_fields = r#","unrevealed_bid_penalty_bps":5000,"max_replicas":5"#;
     assert!(current.contains(new_fields));
     let stored = current.replace(new_fields, "");
