@@ -12,8 +12,8 @@
 use std::path::{Path, PathBuf};
 
 use cosmwasm_std::{Binary, HexBinary, Int64, Uint128, Uint64};
-use ogpu_types::hash_search::{MAX_DIFFICULTY, MAX_PREFIX_LEN, MIN_DIFFICULTY};
-use ogpu_types::registry::{AcceptedAsset, ConfigResponse};
+use ogpu_types::registry::{AcceptedAsset, ConfigResponse, TaskLimits};
+use ogpu_types::validate::{self, SpecError};
 use ogpu_types::{
     AssetInfo, CompetitionModel, DeviceClass, DisputeTerms, Eligibility, HashSearch, Job,
     KernelArg, KernelSource, OpenClJob, Payload, Requirements, Scalar, TaskSpec,
@@ -33,6 +33,8 @@ const REVEAL_WINDOW_FR: u64 = 60;
 const REVEAL_WINDOW_MC: u64 = 300;
 const CONFIRM_WINDOW: u64 = 300;
 const DELIVERY_WINDOW: u64 = 120;
+/// The windows the flags set (`--commit-window` …); the others are set in a spec file.
+const FLAG_WINDOWS: [&str; 4] = ["commit", "reveal", "confirm", "delivery"];
 
 /// The friendly task file. Paths are relative to the file.
 #[derive(Debug, Default, Deserialize)]
@@ -308,18 +310,6 @@ fn draft_job(
                 "give bytes in hex, e.g. --hash-prefix 6f677075",
             )
         })?;
-        if prefix.is_empty() || prefix.len() > MAX_PREFIX_LEN {
-            return Err(CliError::usage(
-                format!("--hash-prefix is {} bytes", prefix.len()),
-                format!("give 1 to {MAX_PREFIX_LEN} bytes"),
-            ));
-        }
-        if !(MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&difficulty) {
-            return Err(CliError::usage(
-                format!("--difficulty {difficulty}"),
-                format!("give {MIN_DIFFICULTY} to {MAX_DIFFICULTY} bits"),
-            ));
-        }
         return Ok(DraftJob::Ready(Job::HashSearch(HashSearch {
             prefix: HexBinary::from(prefix),
             difficulty,
@@ -657,42 +647,15 @@ impl Draft {
     ) -> CliResult<Publish> {
         let limits = &config.limits;
         let (asset, reward) = self.reward(&config.accepted_assets)?;
-        let windows = self.model.windows();
-        for (name, value) in windows {
-            if value < limits.min_window || value > limits.max_window {
-                return Err(CliError::usage(
-                    format!(
-                        "the {name} window of {value} s is outside this deployment's {}..={} s",
-                        limits.min_window, limits.max_window
-                    ),
-                    format!("pass --{name}-window within it"),
-                ));
-            }
-        }
         let collateral = match (&self.collateral, self.spec_collateral) {
             (Some(text), _) => Uint128::new(coin::parse_in("--collateral", text, bond_denom)?),
             (None, Some(amount)) => amount,
             (None, None) => limits.min_collateral,
         };
-        if collateral < limits.min_collateral {
-            return Err(CliError::usage(
-                format!("collateral {collateral}{bond_denom} is below this deployment's minimum of {}{bond_denom}", limits.min_collateral),
-                "raise --collateral",
-            ));
-        }
         let mut requirements = self.requirements;
         if let Some(text) = &self.min_stake {
             requirements.eligibility.min_stake =
                 Uint128::new(coin::parse_in("--min-provider-stake", text, bond_denom)?);
-        }
-        if requirements.allowed_providers.len() > limits.max_allowed_providers as usize {
-            return Err(CliError::usage(
-                format!("{} allowed providers", requirements.allowed_providers.len()),
-                format!(
-                    "this deployment allows at most {}",
-                    limits.max_allowed_providers
-                ),
-            ));
         }
         let job = match self.job {
             DraftJob::Ready(job) => job,
@@ -745,15 +708,17 @@ impl Draft {
             (Job::OpenCl(_), None) if self.public_result => None,
             (Job::OpenCl(_), None) => Some(HexBinary::from(client_key()?.to_vec())),
         };
+        let spec = TaskSpec {
+            job,
+            requirements,
+            model: self.model,
+            collateral,
+            dispute: self.dispute,
+            result_key,
+        };
+        follows_the_rules(limits, &spec, bond_denom)?;
         Ok(Publish {
-            spec: TaskSpec {
-                job,
-                requirements,
-                model: self.model,
-                collateral,
-                dispute: self.dispute,
-                result_key,
-            },
+            spec,
             asset,
             reward,
         })
@@ -814,6 +779,32 @@ impl Draft {
         }
         Ok((info, parsed.amount))
     }
+}
+
+/// The registry's own rules (`ogpu_types::validate`), applied before anything is sent: a
+/// spec it would refuse is reported here, with what fixes it, and costs no fee.
+fn follows_the_rules(limits: &TaskLimits, spec: &TaskSpec, bond_denom: &str) -> CliResult<()> {
+    validate::task_spec(limits, spec).map_err(|err| {
+        let fix = match &err {
+            SpecError::InvalidWindow { window, .. } if FLAG_WINDOWS.contains(&window.as_str()) => {
+                format!("pass --{window}-window within it (or set it in the task file)")
+            }
+            SpecError::InvalidWindow { window, .. } => {
+                format!("set the {window} window in the spec file within it")
+            }
+            SpecError::CollateralTooLow { .. } => format!("raise --collateral (in {bond_denom})"),
+            SpecError::InvalidPrefix { max, .. } => format!("give 1 to {max} bytes with --hash-prefix"),
+            SpecError::InvalidDifficulty { min, max, .. } => {
+                format!("give --difficulty {min} to {max}")
+            }
+            SpecError::TooManyAllowedProviders { .. } | SpecError::DuplicateProvider { .. } => {
+                "list each provider once with --allow, within this deployment's limit".into()
+            }
+            _ => "fix the task file or the flags (`ogpu query config` shows this deployment's limits)"
+                .into(),
+        };
+        CliError::usage(err, fix)
+    })
 }
 
 fn describe_asset(info: &AssetInfo) -> String {
@@ -1134,7 +1125,7 @@ min_memory_mb = 1024
     /// A raw spec's consensus model and dispute terms are published as written; window
     /// flags, which only build the first two models, are refused rather than applied.
     #[test]
-    fn a_raw_spec_keeps_its_consensus_model_and_dispute_terms() {
+    fn a_raw_spec_keeps_its_consensus_model_and_breaking_the_rules_costs_no_fee() {
         let dir = tempfile::tempdir().unwrap();
         let spec = TaskSpec {
             job: Job::HashSearch(HashSearch {
@@ -1149,21 +1140,33 @@ min_memory_mb = 1024
                 reveal_window: 20,
             },
             collateral: Uint128::new(300),
-            dispute: Some(DisputeTerms {
-                window: 60,
-                replicas: 2,
-                quorum: 2,
-                bond: Uint128::new(500),
-            }),
+            dispute: None,
             result_key: None,
         };
         let path = dir.path().join("spec.json");
-        std::fs::write(&path, serde_json::to_string(&spec).unwrap()).unwrap();
-        let published = draft(&publish_args(&path), "wasm")
-            .unwrap()
-            .finish(&config(), "ustake", client_key)
-            .unwrap();
-        assert_eq!(published.spec, spec);
+        let publish_file = |spec: &TaskSpec| {
+            std::fs::write(&path, serde_json::to_string(spec).unwrap()).unwrap();
+            draft(&publish_args(&path), "wasm")
+                .unwrap()
+                .finish(&config(), "ustake", client_key)
+        };
+        assert_eq!(publish_file(&spec).unwrap().spec, spec);
+        // The registry's rules are checked before sending: a hash search takes no dispute.
+        let disputed = TaskSpec {
+            dispute: Some(DisputeTerms {
+                window: 60,
+                replicas: 3,
+                quorum: 2,
+                bond: Uint128::new(500),
+            }),
+            ..spec
+        };
+        let err = publish_file(&disputed).unwrap_err();
+        assert!(
+            err.line().contains("disputes are not available"),
+            "{}",
+            err.line()
+        );
         let flagged = [path.to_str().unwrap(), "--reward", "1000ustake"];
         let args = publish(&[&flagged[..], &["--commit-window", "30"]].concat());
         let err = draft(&args, "wasm").unwrap_err();
@@ -1213,8 +1216,9 @@ min_memory_mb = 1024
         assert!(
             finish(&["--reward", "1000ustake", "--commit-window", "1"]).contains("commit window")
         );
-        assert!(finish(&["--reward", "1000ustake", "--collateral", "5"])
-            .contains("below this deployment's minimum"));
+        assert!(
+            finish(&["--reward", "1000ustake", "--collateral", "5"]).contains("below the minimum")
+        );
         assert!(
             finish(&["--reward", "1000ustake", "--collateral", "500uatom"])
                 .contains("must be in ustake")
@@ -1349,7 +1353,7 @@ min_memory_mb = 1024
         let short = [&mc[..], &["--delivery-window", "1"]].concat();
         let err = finished(&kernel_args(dir.path(), &short)).unwrap_err();
         assert!(
-            err.line().contains("the delivery window of 1 s"),
+            err.line().contains("delivery window 1s is outside"),
             "{}",
             err.line()
         );
