@@ -64,9 +64,8 @@ pub fn deliver(
         (attr::PROVIDER, provider.to_string()),
         (attr::DIGEST, digest.to_hex()),
     ]);
-    let winners = winners(&task, &state, provider);
     let ending = Ending::Completed {
-        winners,
+        winners: winners(&task, &state, provider),
         price: state.price,
         digest,
     };

@@ -1,8 +1,8 @@
-//! Awarded tasks: the chosen provider delivers its result before a deadline and is paid
-//! in that same transaction; a missed delivery is slashed and the next provider in the
-//! ranking is promoted. Manual Confirmation (the confirmed offer), sealed-bid auctions (the
-//! lowest bid) and Consensus (an agreeing replica) share this path, so no result reaches
-//! the chain before it is paid for.
+//! Awarded tasks: the offers are ranked and one provider is appointed to deliver its
+//! result before a deadline (`Deliver` pays it in that same transaction); a missed delivery
+//! is slashed and the next provider in the ranking is promoted. Manual Confirmation (the
+//! confirmed offer), sealed-bid auctions (the lowest bid) and Consensus (an agreeing
+//! replica) share this path, so no result reaches the chain before it is paid for.
 
 use cosmwasm_std::{Addr, DepsMut, Env, Event, Response, Storage, Timestamp, Uint128};
 use ogpu_types::events::{self, attr};
