@@ -1,4 +1,4 @@
-//! Entry points: thin dispatch into `execute`, `query` and `reply`.
+//! Entry points: thin dispatch into `handlers` (one per message), `query` and `reply`.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
@@ -7,7 +7,10 @@ use ogpu_types::registry::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use ogpu_types::MigrateMsg;
 
 use crate::error::ContractError;
-use crate::execute::{admin, auction, award, compete, dispute, ledger, publish};
+use crate::handlers::{
+    admin, cancel, commit, confirm, deliver, dispute, finalize, instantiate as init, publish,
+    reveal, reveal_bid, sync_provider,
+};
 use crate::{query, reply as replies};
 
 pub const CONTRACT_NAME: &str = env!("CARGO_PKG_NAME");
@@ -21,7 +24,7 @@ pub fn instantiate(
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    admin::instantiate(deps, env, info, msg)
+    init::instantiate(deps, env, info, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -37,31 +40,31 @@ pub fn execute(
         ExecuteMsg::Commit {
             task_id,
             commitment,
-        } => compete::commit(deps, env, info, task_id, commitment),
+        } => commit::commit(deps, env, info, task_id, commitment),
         ExecuteMsg::Reveal {
             task_id,
             digest,
             salt,
             price,
             result,
-        } => compete::reveal(deps, env, info, task_id, digest, salt, price, result),
+        } => reveal::reveal(deps, env, info, task_id, digest, salt, price, result),
         ExecuteMsg::RevealBid {
             task_id,
             price,
             salt,
-        } => auction::reveal_bid(deps, env, info, task_id, price, salt),
+        } => reveal_bid::reveal_bid(deps, env, info, task_id, price, salt),
         ExecuteMsg::Deliver {
             task_id,
             digest,
             result,
-        } => award::deliver(deps, env, info, task_id, digest, result),
+        } => deliver::deliver(deps, env, info, task_id, digest, result),
         ExecuteMsg::Dispute { task_id } => dispute::dispute_native(deps, env, info, task_id),
         ExecuteMsg::CloseDispute { task_id } => dispute::close(deps, env, info, task_id),
         ExecuteMsg::Confirm { task_id, provider } => {
-            compete::confirm(deps, env, info, task_id, provider)
+            confirm::confirm(deps, env, info, task_id, provider)
         }
-        ExecuteMsg::CancelTask { task_id } => publish::cancel(deps, env, info, task_id),
-        ExecuteMsg::Finalize { task_id } => compete::finalize(deps, env, info, task_id),
+        ExecuteMsg::CancelTask { task_id } => cancel::cancel(deps, env, info, task_id),
+        ExecuteMsg::Finalize { task_id } => finalize::finalize(deps, env, info, task_id),
         ExecuteMsg::UpdateConfig(update) => admin::update_config(deps, info, update),
         ExecuteMsg::SetPaused { paused } => admin::set_paused(deps, info, paused),
         ExecuteMsg::TransferOwnership { new_owner } => {
@@ -69,7 +72,7 @@ pub fn execute(
         }
         ExecuteMsg::AcceptOwnership {} => admin::accept_ownership(deps, info),
         ExecuteMsg::CancelOwnershipTransfer {} => admin::cancel_ownership_transfer(deps, info),
-        ExecuteMsg::SyncProvider(sync) => ledger::sync_provider(deps, info, sync),
+        ExecuteMsg::SyncProvider(sync) => sync_provider::sync_provider(deps, info, sync),
         ExecuteMsg::MigrateChild {
             child,
             new_code_id,

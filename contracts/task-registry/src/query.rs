@@ -11,7 +11,7 @@ use ogpu_types::registry::{
 use ogpu_types::{Job, TaskSpec, TaskStatus};
 
 use crate::error::ContractError;
-use crate::execute::load_task;
+use crate::ledger::task::load_task;
 use crate::state::{
     AWARDS, CONFIG, DISPUTES, DISPUTE_TERMS, EARNINGS, HASH_SEARCHES, JOBS, LEDGERS, LOCKS,
     NEXT_TASK_ID, OWNER, PENDING_OWNER, PROVIDER_TASKS, REQUIREMENTS, RESPONSES, RESULT_KEYS,

@@ -2,7 +2,7 @@
 //! escrow, settles collateral and reputation, and records the terminal status. Each
 //! ending crosses into each child contract at most once.
 
-use cosmwasm_std::{Addr, Decimal, DepsMut, Empty, Env, Event, HexBinary, Response, Uint128};
+use cosmwasm_std::{Addr, Decimal, DepsMut, Empty, Env, Event, Response};
 use ogpu_types::events::{self, attr};
 use ogpu_types::settlement::{self, Deposit, Payout};
 use ogpu_types::staking::Compensation;
@@ -11,26 +11,12 @@ use ogpu_types::{
 };
 
 use crate::error::ContractError;
-use crate::execute::ledger::{Judgement, Verdict};
-use crate::execute::{award, call, dispute};
+use crate::ledger::child::call;
+use crate::ledger::collateral::{Judgement, Verdict};
+use crate::ledger::dispute;
+use crate::ledger::ending::Ending;
+use crate::ledger::task::responses;
 use crate::state::{Config, RESPONSES, TASKS, TASKS_BY_STATUS};
-
-/// How a task ends.
-pub enum Ending {
-    /// Each of `winners` is paid `price` (gross) out of the escrow; the rest goes back to
-    /// the client. One winner, except in Consensus, where every agreeing replica wins.
-    Completed {
-        winners: Vec<Addr>,
-        price: Uint128,
-        digest: HexBinary,
-    },
-    /// No result was accepted in time: refund.
-    Expired,
-    /// The client withdrew the task before any commitment: refund.
-    Cancelled,
-    /// Consensus: the revealed digests reached no quorum: refund.
-    Failed,
-}
 
 /// Whether a response still holds its collateral lock (it has not been judged yet).
 pub fn unsettled(status: ResponseStatus) -> bool {
@@ -89,7 +75,7 @@ pub fn settle(
         Ending::Completed { winners, .. } => winners,
         _ => &[],
     };
-    let responses = award::responses(deps.storage, task.id)?;
+    let responses = responses(deps.storage, task.id)?;
 
     // A disputable task's winner keeps its lock until the dispute window closes.
     let disputable = dispute::open_window(deps.storage, &task, &ending, env.block.time)?;

@@ -1,14 +1,34 @@
-//! Task-level consensus: counting the revealed digests of a replicated task.
+//! Task-level consensus: who may commit to a replicated task (a dispute's re-run round
+//! excludes the disputed winner) and counting its revealed digests.
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{DepsMut, Env, Response};
+use cosmwasm_std::{Addr, DepsMut, Env, Response, Storage};
 use ogpu_types::{CompetitionModel, Offer, ResponseStatus, Task, TaskResponseRecord};
 
 use crate::error::ContractError;
-use crate::execute::award;
-use crate::execute::settle::{self, Ending};
-use crate::state::Config;
+use crate::ledger::ending::Ending;
+use crate::ledger::settle::settle;
+use crate::ledger::task::responses;
+use crate::models::award::{appoint, judge_outsiders};
+use crate::state::{Config, DISPUTES, ROUNDS};
+
+/// A dispute round is re-run by others than the disputed winner.
+pub fn ensure_not_disputed_winner(
+    storage: &dyn Storage,
+    task_id: u64,
+    provider: &Addr,
+) -> Result<(), ContractError> {
+    if let Some(disputed) = ROUNDS.may_load(storage, task_id)? {
+        if DISPUTES.load(storage, disputed)?.winner == *provider {
+            return Err(ContractError::NotAllowed {
+                task_id,
+                provider: provider.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
 
 /// The providers of the digest at least `quorum` replicas revealed, earliest commitment
 /// first (then address). The quorum is a strict majority, so at most one digest has it.
@@ -47,9 +67,9 @@ pub fn tally(
             expected: "consensus".into(),
         });
     };
-    let responses = award::responses(deps.storage, task.id)?;
+    let responses = responses(deps.storage, task.id)?;
     let Some(agreeing) = agreement(&responses, quorum) else {
-        return settle::settle(deps, env, config, task, Ending::Failed);
+        return settle(deps, env, config, task, Ending::Failed);
     };
     let share = task.reward.amount.multiply_ratio(1u128, replicas);
     let ranking: Vec<Offer> = agreeing
@@ -59,7 +79,7 @@ pub fn tally(
             price: share,
         })
         .collect();
-    let judged = award::judge_outsiders(deps.storage, config, &task, responses, &ranking)?;
-    let event = award::appoint(deps.storage, env, &mut task, ranking, 0)?;
+    let judged = judge_outsiders(deps.storage, config, &task, responses, &ranking)?;
+    let event = appoint(deps.storage, env, &mut task, ranking, 0)?;
     judged.finish(config, Response::new().add_event(event))
 }

@@ -1,19 +1,16 @@
-//! Sealed-bid reverse auction: opening bids and the award (the lowest price wins and is
-//! paid the second-lowest on delivery; see `award` for the delivery and the promotion
-//! past a missed one). Bids themselves are `Commit`s (see `compete`).
+//! `RevealBid`: a provider opens its sealed bid in an auction's reveal window.
 
 use cosmwasm_std::{DepsMut, Env, Event, HexBinary, MessageInfo, Response, Uint128};
 use cw_utils::nonpayable;
 use ogpu_types::commitment::{bid_commitment, to_hash32};
 use ogpu_types::events::{self, attr};
-use ogpu_types::{CompetitionModel, ResponseStatus, Task};
+use ogpu_types::{CompetitionModel, ResponseStatus};
 
 use crate::error::ContractError;
-use crate::execute::award;
-use crate::execute::compete::unopened;
-use crate::execute::settle::{self, Ending};
-use crate::execute::{ensure_open, load_task};
-use crate::state::{Config, CONFIG, RESPONSES, TASKS};
+use crate::handlers::checks::{ensure_open, unopened};
+use crate::ledger::task::load_task;
+use crate::models::sealed_bid_auction::award;
+use crate::state::{CONFIG, RESPONSES, TASKS};
 
 /// Opens a sealed bid in the reveal window. The last bid opened awards the auction at
 /// once; otherwise `Finalize` does after the window.
@@ -79,24 +76,4 @@ pub fn reveal_bid(
     Ok(outcome
         .add_attribute(attr::ACTION, "reveal_bid")
         .add_event(event))
-}
-
-/// Fixes the winner: the lowest revealed bid (then the earliest bid, then the address)
-/// delivers; the other revealed bidders keep their collateral locked until the task ends,
-/// since any of them may be promoted, and every unopened bid pays its penalty now. With no
-/// revealed bid the task expires.
-pub fn award(
-    deps: DepsMut,
-    env: &Env,
-    config: &Config,
-    mut task: Task,
-) -> Result<Response, ContractError> {
-    let responses = award::responses(deps.storage, task.id)?;
-    let ranking = award::rank(&responses, |bid| bid.committed_height);
-    if ranking.is_empty() {
-        return settle::settle(deps, env, config, task, Ending::Expired);
-    }
-    let judged = award::judge_outsiders(deps.storage, config, &task, responses, &ranking)?;
-    let event = award::appoint(deps.storage, env, &mut task, ranking, 0)?;
-    judged.finish(config, Response::new().add_event(event))
 }

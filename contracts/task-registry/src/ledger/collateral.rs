@@ -3,16 +3,14 @@
 //! reputation and earnings, and order slashes. Staking is called only when stake is
 //! slashed, once per judgement: every cross-contract call costs an instance fee on wasmd.
 
-use cosmwasm_std::{Addr, DepsMut, Event, MessageInfo, Response, Storage, Uint128};
-use cw_utils::nonpayable;
+use cosmwasm_std::{Addr, Event, Response, Storage, Uint128};
 use ogpu_types::events::{self, attr};
-use ogpu_types::registry::ProviderSync;
 use ogpu_types::staking::{self, Compensation, SlashOrder};
 use ogpu_types::{Asset, Eligibility};
 
 use crate::error::ContractError;
-use crate::execute::call;
-use crate::state::{Config, Ledger, Stake, CONFIG, EARNINGS, LEDGERS, LOCKS, STAKES};
+use crate::ledger::child::call;
+use crate::state::{Config, EARNINGS, LEDGERS, LOCKS, STAKES};
 
 /// What happens to one provider's lock when it is judged.
 pub enum Verdict {
@@ -185,45 +183,4 @@ fn collateral_event(kind: &str, task_id: u64, provider: &Addr, amount: Uint128) 
         (attr::PROVIDER, provider.to_string()),
         (attr::AMOUNT, amount.to_string()),
     ])
-}
-
-/// `ExecuteMsg::SyncProvider`: staking reports a provider's new stake or registration. A
-/// change that would leave less bonded than the collateral locked in tasks (an unbond, a
-/// deregistration) is refused, which reverts it in staking too.
-pub fn sync_provider(
-    deps: DepsMut,
-    info: MessageInfo,
-    sync: ProviderSync,
-) -> Result<Response, ContractError> {
-    let ProviderSync {
-        provider,
-        bonded,
-        active,
-        devices,
-    } = sync;
-    nonpayable(&info)?;
-    let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.staking {
-        return Err(ContractError::Unauthorized {
-            expected: "the staking contract".into(),
-        });
-    }
-    let provider = deps.api.addr_validate(&provider)?;
-    let locked = LEDGERS
-        .may_load(deps.storage, &provider)?
-        .map(|ledger: Ledger| ledger.locked)
-        .unwrap_or_default();
-    if !active && !locked.is_zero() {
-        return Err(ContractError::CollateralLocked { locked });
-    }
-    if bonded < locked {
-        return Err(ContractError::StakeBelowLocked { bonded, locked });
-    }
-    let stake = Stake {
-        bonded,
-        active,
-        devices,
-    };
-    STAKES.save(deps.storage, &provider, &stake)?;
-    Ok(Response::new().add_attribute(attr::ACTION, "sync_provider"))
 }

@@ -1,38 +1,19 @@
-//! Awarded tasks: the chosen provider delivers its result before a deadline and is paid
-//! in that same transaction; a missed delivery is slashed and the next provider in the
-//! ranking is promoted. Manual Confirmation (the confirmed offer), sealed-bid auctions (the
-//! lowest bid) and Consensus (an agreeing replica) share this path, so no result reaches
-//! the chain before it is paid for.
+//! Awarded tasks: the offers are ranked and one provider is appointed to deliver its
+//! result before a deadline (`Deliver` pays it in that same transaction); a missed delivery
+//! is slashed and the next provider in the ranking is promoted. Manual Confirmation (the
+//! confirmed offer), sealed-bid auctions (the lowest bid) and Consensus (an agreeing
+//! replica) share this path, so no result reaches the chain before it is paid for.
 
-use cosmwasm_std::{
-    Addr, DepsMut, Env, Event, HexBinary, MessageInfo, Order, Response, Storage, Timestamp, Uint128,
-};
-use cw_utils::nonpayable;
-use ogpu_types::commitment::to_hash32;
+use cosmwasm_std::{Addr, DepsMut, Env, Event, Response, Storage, Timestamp, Uint128};
 use ogpu_types::events::{self, attr};
 use ogpu_types::registry::AwardState;
-use ogpu_types::{
-    deadline, CompetitionModel, Offer, Payload, ResponseStatus, Task, TaskResponseRecord,
-};
+use ogpu_types::{deadline, CompetitionModel, Offer, ResponseStatus, Task, TaskResponseRecord};
 
 use crate::error::ContractError;
-use crate::execute::compete::check_result;
-use crate::execute::ledger::{Judgement, Verdict};
-use crate::execute::settle::{self, silence_verdict, Ending};
-use crate::execute::{ensure_open, load_task};
-use crate::state::{Config, AWARDS, CONFIG, RESPONSES, TASKS};
-
-/// Every response of a task. Bounded: a task holds at most `limits.max_commitments`
-/// (≤ 64) responses.
-pub fn responses(
-    storage: &dyn Storage,
-    task_id: u64,
-) -> Result<Vec<TaskResponseRecord>, ContractError> {
-    Ok(RESPONSES
-        .prefix_range(storage, task_id, None, Order::Ascending)
-        .map(|item| item.map(|(_, response)| response))
-        .collect::<Result<_, _>>()?)
-}
+use crate::ledger::collateral::{Judgement, Verdict};
+use crate::ledger::ending::Ending;
+use crate::ledger::settle::{settle, silence_verdict};
+use crate::state::{Config, AWARDS, RESPONSES, TASKS};
 
 /// The revealed responses with a price, best first: lowest price, then `order` (a block
 /// height: earliest first), then address. The order is total, so a ranking never depends
@@ -164,79 +145,24 @@ fn awarded_event(task_id: u64, provider: &Addr, price: Uint128, until: Timestamp
     ])
 }
 
-fn executor(state: &AwardState) -> Result<&Addr, ContractError> {
+/// The provider whose turn it is to deliver.
+pub fn executor(state: &AwardState) -> Result<&Addr, ContractError> {
     at(&state.ranking, state.executor as usize)
 }
 
-/// `ExecuteMsg::Deliver`: the chosen provider posts its result before its deadline and is
-/// paid in this transaction (in Consensus, every agreeing replica still standing is).
-pub fn deliver(
-    deps: DepsMut,
-    env: Env,
-    info: MessageInfo,
-    task_id: u64,
-    digest: HexBinary,
-    result: Payload,
-) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    let digest = to_hash32("digest", &digest)?;
-    let task = load_task(deps.storage, task_id)?;
-    ensure_open(&task)?;
-    let state = AWARDS
-        .may_load(deps.storage, task_id)?
-        .ok_or(ContractError::NotAwarded { task_id })?;
-    let provider = info.sender;
-    if *executor(&state)? != provider {
-        return Err(ContractError::NotExecutor {
-            task_id,
-            provider: provider.into_string(),
-        });
-    }
-    if env.block.time > state.delivery_deadline {
-        return Err(ContractError::DeliveryClosed {
-            task_id,
-            deadline: state.delivery_deadline,
-        });
-    }
-    let mut record = RESPONSES.load(deps.storage, (task_id, &provider))?;
-    // An offer or a replica revealed its digest before it was chosen; a bid did not.
-    let bid = matches!(task.model, CompetitionModel::SealedBidAuction { .. });
-    if !bid && record.digest.as_ref().map(|d| d.as_slice()) != Some(digest.as_slice()) {
-        return Err(ContractError::DeliveredDigestMismatch {
-            provider: provider.into_string(),
-        });
-    }
-    let config = CONFIG.load(deps.storage)?;
-    check_result(deps.storage, &config.limits, task_id, &result, &digest)?;
-    let digest = HexBinary::from(digest);
-    record.digest = Some(digest.clone());
-    record.result = Some(result);
-    RESPONSES.save(deps.storage, (task_id, &provider), &record)?;
-
-    let event = Event::new(events::TASK_DELIVERED).add_attributes([
-        (attr::TASK_ID, task_id.to_string()),
-        (attr::PROVIDER, provider.to_string()),
-        (attr::DIGEST, digest.to_hex()),
-    ]);
-    // Consensus pays every agreeing replica that has not missed its turn to deliver (those
-    // before the executor in the ranking were slashed); the other models pay the executor.
-    let winners = match task.model {
+/// Who delivery pays: Consensus pays every agreeing replica that has not missed its turn
+/// to deliver (those before the executor in the ranking were slashed); the other models
+/// pay the executor.
+pub fn winners(task: &Task, state: &AwardState, executor: Addr) -> Vec<Addr> {
+    match task.model {
         CompetitionModel::Consensus { .. } => state
             .ranking
             .iter()
             .skip(state.executor as usize)
             .map(|offer| offer.provider.clone())
             .collect(),
-        _ => vec![provider],
-    };
-    let ending = Ending::Completed {
-        winners,
-        price: state.price,
-        digest,
-    };
-    Ok(settle::settle(deps, &env, &config, task, ending)?
-        .add_attribute(attr::ACTION, "deliver")
-        .add_event(event))
+        _ => vec![executor],
+    }
 }
 
 /// The executor missed its delivery: it is slashed (to the treasury: in an auction the
@@ -264,7 +190,7 @@ pub fn missed_delivery(
         let ranking = std::mem::take(&mut state.ranking);
         Response::new().add_event(appoint(deps.storage, env, &mut task, ranking, next)?)
     } else {
-        settle::settle(deps, env, config, task, Ending::Expired)?
+        settle(deps, env, config, task, Ending::Expired)?
     };
     judgement.finish(config, response)
 }
