@@ -5,6 +5,7 @@ use std::path::Path;
 use cosmwasm_std::Uint128;
 use ogpu_client::deploy::ARTIFACTS;
 use ogpu_client::{Client, Deployment, Gas};
+use ogpu_types::fee;
 use ogpu_types::registry::{self, AcceptedAsset, InstantiateMsg, TaskLimits};
 use ogpu_types::staking::StakingParams;
 use ogpu_types::AssetInfo;
@@ -148,7 +149,7 @@ fn instantiate_msg(ctx: &Ctx, args: &DeployArgs, sender: &str) -> CliResult<Inst
         .protocol_fee_bps
         .or(file.protocol_fee_bps)
         .unwrap_or(DEFAULT_FEE_BPS);
-    if protocol_fee_bps > 10_000 {
+    if !fee::is_rate(protocol_fee_bps) {
         return Err(CliError::usage(
             format!("protocol fee {protocol_fee_bps} bps"),
             "it is at most 10000 (100%)",

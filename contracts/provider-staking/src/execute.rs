@@ -8,6 +8,7 @@ pub mod slash;
 use cosmwasm_std::{Addr, DepsMut, MessageInfo, Response, Storage};
 use cw_utils::nonpayable;
 use ogpu_types::events::attr;
+use ogpu_types::fee;
 use ogpu_types::staking::{InstantiateMsg, StakingConfigUpdate, StakingParams};
 use ogpu_types::{ProviderMetadata, MAX_CONFIG_AMOUNT};
 
@@ -55,7 +56,7 @@ fn validate_params(params: &StakingParams) -> Result<(), ContractError> {
     if params.min_stake > MAX_CONFIG_AMOUNT {
         return fail("min_stake must be at most 10^30");
     }
-    if params.slash_client_share_bps > 10_000 {
+    if !fee::is_rate(params.slash_client_share_bps) {
         return fail("slash_client_share_bps must be at most 10000");
     }
     if params.max_unbonding_entries == 0

@@ -2,12 +2,13 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, Api, BankMsg, CosmosMsg, Decimal, DepsMut, Event, MessageInfo,
-    Reply, Response, Storage, SubMsg, Uint128, WasmMsg,
+    from_json, to_json_binary, Addr, Api, BankMsg, CosmosMsg, DepsMut, Event, MessageInfo, Reply,
+    Response, Storage, SubMsg, Uint128, WasmMsg,
 };
 use cw20::Cw20ExecuteMsg;
 use cw_utils::nonpayable;
 use ogpu_types::events::{self, attr};
+use ogpu_types::fee;
 use ogpu_types::settlement::{AssetTotals, Deposit, EscrowStatus, InstantiateMsg, Payout};
 use ogpu_types::{Asset, AssetInfo};
 
@@ -37,7 +38,7 @@ pub fn instantiate(
 }
 
 fn fee_bps(bps: u16) -> Result<u16, ContractError> {
-    if bps > 10_000 {
+    if !fee::is_rate(bps) {
         return Err(ContractError::InvalidFee { bps });
     }
     Ok(bps)
@@ -146,7 +147,6 @@ pub fn release(
             max: MAX_PAYOUTS as u64,
         });
     }
-    let fee_rate = Decimal::bps(config.protocol_fee_bps.into());
     let mut gross_total = Uint128::zero();
     let mut response = Response::new().add_attribute(attr::ACTION, "release");
     for payout in &payouts {
@@ -157,8 +157,7 @@ pub fn release(
             });
         }
         gross_total = gross_total.checked_add(payout.amount)?;
-        // Rounded up: the protocol never loses a fraction.
-        let fee = payout.amount.mul_ceil(fee_rate);
+        let fee = fee::protocol_fee(payout.amount, config.protocol_fee_bps);
         let net = payout.amount.checked_sub(fee)?;
         escrow.fees = escrow.fees.checked_add(fee)?;
         escrow.paid_out = escrow.paid_out.checked_add(net)?;

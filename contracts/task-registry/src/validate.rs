@@ -4,6 +4,7 @@
 //! rejection is a specific `ContractError`.
 
 use cosmwasm_std::{Api, Uint128};
+use ogpu_types::fee;
 use ogpu_types::registry::{AcceptedAsset, TaskLimits};
 use ogpu_types::validate as rules;
 use ogpu_types::{AssetInfo, TaskSpec, MAX_CONFIG_AMOUNT};
@@ -25,14 +26,12 @@ pub const HARD_MAX_INLINE_BYTES: u32 = 256 * 1024;
 pub const MAX_ACCEPTED_ASSETS: usize = 16;
 /// Upper bound of `max_replicas` (a Consensus round settles every replica at once).
 pub const HARD_MAX_REPLICAS: u32 = 16;
-/// One hundred percent in basis points.
-pub const BPS_DENOMINATOR: u16 = 10_000;
 /// Upper bound of `max_window`: one year, so no deadline computed from a block time can
 /// overflow.
 pub const HARD_MAX_WINDOW: u64 = 365 * 24 * 3600;
 
 pub fn fee_bps(bps: u16) -> Result<u16, ContractError> {
-    if bps > BPS_DENOMINATOR {
+    if !fee::is_rate(bps) {
         return Err(ContractError::InvalidFee { bps });
     }
     Ok(bps)
@@ -76,7 +75,7 @@ pub fn limits(limits: &TaskLimits) -> Result<(), ContractError> {
     if limits.min_collateral > MAX_CONFIG_AMOUNT {
         return fail("min_collateral must be at most 10^30");
     }
-    if limits.unrevealed_bid_penalty_bps > BPS_DENOMINATOR {
+    if !fee::is_rate(limits.unrevealed_bid_penalty_bps) {
         return fail("unrevealed_bid_penalty_bps must be at most 10000");
     }
     if limits.max_replicas == 0 || limits.max_replicas > HARD_MAX_REPLICAS {

@@ -9,6 +9,7 @@
 pub mod asset;
 pub mod commitment;
 pub mod events;
+pub mod fee;
 pub mod finalize;
 pub mod hash_search;
 pub mod migration;

@@ -7,6 +7,7 @@
 
 use cosmwasm_std::{Decimal, Uint128};
 use ogpu_client::GasPrice;
+use ogpu_types::fee;
 use ogpu_types::{AssetInfo, CompetitionModel, Task};
 
 use super::decline::{Decline, Reason};
@@ -47,9 +48,7 @@ impl Terms {
 
     /// The protocol fee of a payout of `gross`, rounded up as settlement charges it.
     pub fn protocol_fee(&self, gross: u128) -> u128 {
-        Uint128::new(gross)
-            .mul_ceil(Decimal::bps(u64::from(self.protocol_fee_bps)))
-            .u128()
+        fee::protocol_fee(Uint128::new(gross), self.protocol_fee_bps).u128()
     }
 
     /// The fee of `gas`, rounded up as the chain charges it.

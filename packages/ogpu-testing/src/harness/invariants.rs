@@ -16,10 +16,9 @@ use crate::harness::world::{World, DUAL_STAKE};
 use crate::snapshot::{Balances, TaskState};
 use crate::suite::{BOND_DENOM, REWARD_DENOM};
 
-/// `price − ceil(price × fee_bps / 10 000)`: what a winner receives.
+/// What a winner receives of `price`.
 fn net_of_fee(price: Uint128, fee_bps: u16) -> u128 {
-    let fee = price.mul_ceil(cosmwasm_std::Decimal::bps(fee_bps.into()));
-    (price - fee).u128()
+    (price - ogpu_types::fee::protocol_fee(price, fee_bps)).u128()
 }
 
 impl World {
