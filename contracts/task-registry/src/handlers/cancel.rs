@@ -26,6 +26,6 @@ pub fn cancel(
         return Err(ContractError::HasCommitments { task_id });
     }
     let config = CONFIG.load(deps.storage)?;
-    let response = settle(deps, &env, &config, task, Ending::Cancelled)?;
+    let response = settle(deps, &env, &config, task, Ending::Cancelled, None)?;
     Ok(response.add_attribute(attr::ACTION, "cancel_task"))
 }

@@ -57,7 +57,6 @@ pub fn deliver(
     let digest = HexBinary::from(digest);
     record.digest = Some(digest.clone());
     record.result = Some(result);
-    RESPONSES.save(deps.storage, (task_id, &provider), &record)?;
 
     let event = Event::new(events::TASK_DELIVERED).add_attributes([
         (attr::TASK_ID, task_id.to_string()),
@@ -69,7 +68,7 @@ pub fn deliver(
         price: state.price,
         digest,
     };
-    Ok(settle(deps, &env, &config, task, ending)?
+    Ok(settle(deps, &env, &config, task, ending, Some(record))?
         .add_attribute(attr::ACTION, "deliver")
         .add_event(event))
 }

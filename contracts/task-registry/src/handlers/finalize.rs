@@ -34,7 +34,7 @@ pub fn finalize(
     let config = CONFIG.load(deps.storage)?;
     let response = match due(&task, awarded.as_ref(), env.block.time) {
         Due::NotBefore(after) => return Err(ContractError::NotFinalizable { task_id, after }),
-        Due::Expire => settle(deps, &env, &config, task, Ending::Expired)?,
+        Due::Expire => settle(deps, &env, &config, task, Ending::Expired, None)?,
         Due::AutoConfirm => {
             let event = manual_confirmation::auto_confirm(deps.storage, &env, &mut task)?;
             Response::new().add_event(event)

@@ -97,7 +97,6 @@ pub fn reveal(
     response.result = result;
     response.price = Some(price);
     response.revealed_height = Some(env.block.height);
-    RESPONSES.save(deps.storage, (task_id, &provider), &response)?;
 
     let event = Event::new(events::TASK_REVEALED).add_attributes([
         (attr::TASK_ID, task_id.to_string()),
@@ -107,15 +106,20 @@ pub fn reveal(
     ]);
     task.reveal_count += 1;
     let outcome = match task.model {
+        // The winning reveal is saved once, with its verdict.
         CompetitionModel::FirstResponse { .. } => {
-            first_response::win(deps, &env, &config, task, provider, price, digest)?
-        }
-        CompetitionModel::Consensus { .. } if task.reveal_count == task.commit_count => {
-            consensus::tally(deps, &env, &config, task)?
+            first_response::win(deps, &env, &config, task, response, price, digest)?
         }
         _ => {
-            TASKS.save(deps.storage, task_id, &task)?;
-            Response::new()
+            RESPONSES.save(deps.storage, (task_id, &provider), &response)?;
+            if matches!(task.model, CompetitionModel::Consensus { .. })
+                && task.reveal_count == task.commit_count
+            {
+                consensus::tally(deps, &env, &config, task)?
+            } else {
+                TASKS.save(deps.storage, task_id, &task)?;
+                Response::new()
+            }
         }
     };
     Ok(outcome

@@ -64,12 +64,15 @@ fn judge(response: &TaskResponseRecord, winners: &[Addr], env: &Env) -> Response
     }
 }
 
+/// Ends `task`. `opened` is a response this transaction changed (a winning reveal, a
+/// delivery) and has not saved: it is written once, with its verdict, not twice.
 pub fn settle(
     deps: DepsMut,
     env: &Env,
     config: &Config,
     mut task: Task,
     ending: Ending,
+    mut opened: Option<TaskResponseRecord>,
 ) -> Result<Response, ContractError> {
     let winners: &[Addr] = match &ending {
         Ending::Completed { winners, .. } => winners,
@@ -80,10 +83,16 @@ pub fn settle(
     // A disputable task's winner keeps its lock until the dispute window closes.
     let disputable = dispute::open_window(deps.storage, &task, &ending, env.block.time)?;
     let mut judgement = Judgement::new(task.id);
-    for mut response in responses {
-        let locked = unsettled(response.status);
+    for stored in responses {
+        let (mut response, changed) = match opened.take_if(|o| o.provider == stored.provider) {
+            Some(opened) => (opened, true),
+            None => (stored, false),
+        };
         // Responses judged earlier (unopened bids, a missed delivery) keep their verdict.
-        if !locked {
+        if !unsettled(response.status) {
+            if changed {
+                RESPONSES.save(deps.storage, (task.id, &response.provider), &response)?;
+            }
             continue;
         }
         let status = judge(&response, winners, env);
@@ -101,6 +110,10 @@ pub fn settle(
         }
     }
 
+    // Every opened response is on the task's list; should one not be, it is still kept.
+    if let Some(response) = opened {
+        RESPONSES.save(deps.storage, (task.id, &response.provider), &response)?;
+    }
     let resolution = dispute::resolve_round(deps.storage, &task, &ending)?;
     let mut payouts: Vec<Payout> = match &ending {
         Ending::Completed { winners, price, .. } if !price.is_zero() => winners

@@ -190,7 +190,7 @@ pub fn missed_delivery(
         let ranking = std::mem::take(&mut state.ranking);
         Response::new().add_event(appoint(deps.storage, env, &mut task, ranking, next)?)
     } else {
-        settle(deps, env, config, task, Ending::Expired)?
+        settle(deps, env, config, task, Ending::Expired, None)?
     };
     judgement.finish(config, response)
 }

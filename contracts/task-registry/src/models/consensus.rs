@@ -69,7 +69,7 @@ pub fn tally(
     };
     let responses = responses(deps.storage, task.id)?;
     let Some(agreeing) = agreement(&responses, quorum) else {
-        return settle(deps, env, config, task, Ending::Failed);
+        return settle(deps, env, config, task, Ending::Failed, None);
     };
     let share = task.reward.amount.multiply_ratio(1u128, replicas);
     let ranking: Vec<Offer> = agreeing

@@ -1,8 +1,8 @@
 //! First Response: commitments queue, and the first valid reveal carries the result, wins
 //! and is paid in that same transaction.
 
-use cosmwasm_std::{Addr, DepsMut, Env, HexBinary, Response, Timestamp, Uint128};
-use ogpu_types::{deadline, Task};
+use cosmwasm_std::{DepsMut, Env, HexBinary, Response, Timestamp, Uint128};
+use ogpu_types::{deadline, Task, TaskResponseRecord};
 
 use crate::error::ContractError;
 use crate::ledger::ending::Ending;
@@ -27,20 +27,21 @@ pub fn queue(
     Ok((opens, own))
 }
 
-/// The first valid reveal wins and is paid in this same transaction.
+/// The first valid reveal (`revealed`, not yet saved) wins and is paid in this same
+/// transaction.
 pub fn win(
     deps: DepsMut,
     env: &Env,
     config: &Config,
     task: Task,
-    provider: Addr,
+    revealed: TaskResponseRecord,
     price: Uint128,
     digest: HexBinary,
 ) -> Result<Response, ContractError> {
     let ending = Ending::Completed {
-        winners: vec![provider],
+        winners: vec![revealed.provider.clone()],
         price,
         digest,
     };
-    settle(deps, env, config, task, ending)
+    settle(deps, env, config, task, ending, Some(revealed))
 }

@@ -25,7 +25,7 @@ pub fn award(
     let responses = responses(deps.storage, task.id)?;
     let ranking = rank(&responses, |bid| bid.committed_height);
     if ranking.is_empty() {
-        return settle(deps, env, config, task, Ending::Expired);
+        return settle(deps, env, config, task, Ending::Expired, None);
     }
     let judged = judge_outsiders(deps.storage, config, &task, responses, &ranking)?;
     let event = appoint(deps.storage, env, &mut task, ranking, 0)?;
