@@ -1,7 +1,7 @@
 use cosmwasm_std::{OverflowError, StdError, Timestamp, Uint128};
 use cw_utils::PaymentError;
 use ogpu_types::validate::SpecError;
-use ogpu_types::{CommitmentError, TaskStatus};
+use ogpu_types::{CommitmentError, ResponseStatus, TaskStatus};
 use thiserror::Error;
 
 #[derive(Error, Debug, PartialEq)]
@@ -71,6 +71,13 @@ pub enum ContractError {
 
     #[error("provider {provider} already revealed on task {task_id}")]
     AlreadyRevealed { task_id: u64, provider: String },
+
+    #[error("the commitment of {provider} on task {task_id} was judged ({status:?}) before it was opened; it can no longer be opened")]
+    CommitmentJudged {
+        task_id: u64,
+        provider: String,
+        status: ResponseStatus,
+    },
 
     #[error("a commitment can only be revealed in a later block than block {committed_height}")]
     RevealTooEarly { committed_height: u64 },

@@ -224,7 +224,7 @@ fn an_unopened_bid_pays_its_penalty_to_the_client_when_anyone_awards_after_the_w
     let (client, p0, p1) = (suite.client(), suite.provider(0), suite.provider(1));
     let stranger = suite.stranger.clone();
     let task_id = publish(&mut suite);
-    suite.bid(&p0, task_id, 3_000).unwrap();
+    let silent = suite.bid(&p0, task_id, 3_000).unwrap();
     let bid = suite.bid(&p1, task_id, 6_000).unwrap();
     open_reveals(&mut suite, task_id);
     suite.reveal_bid(&p1, task_id, &bid).unwrap();
@@ -240,6 +240,15 @@ fn an_unopened_bid_pays_its_penalty_to_the_client_when_anyone_awards_after_the_w
     assert_eq!(suite.stake_of(&p0), (STAKE - PENALTY, 0));
     assert_eq!(suite.provider_info(&p0).reputation.slashed, 1);
     assert_eq!(suite.status_of(task_id, &p0), ResponseStatus::Slashed);
+    // Its penalty paid, the silent bid cannot be opened any more, and says so.
+    assert_error(
+        suite.reveal_bid(&p0, task_id, &silent),
+        ContractError::CommitmentJudged {
+            task_id,
+            provider: p0.to_string(),
+            status: ResponseStatus::Slashed,
+        },
+    );
     assert_eq!(suite.stake_of(&p1), (STAKE, COLLATERAL));
     assert_eq!(suite.balance(&client, BOND_DENOM), START + PENALTY / 2);
     assert_eq!(suite.balance(&suite.treasury, BOND_DENOM), PENALTY / 2);

@@ -43,11 +43,22 @@ pub(crate) fn unopened(
             task_id,
             provider: provider.to_string(),
         })?;
-    if response.status != ResponseStatus::Committed {
-        return Err(ContractError::AlreadyRevealed {
-            task_id,
-            provider: provider.to_string(),
-        });
+    match response.status {
+        ResponseStatus::Committed => {}
+        _ if response.revealed_height.is_some() => {
+            return Err(ContractError::AlreadyRevealed {
+                task_id,
+                provider: provider.to_string(),
+            })
+        }
+        // Judged unopened: a bid penalized when the auction was awarded.
+        status => {
+            return Err(ContractError::CommitmentJudged {
+                task_id,
+                provider: provider.to_string(),
+                status,
+            })
+        }
     }
     if env.block.height <= response.committed_height {
         return Err(ContractError::RevealTooEarly {
