@@ -7,8 +7,8 @@ use crate::registry::AwardState;
 use crate::task::{CompetitionModel, Task};
 
 /// What `Finalize` does with a task at a given moment.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Due<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
     /// Nothing yet: refused (`NotFinalizable`) until after this moment.
     NotBefore(Timestamp),
     /// The task ends unpaid: its reward goes back and silent commitments are slashed.
@@ -20,10 +20,10 @@ pub enum Due<'a> {
     /// Consensus: the reveal window passed; the digests are counted.
     Tally,
     /// An awarded task: the chosen provider's delivery deadline passed.
-    MissedDelivery(&'a AwardState),
+    MissedDelivery,
 }
 
-impl Due<'_> {
+impl Due {
     /// Whether `Finalize` would be accepted.
     pub fn is_due(&self) -> bool {
         !matches!(self, Due::NotBefore(_))
@@ -32,10 +32,10 @@ impl Due<'_> {
 
 /// What `Finalize` does with an open `task` in a block at `now`; `award` is its award, if
 /// one was made (an awarded model after the choice).
-pub fn due<'a>(task: &Task, award: Option<&'a AwardState>, now: Timestamp) -> Due<'a> {
+pub fn due(task: &Task, award: Option<&AwardState>, now: Timestamp) -> Due {
     if let Some(award) = award {
         return if now > award.delivery_deadline {
-            Due::MissedDelivery(award)
+            Due::MissedDelivery
         } else {
             Due::NotBefore(award.delivery_deadline)
         };
@@ -179,7 +179,7 @@ mod tests {
         for model in [MC, AUCTION, CONSENSUS] {
             let task = task(model, 2, 2);
             assert_eq!(due(&task, Some(&award), t(40)), Due::NotBefore(t(40)));
-            assert_eq!(due(&task, Some(&award), t(41)), Due::MissedDelivery(&award));
+            assert_eq!(due(&task, Some(&award), t(41)), Due::MissedDelivery);
         }
     }
 }

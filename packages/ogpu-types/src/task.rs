@@ -434,3 +434,11 @@ pub struct TaskResponse {
     pub price: Option<Uint128>,
     pub revealed_height: Option<u64>,
 }
+
+impl TaskResponse {
+    /// First Response: when a commitment queued behind another may be opened (after
+    /// this moment); `None` for one that may be opened at once.
+    pub fn queued_until(&self) -> Option<Timestamp> {
+        self.reveal_opens.filter(|opens| *opens > self.committed_at)
+    }
+}

@@ -26,7 +26,7 @@ pub struct OnChain {
     /// Height of the block that included it.
     pub height: u64,
     /// First Response: the moment after which it may be opened (the commitment ahead of
-    /// it in the queue passed its window); `None` or its own commit time: at once.
+    /// it in the queue passed its window); `None`: at once.
     pub reveal_opens: Option<Timestamp>,
     /// Last moment it may be opened.
     pub reveal_deadline: Timestamp,
@@ -38,9 +38,7 @@ impl OnChain {
         Self {
             commitment: response.commitment.clone(),
             height: response.committed_height,
-            reveal_opens: response
-                .reveal_opens
-                .filter(|opens| *opens > response.committed_at),
+            reveal_opens: response.queued_until(),
             reveal_deadline: response.reveal_deadline,
         }
     }

@@ -41,8 +41,9 @@ pub fn finalize(
         }
         Due::Award => sealed_bid_auction::award(deps, &env, &config, task)?,
         Due::Tally => consensus::tally(deps, &env, &config, task)?,
-        Due::MissedDelivery(state) => {
-            award::missed_delivery(deps, &env, &config, task, state.clone())?
+        Due::MissedDelivery => {
+            let state = awarded.ok_or(ContractError::NotAwarded { task_id })?;
+            award::missed_delivery(deps, &env, &config, task, state)?
         }
     };
     Ok(response.add_attribute(attr::ACTION, "finalize"))

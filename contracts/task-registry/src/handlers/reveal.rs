@@ -42,14 +42,11 @@ pub fn reveal(
     let provider = info.sender;
     let mut response = unopened(deps.storage, &env, task_id, &provider)?;
     let now = env.block.time;
-    let opens_after = match (task.model, response.reveal_opens) {
+    let opens_after = match task.model {
         // A queued First Response commitment: once the one before it passed its window.
-        (CompetitionModel::FirstResponse { .. }, Some(opens)) if opens > response.committed_at => {
-            Some(opens)
-        }
-        (CompetitionModel::FirstResponse { .. }, _) => None,
+        CompetitionModel::FirstResponse { .. } => response.queued_until(),
         // All replicas committed: no one else can join, so digests may be opened.
-        (CompetitionModel::Consensus { replicas, .. }, _) if task.commit_count >= replicas => None,
+        CompetitionModel::Consensus { replicas, .. } if task.commit_count >= replicas => None,
         _ => Some(task.commit_deadline),
     };
     if let Some(opens_after) = opens_after.filter(|opens| now <= *opens) {
