@@ -21,6 +21,19 @@ fn publish_with(suite: &mut Suite, change: impl FnOnce(&mut TaskSpec)) -> u64 {
     suite.publish(&client, spec, 1_000).unwrap()
 }
 
+/// `provider` is jailed, and the registry refuses its commitment to a new task (returned).
+fn assert_jailed(suite: &mut Suite, provider: &Addr) -> u64 {
+    assert_eq!(suite.provider_info(provider).status, ProviderStatus::Jailed);
+    let task_id = publish_with(suite, |_| {});
+    assert_error(
+        suite.commit_result(provider, task_id, b"r"),
+        RegistryError::ProviderJailed {
+            provider: provider.to_string(),
+        },
+    );
+    task_id
+}
+
 fn staking_exec(suite: &mut Suite, who: &Addr, msg: staking::ExecuteMsg) -> anyhow::Result<()> {
     let staking = suite.staking.clone();
     suite.execute(who, &staking, &msg, &[]).map(|_| ())
@@ -145,14 +158,7 @@ fn a_provider_below_min_stake_is_jailed_until_it_tops_up() {
         },
     )
     .unwrap();
-    assert_eq!(suite.provider_info(&p0).status, ProviderStatus::Jailed);
-    let task_id = publish_with(&mut suite, |_| {});
-    assert_error(
-        suite.commit_result(&p0, task_id, b"r"),
-        RegistryError::ProviderJailed {
-            provider: p0.to_string(),
-        },
-    );
+    let task_id = assert_jailed(&mut suite, &p0);
     let staking = suite.staking.clone();
     suite
         .execute(
@@ -478,14 +484,7 @@ fn a_raised_minimum_stake_jails_in_the_registry_at_once() {
         ..Default::default()
     });
     suite.as_owner(&raise).unwrap();
-    assert_eq!(suite.provider_info(&p0).status, ProviderStatus::Jailed);
-    let task_id = publish_with(&mut suite, |_| {});
-    assert_error(
-        suite.commit_result(&p0, task_id, b"r"),
-        RegistryError::ProviderJailed {
-            provider: p0.to_string(),
-        },
-    );
+    let task_id = assert_jailed(&mut suite, &p0);
     let staking = suite.staking.clone();
     let top_up = staking::ExecuteMsg::Bond {};
     suite
