@@ -21,7 +21,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The contracts to build, by crate name. Artifacts are named after the crate, with `_`.
-CONTRACTS=${CONTRACTS:-"ogpu-task-registry ogpu-provider-staking ogpu-settlement ogpu-devnet-probe ogpu-devnet-cw20"}
+CONTRACTS=${CONTRACTS:-"ogpu-task-registry ogpu-provider-staking ogpu-settlement ogpu-devnet-probe ogpu-devnet-cw20 ogpu-upgrade-v2"}
+# Contracts that link others as libraries (their `library` feature turns off the entry
+# points): each is built in a cargo run of its own, or the feature would be unified onto
+# the contracts they link. The upgrade code runs once per deployment: no size goal.
+LINKING="ogpu-upgrade-v2"
 GOAL_BYTES=$((250 * 1000))  # the project's goal per contract (issue 2)
 LIMIT_BYTES=$((800 * 1024)) # wasmd's default MaxWasmSize (x/wasm/types/validation.go)
 WASM_PANIC=${WASM_PANIC:-immediate-abort}
@@ -79,13 +83,23 @@ esac
 
 read -r -a contracts <<<"${CONTRACTS}"
 packages=()
-for contract in "${contracts[@]}"; do packages+=(-p "${contract}"); done
+linking=()
+for contract in "${contracts[@]}"; do
+  case " ${LINKING} " in
+    *" ${contract} "*) linking+=("${contract}") ;;
+    *) packages+=(-p "${contract}") ;;
+  esac
+done
 
-echo "building ${contracts[*]} (wasm32, release, panic=${WASM_PANIC}) in ${TARGET_DIR}"
-# CARGO_ENCODED_RUSTFLAGS (flags separated by 0x1f) keeps paths with spaces intact.
-CARGO_PROFILE_RELEASE_OPT_LEVEL=z RUSTC_BOOTSTRAP=1 CARGO_ENCODED_RUSTFLAGS="$(IFS=$'\x1f'; echo "${rustflags[*]}")" \
-  cargo build --release --lib --locked --target wasm32-unknown-unknown \
-  -Zbuild-std=std,panic_abort --target-dir "${TARGET_DIR}" "${packages[@]}"
+build() {
+  echo "building $* (wasm32, release, panic=${WASM_PANIC}) in ${TARGET_DIR}"
+  # CARGO_ENCODED_RUSTFLAGS (flags separated by 0x1f) keeps paths with spaces intact.
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z RUSTC_BOOTSTRAP=1 CARGO_ENCODED_RUSTFLAGS="$(IFS=$'\x1f'; echo "${rustflags[*]}")" \
+    cargo build --release --lib --locked --target wasm32-unknown-unknown \
+    -Zbuild-std=std,panic_abort --target-dir "${TARGET_DIR}" "$@"
+}
+if ((${#packages[@]})); then build "${packages[@]}"; fi
+for contract in "${linking[@]}"; do build -p "${contract}"; done
 
 mkdir -p artifacts
 names=()
@@ -114,6 +128,8 @@ for contract in "${contracts[@]}"; do
   if ((size > LIMIT_BYTES)); then
     verdict="OVER wasmd's ${LIMIT_BYTES}-byte limit"
     status=1
+  elif [[ " ${LINKING} " == *" ${contract} "* ]]; then
+    verdict="ok (one-off: no goal)"
   elif ((size > GOAL_BYTES)); then
     verdict="above the ${GOAL_BYTES}-byte goal"
   else

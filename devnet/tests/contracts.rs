@@ -9,7 +9,7 @@ use ogpu_devnet::client::{attributes, TestClient, TxOptions, DENOM};
 use ogpu_devnet::DevAccount;
 use ogpu_testing::{fixtures, Sealed, SealedBid};
 use ogpu_types::{registry, staking, TaskStatus};
-use suite::{deploy, execute, fee_of, FEE_BPS};
+use suite::{deploy, execute, fee_of, ok, FEE_BPS};
 
 const REWARD: u128 = 100_000;
 
@@ -146,25 +146,6 @@ async fn first_response_task_settles_on_the_real_wasm() {
         .await;
     assert!(missing.unwrap_err().log.contains("no such contract"));
     devnet.shutdown().await;
-}
-
-/// Sends `msg` from `sender` to `contract` with `funds` and asserts it succeeded.
-async fn ok(
-    client: &TestClient,
-    sender: &DevAccount,
-    contract: &str,
-    msg: &impl serde::Serialize,
-    funds: u128,
-) -> cosmrs::rpc::endpoint::tx::Response {
-    let tx = client
-        .send(
-            sender,
-            vec![execute(sender, contract, msg, funds)],
-            TxOptions::default(),
-        )
-        .await;
-    assert!(tx.tx_result.code.is_ok(), "{}", tx.tx_result.log);
-    tx
 }
 
 /// A sealed-bid auction (second price, commit–reveal delivery) and a two-replica

@@ -56,7 +56,7 @@ pub enum ContractError {
     TooManySlashes { count: u64, max: u64 },
 
     #[error(
-        "state of version {from} predates the v2 storage layout and cannot be migrated in place"
+        "state of version {from} predates the v2 storage layout: migrate it through ogpu-upgrade-v2 first (docs/upgrade.md)"
     )]
     UnsupportedMigration { from: String },
 }

@@ -3,8 +3,9 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Uint128};
 use ogpu_store::{Record, Table};
+use ogpu_types::registry::ProviderSync;
 use ogpu_types::staking::{ProviderStatus, StakingParams};
-use ogpu_types::ProviderMetadata;
+use ogpu_types::{DeviceProfile, ProviderMetadata};
 
 #[cw_serde]
 pub struct Config {
@@ -35,6 +36,22 @@ impl Provider {
             ProviderStatus::Jailed
         } else {
             ProviderStatus::Active
+        }
+    }
+
+    /// What the registry keeps of this registration (`SyncProvider`): what a commitment
+    /// is checked against.
+    pub fn report(&self, address: &Addr) -> ProviderSync {
+        ProviderSync {
+            provider: address.to_string(),
+            bonded: self.bonded,
+            active: !self.deregistered,
+            devices: self
+                .metadata
+                .devices
+                .iter()
+                .map(DeviceProfile::from)
+                .collect(),
         }
     }
 }

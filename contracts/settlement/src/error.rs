@@ -44,7 +44,7 @@ pub enum ContractError {
     UnknownReplyId { id: u64 },
 
     #[error(
-        "state of version {from} predates the v2 storage layout and cannot be migrated in place"
+        "state of version {from} predates the v2 storage layout: migrate it through ogpu-upgrade-v2 first (docs/upgrade.md)"
     )]
     UnsupportedMigration { from: String },
 }

@@ -6,7 +6,7 @@ use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Empty, HexBinary, Uint128};
 use cw_storage_plus::Map;
 use ogpu_store::{Record, Table};
-use ogpu_types::registry::{AcceptedAsset, AwardState, DisputeState, TaskLimits};
+use ogpu_types::registry::{AcceptedAsset, AwardState, DisputeState, ProviderSync, TaskLimits};
 use ogpu_types::{
     DeviceProfile, DisputeTerms, HashSearch, OpenClJob, Reputation, Requirements, Task,
     TaskResponseRecord,
@@ -35,6 +35,16 @@ pub struct Stake {
     /// Registered and not deregistered.
     pub active: bool,
     pub devices: Vec<DeviceProfile>,
+}
+
+impl From<ProviderSync> for Stake {
+    fn from(sync: ProviderSync) -> Self {
+        Stake {
+            bonded: sync.bonded,
+            active: sync.active,
+            devices: sync.devices,
+        }
+    }
 }
 
 /// What the market records of a provider; written at every lock and judgement, so it is

@@ -71,39 +71,41 @@ pub fn fee_of(options: TxOptions) -> u128 {
 pub struct Suite {
     pub registry: String,
     pub staking: String,
+    pub settlement: String,
+}
+
+/// Stores `wasm` (raw or gzipped) and returns its code id.
+pub async fn store(client: &TestClient, owner: &DevAccount, wasm: Vec<u8>) -> u64 {
+    let big = TxOptions {
+        gas: 30_000_000,
+        ..TxOptions::default()
+    };
+    let msg = MsgStoreCode {
+        sender: id(&owner.address),
+        wasm_byte_code: wasm,
+        instantiate_permission: None,
+    };
+    let tx = client.send(owner, vec![msg.to_any().unwrap()], big).await;
+    assert!(tx.tx_result.code.is_ok(), "store: {}", tx.tx_result.log);
+    attributes(&tx, "store_code", "code_id")[0].parse().unwrap()
 }
 
 /// Stores the three codes (the registry gzipped, as `wasmd tx wasm store` may send it)
 /// and instantiates the registry, which instantiates its children by submessage.
 pub async fn deploy(client: &TestClient, owner: &DevAccount) -> Suite {
-    let big = TxOptions {
-        gas: 30_000_000,
-        ..TxOptions::default()
-    };
+    let codes = [
+        gzip(&artifact("ogpu_task_registry.wasm")),
+        artifact("ogpu_provider_staking.wasm"),
+        artifact("ogpu_settlement.wasm"),
+    ];
+    deploy_codes(client, owner, codes).await
+}
+
+/// [`deploy`] with the given registry, staking and settlement code.
+pub async fn deploy_codes(client: &TestClient, owner: &DevAccount, codes: [Vec<u8>; 3]) -> Suite {
     let mut code_ids = Vec::new();
-    for (name, compress) in [
-        ("ogpu_task_registry.wasm", true),
-        ("ogpu_provider_staking.wasm", false),
-        ("ogpu_settlement.wasm", false),
-    ] {
-        let wasm = artifact(name);
-        let wasm_byte_code = if compress { gzip(&wasm) } else { wasm };
-        let msg = MsgStoreCode {
-            sender: id(&owner.address),
-            wasm_byte_code,
-            instantiate_permission: None,
-        };
-        let tx = client.send(owner, vec![msg.to_any().unwrap()], big).await;
-        assert!(
-            tx.tx_result.code.is_ok(),
-            "store {name}: {}",
-            tx.tx_result.log
-        );
-        code_ids.push(
-            attributes(&tx, "store_code", "code_id")[0]
-                .parse::<u64>()
-                .unwrap(),
-        );
+    for wasm in codes {
+        code_ids.push(store(client, owner, wasm).await);
     }
     let mut limits = fixtures::limits();
     limits.min_collateral = Uint128::new(100);
@@ -156,5 +158,25 @@ pub async fn deploy(client: &TestClient, owner: &DevAccount) -> Suite {
     Suite {
         registry,
         staking: config.staking.to_string(),
+        settlement: config.settlement.to_string(),
     }
+}
+
+/// Sends `msg` from `sender` to `contract` with `funds` and asserts it succeeded.
+pub async fn ok(
+    client: &TestClient,
+    sender: &DevAccount,
+    contract: &str,
+    msg: &impl serde::Serialize,
+    funds: u128,
+) -> cosmrs::rpc::endpoint::tx::Response {
+    let tx = client
+        .send(
+            sender,
+            vec![execute(sender, contract, msg, funds)],
+            TxOptions::default(),
+        )
+        .await;
+    assert!(tx.tx_result.code.is_ok(), "{}", tx.tx_result.log);
+    tx
 }

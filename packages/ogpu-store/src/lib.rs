@@ -18,7 +18,9 @@ use cw_storage_plus::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-fn encode<T: Serialize>(value: &T) -> StdResult<Vec<u8>> {
+/// A record's stored bytes: what `Record` and `Table` write (and a migration rewrites a
+/// JSON record into).
+pub fn encode<T: Serialize>(value: &T) -> StdResult<Vec<u8>> {
     postcard::to_allocvec(value).map_err(|e| StdError::serialize_err("record", e))
 }
 
@@ -38,6 +40,10 @@ impl<T: Serialize + DeserializeOwned> Record<T> {
             key: key.as_bytes(),
             value: PhantomData,
         }
+    }
+
+    pub const fn key(&self) -> &'static [u8] {
+        self.key
     }
 
     pub fn save(&self, storage: &mut dyn Storage, value: &T) -> StdResult<()> {
@@ -75,6 +81,7 @@ impl<T: Serialize + DeserializeOwned> Record<T> {
 
 /// Values by key, like `cw_storage_plus::Map` (with the same key bytes).
 pub struct Table<K, T> {
+    namespace: &'static str,
     keys: Map<K, ()>,
     value: PhantomData<T>,
 }
@@ -86,9 +93,15 @@ where
 {
     pub const fn new(namespace: &'static str) -> Self {
         Table {
+            namespace,
             keys: Map::new(namespace),
             value: PhantomData,
         }
+    }
+
+    /// The namespace every key starts with (length-prefixed, as cw-storage-plus lays it).
+    pub const fn namespace(&self) -> &'static str {
+        self.namespace
     }
 
     pub fn save(&self, storage: &mut dyn Storage, key: K, value: &T) -> StdResult<()> {

@@ -9,8 +9,8 @@ use cosmwasm_std::{
 };
 use cw_utils::{must_pay, nonpayable};
 use ogpu_types::events::{self, attr};
-use ogpu_types::registry::{self, ProviderSync};
-use ogpu_types::{deadline, DeviceProfile, ProviderMetadata};
+use ogpu_types::registry;
+use ogpu_types::{deadline, ProviderMetadata};
 
 use crate::error::ContractError;
 use crate::execute::validate_metadata;
@@ -26,17 +26,7 @@ fn load(deps: &DepsMut, address: &Addr) -> Result<Provider, ContractError> {
 
 /// The registry's copy of `provider`'s registration: what it checks a commitment against.
 fn sync(config: &Config, address: &Addr, provider: &Provider) -> Result<WasmMsg, ContractError> {
-    let msg = registry::from_staking::ExecuteMsg::SyncProvider(ProviderSync {
-        provider: address.to_string(),
-        bonded: provider.bonded,
-        active: !provider.deregistered,
-        devices: provider
-            .metadata
-            .devices
-            .iter()
-            .map(DeviceProfile::from)
-            .collect(),
-    });
+    let msg = registry::from_staking::ExecuteMsg::SyncProvider(provider.report(address));
     Ok(WasmMsg::Execute {
         contract_addr: config.registry.to_string(),
         msg: to_json_binary(&msg)?,

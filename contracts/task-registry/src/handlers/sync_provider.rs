@@ -16,12 +16,6 @@ pub fn sync_provider(
     info: MessageInfo,
     sync: ProviderSync,
 ) -> Result<Response, ContractError> {
-    let ProviderSync {
-        provider,
-        bonded,
-        active,
-        devices,
-    } = sync;
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
     if info.sender != config.staking {
@@ -29,22 +23,21 @@ pub fn sync_provider(
             expected: "the staking contract".into(),
         });
     }
-    let provider = deps.api.addr_validate(&provider)?;
+    let provider = deps.api.addr_validate(&sync.provider)?;
     let locked = LEDGERS
         .may_load(deps.storage, &provider)?
         .map(|ledger: Ledger| ledger.locked)
         .unwrap_or_default();
-    if !active && !locked.is_zero() {
+    let stake = Stake::from(sync);
+    if !stake.active && !locked.is_zero() {
         return Err(ContractError::CollateralLocked { locked });
     }
-    if bonded < locked {
-        return Err(ContractError::StakeBelowLocked { bonded, locked });
+    if stake.bonded < locked {
+        return Err(ContractError::StakeBelowLocked {
+            bonded: stake.bonded,
+            locked,
+        });
     }
-    let stake = Stake {
-        bonded,
-        active,
-        devices,
-    };
     STAKES.save(deps.storage, &provider, &stake)?;
     Ok(Response::new().add_attribute(attr::ACTION, "sync_provider"))
 }
