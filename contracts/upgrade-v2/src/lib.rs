@@ -27,3 +27,6 @@ mod sweep;
 mod v1;
 
 pub use error::ContractError;
+
+#[cfg(test)]
+mod tests;
