@@ -34,7 +34,7 @@ pub const DEFAULT_MIN_REWARD: u128 = 50_000;
 /// Pages of `Codes` read while looking for a checksum (100 codes each).
 const MAX_CODE_PAGES: usize = 100;
 
-fn read_artifact(dir: &Path, name: &str) -> ClientResult<Vec<u8>> {
+pub(crate) fn read_artifact(dir: &Path, name: &str) -> ClientResult<Vec<u8>> {
     let path = dir.join(name);
     std::fs::read(&path).map_err(|e| {
         ClientError::Config(format!(
@@ -174,13 +174,17 @@ pub async fn deploy(
 
 /// Upgrades a deployment to the artifacts' codes: the registry by `MsgMigrateContract`
 /// (the signer must be its admin), each child through the registry's `MigrateChild` (the
-/// signer must be the suite's owner). Unchanged codes are left alone.
+/// signer must be the suite's owner). Unchanged codes are left alone. A v1 deployment
+/// first has its storage converted ([`crate::upgrade`]).
 pub async fn migrate(
     client: &Client,
     signer: &mut Signer,
     deployment: &Deployment,
     artifacts: &Path,
 ) -> ClientResult<Deployment> {
+    if crate::upgrade::is_v1(client, deployment).await? {
+        crate::upgrade::convert(client, signer, deployment, artifacts).await?;
+    }
     let mut upgraded = deployment.clone();
     let current = [
         &deployment.codes.registry,

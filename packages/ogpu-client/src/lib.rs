@@ -15,6 +15,7 @@ pub mod retention;
 pub mod sealing;
 pub mod signer;
 pub mod stream;
+pub mod upgrade;
 
 pub use client::{Client, Gas, SignedTx};
 pub use config::{ChainConfig, GasPrice};

@@ -517,3 +517,62 @@ async fn a_cw20_reward_is_escrowed_and_paid_in_the_token() {
     );
     devnet.shutdown().await;
 }
+
+/// `deploy::migrate` carries a v1 deployment (the v1 wasm kept in
+/// `contracts/upgrade-v2/v1/`) through the upgrade code to v2: a provider registered and a
+/// task published on v1 meet on v2.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_carries_a_v1_deployment_to_v2() {
+    let (devnet, client) = start().await;
+    let accounts = devnet.accounts();
+    let (mut owner, mut client_key, mut provider) = (
+        signer(&accounts[0]),
+        signer(&accounts[1]),
+        signer(&accounts[2]),
+    );
+    let v1 = tempfile::tempdir().unwrap();
+    let fixtures_dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../contracts/upgrade-v2/v1");
+    for name in ogpu_client::deploy::ARTIFACTS {
+        let gz = std::fs::read(fixtures_dir.join(format!("{name}.gz"))).unwrap();
+        let mut wasm = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut wasm).unwrap();
+        std::fs::write(v1.path().join(name), wasm).unwrap();
+    }
+    let params = suite_params(owner.address());
+    let deployment = deploy(&client, &mut owner, v1.path(), params, "ogpu-v1")
+        .await
+        .unwrap();
+    assert!(ogpu_client::upgrade::is_v1(&client, &deployment)
+        .await
+        .unwrap());
+    register_provider(&client, &deployment, &mut provider, "from-v1").await;
+    let task_id = publish(
+        &client,
+        &deployment,
+        &mut client_key,
+        fixtures::spec(fixtures::first_response()),
+    )
+    .await;
+
+    let upgraded = ogpu_client::deploy::migrate(&client, &mut owner, &deployment, &artifacts())
+        .await
+        .unwrap();
+    for contract in [&upgraded.registry, &upgraded.staking, &upgraded.settlement] {
+        let version = ogpu_client::upgrade::contract_version(&client, contract)
+            .await
+            .unwrap();
+        assert_eq!(version, env!("CARGO_PKG_VERSION"), "{contract}");
+    }
+    assert_ne!(upgraded.codes, deployment.codes);
+    win_first_response(&client, &upgraded, &mut provider, task_id, b"v2").await;
+    assert_eq!(
+        task_status(&client, &upgraded, task_id).await,
+        TaskStatus::Completed
+    );
+    // Migrating again finds nothing to do.
+    let again = ogpu_client::deploy::migrate(&client, &mut owner, &upgraded, &artifacts())
+        .await
+        .unwrap();
+    assert_eq!(again.codes, upgraded.codes);
+}
