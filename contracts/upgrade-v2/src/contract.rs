@@ -106,7 +106,7 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractErr
                 member: progress.member,
                 stage: stages
                     .get(progress.stage)
-                    .map(|stage| stage.namespace.to_string()),
+                    .map(|stage| String::from_utf8_lossy(&stage.namespace).into_owned()),
                 converted: progress.converted,
                 done: progress.done,
             })?)

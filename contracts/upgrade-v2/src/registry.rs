@@ -26,43 +26,43 @@ use crate::v1;
 pub fn stages() -> [Stage; 10] {
     [
         Stage {
-            namespace: TASKS.namespace(),
+            namespace: TASKS.namespace().to_vec(),
             convert: same::<Task>,
         },
         Stage {
-            namespace: JOBS.namespace(),
+            namespace: JOBS.namespace().to_vec(),
             convert: same::<OpenClJob>,
         },
         Stage {
-            namespace: HASH_SEARCHES.namespace(),
+            namespace: HASH_SEARCHES.namespace().to_vec(),
             convert: same::<HashSearch>,
         },
         Stage {
-            namespace: REQUIREMENTS.namespace(),
+            namespace: REQUIREMENTS.namespace().to_vec(),
             convert: same::<Requirements>,
         },
         Stage {
-            namespace: RESPONSES.namespace(),
+            namespace: RESPONSES.namespace().to_vec(),
             convert: same::<TaskResponseRecord>,
         },
         Stage {
-            namespace: AWARDS.namespace(),
+            namespace: AWARDS.namespace().to_vec(),
             convert: same::<AwardState>,
         },
         Stage {
-            namespace: RESULT_KEYS.namespace(),
+            namespace: RESULT_KEYS.namespace().to_vec(),
             convert: same::<HexBinary>,
         },
         Stage {
-            namespace: DISPUTE_TERMS.namespace(),
+            namespace: DISPUTE_TERMS.namespace().to_vec(),
             convert: same::<DisputeTerms>,
         },
         Stage {
-            namespace: DISPUTES.namespace(),
+            namespace: DISPUTES.namespace().to_vec(),
             convert: same::<DisputeState>,
         },
         Stage {
-            namespace: ROUNDS.namespace(),
+            namespace: ROUNDS.namespace().to_vec(),
             convert: same::<u64>,
         },
     ]

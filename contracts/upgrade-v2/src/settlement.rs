@@ -17,15 +17,15 @@ use crate::v1;
 pub fn stages() -> [Stage; 3] {
     [
         Stage {
-            namespace: ESCROWS.namespace(),
+            namespace: ESCROWS.namespace().to_vec(),
             convert: escrow,
         },
         Stage {
-            namespace: TOTALS.namespace(),
+            namespace: TOTALS.namespace().to_vec(),
             convert: totals,
         },
         Stage {
-            namespace: CREDITS.namespace(),
+            namespace: CREDITS.namespace().to_vec(),
             convert: same::<Asset>,
         },
     ]

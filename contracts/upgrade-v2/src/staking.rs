@@ -16,30 +16,30 @@ use crate::sweep::{same, same_record, Change, Stage};
 use crate::v1;
 
 /// v1's (provider, task) → locked collateral, which v2 keeps in the registry.
-const V1_LOCKS: &str = "l";
+const V1_LOCKS: &[u8] = b"l";
 /// v1's (provider, asset key) → earned, which v2 keeps in the registry.
-const V1_EARNINGS: &str = "earn";
+const V1_EARNINGS: &[u8] = b"earn";
 
 pub fn stages() -> [Stage; 5] {
     [
         Stage {
-            namespace: PROVIDERS.namespace(),
+            namespace: PROVIDERS.namespace().to_vec(),
             convert: provider,
         },
         Stage {
-            namespace: V1_LOCKS,
+            namespace: V1_LOCKS.to_vec(),
             convert: lock,
         },
         Stage {
-            namespace: V1_EARNINGS,
+            namespace: V1_EARNINGS.to_vec(),
             convert: earning,
         },
         Stage {
-            namespace: UNBONDING.namespace(),
+            namespace: UNBONDING.namespace().to_vec(),
             convert: same::<Uint128>,
         },
         Stage {
-            namespace: CREDITS.namespace(),
+            namespace: CREDITS.namespace().to_vec(),
             convert: same::<Uint128>,
         },
     ]

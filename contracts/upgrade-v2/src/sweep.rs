@@ -23,7 +23,7 @@ pub type Convert = fn(&[u8], &[u8], &mut Import) -> Result<Change, ContractError
 
 /// One namespace of a contract's storage and how each of its records is converted.
 pub struct Stage {
-    pub namespace: &'static str,
+    pub namespace: Vec<u8>,
     pub convert: Convert,
 }
 
@@ -59,7 +59,7 @@ pub fn run(
     let mut left = budget as usize;
     while left > 0 && progress.stage < stages.len() {
         let stage = &stages[progress.stage];
-        let prefix: Prefix<Vec<u8>, ()> = Prefix::new(stage.namespace.as_bytes(), &[]);
+        let prefix: Prefix<Vec<u8>, ()> = Prefix::new(&stage.namespace, &[]);
         let start = progress
             .after
             .as_ref()

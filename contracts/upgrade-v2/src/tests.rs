@@ -31,11 +31,11 @@ fn steps_convert_in_key_order_across_stages_and_resume_where_they_stopped() {
     AB.save(&mut storage, 1, &Uint128::new(9)).unwrap();
     let stages = [
         Stage {
-            namespace: "a",
+            namespace: b"a".to_vec(),
             convert: same::<Uint128>,
         },
         Stage {
-            namespace: "nothing",
+            namespace: b"nothing".to_vec(),
             convert: same::<Uint128>,
         },
     ];

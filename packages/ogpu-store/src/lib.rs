@@ -81,7 +81,6 @@ impl<T: Serialize + DeserializeOwned> Record<T> {
 
 /// Values by key, like `cw_storage_plus::Map` (with the same key bytes).
 pub struct Table<K, T> {
-    namespace: &'static str,
     keys: Map<K, ()>,
     value: PhantomData<T>,
 }
@@ -93,15 +92,14 @@ where
 {
     pub const fn new(namespace: &'static str) -> Self {
         Table {
-            namespace,
             keys: Map::new(namespace),
             value: PhantomData,
         }
     }
 
     /// The namespace every key starts with (length-prefixed, as cw-storage-plus lays it).
-    pub const fn namespace(&self) -> &'static str {
-        self.namespace
+    pub fn namespace(&self) -> &[u8] {
+        self.keys.namespace_bytes()
     }
 
     pub fn save(&self, storage: &mut dyn Storage, key: K, value: &T) -> StdResult<()> {

@@ -5,8 +5,8 @@
 pub const FIRST_V2: (u64, u64) = (0, 2);
 
 /// Whether this code can take over state that version `major.minor` wrote. Older state is
-/// refused until a migration converts it: v2 code over v1 storage would lose the locks
-/// staking held and count open escrows as closed.
+/// refused until `ogpu-upgrade-v2` has converted it (docs/upgrade.md): v2 code over v1
+/// storage would lose the locks staking held and count open escrows as closed.
 pub fn readable(major: u64, minor: u64) -> bool {
     (major, minor) >= FIRST_V2
 }
