@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates schema/<crate>.json from each contract's schema binary (`<crate>-schema`,
-# see packages/ogpu-types/src/schema.rs).
+# Regenerates schema/<crate>/ (the full API in <crate>.json, one file per message in raw/)
+# from each contract's schema binary (`<crate>-schema`, see
+# packages/ogpu-types/src/schema.rs).
 #
 #   bash ci/schema.sh           # write schema/
 #   bash ci/schema.sh --check   # generate into a temp dir; fail if schema/ is stale
@@ -44,10 +45,11 @@ for contract in ${CONTRACTS}; do
 done
 
 if ${check}; then
-  # Only the contracts' files are compared, so a subset (CONTRACTS=...) checks that subset.
+  # Only the contracts' directories are compared, so a subset (CONTRACTS=...) checks that
+  # subset.
   stale=()
   for contract in ${CONTRACTS}; do
-    if ! cmp -s "${out}/${contract}.json" "schema/${contract}.json"; then
+    if ! diff -rq "${out}/${contract}" "schema/${contract}" >/dev/null 2>&1; then
       stale+=("${contract}")
     fi
   done
@@ -55,14 +57,13 @@ if ${check}; then
     echo >&2
     echo "schema/ is STALE for: ${stale[*]}" >&2
     for contract in "${stale[@]}"; do
-      committed=schema/${contract}.json
-      if [ ! -f "${committed}" ]; then
-        echo "  ${committed}: missing" >&2
+      committed=schema/${contract}
+      if [ ! -d "${committed}" ]; then
+        echo "  ${committed}/: missing" >&2
         continue
       fi
-      changed=$(diff "${committed}" "${out}/${contract}.json" | grep -c '^[<>]' || true)
-      echo "  ${committed}: ${changed} lines differ; first differences (< committed, > generated):" >&2
-      diff "${committed}" "${out}/${contract}.json" | head -n 20 | sed 's/^/    /' >&2 || true
+      echo "  ${committed}/: first differences (< committed, > generated):" >&2
+      diff -r "${committed}" "${out}/${contract}" | head -n 20 | sed 's/^/    /' >&2 || true
     done
     echo "Regenerate with 'bash ci/schema.sh' and commit schema/." >&2
     exit 1

@@ -113,7 +113,7 @@ impl Chain {
     }
 
     pub async fn dispute(&self, task_id: u64) -> ExplorerResult<Option<DisputeState>> {
-        let query = registry::QueryMsg::Dispute { task_id };
+        let query = registry::QueryMsg::DisputeState { task_id };
         self.smart(&self.deployment.registry, &query).await
     }
 

@@ -358,7 +358,7 @@ async fn dispute(ctx: &Ctx, task_id: u64) -> CliResult<()> {
     let client = ctx.connect().await?;
     let details = follow::task(&client, &deployment, task_id).await?;
     let state: Option<DisputeState> = client
-        .smart(&deployment.registry, &QueryMsg::Dispute { task_id })
+        .smart(&deployment.registry, &QueryMsg::DisputeState { task_id })
         .await?;
     let Some(state) = state else {
         return Err(CliError::usage(

@@ -67,7 +67,7 @@ pub fn dispatch(deps: Deps, msg: QueryMsg) -> Result<Binary, ContractError> {
             );
             to_json_binary(&load_tasks(deps, ids, page_len(max))?)?
         }
-        QueryMsg::Dispute { task_id } => {
+        QueryMsg::DisputeState { task_id } => {
             to_json_binary(&DISPUTES.may_load(deps.storage, task_id)?)?
         }
         QueryMsg::ProviderLedger { provider } => {

@@ -235,7 +235,7 @@ impl Suite {
     }
 
     pub fn dispute_state(&self, task_id: u64) -> Option<registry::DisputeState> {
-        self.query_registry(&QueryMsg::Dispute { task_id })
+        self.query_registry(&QueryMsg::DisputeState { task_id })
     }
 
     /// Who must deliver an awarded task, for what, until when.

@@ -283,8 +283,10 @@ pub enum QueryMsg {
         limit: Option<u32>,
     },
     /// The dispute state of a task published with dispute terms (`None` otherwise).
+    /// Named apart from the `Dispute` execute message, so that clients generated from the
+    /// schema (ts-codegen) have a distinct method for each.
     #[returns(Option<DisputeState>)]
-    Dispute { task_id: u64 },
+    DisputeState { task_id: u64 },
     /// Who must deliver an awarded task (Manual Confirmation, sealed-bid auction,
     /// Consensus), for what price, until when (`None` before the award).
     #[returns(Option<AwardState>)]
