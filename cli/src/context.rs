@@ -171,6 +171,24 @@ impl Ctx {
     pub fn address(&self, what: &str, address: &str) -> CliResult<String> {
         check_address(&self.config.prefix, what, address)
     }
+
+    /// An address of this chain, or the name of a key in the keyring.
+    pub fn address_or_key(&self, what: &str, text: &str) -> CliResult<String> {
+        if text.parse::<cosmrs::AccountId>().is_ok() || looks_like_bech32(text) {
+            return self.address(what, text);
+        }
+        let keyring = self.keyring()?;
+        if ogpu_client::keys::validate_name(text).is_ok() && keyring.contains(text)? {
+            return Ok(keyring.show(text)?.address(&self.config.prefix)?);
+        }
+        Err(CliError::usage(
+            format!("{what} {text:?} is neither an address nor a key name"),
+            format!(
+                "give an address like {}1… or the name of a key (`ogpu keys list`)",
+                self.config.prefix
+            ),
+        ))
+    }
 }
 
 /// The sender's key: a keyring key (`--from`, unlocked) or a mnemonic from the environment
@@ -236,14 +254,41 @@ pub fn check_address(prefix: &str, what: &str, address: &str) -> CliResult<Strin
     match address.parse::<cosmrs::AccountId>() {
         Ok(id) if id.prefix() == prefix => Ok(id.to_string()),
         Ok(id) => Err(CliError::usage(
-            format!("{what} {address:?} has prefix {:?}", id.prefix()),
-            format!("give an address of this chain ({prefix}1…) or set --prefix"),
+            format!(
+                "{what} {address} has prefix {}, this chain uses {prefix}",
+                id.prefix()
+            ),
+            format!(
+                "give a {prefix}1… address, or pass --prefix {} if the chain uses that",
+                id.prefix()
+            ),
         )),
-        Err(e) => Err(CliError::usage(
-            format!("{what} {address:?} is not a bech32 address ({e})"),
-            format!("give an address like {prefix}1…"),
-        )),
+        Err(_) => Err(not_an_address(prefix, what, address)),
     }
+}
+
+/// A text that does not decode as bech32: a typo changes the checksum, so say that.
+fn not_an_address(prefix: &str, what: &str, text: &str) -> CliError {
+    let why = if looks_like_bech32(text) {
+        "is not a valid address: a character is mistyped or missing (its checksum does not match)"
+    } else {
+        "is not an address"
+    };
+    CliError::usage(
+        format!("{what} {text:?} {why}"),
+        format!("give an address like {prefix}1…"),
+    )
+}
+
+/// `prefix1data` in lowercase, long enough to be an account's address.
+fn looks_like_bech32(text: &str) -> bool {
+    text.rsplit_once('1').is_some_and(|(hrp, data)| {
+        !hrp.is_empty()
+            && data.len() >= 38
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    })
 }
 
 fn default_home() -> CliResult<PathBuf> {

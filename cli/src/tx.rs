@@ -71,23 +71,23 @@ pub async fn submit(
             if ctx.json() {
                 output::json(&dry)?;
             } else {
-                println!("dry run: signed, not broadcast");
-                println!("signer:   {}", dry.signer);
-                println!("chain id: {}", dry.chain_id);
-                println!("gas:      {}", dry.gas);
-                println!("fee:      {}", dry.fee);
+                outln!("dry run: signed, not broadcast");
+                outln!("signer:   {}", dry.signer);
+                outln!("chain id: {}", dry.chain_id);
+                outln!("gas:      {}", dry.gas);
+                outln!("fee:      {}", dry.fee);
                 for message in &dry.messages {
-                    println!("message:  {message}");
+                    outln!("message:  {message}");
                 }
-                println!("tx bytes: {}", dry.tx_bytes);
+                outln!("tx bytes: {}", dry.tx_bytes);
             }
             return Ok(None);
         }
-        eprintln!("from {} on {}:", signer.address(), client.config().chain_id);
+        errln!("from {} on {}:", signer.address(), client.config().chain_id);
         for message in &messages {
-            eprintln!("  {message}");
+            errln!("  {message}");
         }
-        eprintln!("gas {}, fee {fee}", signed.gas);
+        errln!("gas {}, fee {fee}", signed.gas);
         if !prompt::confirm("confirm transaction before signing and broadcasting")? {
             return Err(CliError::usage(
                 "transaction not confirmed",
@@ -255,9 +255,9 @@ pub fn print(ctx: &Ctx, sent: &Sent, extra: Value, text: &[String]) -> CliResult
         }
         output::json(&doc)
     } else {
-        println!("{}", summary(sent));
+        outln!("{}", summary(sent));
         for line in text {
-            println!("{line}");
+            outln!("{line}");
         }
         Ok(())
     }

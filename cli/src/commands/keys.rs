@@ -52,9 +52,9 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
                 })
             } else {
                 print_key(&view);
-                eprintln!();
-                eprintln!("Write this mnemonic down and keep it safe: it is the only way to recover the key.");
-                println!("{mnemonic}");
+                errln!();
+                errln!("Write this mnemonic down and keep it safe: it is the only way to recover the key.");
+                outln!("{mnemonic}");
                 Ok(())
             }
         }
@@ -100,7 +100,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
                 return output::json(&serde_json::json!({ "keys": keys }));
             }
             if keys.is_empty() {
-                eprintln!(
+                errln!(
                     "no keys in {}: create one with `ogpu keys add NAME`",
                     keyring.dir().display()
                 );
@@ -123,7 +123,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
         KeysCmd::Show { name, address } => {
             let view = KeyView::new(ctx, &keyring.show(&name)?)?;
             if address {
-                println!("{}", view.address);
+                outln!("{}", view.address);
                 Ok(())
             } else if ctx.json() {
                 output::json(&view)
@@ -146,7 +146,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
             if ctx.json() {
                 output::json(&serde_json::json!({ "deleted": view }))
             } else {
-                println!("deleted key {name} ({})", view.address);
+                outln!("deleted key {name} ({})", view.address);
                 Ok(())
             }
         }
@@ -196,9 +196,9 @@ fn lock(encrypted: bool) -> &'static str {
 }
 
 fn print_key(key: &KeyView) {
-    println!("name:       {}", key.name);
-    println!("address:    {}", key.address);
-    println!("public key: {}", key.public_key);
-    println!("hd path:    {}", key.hd_path);
-    println!("stored:     {}", lock(key.encrypted));
+    outln!("name:       {}", key.name);
+    outln!("address:    {}", key.address);
+    outln!("public key: {}", key.public_key);
+    outln!("hd path:    {}", key.hd_path);
+    outln!("stored:     {}", lock(key.encrypted));
 }

@@ -30,29 +30,29 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             }
             let l = &registry.limits;
             let p = &staking.params;
-            println!("registry:        {}", deployment.registry);
-            println!("staking:         {}", deployment.staking);
-            println!("settlement:      {}", deployment.settlement);
-            println!("treasury:        {}", registry.treasury);
-            println!("paused:          {}", registry.paused);
-            println!("protocol fee:    {} bps", settlement.protocol_fee_bps);
+            outln!("registry:        {}", deployment.registry);
+            outln!("staking:         {}", deployment.staking);
+            outln!("settlement:      {}", deployment.settlement);
+            outln!("treasury:        {}", registry.treasury);
+            outln!("paused:          {}", registry.paused);
+            outln!("protocol fee:    {} bps", settlement.protocol_fee_bps);
             for asset in &registry.accepted_assets {
-                println!(
+                outln!(
                     "reward asset:    {} (min {})",
                     asset.info,
                     output::amount(asset.min_reward, &asset.info)
                 );
             }
-            println!("windows:         {}..={} s", l.min_window, l.max_window);
-            println!("min collateral:  {}{}", l.min_collateral, p.bond_denom);
-            println!(
+            outln!("windows:         {}..={} s", l.min_window, l.max_window);
+            outln!("min collateral:  {}{}", l.min_collateral, p.bond_denom);
+            outln!(
                 "inline limits:   kernel {} B, inputs {} B, result {} B; at most {} args, {} commitments",
                 l.max_kernel_bytes, l.max_inline_input_bytes, l.max_inline_result_bytes, l.max_args, l.max_commitments
             );
-            println!("min stake:       {}{}", p.min_stake, p.bond_denom);
-            println!("unbonding:       {} s", p.unbonding_period);
-            println!("slash to client: {} bps", p.slash_client_share_bps);
-            println!("next task id:    {}", registry.next_task_id);
+            outln!("min stake:       {}{}", p.min_stake, p.bond_denom);
+            outln!("unbonding:       {} s", p.unbonding_period);
+            outln!("slash to client: {} bps", p.slash_client_share_bps);
+            outln!("next task id:    {}", registry.next_task_id);
             Ok(())
         }
         QueryCmd::Escrow { task_id } => {
@@ -85,21 +85,21 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
                 if ctx.json() {
                     return output::json(&json!({ "task_id": task_id, "held": task.reward }));
                 }
-                println!("task:      {task_id} (open)");
-                println!("payer:     {}", task.client);
-                println!("held:      {}", output::asset(&task.reward));
+                outln!("task:      {task_id} (open)");
+                outln!("payer:     {}", task.client);
+                outln!("held:      {}", output::asset(&task.reward));
                 return Ok(());
             };
             if ctx.json() {
                 return output::json(&escrow);
             }
-            println!("task:      {}", escrow.task_id);
-            println!("payer:     {}", escrow.payer);
-            println!("deposit:   {}", output::asset(&escrow.deposit));
-            println!("status:    {}", output::name(&escrow.status));
-            println!("paid out:  {}", escrow.paid_out);
-            println!("fees:      {}", escrow.fees);
-            println!("refunded:  {}", escrow.refunded);
+            outln!("task:      {}", escrow.task_id);
+            outln!("payer:     {}", escrow.payer);
+            outln!("deposit:   {}", output::asset(&escrow.deposit));
+            outln!("status:    {}", output::name(&escrow.status));
+            outln!("paid out:  {}", escrow.paid_out);
+            outln!("fees:      {}", escrow.fees);
+            outln!("refunded:  {}", escrow.refunded);
             Ok(())
         }
         QueryCmd::Totals => {
@@ -139,10 +139,13 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
                 ],
                 &rows,
             );
-            println!();
-            println!(
+            outln!();
+            outln!(
                 "stake ({}): bonded {}, unbonding {}, slashed {}",
-                staking.bond_denom, staking.bonded, staking.unbonding, staking.slashed
+                staking.bond_denom,
+                staking.bonded,
+                staking.unbonding,
+                staking.slashed
             );
             Ok(())
         }
@@ -165,19 +168,20 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             if ctx.json() {
                 return output::json(&outcome);
             }
-            println!("hash:     {}", outcome.hash);
-            println!("height:   {}", outcome.height);
-            println!(
+            outln!("hash:     {}", outcome.hash);
+            outln!("height:   {}", outcome.height);
+            outln!(
                 "code:     {}{}",
                 outcome.code,
                 if outcome.code == 0 { " (success)" } else { "" }
             );
             if outcome.code != 0 {
-                println!("log:      {}", outcome.log);
+                outln!("log:      {}", outcome.log);
             }
-            println!(
+            outln!(
                 "gas:      {} used of {}",
-                outcome.gas_used, outcome.gas_wanted
+                outcome.gas_used,
+                outcome.gas_wanted
             );
             for event in &outcome.events {
                 let attrs = event
@@ -186,12 +190,12 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect::<Vec<_>>()
                     .join(" ");
-                println!("event:    {} {attrs}", event.kind);
+                outln!("event:    {} {attrs}", event.kind);
             }
             Ok(())
         }
         QueryCmd::Balance { address, denom } => {
-            let address = resolve_address(ctx, &address)?;
+            let address = ctx.address_or_key("address", &address)?;
             let client = ctx.connect().await?;
             let balances: Vec<(String, String)> = match denom {
                 Some(denom) => {
@@ -229,30 +233,12 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
                 return output::json(&json!({ "address": address, "balances": list }));
             }
             if balances.is_empty() {
-                println!("{address} holds nothing");
+                outln!("{address} holds nothing");
             }
             for (denom, amount) in balances {
-                println!("{amount}{denom}");
+                outln!("{amount}{denom}");
             }
             Ok(())
         }
     }
-}
-
-/// An address of this chain, or the name of a key in the keyring.
-fn resolve_address(ctx: &Ctx, text: &str) -> CliResult<String> {
-    if text.parse::<cosmrs::AccountId>().is_ok() {
-        return ctx.address("address", text);
-    }
-    let keyring = ctx.keyring()?;
-    if ogpu_client::keys::validate_name(text).is_ok() && keyring.contains(text)? {
-        return Ok(keyring.show(text)?.address(&ctx.config.prefix)?);
-    }
-    Err(CliError::usage(
-        format!("{text:?} is neither an address nor a key name"),
-        format!(
-            "give an address like {}1… or the name of a key (`ogpu keys list`)",
-            ctx.config.prefix
-        ),
-    ))
 }

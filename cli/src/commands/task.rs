@@ -71,7 +71,7 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
                 return output::json(&json!({ "tasks": tasks }));
             }
             if tasks.is_empty() {
-                eprintln!("no tasks");
+                errln!("no tasks");
                 return Ok(());
             }
             let rows = tasks
@@ -231,8 +231,8 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
         );
     }
     if !ctx.json() {
-        println!("{}", tx::summary(&sent));
-        println!("task {task_id} published");
+        outln!("{}", tx::summary(&sent));
+        outln!("task {task_id} published");
     }
     let finalizer = if args.no_finalize {
         None
@@ -261,7 +261,7 @@ fn print_outcome(ctx: &Ctx, task: &Task, sealed: bool, doc: serde_json::Value) -
         return output::json(&doc);
     }
     if let (TaskStatus::Completed, Some(outcome)) = (&task.status, &task.outcome) {
-        println!(
+        outln!(
             "task {} completed: {} was paid {} (result sha256 {})",
             task.id,
             outcome.winner,
@@ -269,7 +269,7 @@ fn print_outcome(ctx: &Ctx, task: &Task, sealed: bool, doc: serde_json::Value) -
             outcome.digest.to_hex()
         );
         let key = if sealed { " --from KEY" } else { "" };
-        println!(
+        outln!(
             "read the result with `ogpu task result {}{key} --out FILE`",
             task.id
         );
