@@ -7,16 +7,20 @@
 mod output;
 
 mod args;
+mod armor;
 mod coin;
 mod commands;
 mod context;
 mod error;
 mod fetch;
 mod follow;
+mod node;
 mod prompt;
 mod results;
+mod settings;
 mod task_spec;
 mod tx;
+mod tx_response;
 
 use std::process::ExitCode;
 
@@ -124,5 +128,7 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::Task(cmd) => commands::task::run(&ctx, cmd).await,
         Command::Provider(cmd) => commands::provider::run(&ctx, cmd).await,
         Command::Query(cmd) => commands::query::run(&ctx, cmd).await,
+        Command::Tx(cmd) => commands::wasm::tx(&ctx, cmd).await,
+        Command::Config { key, value } => commands::config::run(&ctx, key, value),
     }
 }

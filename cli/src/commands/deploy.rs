@@ -185,6 +185,7 @@ fn check_artifacts(dir: &Path) -> CliResult<Vec<(String, String)>> {
 }
 
 fn multi_tx_flags(ctx: &Ctx, command: &str) -> CliResult<()> {
+    ctx.require_wait(command)?;
     if ctx.global.fees.is_some() || matches!(ctx.global.gas, Some(Gas::Fixed(_))) {
         return Err(CliError::usage(
             format!("`ogpu {command}` sends several transactions, each with --gas auto"),

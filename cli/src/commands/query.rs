@@ -1,6 +1,7 @@
 //! `ogpu query config|escrow|totals|tx|balance`.
 
 use cosmrs::proto::cosmos::bank::v1beta1::{QueryAllBalancesRequest, QueryAllBalancesResponse};
+use cosmrs::rpc::Client as _;
 use ogpu_types::{registry, settlement, staking};
 use serde_json::json;
 
@@ -8,6 +9,7 @@ use crate::args::QueryCmd;
 use crate::context::Ctx;
 use crate::error::{contract_log, CliError, CliResult};
 use crate::output;
+use crate::tx_response::TxResponse;
 
 pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
     match cmd {
@@ -159,41 +161,43 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             let bytes = hex::decode(&hash).map_err(|_| bad())?;
             let parsed = cosmrs::tendermint::Hash::try_from(bytes).map_err(|_| bad())?;
             let client = ctx.connect().await?;
-            let outcome = client.tx(parsed).await?.ok_or_else(|| {
-                CliError::usage(
-                    format!("tx {hash} not found on {}", ctx.config.chain_id),
-                    "check the hash and --node",
-                )
+            let found = client.rpc().tx(parsed, false).await.map_err(|e| {
+                if e.to_string().contains("not found") {
+                    CliError::usage(
+                        format!("tx {hash} not found on {}", ctx.config.chain_id),
+                        "check the hash and --node (a tx sent with --broadcast-mode sync|async may not be in a block yet)",
+                    )
+                } else {
+                    crate::error::unreachable(&ctx.config.node, &e)
+                }
             })?;
+            let tx = TxResponse::included(&found);
             if ctx.json() {
-                return output::json(&outcome);
+                return output::json(&tx);
             }
-            outln!("hash:     {}", outcome.hash);
-            outln!("height:   {}", outcome.height);
+            outln!("hash:     {}", tx.txhash);
+            outln!("height:   {}", tx.height);
             outln!(
                 "code:     {}{}",
-                outcome.code,
-                if outcome.code == 0 { " (success)" } else { "" }
+                tx.code,
+                if tx.code == 0 { " (success)" } else { "" }
             );
-            if outcome.code != 0 {
-                outln!("log:      {}", outcome.log);
+            if tx.code != 0 {
+                outln!("log:      {}", tx.raw_log);
             }
-            outln!(
-                "gas:      {} used of {}",
-                outcome.gas_used,
-                outcome.gas_wanted
-            );
-            for event in &outcome.events {
+            outln!("gas:      {} used of {}", tx.gas_used, tx.gas_wanted);
+            for event in &tx.events {
                 let attrs = event
                     .attributes
                     .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
+                    .map(|a| format!("{}={}", a.key, a.value))
                     .collect::<Vec<_>>()
                     .join(" ");
                 outln!("event:    {} {attrs}", event.kind);
             }
             Ok(())
         }
+        QueryCmd::Wasm(cmd) => crate::commands::wasm::query(ctx, cmd).await,
         QueryCmd::Balance { address, denom } => {
             let address = ctx.address_or_key("address", &address)?;
             let client = ctx.connect().await?;

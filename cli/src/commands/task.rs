@@ -164,6 +164,9 @@ struct Cw20Balance {
 }
 
 async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
+    if args.wait {
+        ctx.require_wait("publish --wait")?;
+    }
     let draft = task_spec::draft(&args, &ctx.config.prefix)?;
     let deployment = ctx.deployment()?;
     let key = ctx.key()?;
@@ -241,7 +244,11 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
     };
     let task = follow::follow(&client, &deployment, task_id, finalizer).await?;
     keep_result(ctx, &client, &deployment, &task).await;
-    let doc = json!({ "task_id": task_id, "tx": sent.outcome, "fee": sent.fee, "task": task });
+    let doc = tx::document(
+        &sent.response,
+        &sent.fee,
+        json!({ "task_id": task_id, "task": task }),
+    );
     print_outcome(ctx, &task, sealed, doc)
 }
 

@@ -33,7 +33,7 @@ pub async fn result(ctx: &Ctx, task_id: u64, out: Option<PathBuf>) -> CliResult<
 /// verified and stored locally at once, while the provider still serves it. A result
 /// that cannot be had yet is a warning: `task result` tries again.
 pub async fn keep(ctx: &Ctx, client: &Client, deployment: &Deployment, task_id: u64) {
-    if ctx.global.output == crate::args::OutputFormat::Json {
+    if ctx.json() {
         let _ = verified(ctx, client, deployment, task_id).await;
         return;
     }
