@@ -237,6 +237,8 @@ pub fn contract_reason(log: &str) -> &str {
     let rest = &log[start..];
     let end = [
         ": execute wasm contract failed",
+        ": instantiate wasm contract failed",
+        ": migrate wasm contract failed",
         ": query wasm contract failed",
         " With gas wanted:",
     ]
@@ -353,5 +355,7 @@ mod tests {
         assert_eq!(super::contract_reason("out of gas"), "out of gas");
         let log = "can not migrate: unauthorized With gas wanted: '0' and gas used: '23335'";
         assert_eq!(super::contract_reason(log), "can not migrate: unauthorized");
+        let log = "Missing export migrate: migrate wasm contract failed";
+        assert_eq!(super::contract_reason(log), "Missing export migrate");
     }
 }

@@ -314,13 +314,14 @@ impl Keyring {
         };
         let public_key = account.verifying_key().to_encoded_point(true);
         if public_key.as_bytes() != record.public_key.as_slice() {
-            return Err(KeyError::corrupt(
-                &path,
-                format!(
-                    "its secret does not give its public_key (at {})",
+            let why = match record.kind {
+                SecretKind::Mnemonic => format!(
+                    "its mnemonic does not derive its public_key at {}",
                     record.hd_path
                 ),
-            ));
+                SecretKind::PrivateKey => "its private key is not its public_key's".into(),
+            };
+            return Err(KeyError::corrupt(&path, why));
         }
         Ok(account)
     }
@@ -386,7 +387,7 @@ impl Keyring {
             Protection::UnsafePlaintext => {
                 tracing::warn!(
                     key = name,
-                    "storing the mnemonic unencrypted (--unsafe-plaintext): anyone who can read \
+                    "storing the key unencrypted (--keyring-backend test): anyone who can read \
                      the key file can spend from this key"
                 );
                 StoredSecret::Plaintext(phrase)
