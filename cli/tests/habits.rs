@@ -347,6 +347,38 @@ fn wasm_commands_speak_the_sdk_json() {
         "task", "publish", "--wait", "-b", "sync", "--from", "client",
     ])
     .fails(2, "publish --wait waits for its transactions' blocks");
+    // Library wording never reaches the user.
+    let params = net.write("params.json", r#"{"limits":{"min_collateral":"abc"}}"#);
+    let artifacts = support::artifacts();
+    let artifacts = artifacts.to_str().unwrap();
+    net.ogpu(&[
+        "deploy",
+        "--params",
+        &params,
+        "--artifacts",
+        artifacts,
+        "--from",
+        "client",
+    ])
+    .fails(2, "\"abc\" is not a whole number");
+    net.ogpu(&["task", "show", "one"]).fails(
+        2,
+        "invalid value 'one' for '<TASK_ID>': it is not a whole number",
+    );
+    net.ogpu(&["task", "show", "99999999999999999999"])
+        .fails(2, "the number is too large");
+    net.ogpu(&["--gas-prices", "0,025ustake", "query", "balance", "client"])
+        .fails(2, "\"0,025\" is not a decimal number");
+    let typo = client_addr.replace(
+        &client_addr[10..11],
+        if &client_addr[10..11] == "q" {
+            "p"
+        } else {
+            "q"
+        },
+    );
+    net.ogpu(&["query", "balance", &typo])
+        .fails(2, "a character is mistyped or missing");
     let cosmos = "cosmos1am3fnp5dd6nndk5jyjq9mpqh3yvt2jmmdv83xn";
     tx(&["execute", cosmos, "{}"]).fails(2, "has prefix cosmos, this chain uses wasm");
     let account = net

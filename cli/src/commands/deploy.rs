@@ -59,6 +59,7 @@ fn read_params(path: &Path) -> CliResult<ParamsFile> {
         } else {
             "it is the JSON of the registry's InstantiateMsg without the code ids (see docs/cli.md)"
         };
+        let e = crate::error::plain_parse_error(&e.to_string());
         CliError::usage(format!("--params {}: {e}", path.display()), hint)
     })
 }

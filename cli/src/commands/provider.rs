@@ -355,7 +355,11 @@ fn read_metadata(path: &std::path::Path) -> CliResult<ProviderMetadata> {
     };
     parsed.map_err(|e| {
         CliError::usage(
-            format!("--metadata {}: {}", path.display(), e.trim()),
+            format!(
+                "--metadata {}: {}",
+                path.display(),
+                crate::error::plain_parse_error(e.trim())
+            ),
             "it holds moniker, devices and task_kinds (see docs/cli.md)",
         )
     })
