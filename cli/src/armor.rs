@@ -75,7 +75,7 @@ pub fn decrypt(text: &str, passphrase: &str) -> CliResult<Zeroizing<[u8; 32]>> {
         Some("bcrypt") => {}
         Some(other) => {
             return Err(invalid(format!(
-                "its key is derived with {other}; ogpu reads bcrypt exports (the SDK's up to v0.50)"
+                "its key is derived with {other}; ogpu reads the SDK's bcrypt exports, which wasmd writes"
             )))
         }
         None => return Err(invalid("it has no kdf header".into())),

@@ -60,7 +60,7 @@ impl Settings {
             CliError::usage(
                 format!("{} is not valid: {}", path.display(), e.message()),
                 format!(
-                    "fix it with `ogpu config KEY VALUE` (keys: {})",
+                    "fix it by hand or delete it (its keys: {}), then set values with `ogpu config KEY VALUE`",
                     KEYS.join(", ")
                 ),
             )
