@@ -158,7 +158,7 @@ fn print_broadcast(ctx: &Ctx, response: &TxResponse, fee: &str) -> CliResult<()>
 }
 
 /// The node's record of an included transaction, in the SDK's shape.
-pub async fn included(client: &Client, hash: &str) -> CliResult<TxResponse> {
+async fn included(client: &Client, hash: &str) -> CliResult<TxResponse> {
     let parsed: cosmrs::tendermint::Hash = hash
         .parse()
         .map_err(|_| CliError::chain(format!("the node returned a bad tx hash {hash:?}")))?;
