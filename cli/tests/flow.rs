@@ -229,7 +229,7 @@ fn a_first_response_task_from_publish_to_result() {
     let text = net.ogpu(&["task", "list"]).ok();
     assert!(text.stdout.starts_with("ID"), "{}", text.stdout);
     // `ogpu task show 1 | head`: no panic once head has gone, exit code 0.
-    let piped = net.into_closed_pipe(&["task", "show", "1"]);
+    let piped = net.ogpu_into_closed_pipe(&["task", "show", "1"]);
     assert_eq!((piped.code, piped.stderr.as_str()), (0, ""));
 
     // The tx and a balance by key name.

@@ -164,7 +164,7 @@ fn config_nodes_and_keys_move_between_ogpu_and_the_sdk() {
         .fails(2, "checksum does not match");
 
     // A reader that goes away ends the command quietly, exit code 0.
-    let piped = net.into_closed_pipe(&["keys", "list"]);
+    let piped = net.ogpu_into_closed_pipe(&["keys", "list"]);
     assert_eq!((piped.code, piped.stderr.as_str()), (0, ""));
 }
 
@@ -388,7 +388,7 @@ fn wasm_commands_speak_the_sdk_json() {
     assert_eq!(unchanged.stdout.trim(), "\"v2\"");
 
     // `| head`: the reader goes away before ogpu writes; it ends quietly with 0.
-    let piped = net.into_closed_pipe(&["query", "tx", set["txhash"].as_str().unwrap()]);
+    let piped = net.ogpu_into_closed_pipe(&["query", "tx", set["txhash"].as_str().unwrap()]);
     assert_eq!((piped.code, piped.stderr.as_str()), (0, ""));
 }
 

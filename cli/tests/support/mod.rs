@@ -217,7 +217,7 @@ impl Net {
 
     /// Runs `ogpu` (pointed at the devnet, the test home) into a pipe whose reader has gone,
     /// as in `ogpu … | head` once head has exited: the reader closes first, then ogpu writes.
-    pub fn into_closed_pipe(&self, args: &[&str]) -> Run {
+    pub fn ogpu_into_closed_pipe(&self, args: &[&str]) -> Run {
         let command = self.command(args);
         let output = Command::new("sh")
             .arg("-c")
