@@ -13,7 +13,8 @@
 //! ```
 //!
 //! The secretbox key is SHA-256 of the bcrypt hash string (`$2a$12$…`, cost 12) of the
-//! passphrase under the salt; the secretbox is NaCl's XSalsa20-Poly1305. The amino bytes
+//! passphrase under the salt (the SDK's development branch writes `kdf: scrypt` with a
+//! `kdfparams` header instead, which is read too); the secretbox is NaCl's XSalsa20-Poly1305. The amino bytes
 //! are the type prefix `e1b0f79b`, the length 32, then the key.
 
 use base64::Engine as _;
@@ -35,29 +36,43 @@ const LINE: usize = 64;
 /// `secret` armored under `passphrase`, as `wasmd keys export` prints it.
 pub fn encrypt(secret: &[u8; 32], passphrase: &str) -> CliResult<String> {
     let salt: [u8; 16] = random()?;
+    let data = seal(secret, &bcrypt_cipher(passphrase, &salt)?)?;
+    let headers = [
+        ("kdf", "bcrypt".to_string()),
+        ("salt", hex::encode_upper(salt)),
+        ("type", "secp256k1".to_string()),
+    ];
+    Ok(encode(&headers, &data))
+}
+
+/// The nonce, then the secretbox of the amino-encoded key.
+fn seal(secret: &[u8; 32], cipher: &XSalsa20Poly1305) -> CliResult<Vec<u8>> {
     let nonce: [u8; NONCE_LEN] = random()?;
     let mut plaintext = Zeroizing::new(AMINO_PREFIX.to_vec());
     plaintext.extend_from_slice(secret);
-    let sealed = cipher(passphrase, &salt)?
+    let sealed = cipher
         .encrypt(&Nonce::from(nonce), plaintext.as_slice())
         .map_err(|_| CliError::chain("encrypting the exported key failed"))?;
-    let mut data = nonce.to_vec();
-    data.extend_from_slice(&sealed);
+    Ok([nonce.as_slice(), &sealed].concat())
+}
 
-    let mut out = format!(
-        "-----BEGIN {BLOCK_TYPE}-----\nkdf: bcrypt\nsalt: {}\ntype: secp256k1\n\n",
-        hex::encode_upper(salt)
-    );
-    let body = base64::engine::general_purpose::STANDARD.encode(&data);
+/// The armored block: headers, base64 in 64 columns, the CRC-24 line.
+fn encode(headers: &[(&str, String)], data: &[u8]) -> String {
+    let mut out = format!("-----BEGIN {BLOCK_TYPE}-----\n");
+    for (key, value) in headers {
+        out.push_str(&format!("{key}: {value}\n"));
+    }
+    out.push('\n');
+    let body = base64::engine::general_purpose::STANDARD.encode(data);
     for line in body.as_bytes().chunks(LINE) {
         out.push_str(std::str::from_utf8(line).unwrap_or_default());
         out.push('\n');
     }
-    let crc = crc24(&data).to_be_bytes();
+    let crc = crc24(data).to_be_bytes();
     out.push('=');
     out.push_str(&base64::engine::general_purpose::STANDARD.encode(&crc[1..]));
     out.push_str(&format!("\n-----END {BLOCK_TYPE}-----"));
-    Ok(out)
+    out
 }
 
 /// The private key in an armored export, opened with `passphrase`.
@@ -71,34 +86,37 @@ pub fn decrypt(text: &str, passphrase: &str) -> CliResult<Zeroizing<[u8; 32]>> {
             )))
         }
     }
-    match armor.header("kdf") {
-        Some("bcrypt") => {}
+    let salt = armor
+        .header("salt")
+        .and_then(|s| hex::decode(s).ok())
+        .ok_or_else(|| invalid("its salt header is not hex".into()))?;
+    let cipher = match armor.header("kdf") {
+        Some("bcrypt") => {
+            let salt: [u8; 16] = salt
+                .try_into()
+                .map_err(|_| invalid("its bcrypt salt is not 16 bytes".into()))?;
+            bcrypt_cipher(passphrase, &salt)?
+        }
+        Some("scrypt") => scrypt_cipher(passphrase, &salt, armor.header("kdfparams"))?,
         Some(other) => {
             return Err(invalid(format!(
-                "its key is derived with {other}; ogpu reads the SDK's bcrypt exports, which wasmd writes"
+                "its key is derived with {other}; ogpu reads bcrypt and scrypt exports"
             )))
         }
         None => return Err(invalid("it has no kdf header".into())),
-    }
-    let salt: [u8; 16] = armor
-        .header("salt")
-        .and_then(|s| hex::decode(s).ok())
-        .and_then(|s| s.try_into().ok())
-        .ok_or_else(|| invalid("its salt header is not 16 bytes of hex".into()))?;
+    };
     if armor.data.len() <= NONCE_LEN + 16 {
         return Err(invalid("its encrypted key is too short".into()));
     }
     let (nonce, sealed) = armor.data.split_at(NONCE_LEN);
-    let plaintext = Zeroizing::new(
-        cipher(passphrase, &salt)?
-            .decrypt(Nonce::from_slice(nonce), sealed)
-            .map_err(|_| {
-                CliError::usage(
-                    "wrong passphrase for the exported key (decryption failed)",
-                    "give the passphrase it was exported with",
-                )
-            })?,
-    );
+    let plaintext = Zeroizing::new(cipher.decrypt(Nonce::from_slice(nonce), sealed).map_err(
+        |_| {
+            CliError::usage(
+                "wrong passphrase for the exported key (decryption failed)",
+                "give the passphrase it was exported with",
+            )
+        },
+    )?);
     let key = plaintext
         .strip_prefix(&AMINO_PREFIX)
         .filter(|key| key.len() == 32)
@@ -109,7 +127,7 @@ pub fn decrypt(text: &str, passphrase: &str) -> CliResult<Zeroizing<[u8; 32]>> {
 }
 
 /// The secretbox under SHA-256 of the bcrypt hash string, as the SDK derives it.
-fn cipher(passphrase: &str, salt: &[u8; 16]) -> CliResult<XSalsa20Poly1305> {
+fn bcrypt_cipher(passphrase: &str, salt: &[u8; 16]) -> CliResult<XSalsa20Poly1305> {
     let hash = bcrypt::hash_with_salt(passphrase.as_bytes(), BCRYPT_COST, *salt).map_err(|e| {
         CliError::usage(
             format!("cannot use this passphrase ({e})"),
@@ -119,6 +137,44 @@ fn cipher(passphrase: &str, salt: &[u8; 16]) -> CliResult<XSalsa20Poly1305> {
     let hashed = Zeroizing::new(hash.format_for_version(bcrypt::Version::TwoA));
     let key = Zeroizing::new(Sha256::digest(hashed.as_bytes()));
     Ok(XSalsa20Poly1305::new(Key::from_slice(&key)))
+}
+
+/// The secretbox under the scrypt key of the `kdfparams` header
+/// (`n=32768,r=8,p=1,dklen=32`), as the SDK's development branch derives it. N is bounded
+/// so that a crafted file cannot make the import allocate without end.
+fn scrypt_cipher(
+    passphrase: &str,
+    salt: &[u8],
+    params: Option<&str>,
+) -> CliResult<XSalsa20Poly1305> {
+    const MAX_LOG_N: u8 = 20;
+    let bad = || {
+        invalid(format!(
+            "its kdfparams {params:?} are not n=…,r=…,p=…,dklen=32"
+        ))
+    };
+    let mut fields = [0u32; 4];
+    let text = params.ok_or_else(bad)?;
+    let parts: Vec<&str> = text.split(',').collect();
+    if parts.len() != 4 {
+        return Err(bad());
+    }
+    for ((field, part), name) in fields.iter_mut().zip(&parts).zip(["n", "r", "p", "dklen"]) {
+        *field = part
+            .strip_prefix(name)
+            .and_then(|p| p.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(bad)?;
+    }
+    let [n, r, p, dklen] = fields;
+    let log_n = u8::try_from(n.trailing_zeros()).map_err(|_| bad())?;
+    if dklen != 32 || !n.is_power_of_two() || log_n > MAX_LOG_N {
+        return Err(bad());
+    }
+    let params = scrypt::Params::new(log_n, r, p, 32).map_err(|_| bad())?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    scrypt::scrypt(passphrase.as_bytes(), salt, &params, key.as_mut()).map_err(|_| bad())?;
+    Ok(XSalsa20Poly1305::new(Key::from_slice(key.as_slice())))
 }
 
 fn random<const N: usize>() -> CliResult<[u8; N]> {
@@ -278,6 +334,36 @@ FP/h5zTVYoP8tMnvVLV0koVAOV4QQurD5C7l3N8=
         );
         assert_eq!(*decrypt(&text, "pass word").unwrap(), secret);
         assert!(decrypt(&text, "pass").is_err());
+    }
+
+    #[test]
+    fn scrypt_exports_open_too() {
+        let secret = [9u8; 32];
+        let salt = [1u8; 16];
+        let params = "n=1024,r=8,p=1,dklen=32";
+        let data = seal(&secret, &scrypt_cipher("pw", &salt, Some(params)).unwrap()).unwrap();
+        let headers = [
+            ("kdf", "scrypt".to_string()),
+            ("kdfparams", params.to_string()),
+            ("salt", hex::encode_upper(salt)),
+            ("type", "secp256k1".to_string()),
+        ];
+        let text = encode(&headers, &data);
+        assert_eq!(*decrypt(&text, "pw").unwrap(), secret);
+        assert!(decrypt(&text, "px")
+            .unwrap_err()
+            .message
+            .contains("wrong passphrase"));
+        for bad in [
+            "n=1000,r=8,p=1,dklen=32",
+            "n=1048576,r=8,p=1,dklen=16",
+            "n=2097152,r=8,p=1,dklen=32",
+            "x",
+        ] {
+            let text = text.replace(params, bad);
+            let err = decrypt(&text, "pw").unwrap_err();
+            assert!(err.message.contains("kdfparams"), "{bad}: {}", err.message);
+        }
     }
 
     #[test]
