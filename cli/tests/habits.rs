@@ -218,6 +218,42 @@ fn wasm_commands_speak_the_sdk_json() {
     .ok()
     .json();
     let contract = made["contract_address"].as_str().unwrap().to_string();
+    let immutable = tx(&[
+        "instantiate",
+        &code_id,
+        "{}",
+        "--label",
+        "fixed",
+        "--no-admin",
+    ])
+    .ok()
+    .json();
+    assert_ne!(immutable["contract_address"], made["contract_address"]);
+    // The migrate message as wasmd would build it (the probe has no migrate entry point, so
+    // it is only signed here; sending it is refused below).
+    let migrate = net
+        .ogpu(&[
+            "tx",
+            "wasm",
+            "migrate",
+            &contract,
+            &code_id,
+            r#"{"to":2}"#,
+            "--from",
+            "client",
+            "--gas",
+            "200000",
+            "--dry-run",
+            "-o",
+            "json",
+        ])
+        .ok()
+        .json();
+    let msg = &migrate["messages"][0];
+    assert_eq!(msg["@type"], "/cosmwasm.wasm.v1.MsgMigrateContract");
+    assert_eq!(msg["contract"], contract.as_str());
+    assert_eq!(msg["code_id"].to_string(), code_id);
+    assert_eq!(msg["msg"], serde_json::json!({ "to": 2 }));
 
     // Execute with a memo; the memo is in the signed body.
     let set = tx(&[
