@@ -32,10 +32,12 @@ pub struct Cli {
 /// Flags every command accepts.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalOpts {
-    /// CometBFT RPC of a node [default: the config file's, else http://127.0.0.1:26657]
+    /// CometBFT RPC of a node: http(s)://, or tcp://host:port as wasmd writes it [default:
+    /// client.toml's, else the config file's, else http://127.0.0.1:26657]
     #[arg(long, global = true, value_name = "URL")]
     pub node: Option<String>,
-    /// Chain id the node must run [default: the config file's, else ogpu-devnet-1]
+    /// Chain id the node must run [default: client.toml's, else the config file's, else
+    /// ogpu-devnet-1]
     #[arg(long, global = true, value_name = "ID")]
     pub chain_id: Option<String>,
     /// Bech32 account prefix of the chain [default: the config file's, else wasm]
@@ -64,7 +66,7 @@ pub struct GlobalOpts {
     /// Read the keyring passphrase from this environment variable instead of asking
     #[arg(long, global = true, value_name = "VAR")]
     pub keyring_passphrase_env: Option<String>,
-    /// `keys add|recover`: store the mnemonic unencrypted (tests and CI only)
+    /// The same as --keyring-backend test: store new keys unencrypted (tests and CI only)
     #[arg(long, global = true)]
     pub unsafe_plaintext: bool,
     /// Gas limit: `auto` (simulate × --gas-adjustment) or a number
@@ -131,7 +133,7 @@ fn parse_gas_price(s: &str) -> Result<GasPrice, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create, import, list and delete keys (in <home>/keys)
+    /// Create, recover, import, export, list and delete keys (in <home>/keys)
     #[command(subcommand)]
     Keys(KeysCmd),
     /// Deploy the contract suite: store the three codes and instantiate the registry

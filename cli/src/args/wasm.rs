@@ -58,6 +58,7 @@ pub enum WasmTxCmd {
     Store { file: PathBuf },
     /// Create a contract from a stored code
     Instantiate {
+        /// The stored code (`tx wasm store` prints its id)
         code_id: u64,
         /// The InstantiateMsg, JSON
         msg: String,
@@ -84,6 +85,7 @@ pub enum WasmTxCmd {
     /// Move a contract to another code (the sender must be its admin)
     Migrate {
         contract: String,
+        /// The code to move to
         code_id: u64,
         /// The MigrateMsg, JSON
         msg: String,
