@@ -7,6 +7,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use ogpu_client::keys::HdPath;
 use ogpu_client::{Gas, GasPrice};
 
+use crate::settings::{BroadcastMode, KeyringBackend};
+
+pub mod wasm;
+
+pub use wasm::{TxCmd, WasmQueryCmd};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ogpu",
@@ -26,10 +32,12 @@ pub struct Cli {
 /// Flags every command accepts.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalOpts {
-    /// CometBFT RPC of a node [default: the config file's, else http://127.0.0.1:26657]
+    /// CometBFT RPC of a node: http(s)://, or tcp://host:port as wasmd writes it [default:
+    /// client.toml's, else the config file's, else http://127.0.0.1:26657]
     #[arg(long, global = true, value_name = "URL")]
     pub node: Option<String>,
-    /// Chain id the node must run [default: the config file's, else ogpu-devnet-1]
+    /// Chain id the node must run [default: client.toml's, else the config file's, else
+    /// ogpu-devnet-1]
     #[arg(long, global = true, value_name = "ID")]
     pub chain_id: Option<String>,
     /// Bech32 account prefix of the chain [default: the config file's, else wasm]
@@ -58,7 +66,7 @@ pub struct GlobalOpts {
     /// Read the keyring passphrase from this environment variable instead of asking
     #[arg(long, global = true, value_name = "VAR")]
     pub keyring_passphrase_env: Option<String>,
-    /// `keys add|recover`: store the mnemonic unencrypted (tests and CI only)
+    /// The same as --keyring-backend test: store new keys unencrypted (tests and CI only)
     #[arg(long, global = true)]
     pub unsafe_plaintext: bool,
     /// Gas limit: `auto` (simulate × --gas-adjustment) or a number
@@ -73,9 +81,20 @@ pub struct GlobalOpts {
     /// Fixed fee, e.g. 5000ustake: replaces gas × --gas-prices
     #[arg(long, global = true, value_name = "COIN")]
     pub fees: Option<String>,
-    /// Output format; json is stable (docs/cli.md)
-    #[arg(short = 'o', long = "output", global = true, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    /// Output format; json is stable (docs/cli.md) [default: client.toml's, else text]
+    #[arg(short = 'o', long = "output", global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+    /// How new and imported keys are stored: file (encrypted under a passphrase) or test
+    /// (unencrypted, tests and CI only) [default: client.toml's, else file]
+    #[arg(long, global = true, value_name = "file|test", value_parser = str::parse::<KeyringBackend>)]
+    pub keyring_backend: Option<KeyringBackend>,
+    /// When a transaction command returns: sync (CheckTx passed), async (sent) or wait (in a
+    /// block, with its result) [default: client.toml's, else wait]
+    #[arg(short = 'b', long, global = true, value_name = "sync|async|wait", value_parser = str::parse::<BroadcastMode>)]
+    pub broadcast_mode: Option<BroadcastMode>,
+    /// Memo of the transaction (at most 256 characters)
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub note: Option<String>,
     /// Skip confirmation prompts
     #[arg(short = 'y', long = "yes", global = true)]
     pub yes: bool,
@@ -84,10 +103,20 @@ pub struct GlobalOpts {
     pub dry_run: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OutputFormat {
     Text,
     Json,
+}
+
+impl OutputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Json => "json",
+        }
+    }
 }
 
 fn parse_gas(s: &str) -> Result<Gas, String> {
@@ -104,7 +133,7 @@ fn parse_gas_price(s: &str) -> Result<GasPrice, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create, import, list and delete keys (in <home>/keys)
+    /// Create, recover, import, export, list and delete keys (in <home>/keys)
     #[command(subcommand)]
     Keys(KeysCmd),
     /// Deploy the contract suite: store the three codes and instantiate the registry
@@ -117,9 +146,20 @@ pub enum Command {
     /// Register and manage a provider's stake
     #[command(subcommand)]
     Provider(ProviderCmd),
-    /// Read the contracts' configuration and totals, transactions and balances
-    #[command(subcommand)]
+    /// Read the contracts' configuration and totals, transactions, balances and any
+    /// contract's state
+    #[command(subcommand, visible_alias = "q")]
     Query(QueryCmd),
+    /// Send wasmd's transactions: store, instantiate, execute and migrate any contract
+    #[command(subcommand)]
+    Tx(TxCmd),
+    /// Show or set the defaults in <home>/client.toml, as `wasmd config`: no argument
+    /// prints them all, KEY prints one, KEY VALUE sets it (keys: chain-id, keyring-backend,
+    /// output, node, broadcast-mode)
+    Config {
+        key: Option<String>,
+        value: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -148,22 +188,48 @@ impl HdPathArgs {
     }
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct MnemonicArgs {
+    /// Environment variable holding the mnemonic (instead of stdin)
+    #[arg(long, value_name = "VAR")]
+    pub mnemonic_env: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum KeysCmd {
-    /// Create a key from a new 24-word mnemonic (shown once: write it down)
+    /// Create a key from a new 24-word mnemonic (shown once: write it down), or with
+    /// --recover from an existing one
     Add {
         name: String,
+        /// Recover the key from its mnemonic (from --mnemonic-env, else stdin), as `wasmd
+        /// keys add NAME --recover`
+        #[arg(long)]
+        recover: bool,
+        #[command(flatten)]
+        mnemonic: MnemonicArgs,
         #[command(flatten)]
         hd: HdPathArgs,
     },
-    /// Import a key from its mnemonic (from --mnemonic-env, else stdin)
+    /// Import a key from its mnemonic (from --mnemonic-env, else stdin); the same as
+    /// `keys add NAME --recover`
     Recover {
         name: String,
-        /// Environment variable holding the mnemonic
-        #[arg(long, value_name = "VAR")]
-        mnemonic_env: Option<String>,
+        #[command(flatten)]
+        mnemonic: MnemonicArgs,
         #[command(flatten)]
         hd: HdPathArgs,
+    },
+    /// Print a key's private key in the Cosmos SDK's armored format (encrypted under a new
+    /// passphrase), which `wasmd keys import` reads
+    Export { name: String },
+    /// Import a private key that `wasmd keys export` (or `ogpu keys export`) wrote
+    Import {
+        name: String,
+        /// The armored key file (`-----BEGIN TENDERMINT PRIVATE KEY-----`)
+        file: PathBuf,
+        /// Read the armor's passphrase from this environment variable instead of asking
+        #[arg(long, value_name = "VAR")]
+        armor_passphrase_env: Option<String>,
     },
     /// List the keys
     List,
@@ -487,6 +553,9 @@ pub enum QueryCmd {
         #[arg(long)]
         denom: Option<String>,
     },
+    /// Any contract's state, as `wasmd query wasm`
+    #[command(subcommand)]
+    Wasm(WasmQueryCmd),
 }
 
 #[cfg(test)]
@@ -515,7 +584,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.global.node.as_deref(), Some("http://x:1"));
-        assert_eq!(cli.global.output, OutputFormat::Json);
+        assert_eq!(cli.global.output, Some(OutputFormat::Json));
         assert_eq!(cli.global.gas, Some(Gas::Fixed(200_000)));
         assert!(Cli::try_parse_from(["ogpu", "--gas", "lots", "query", "config"]).is_err());
     }

@@ -37,6 +37,12 @@ pub fn parse(what: &str, text: &str) -> CliResult<Amount> {
             "use a smaller amount",
         )
     })?;
+    if denom.starts_with(['.', ',']) {
+        return Err(CliError::usage(
+            format!("{what} {text:?} is not a whole number"),
+            "give the amount in the denom's smallest unit, e.g. 1500000uatom for 1.5 atom",
+        ));
+    }
     if denom.is_empty() {
         return Ok(Amount {
             amount,
@@ -96,6 +102,10 @@ mod tests {
             .message
             .contains("not a valid denom"));
         assert!(parse("--reward", "10ab").is_err());
+        assert!(parse("--reward", "1.5ustake")
+            .unwrap_err()
+            .message
+            .contains("not a whole number"));
         assert!(parse(
             "--reward",
             "10ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2"

@@ -9,16 +9,25 @@ use ogpu_client::{ChainConfig, Client, ClientError, Deployment, Gas, ResultKey, 
 use crate::args::{GlobalOpts, OutputFormat};
 use crate::error::{CliError, CliResult};
 use crate::prompt::{self, Secret};
+use crate::settings::{BroadcastMode, KeyringBackend, Settings};
 
 /// Name of the chain config read from the home directory when `--config` is absent.
 pub const HOME_CONFIG: &str = "config.toml";
 /// Name of the deployment file in the home directory.
 pub const DEPLOYMENT_FILE: &str = "deployment.json";
 
+/// The SDK's default `max_memo_characters` (x/auth params): a longer memo is refused.
+pub const MAX_NOTE_CHARS: usize = 256;
+
 pub struct Ctx {
     pub global: GlobalOpts,
     pub config: ChainConfig,
     pub home: PathBuf,
+    /// `<home>/client.toml`, as found (see [`crate::settings`]).
+    pub settings: Settings,
+    pub output: OutputFormat,
+    pub keyring_backend: KeyringBackend,
+    pub broadcast_mode: BroadcastMode,
 }
 
 impl Ctx {
@@ -27,16 +36,60 @@ impl Ctx {
             Some(home) => home.clone(),
             None => default_home()?,
         };
-        let config = load_config(&global, &home)?;
+        let settings = Settings::load(&home)?;
+        let config = load_config(&global, &settings, &home)?;
+        if let Some(note) = &global.note {
+            let chars = note.chars().count();
+            if chars > MAX_NOTE_CHARS {
+                return Err(CliError::usage(
+                    format!("--note has {chars} characters"),
+                    format!("chains accept at most {MAX_NOTE_CHARS} by default: shorten it"),
+                ));
+            }
+        }
         Ok(Self {
+            output: global
+                .output
+                .or(settings.output)
+                .unwrap_or(OutputFormat::Text),
+            keyring_backend: global
+                .keyring_backend
+                .or(settings.keyring_backend)
+                .unwrap_or(KeyringBackend::File),
+            broadcast_mode: global
+                .broadcast_mode
+                .or(settings.broadcast_mode)
+                .unwrap_or_default(),
             global,
             config,
             home,
+            settings,
         })
     }
 
     pub fn json(&self) -> bool {
-        self.global.output == OutputFormat::Json
+        self.output == OutputFormat::Json
+    }
+
+    /// Whether new keys are stored unencrypted (`--keyring-backend test` or
+    /// `--unsafe-plaintext`).
+    pub fn plaintext_keys(&self) -> bool {
+        self.global.unsafe_plaintext || self.keyring_backend == KeyringBackend::Test
+    }
+
+    /// Refuses `--broadcast-mode sync|async` for a command that must see its transactions
+    /// in a block (to send the next one, or to follow what the first one started).
+    pub fn require_wait(&self, command: &str) -> CliResult<()> {
+        if self.broadcast_mode == BroadcastMode::Wait {
+            return Ok(());
+        }
+        Err(CliError::usage(
+            format!(
+                "{command} waits for its transactions' blocks, so --broadcast-mode {} does not apply",
+                self.broadcast_mode
+            ),
+            "leave --broadcast-mode out (or pass --broadcast-mode wait)",
+        ))
     }
 
     pub fn gas(&self) -> Gas {
@@ -69,7 +122,16 @@ impl Ctx {
     }
 
     pub async fn connect(&self) -> CliResult<Client> {
-        Ok(Client::connect(self.config.clone()).await?)
+        self.connect_to(self.config.clone()).await
+    }
+
+    /// A client for `config`, signing with the `--note` memo.
+    pub async fn connect_to(&self, config: ChainConfig) -> CliResult<Client> {
+        let client = Client::connect(config).await?;
+        Ok(match &self.global.note {
+            Some(note) => client.with_memo(note.as_str()),
+            None => client,
+        })
     }
 
     /// Whether a key was named (`--from` or `--from-env`).
@@ -171,6 +233,24 @@ impl Ctx {
     pub fn address(&self, what: &str, address: &str) -> CliResult<String> {
         check_address(&self.config.prefix, what, address)
     }
+
+    /// An address of this chain, or the name of a key in the keyring.
+    pub fn address_or_key(&self, what: &str, text: &str) -> CliResult<String> {
+        if text.parse::<cosmrs::AccountId>().is_ok() || looks_like_bech32(text) {
+            return self.address(what, text);
+        }
+        let keyring = self.keyring()?;
+        if ogpu_client::keys::validate_name(text).is_ok() && keyring.contains(text)? {
+            return Ok(keyring.show(text)?.address(&self.config.prefix)?);
+        }
+        Err(CliError::usage(
+            format!("{what} {text:?} is neither an address nor a key name"),
+            format!(
+                "give an address like {}1… or the name of a key (`ogpu keys list`)",
+                self.config.prefix
+            ),
+        ))
+    }
 }
 
 /// The sender's key: a keyring key (`--from`, unlocked) or a mnemonic from the environment
@@ -236,14 +316,41 @@ pub fn check_address(prefix: &str, what: &str, address: &str) -> CliResult<Strin
     match address.parse::<cosmrs::AccountId>() {
         Ok(id) if id.prefix() == prefix => Ok(id.to_string()),
         Ok(id) => Err(CliError::usage(
-            format!("{what} {address:?} has prefix {:?}", id.prefix()),
-            format!("give an address of this chain ({prefix}1…) or set --prefix"),
+            format!(
+                "{what} {address} has prefix {}, this chain uses {prefix}",
+                id.prefix()
+            ),
+            format!(
+                "give a {prefix}1… address, or pass --prefix {} if the chain uses that",
+                id.prefix()
+            ),
         )),
-        Err(e) => Err(CliError::usage(
-            format!("{what} {address:?} is not a bech32 address ({e})"),
-            format!("give an address like {prefix}1…"),
-        )),
+        Err(_) => Err(not_an_address(prefix, what, address)),
     }
+}
+
+/// A text that does not decode as bech32: a typo changes the checksum, so say that.
+fn not_an_address(prefix: &str, what: &str, text: &str) -> CliError {
+    let why = if looks_like_bech32(text) {
+        "is not a valid address: a character is mistyped or missing (its checksum does not match)"
+    } else {
+        "is not an address"
+    };
+    CliError::usage(
+        format!("{what} {text:?} {why}"),
+        format!("give an address like {prefix}1…"),
+    )
+}
+
+/// `prefix1data` in lowercase, long enough to be an account's address.
+fn looks_like_bech32(text: &str) -> bool {
+    text.rsplit_once('1').is_some_and(|(hrp, data)| {
+        !hrp.is_empty()
+            && data.len() >= 38
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    })
 }
 
 fn default_home() -> CliResult<PathBuf> {
@@ -256,8 +363,9 @@ fn default_home() -> CliResult<PathBuf> {
     }
 }
 
-/// `--config FILE` (or `<home>/config.toml` when present), then the flags on top.
-fn load_config(global: &GlobalOpts, home: &Path) -> CliResult<ChainConfig> {
+/// `--config FILE` (or `<home>/config.toml` when present), then client.toml, then the
+/// flags on top.
+fn load_config(global: &GlobalOpts, settings: &Settings, home: &Path) -> CliResult<ChainConfig> {
     let mut config = match &global.config {
         Some(path) if !path.exists() => {
             return Err(CliError::usage(
@@ -275,10 +383,11 @@ fn load_config(global: &GlobalOpts, home: &Path) -> CliResult<ChainConfig> {
             }
         }
     };
-    if let Some(node) = &global.node {
+    if let Some(node) = global.node.as_ref().or(settings.node.as_ref()) {
         config.node = node.clone();
     }
-    if let Some(chain_id) = &global.chain_id {
+    config.node = crate::node::normalize(&config.node)?;
+    if let Some(chain_id) = global.chain_id.as_ref().or(settings.chain_id.as_ref()) {
         config.chain_id = chain_id.clone();
     }
     if let Some(prefix) = &global.prefix {

@@ -95,6 +95,29 @@ fn rpc_reason(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A file's parse error in the user's terms. cosmwasm's number types word a bad value as
+/// `invalid Uint128 'x' - Generic error: Parsing u128: invalid digit found in string`;
+/// this says `"x" is not a whole number` instead, keeping serde's position.
+pub fn plain_parse_error(text: &str) -> String {
+    const GENERIC: &str = " - Generic error: ";
+    let Some(at) = text.find(GENERIC) else {
+        return text.to_string();
+    };
+    let head = &text[..at];
+    let Some(start) = head.rfind("invalid ") else {
+        return text.to_string();
+    };
+    let value = head[start..].split('\'').nth(1).unwrap_or_default();
+    let what = if head[start..].contains("Decimal") {
+        "a decimal number (e.g. \"0.5\")"
+    } else {
+        "a whole number (digits only, e.g. \"1000\")"
+    };
+    let rest = &text[at + GENERIC.len()..];
+    let position = rest.find(" at line ").map_or("", |i| &rest[i..]);
+    format!("{}{value:?} is not {what}{position}", &head[..start])
+}
+
 /// The error a contract query or execution reported, if `err` is one: its log.
 pub fn contract_log(err: &ClientError) -> Option<&str> {
     match err {
@@ -125,6 +148,22 @@ mod tests {
             "error trying to connect: Connection refused (os error 111)"
         );
         assert_eq!(rpc_reason("timed out"), "timed out");
+    }
+
+    #[test]
+    fn cosmwasm_number_errors_are_reworded() {
+        let serde = "invalid $t 'abc' - Generic error: Parsing u128: invalid digit found in \
+                     string at line 1 column 33";
+        assert_eq!(
+            plain_parse_error(serde),
+            "\"abc\" is not a whole number (digits only, e.g. \"1000\") at line 1 column 33"
+        );
+        let decimal = "limits: invalid Decimal '1,5' - Generic error: Error parsing whole";
+        assert_eq!(
+            plain_parse_error(decimal),
+            "limits: \"1,5\" is not a decimal number (e.g. \"0.5\")"
+        );
+        assert_eq!(plain_parse_error("missing field `x`"), "missing field `x`");
     }
 
     #[test]

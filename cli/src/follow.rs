@@ -186,7 +186,7 @@ pub async fn follow(
             Err(err) if err.code == EXIT_CHAIN && failures < RPC_RETRIES => {
                 failures += 1;
                 if failures == 1 {
-                    eprintln!("task {task_id}: {}; retrying", err.line());
+                    errln!("task {task_id}: {}; retrying", err.line());
                 }
                 tokio::time::sleep(RETRY).await;
                 continue;
@@ -196,7 +196,7 @@ pub async fn follow(
         last_height = height;
         let current = step(&task, award.as_ref());
         if current != last_phase {
-            eprintln!("task {task_id}: {current} (height {height})");
+            errln!("task {task_id}: {current} (height {height})");
             last_phase = current;
         }
         if task.status.is_terminal() {
@@ -207,7 +207,7 @@ pub async fn follow(
         {
             if now > task.reveal_deadline && task.reveal_count > 0 {
                 hinted = true;
-                eprintln!(
+                errln!(
                     "task {task_id}: {} offers: compare their prices and providers' records with `ogpu task responses {task_id}`, then award one with `ogpu task confirm {task_id} PROVIDER` before {} (after that the cheapest is awarded)",
                     task.reveal_count,
                     output::time(deadline)
@@ -217,7 +217,7 @@ pub async fn follow(
         if let Some(signer) = finalizer.as_deref_mut() {
             if finalizable(&task, award.as_ref(), now) {
                 attempts += 1;
-                eprintln!("task {task_id}: deadlines passed, sending finalize");
+                errln!("task {task_id}: deadlines passed, sending finalize");
                 let msg = execute(
                     signer.address(),
                     &deployment.registry,
@@ -227,10 +227,10 @@ pub async fn follow(
                 match client.send(signer, vec![msg], Gas::Auto).await {
                     Ok(outcome) => {
                         attempts = 0;
-                        eprintln!("task {task_id}: finalized in tx {}", outcome.hash)
+                        errln!("task {task_id}: finalized in tx {}", outcome.hash)
                     }
                     Err(err) if attempts < FINALIZE_ATTEMPTS => {
-                        eprintln!(
+                        errln!(
                             "task {task_id}: finalize failed ({}), retrying next block",
                             CliError::from(err)
                         )

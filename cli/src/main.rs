@@ -3,18 +3,24 @@
 //! code 2 for usage and input errors and 1 for chain and network errors.
 #![forbid(unsafe_code)]
 
+#[macro_use]
+mod output;
+
 mod args;
+mod armor;
 mod coin;
 mod commands;
 mod context;
 mod error;
 mod fetch;
 mod follow;
-mod output;
+mod node;
 mod prompt;
 mod results;
+mod settings;
 mod task_spec;
 mod tx;
+mod tx_response;
 
 use std::process::ExitCode;
 
@@ -77,14 +83,39 @@ fn usage(err: clap::Error) -> ExitCode {
         .collect::<Vec<_>>()
         .join(" ");
     let message = message.strip_prefix("error: ").unwrap_or(&message);
+    let message = match parse_failure(&err) {
+        Some((library, plain)) => message.replace(&library, plain),
+        None => message.to_string(),
+    };
     fail(&CliError::usage(
         message,
         "see `ogpu --help` or docs/cli.md",
     ))
 }
 
+/// clap quotes a number parser's own words ("invalid digit found in string"); these are
+/// the words to replace and what to say instead.
+fn parse_failure(err: &clap::Error) -> Option<(String, &'static str)> {
+    use std::error::Error as _;
+    use std::num::IntErrorKind;
+    let source = err.source()?;
+    if let Some(int) = source.downcast_ref::<std::num::ParseIntError>() {
+        let plain = match int.kind() {
+            IntErrorKind::Empty => "it is empty; give a whole number",
+            IntErrorKind::PosOverflow => "the number is too large",
+            IntErrorKind::NegOverflow => "the number is too small",
+            IntErrorKind::Zero => "it must not be zero",
+            _ => "it is not a whole number (digits only)",
+        };
+        return Some((int.to_string(), plain));
+    }
+    source
+        .downcast_ref::<std::num::ParseFloatError>()
+        .map(|float| (float.to_string(), "it is not a number (e.g. 1.4)"))
+}
+
 fn fail(err: &CliError) -> ExitCode {
-    eprintln!("error: {}", err.line());
+    errln!("error: {}", err.line());
     ExitCode::from(err.code)
 }
 
@@ -97,5 +128,7 @@ async fn run(cli: Cli) -> CliResult<()> {
         Command::Task(cmd) => commands::task::run(&ctx, cmd).await,
         Command::Provider(cmd) => commands::provider::run(&ctx, cmd).await,
         Command::Query(cmd) => commands::query::run(&ctx, cmd).await,
+        Command::Tx(cmd) => commands::wasm::tx(&ctx, cmd).await,
+        Command::Config { key, value } => commands::config::run(&ctx, key, value),
     }
 }

@@ -1,5 +1,11 @@
 //! Printing: `-o json` writes exactly one JSON document to stdout (shapes in docs/cli.md);
 //! `-o text` writes lines for people. Progress and prompts go to stderr in both.
+//!
+//! Every line goes through [`outln!`] and [`errln!`] instead of `outln!`, which panics
+//! when the reader has gone: `ogpu task list | head -1` must end quietly, not with a
+//! backtrace.
+
+use std::io::Write;
 
 use cosmwasm_std::{Timestamp, Uint128};
 use ogpu_types::{Asset, AssetInfo};
@@ -7,11 +13,58 @@ use serde::Serialize;
 
 use crate::error::{CliError, CliResult};
 
+/// `outln!` for stdout that ends the command quietly once stdout is closed.
+macro_rules! outln {
+    () => { $crate::output::stdout_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::output::stdout_line(format_args!($($arg)*)) };
+}
+
+/// `errln!` that never panics: progress lost to a closed stderr is not an error.
+macro_rules! errln {
+    () => { $crate::output::stderr_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::output::stderr_line(format_args!($($arg)*)) };
+}
+
+/// Writes one line to stdout. When the reader has closed the pipe there is nobody left to
+/// tell anything, so the command ends there with exit code 0 (as `yes | head` does in
+/// effect); any other write error ends it with the reason on stderr.
+pub fn stdout_line(args: std::fmt::Arguments) {
+    write_stdout(|out| writeln!(out, "{args}"));
+}
+
+/// Writes raw bytes to stdout, with [`stdout_line`]'s handling of a closed pipe.
+pub fn stdout_bytes(bytes: &[u8]) {
+    write_stdout(|out| out.write_all(bytes));
+}
+
+fn write_stdout(write: impl FnOnce(&mut std::io::StdoutLock) -> std::io::Result<()>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(err) = write(&mut out).and_then(|()| out.flush()) {
+        closed(&err);
+    }
+}
+
+/// Ends the process after a failed write to stdout.
+fn closed(err: &std::io::Error) -> ! {
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    stderr_line(format_args!(
+        "error: cannot write to stdout ({err}): check where the output goes, or pass --out FILE where the command has it"
+    ));
+    std::process::exit(i32::from(crate::error::EXIT_CHAIN));
+}
+
+/// Writes one line to stderr, ignoring a closed stderr.
+pub fn stderr_line(args: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stderr().lock(), "{args}");
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub fn json(value: &impl Serialize) -> CliResult<()> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::chain(format!("cannot encode the output as JSON: {e}")))?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
@@ -54,7 +107,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
                 out.push_str(&format!("{cell:<width$}  ", width = widths[i]));
             }
         }
-        println!("{}", out.trim_end());
+        outln!("{}", out.trim_end());
     };
     line(header.to_vec());
     for row in rows {

@@ -42,11 +42,12 @@ pub fn secret(question: &str, what: &str, fix: &str) -> CliResult<Secret> {
 
 /// Asks a yes/no question on stderr; only `y` or `yes` is yes.
 pub fn confirm(question: &str) -> CliResult<bool> {
-    eprint!("{question} [y/N]: ");
-    let _ = std::io::stderr().flush();
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "{question} [y/N]: ").and_then(|()| stderr.flush());
+    drop(stderr);
     let answer = read_line().unwrap_or_default();
     if !interactive() {
-        eprintln!();
+        errln!();
     }
     Ok(matches!(
         answer.trim().to_ascii_lowercase().as_str(),

@@ -189,7 +189,11 @@ fn parse_file(path: &Path) -> CliResult<serde_json::Value> {
     };
     parsed.map_err(|e| {
         CliError::usage(
-            format!("task file {}: {}", path.display(), e.trim()),
+            format!(
+                "task file {}: {}",
+                path.display(),
+                crate::error::plain_parse_error(e.trim())
+            ),
             "fix it (format in docs/cli.md)",
         )
     })

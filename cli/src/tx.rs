@@ -6,6 +6,7 @@ use base64::Engine as _;
 use cosmrs::proto::cosmwasm::wasm::v1::{
     MsgExecuteContract, MsgInstantiateContract, MsgMigrateContract, MsgStoreCode,
 };
+use cosmrs::rpc::Client as _;
 use cosmrs::Any;
 use cosmwasm_std::Decimal;
 use ogpu_client::{Client, ClientError, Gas, Signer, TxOutcome};
@@ -18,10 +19,14 @@ use crate::context::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::output;
 use crate::prompt;
+use crate::settings::BroadcastMode;
+use crate::tx_response::TxResponse;
 
 /// An included transaction and the fee it paid.
 pub struct Sent {
     pub outcome: TxOutcome,
+    /// The same transaction as `-o json` prints it.
+    pub response: TxResponse,
     pub fee: String,
 }
 
@@ -38,7 +43,9 @@ struct DryRun {
     tx_bytes: String,
 }
 
-/// Signs and sends `msgs` from `signer`; `None` with `--dry-run` (the tx was printed).
+/// Signs and sends `msgs` from `signer`; `None` when there is no block to report on yet:
+/// with `--dry-run` (the tx was printed, not sent) and `--broadcast-mode sync|async` (it was
+/// sent and its hash printed).
 pub async fn submit(
     ctx: &Ctx,
     client: &Client,
@@ -71,23 +78,23 @@ pub async fn submit(
             if ctx.json() {
                 output::json(&dry)?;
             } else {
-                println!("dry run: signed, not broadcast");
-                println!("signer:   {}", dry.signer);
-                println!("chain id: {}", dry.chain_id);
-                println!("gas:      {}", dry.gas);
-                println!("fee:      {}", dry.fee);
+                outln!("dry run: signed, not broadcast");
+                outln!("signer:   {}", dry.signer);
+                outln!("chain id: {}", dry.chain_id);
+                outln!("gas:      {}", dry.gas);
+                outln!("fee:      {}", dry.fee);
                 for message in &dry.messages {
-                    println!("message:  {message}");
+                    outln!("message:  {message}");
                 }
-                println!("tx bytes: {}", dry.tx_bytes);
+                outln!("tx bytes: {}", dry.tx_bytes);
             }
             return Ok(None);
         }
-        eprintln!("from {} on {}:", signer.address(), client.config().chain_id);
+        errln!("from {} on {}:", signer.address(), client.config().chain_id);
         for message in &messages {
-            eprintln!("  {message}");
+            errln!("  {message}");
         }
-        eprintln!("gas {}, fee {fee}", signed.gas);
+        errln!("gas {}, fee {fee}", signed.gas);
         if !prompt::confirm("confirm transaction before signing and broadcasting")? {
             return Err(CliError::usage(
                 "transaction not confirmed",
@@ -96,12 +103,71 @@ pub async fn submit(
         }
         gas = Gas::Fixed(signed.gas);
     }
+    if ctx.broadcast_mode != BroadcastMode::Wait {
+        let signed = client.sign(signer, &msgs, gas).await.map_err(failed)?;
+        let fee = format!("{}{}", signed.fee.amount, signed.fee.denom);
+        let response = broadcast(ctx, client, signed.bytes).await?;
+        print_broadcast(ctx, &response, &fee)?;
+        return Ok(None);
+    }
     let outcome = client.send(signer, msgs, gas).await.map_err(failed)?;
     let fee = client.fee_for(outcome.gas_wanted)?;
+    let response = included(client, &outcome.hash).await?;
     Ok(Some(Sent {
         fee: format!("{}{}", fee.amount, fee.denom),
+        response,
         outcome,
     }))
+}
+
+/// `--broadcast-mode sync` (the node's CheckTx passed) or `async` (sent, unchecked).
+async fn broadcast(ctx: &Ctx, client: &Client, tx: Vec<u8>) -> CliResult<TxResponse> {
+    if ctx.broadcast_mode == BroadcastMode::Sync {
+        let hash = client.broadcast(tx).await?;
+        return Ok(TxResponse::broadcast(
+            hash.to_string(),
+            0,
+            String::new(),
+            String::new(),
+        ));
+    }
+    let answer = client
+        .rpc()
+        .broadcast_tx_async(tx)
+        .await
+        .map_err(|e| crate::error::unreachable(&client.config().node, &e))?;
+    Ok(TxResponse::broadcast(
+        answer.hash.to_string(),
+        answer.code.value(),
+        answer.codespace,
+        answer.log,
+    ))
+}
+
+fn print_broadcast(ctx: &Ctx, response: &TxResponse, fee: &str) -> CliResult<()> {
+    if ctx.json() {
+        return output::json(&document(response, fee, json!({})));
+    }
+    let state = match ctx.broadcast_mode {
+        BroadcastMode::Sync => "accepted by the node, not in a block yet",
+        _ => "sent, not checked by the node yet",
+    };
+    outln!("tx {} {state} (fee {fee})", response.txhash);
+    outln!("see what it did with `ogpu query tx {}`", response.txhash);
+    Ok(())
+}
+
+/// The node's record of an included transaction, in the SDK's shape.
+async fn included(client: &Client, hash: &str) -> CliResult<TxResponse> {
+    let parsed: cosmrs::tendermint::Hash = hash
+        .parse()
+        .map_err(|_| CliError::chain(format!("the node returned a bad tx hash {hash:?}")))?;
+    let tx = client
+        .rpc()
+        .tx(parsed, false)
+        .await
+        .map_err(|e| crate::error::unreachable(&client.config().node, &e))?;
+    Ok(TxResponse::included(&tx))
 }
 
 /// `--fees`: a client whose gas price makes exactly this fee for the gas, and that gas.
@@ -143,7 +209,7 @@ async fn fixed_fee(
     })?;
     let mut config = client.config().clone();
     config.gas_prices = format!("{price}{denom}");
-    Ok((Client::connect(config).await?, Gas::Fixed(gas)))
+    Ok((ctx.connect_to(config).await?, Gas::Fixed(gas)))
 }
 
 /// A failed simulation means nothing was sent: say so, with the chain's reason.
@@ -169,11 +235,17 @@ pub fn contract_reason(log: &str) -> &str {
         .and_then(|i| log[i..].find(": ").map(|j| i + j + 2))
         .unwrap_or(0);
     let rest = &log[start..];
-    let end = [": execute wasm contract failed", " With gas wanted:"]
-        .iter()
-        .filter_map(|suffix| rest.find(suffix))
-        .min()
-        .unwrap_or(rest.len());
+    let end = [
+        ": execute wasm contract failed",
+        ": instantiate wasm contract failed",
+        ": migrate wasm contract failed",
+        ": query wasm contract failed",
+        " With gas wanted:",
+    ]
+    .iter()
+    .filter_map(|suffix| rest.find(suffix))
+    .min()
+    .unwrap_or(rest.len());
     rest[..end].trim()
 }
 
@@ -245,19 +317,26 @@ pub fn summary(sent: &Sent) -> String {
     )
 }
 
-/// Prints a transaction command's result: `{"tx": …, "fee": …, extra}` in JSON, the summary and the
-/// `text` lines otherwise.
+/// A transaction command's JSON: the SDK's TxResponse fields, `fee`, then the command's
+/// own fields (`task_id`, `code_id`, …).
+pub fn document(response: &TxResponse, fee: &str, extra: Value) -> Value {
+    let mut doc = serde_json::to_value(response).unwrap_or_default();
+    if let (Value::Object(doc), Value::Object(extra)) = (&mut doc, extra) {
+        doc.insert("fee".into(), json!(fee));
+        doc.extend(extra);
+    }
+    doc
+}
+
+/// Prints a transaction command's result: [`document`] in JSON, the summary and the `text`
+/// lines otherwise.
 pub fn print(ctx: &Ctx, sent: &Sent, extra: Value, text: &[String]) -> CliResult<()> {
     if ctx.json() {
-        let mut doc = json!({ "tx": sent.outcome, "fee": sent.fee });
-        if let (Value::Object(doc), Value::Object(extra)) = (&mut doc, extra) {
-            doc.extend(extra);
-        }
-        output::json(&doc)
+        output::json(&document(&sent.response, &sent.fee, extra))
     } else {
-        println!("{}", summary(sent));
+        outln!("{}", summary(sent));
         for line in text {
-            println!("{line}");
+            outln!("{line}");
         }
         Ok(())
     }
@@ -276,5 +355,7 @@ mod tests {
         assert_eq!(super::contract_reason("out of gas"), "out of gas");
         let log = "can not migrate: unauthorized With gas wanted: '0' and gas used: '23335'";
         assert_eq!(super::contract_reason(log), "can not migrate: unauthorized");
+        let log = "Missing export migrate: migrate wasm contract failed";
+        assert_eq!(super::contract_reason(log), "Missing export migrate");
     }
 }

@@ -58,7 +58,7 @@ fn bad_inputs_fail_with_one_clear_line() {
         "balance",
         &client_addr,
     ])
-    .fails(2, "http(s) URL");
+    .fails(2, "node \"localhost:26657\" has no scheme");
     net.ogpu(&["--gas-prices", "0.025", "query", "balance", &client_addr])
         .fails(2, "0.025ustake");
     net.ogpu(&["query", "balance", "nobody"])

@@ -59,6 +59,7 @@ fn read_params(path: &Path) -> CliResult<ParamsFile> {
         } else {
             "it is the JSON of the registry's InstantiateMsg without the code ids (see docs/cli.md)"
         };
+        let e = crate::error::plain_parse_error(&e.to_string());
         CliError::usage(format!("--params {}: {e}", path.display()), hint)
     })
 }
@@ -185,6 +186,7 @@ fn check_artifacts(dir: &Path) -> CliResult<Vec<(String, String)>> {
 }
 
 fn multi_tx_flags(ctx: &Ctx, command: &str) -> CliResult<()> {
+    ctx.require_wait(command)?;
     if ctx.global.fees.is_some() || matches!(ctx.global.gas, Some(Gas::Fixed(_))) {
         return Err(CliError::usage(
             format!("`ogpu {command}` sends several transactions, each with --gas auto"),
@@ -216,7 +218,7 @@ async fn check_overwrite(ctx: &Ctx, client: &Client, path: &Path, force: bool) -
             "pass --deployment NEW.json to keep it, or --force to replace it",
         ));
     }
-    eprintln!(
+    errln!(
         "{}: its contracts are gone from the chain; replacing it",
         path.display()
     );
@@ -244,15 +246,15 @@ pub async fn deploy(ctx: &Ctx, args: DeployArgs) -> CliResult<()> {
             return if ctx.json() {
                 output::json(&plan)
             } else {
-                println!("dry run: would store the codes not yet on chain and instantiate the registry with");
-                println!(
+                outln!("dry run: would store the codes not yet on chain and instantiate the registry with");
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&plan).unwrap_or_default()
                 );
                 Ok(())
             };
         }
-        eprintln!(
+        errln!(
             "{}",
             serde_json::to_string_pretty(&plan).unwrap_or_default()
         );
@@ -272,7 +274,7 @@ pub async fn deploy(ctx: &Ctx, args: DeployArgs) -> CliResult<()> {
         output::json(&serde_json::json!({ "deployment": deployment, "file": path }))
     } else {
         print_deployment(&deployment);
-        println!("written to {}", path.display());
+        outln!("written to {}", path.display());
         Ok(())
     }
 }
@@ -296,7 +298,7 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> CliResult<()> {
         return if ctx.json() {
             output::json(&serde_json::json!({ "deployment": deployment, "migrated": changed }))
         } else {
-            println!("nothing to migrate: the deployment already runs these artifacts");
+            outln!("nothing to migrate: the deployment already runs these artifacts");
             Ok(())
         };
     }
@@ -304,7 +306,7 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> CliResult<()> {
         return if ctx.json() {
             output::json(&serde_json::json!({ "dry_run": true, "would_migrate": changed }))
         } else {
-            println!("dry run: would migrate {}", changed.join(", "));
+            outln!("dry run: would migrate {}", changed.join(", "));
             Ok(())
         };
     }
@@ -326,25 +328,28 @@ pub async fn migrate(ctx: &Ctx, args: MigrateArgs) -> CliResult<()> {
             &serde_json::json!({ "deployment": upgraded, "migrated": changed, "file": path }),
         )
     } else {
-        println!("migrated {}", changed.join(", "));
+        outln!("migrated {}", changed.join(", "));
         print_deployment(&upgraded);
         Ok(())
     }
 }
 
 fn print_deployment(d: &Deployment) {
-    println!("chain id:   {}", d.chain_id);
-    println!(
+    outln!("chain id:   {}", d.chain_id);
+    outln!(
         "registry:   {} (code {})",
-        d.registry, d.codes.registry.code_id
+        d.registry,
+        d.codes.registry.code_id
     );
-    println!(
+    outln!(
         "staking:    {} (code {})",
-        d.staking, d.codes.staking.code_id
+        d.staking,
+        d.codes.staking.code_id
     );
-    println!(
+    outln!(
         "settlement: {} (code {})",
-        d.settlement, d.codes.settlement.code_id
+        d.settlement,
+        d.codes.settlement.code_id
     );
 }
 

@@ -1,9 +1,10 @@
-//! `ogpu keys add|recover|list|show|delete`.
+//! `ogpu keys add|recover|export|import|list|show|delete`.
 
 use ogpu_client::keys::{mnemonic_from_env, KeyError, KeyInfo, Keyring, Protection};
 use serde::Serialize;
 
-use crate::args::KeysCmd;
+use crate::args::{KeysCmd, MnemonicArgs};
+use crate::armor;
 use crate::context::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::output;
@@ -25,7 +26,11 @@ impl KeyView {
             name: info.name.clone(),
             address: info.address(&ctx.config.prefix)?,
             public_key: info.public_key_hex.clone(),
-            hd_path: info.hd_path().to_string(),
+            hd_path: if info.imported {
+                "none (imported private key)".into()
+            } else {
+                info.hd_path().to_string()
+            },
             encrypted: info.encrypted,
         })
     }
@@ -34,7 +39,30 @@ impl KeyView {
 pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
     let keyring = ctx.keyring()?;
     match cmd {
-        KeysCmd::Add { name, hd } => {
+        KeysCmd::Add {
+            name,
+            recover: true,
+            mnemonic,
+            hd,
+        }
+        | KeysCmd::Recover { name, mnemonic, hd } => {
+            check_new(&keyring, &name)?;
+            let mnemonic = read_mnemonic(&mnemonic)?;
+            let passphrase = new_passphrase(ctx, &name)?;
+            let info =
+                keyring.recover(&name, mnemonic.as_str(), protection(&passphrase), hd.path())?;
+            show(ctx, &KeyView::new(ctx, &info)?)
+        }
+        KeysCmd::Add {
+            mnemonic: MnemonicArgs {
+                mnemonic_env: Some(_),
+            },
+            ..
+        } => Err(CliError::usage(
+            "--mnemonic-env goes with --recover",
+            "pass --recover to import the key from that mnemonic",
+        )),
+        KeysCmd::Add { name, hd, .. } => {
             check_new(&keyring, &name)?;
             let passphrase = new_passphrase(ctx, &name)?;
             let (info, mnemonic) = keyring.add(&name, protection(&passphrase), hd.path())?;
@@ -52,43 +80,67 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
                 })
             } else {
                 print_key(&view);
-                eprintln!();
-                eprintln!("Write this mnemonic down and keep it safe: it is the only way to recover the key.");
-                println!("{mnemonic}");
+                errln!();
+                errln!("Write this mnemonic down and keep it safe: it is the only way to recover the key.");
+                outln!("{mnemonic}");
                 Ok(())
             }
         }
-        KeysCmd::Recover {
+        KeysCmd::Export { name } => {
+            let info = keyring.show(&name)?;
+            let unlock = if info.encrypted {
+                Some(ctx.passphrase(&name, false)?)
+            } else {
+                None
+            };
+            let secret = keyring.private_key(&name, unlock.as_ref().map(Secret::as_str))?;
+            let passphrase = prompt::secret(
+                "Passphrase to encrypt the exported key: ",
+                "passphrase for the export",
+                "type it on a terminal, or pipe it into stdin (after the key's own passphrase)",
+            )?;
+            if passphrase.as_str().is_empty() {
+                return Err(CliError::usage(
+                    "empty passphrase for the export",
+                    "choose a non-empty one: the export is only as safe as it",
+                ));
+            }
+            let armored = armor::encrypt(&secret, passphrase.as_str())?;
+            if ctx.json() {
+                return output::json(&serde_json::json!({ "name": name, "armor": armored }));
+            }
+            outln!("{armored}");
+            Ok(())
+        }
+        KeysCmd::Import {
             name,
-            mnemonic_env,
-            hd,
+            file,
+            armor_passphrase_env,
         } => {
             check_new(&keyring, &name)?;
-            let mnemonic =
-                match mnemonic_env {
-                    Some(var) => match mnemonic_from_env(&var)? {
-                        Some(mnemonic) => Secret::new(mnemonic),
-                        None => return Err(CliError::usage(
-                            format!("--mnemonic-env {var}: the variable is not set"),
-                            "export it with the mnemonic's words, or pipe the mnemonic into stdin",
-                        )),
-                    },
-                    None => prompt::secret(
-                        "Enter the key's BIP-39 mnemonic: ",
-                        "mnemonic",
-                        "type it on a terminal, pipe it into stdin, or pass --mnemonic-env VAR",
-                    )?,
-                };
-            let passphrase = new_passphrase(ctx, &name)?;
-            let info =
-                keyring.recover(&name, mnemonic.as_str(), protection(&passphrase), hd.path())?;
-            let view = KeyView::new(ctx, &info)?;
-            if ctx.json() {
-                output::json(&view)
-            } else {
-                print_key(&view);
-                Ok(())
-            }
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                CliError::usage(
+                    format!("cannot read {}: {e}", file.display()),
+                    "give the file `wasmd keys export` wrote",
+                )
+            })?;
+            let passphrase = match armor_passphrase_env {
+                Some(var) => Secret::new(std::env::var(&var).map_err(|_| {
+                    CliError::usage(
+                        format!("--armor-passphrase-env {var}: the variable is not set"),
+                        "export it with the passphrase the key was exported with",
+                    )
+                })?),
+                None => prompt::secret(
+                    "Passphrase of the exported key: ",
+                    "passphrase of the exported key",
+                    "type it on a terminal, pipe it into stdin, or pass --armor-passphrase-env VAR",
+                )?,
+            };
+            let secret = armor::decrypt(&text, passphrase.as_str())?;
+            let stored = new_passphrase(ctx, &name)?;
+            let info = keyring.import_private_key(&name, &secret, protection(&stored))?;
+            show(ctx, &KeyView::new(ctx, &info)?)
         }
         KeysCmd::List => {
             let keys = keyring
@@ -100,7 +152,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
                 return output::json(&serde_json::json!({ "keys": keys }));
             }
             if keys.is_empty() {
-                eprintln!(
+                errln!(
                     "no keys in {}: create one with `ogpu keys add NAME`",
                     keyring.dir().display()
                 );
@@ -123,13 +175,10 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
         KeysCmd::Show { name, address } => {
             let view = KeyView::new(ctx, &keyring.show(&name)?)?;
             if address {
-                println!("{}", view.address);
+                outln!("{}", view.address);
                 Ok(())
-            } else if ctx.json() {
-                output::json(&view)
             } else {
-                print_key(&view);
-                Ok(())
+                show(ctx, &view)
             }
         }
         KeysCmd::Delete { name } => {
@@ -146,10 +195,37 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> CliResult<()> {
             if ctx.json() {
                 output::json(&serde_json::json!({ "deleted": view }))
             } else {
-                println!("deleted key {name} ({})", view.address);
+                outln!("deleted key {name} ({})", view.address);
                 Ok(())
             }
         }
+    }
+}
+
+/// A key as `-o json` or as lines.
+fn show(ctx: &Ctx, view: &KeyView) -> CliResult<()> {
+    if ctx.json() {
+        return output::json(view);
+    }
+    print_key(view);
+    Ok(())
+}
+
+/// The mnemonic to recover a key from: `--mnemonic-env`, else stdin (asked on a terminal).
+fn read_mnemonic(args: &MnemonicArgs) -> CliResult<Secret> {
+    match &args.mnemonic_env {
+        Some(var) => match mnemonic_from_env(var)? {
+            Some(mnemonic) => Ok(Secret::new(mnemonic)),
+            None => Err(CliError::usage(
+                format!("--mnemonic-env {var}: the variable is not set"),
+                "export it with the mnemonic's words, or pipe the mnemonic into stdin",
+            )),
+        },
+        None => prompt::secret(
+            "Enter the key's BIP-39 mnemonic: ",
+            "mnemonic",
+            "type it on a terminal, pipe it into stdin, or pass --mnemonic-env VAR",
+        ),
     }
 }
 
@@ -167,14 +243,14 @@ fn check_new(keyring: &Keyring, name: &str) -> CliResult<()> {
 
 /// The passphrase of a new key, or `None` with `--unsafe-plaintext`.
 fn new_passphrase(ctx: &Ctx, name: &str) -> CliResult<Option<Secret>> {
-    if ctx.global.unsafe_plaintext {
+    if ctx.plaintext_keys() {
         return Ok(None);
     }
     let passphrase = ctx.passphrase(name, true)?;
     if passphrase.as_str().is_empty() {
         return Err(CliError::usage(
             "empty passphrase",
-            "choose a non-empty one, or pass --unsafe-plaintext (tests and CI only)",
+            "choose a non-empty one, or pass --keyring-backend test (unencrypted, tests and CI only)",
         ));
     }
     Ok(Some(passphrase))
@@ -196,9 +272,9 @@ fn lock(encrypted: bool) -> &'static str {
 }
 
 fn print_key(key: &KeyView) {
-    println!("name:       {}", key.name);
-    println!("address:    {}", key.address);
-    println!("public key: {}", key.public_key);
-    println!("hd path:    {}", key.hd_path);
-    println!("stored:     {}", lock(key.encrypted));
+    outln!("name:       {}", key.name);
+    outln!("address:    {}", key.address);
+    outln!("public key: {}", key.public_key);
+    outln!("hd path:    {}", key.hd_path);
+    outln!("stored:     {}", lock(key.encrypted));
 }

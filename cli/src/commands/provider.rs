@@ -184,7 +184,7 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
                 return output::json(&json!({ "providers": providers }));
             }
             if providers.is_empty() {
-                eprintln!("no providers");
+                errln!("no providers");
                 return Ok(());
             }
             let rows = providers
@@ -355,7 +355,11 @@ fn read_metadata(path: &std::path::Path) -> CliResult<ProviderMetadata> {
     };
     parsed.map_err(|e| {
         CliError::usage(
-            format!("--metadata {}: {}", path.display(), e.trim()),
+            format!(
+                "--metadata {}: {}",
+                path.display(),
+                crate::error::plain_parse_error(e.trim())
+            ),
             "it holds moniker, devices and task_kinds (see docs/cli.md)",
         )
     })
@@ -394,32 +398,35 @@ fn parse_device(text: &str) -> CliResult<Device> {
 }
 
 fn print_provider(p: &ProviderResponse) {
-    println!("address:    {}", p.address);
-    println!("moniker:    {}", p.metadata.moniker);
-    println!("status:     {}", output::name(&p.status));
-    println!("bonded:     {} ({} locked)", p.bonded, p.locked);
+    outln!("address:    {}", p.address);
+    outln!("moniker:    {}", p.metadata.moniker);
+    outln!("status:     {}", output::name(&p.status));
+    outln!("bonded:     {} ({} locked)", p.bonded, p.locked);
     for entry in &p.unbonding {
-        println!(
+        outln!(
             "unbonding:  {} at {}",
             entry.amount,
             output::time(entry.release_at)
         );
     }
-    println!(
+    outln!(
         "reputation: score {} ({} completed, {} failed, {} slashed)",
-        p.reputation_score, p.reputation.completed, p.reputation.failed, p.reputation.slashed
+        p.reputation_score,
+        p.reputation.completed,
+        p.reputation.failed,
+        p.reputation.slashed
     );
     for e in &p.earnings {
-        println!("earned:     {} {}", e.amount, e.asset);
+        outln!("earned:     {} {}", e.amount, e.asset);
     }
     if let Some(seconds) = ogpu_client::retention::declared(&p.metadata) {
-        println!(
+        outln!(
             "results:    kept and served for {} after delivery",
             ogpu_client::retention::human(seconds)
         );
     }
     for d in &p.metadata.devices {
-        println!(
+        outln!(
             "device:     {} {} {} ({} MiB, {} GFLOP/s, {})",
             output::name(&d.device_type),
             d.vendor,
@@ -436,7 +443,7 @@ fn print_provider(p: &ProviderResponse) {
         .map(String::as_str)
         .filter(|k| !ogpu_client::retention::is_tag(k))
         .collect();
-    println!("task kinds: {}", kinds.join(", "));
+    outln!("task kinds: {}", kinds.join(", "));
 }
 
 #[cfg(test)]

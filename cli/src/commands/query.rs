@@ -1,6 +1,7 @@
 //! `ogpu query config|escrow|totals|tx|balance`.
 
 use cosmrs::proto::cosmos::bank::v1beta1::{QueryAllBalancesRequest, QueryAllBalancesResponse};
+use cosmrs::rpc::Client as _;
 use ogpu_types::{registry, settlement, staking};
 use serde_json::json;
 
@@ -8,6 +9,7 @@ use crate::args::QueryCmd;
 use crate::context::Ctx;
 use crate::error::{contract_log, CliError, CliResult};
 use crate::output;
+use crate::tx_response::TxResponse;
 
 pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
     match cmd {
@@ -30,29 +32,29 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             }
             let l = &registry.limits;
             let p = &staking.params;
-            println!("registry:        {}", deployment.registry);
-            println!("staking:         {}", deployment.staking);
-            println!("settlement:      {}", deployment.settlement);
-            println!("treasury:        {}", registry.treasury);
-            println!("paused:          {}", registry.paused);
-            println!("protocol fee:    {} bps", settlement.protocol_fee_bps);
+            outln!("registry:        {}", deployment.registry);
+            outln!("staking:         {}", deployment.staking);
+            outln!("settlement:      {}", deployment.settlement);
+            outln!("treasury:        {}", registry.treasury);
+            outln!("paused:          {}", registry.paused);
+            outln!("protocol fee:    {} bps", settlement.protocol_fee_bps);
             for asset in &registry.accepted_assets {
-                println!(
+                outln!(
                     "reward asset:    {} (min {})",
                     asset.info,
                     output::amount(asset.min_reward, &asset.info)
                 );
             }
-            println!("windows:         {}..={} s", l.min_window, l.max_window);
-            println!("min collateral:  {}{}", l.min_collateral, p.bond_denom);
-            println!(
+            outln!("windows:         {}..={} s", l.min_window, l.max_window);
+            outln!("min collateral:  {}{}", l.min_collateral, p.bond_denom);
+            outln!(
                 "inline limits:   kernel {} B, inputs {} B, result {} B; at most {} args, {} commitments",
                 l.max_kernel_bytes, l.max_inline_input_bytes, l.max_inline_result_bytes, l.max_args, l.max_commitments
             );
-            println!("min stake:       {}{}", p.min_stake, p.bond_denom);
-            println!("unbonding:       {} s", p.unbonding_period);
-            println!("slash to client: {} bps", p.slash_client_share_bps);
-            println!("next task id:    {}", registry.next_task_id);
+            outln!("min stake:       {}{}", p.min_stake, p.bond_denom);
+            outln!("unbonding:       {} s", p.unbonding_period);
+            outln!("slash to client: {} bps", p.slash_client_share_bps);
+            outln!("next task id:    {}", registry.next_task_id);
             Ok(())
         }
         QueryCmd::Escrow { task_id } => {
@@ -85,21 +87,21 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
                 if ctx.json() {
                     return output::json(&json!({ "task_id": task_id, "held": task.reward }));
                 }
-                println!("task:      {task_id} (open)");
-                println!("payer:     {}", task.client);
-                println!("held:      {}", output::asset(&task.reward));
+                outln!("task:      {task_id} (open)");
+                outln!("payer:     {}", task.client);
+                outln!("held:      {}", output::asset(&task.reward));
                 return Ok(());
             };
             if ctx.json() {
                 return output::json(&escrow);
             }
-            println!("task:      {}", escrow.task_id);
-            println!("payer:     {}", escrow.payer);
-            println!("deposit:   {}", output::asset(&escrow.deposit));
-            println!("status:    {}", output::name(&escrow.status));
-            println!("paid out:  {}", escrow.paid_out);
-            println!("fees:      {}", escrow.fees);
-            println!("refunded:  {}", escrow.refunded);
+            outln!("task:      {}", escrow.task_id);
+            outln!("payer:     {}", escrow.payer);
+            outln!("deposit:   {}", output::asset(&escrow.deposit));
+            outln!("status:    {}", output::name(&escrow.status));
+            outln!("paid out:  {}", escrow.paid_out);
+            outln!("fees:      {}", escrow.fees);
+            outln!("refunded:  {}", escrow.refunded);
             Ok(())
         }
         QueryCmd::Totals => {
@@ -139,10 +141,13 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
                 ],
                 &rows,
             );
-            println!();
-            println!(
+            outln!();
+            outln!(
                 "stake ({}): bonded {}, unbonding {}, slashed {}",
-                staking.bond_denom, staking.bonded, staking.unbonding, staking.slashed
+                staking.bond_denom,
+                staking.bonded,
+                staking.unbonding,
+                staking.slashed
             );
             Ok(())
         }
@@ -156,42 +161,45 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
             let bytes = hex::decode(&hash).map_err(|_| bad())?;
             let parsed = cosmrs::tendermint::Hash::try_from(bytes).map_err(|_| bad())?;
             let client = ctx.connect().await?;
-            let outcome = client.tx(parsed).await?.ok_or_else(|| {
-                CliError::usage(
-                    format!("tx {hash} not found on {}", ctx.config.chain_id),
-                    "check the hash and --node",
-                )
+            let found = client.rpc().tx(parsed, false).await.map_err(|e| {
+                if e.to_string().contains("not found") {
+                    CliError::usage(
+                        format!("tx {hash} not found on {}", ctx.config.chain_id),
+                        "check the hash and --node (a tx sent with --broadcast-mode sync|async may not be in a block yet)",
+                    )
+                } else {
+                    crate::error::unreachable(&ctx.config.node, &e)
+                }
             })?;
+            let tx = TxResponse::included(&found);
             if ctx.json() {
-                return output::json(&outcome);
+                return output::json(&tx);
             }
-            println!("hash:     {}", outcome.hash);
-            println!("height:   {}", outcome.height);
-            println!(
+            outln!("hash:     {}", tx.txhash);
+            outln!("height:   {}", tx.height);
+            outln!(
                 "code:     {}{}",
-                outcome.code,
-                if outcome.code == 0 { " (success)" } else { "" }
+                tx.code,
+                if tx.code == 0 { " (success)" } else { "" }
             );
-            if outcome.code != 0 {
-                println!("log:      {}", outcome.log);
+            if tx.code != 0 {
+                outln!("log:      {}", tx.raw_log);
             }
-            println!(
-                "gas:      {} used of {}",
-                outcome.gas_used, outcome.gas_wanted
-            );
-            for event in &outcome.events {
+            outln!("gas:      {} used of {}", tx.gas_used, tx.gas_wanted);
+            for event in &tx.events {
                 let attrs = event
                     .attributes
                     .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
+                    .map(|a| format!("{}={}", a.key, a.value))
                     .collect::<Vec<_>>()
                     .join(" ");
-                println!("event:    {} {attrs}", event.kind);
+                outln!("event:    {} {attrs}", event.kind);
             }
             Ok(())
         }
+        QueryCmd::Wasm(cmd) => crate::commands::wasm::query(ctx, cmd).await,
         QueryCmd::Balance { address, denom } => {
-            let address = resolve_address(ctx, &address)?;
+            let address = ctx.address_or_key("address", &address)?;
             let client = ctx.connect().await?;
             let balances: Vec<(String, String)> = match denom {
                 Some(denom) => {
@@ -229,30 +237,12 @@ pub async fn run(ctx: &Ctx, cmd: QueryCmd) -> CliResult<()> {
                 return output::json(&json!({ "address": address, "balances": list }));
             }
             if balances.is_empty() {
-                println!("{address} holds nothing");
+                outln!("{address} holds nothing");
             }
             for (denom, amount) in balances {
-                println!("{amount}{denom}");
+                outln!("{amount}{denom}");
             }
             Ok(())
         }
     }
-}
-
-/// An address of this chain, or the name of a key in the keyring.
-fn resolve_address(ctx: &Ctx, text: &str) -> CliResult<String> {
-    if text.parse::<cosmrs::AccountId>().is_ok() {
-        return ctx.address("address", text);
-    }
-    let keyring = ctx.keyring()?;
-    if ogpu_client::keys::validate_name(text).is_ok() && keyring.contains(text)? {
-        return Ok(keyring.show(text)?.address(&ctx.config.prefix)?);
-    }
-    Err(CliError::usage(
-        format!("{text:?} is neither an address nor a key name"),
-        format!(
-            "give an address like {}1… or the name of a key (`ogpu keys list`)",
-            ctx.config.prefix
-        ),
-    ))
 }

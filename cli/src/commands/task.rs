@@ -71,7 +71,7 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
                 return output::json(&json!({ "tasks": tasks }));
             }
             if tasks.is_empty() {
-                eprintln!("no tasks");
+                errln!("no tasks");
                 return Ok(());
             }
             let rows = tasks
@@ -164,6 +164,9 @@ struct Cw20Balance {
 }
 
 async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
+    if args.wait {
+        ctx.require_wait("publish --wait")?;
+    }
     let draft = task_spec::draft(&args, &ctx.config.prefix)?;
     let deployment = ctx.deployment()?;
     let key = ctx.key()?;
@@ -231,8 +234,8 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
         );
     }
     if !ctx.json() {
-        println!("{}", tx::summary(&sent));
-        println!("task {task_id} published");
+        outln!("{}", tx::summary(&sent));
+        outln!("task {task_id} published");
     }
     let finalizer = if args.no_finalize {
         None
@@ -241,7 +244,11 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
     };
     let task = follow::follow(&client, &deployment, task_id, finalizer).await?;
     keep_result(ctx, &client, &deployment, &task).await;
-    let doc = json!({ "task_id": task_id, "tx": sent.outcome, "fee": sent.fee, "task": task });
+    let doc = tx::document(
+        &sent.response,
+        &sent.fee,
+        json!({ "task_id": task_id, "task": task }),
+    );
     print_outcome(ctx, &task, sealed, doc)
 }
 
@@ -261,7 +268,7 @@ fn print_outcome(ctx: &Ctx, task: &Task, sealed: bool, doc: serde_json::Value) -
         return output::json(&doc);
     }
     if let (TaskStatus::Completed, Some(outcome)) = (&task.status, &task.outcome) {
-        println!(
+        outln!(
             "task {} completed: {} was paid {} (result sha256 {})",
             task.id,
             outcome.winner,
@@ -269,7 +276,7 @@ fn print_outcome(ctx: &Ctx, task: &Task, sealed: bool, doc: serde_json::Value) -
             outcome.digest.to_hex()
         );
         let key = if sealed { " --from KEY" } else { "" };
-        println!(
+        outln!(
             "read the result with `ogpu task result {}{key} --out FILE`",
             task.id
         );

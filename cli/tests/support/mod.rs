@@ -215,6 +215,32 @@ impl Net {
             .expect("ogpu runs")
     }
 
+    /// Runs `ogpu` (pointed at the devnet, the test home) into a pipe whose reader has gone,
+    /// as in `ogpu … | head` once head has exited: the reader closes first, then ogpu writes.
+    pub fn ogpu_into_closed_pipe(&self, args: &[&str]) -> Run {
+        let command = self.command(args);
+        let output = Command::new("sh")
+            .arg("-c")
+            .arg(r#"(sleep 1; "$@"; echo "exit=$?" >&2) | true"#)
+            .arg("sh")
+            .arg(command.get_program())
+            .args(command.get_args())
+            .stdin(Stdio::null())
+            .output()
+            .expect("sh runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let code = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("exit="))
+            .and_then(|c| c.trim().parse().ok())
+            .unwrap_or(-1);
+        Run {
+            code,
+            stdout: String::new(),
+            stderr: stderr.replace(&format!("exit={code}\n"), ""),
+        }
+    }
+
     /// Runs `ogpu` with the test home but without --node/--chain-id.
     pub fn raw(&self, args: &[&str]) -> Run {
         let child = Command::new(env!("CARGO_BIN_EXE_ogpu"))

@@ -68,6 +68,8 @@ pub struct Client {
     rpc: HttpClient,
     config: ChainConfig,
     gas_price: GasPrice,
+    /// The memo of every transaction this client signs (the SDK CLI's `--note`).
+    memo: String,
 }
 
 impl Client {
@@ -96,7 +98,14 @@ impl Client {
             rpc,
             config,
             gas_price,
+            memo: String::new(),
         })
+    }
+
+    /// Puts `memo` in every transaction this client signs from now on.
+    pub fn with_memo(mut self, memo: impl Into<String>) -> Self {
+        self.memo = memo.into();
+        self
     }
 
     pub fn config(&self) -> &ChainConfig {
@@ -258,7 +267,7 @@ impl Client {
         gas: u64,
         fee: Coin,
     ) -> ClientResult<Vec<u8>> {
-        let body = Body::new(msgs.to_vec(), "", 0u32);
+        let body = Body::new(msgs.to_vec(), self.memo.as_str(), 0u32);
         let auth_info = SignerInfo::single_direct(Some(signer.key().public_key()), sequence)
             .auth_info(Fee::from_amount_and_gas(fee, gas));
         let chain_id = self

@@ -60,10 +60,12 @@ impl std::str::FromStr for GasPrice {
             .find(|c: char| c.is_ascii_alphabetic())
             .ok_or_else(|| bad("no denom".into()))?;
         let (amount, denom) = s.split_at(split);
-        let amount = amount
-            .trim()
-            .parse::<Decimal>()
-            .map_err(|e| bad(e.to_string()))?;
+        let amount = amount.trim().parse::<Decimal>().map_err(|_| {
+            bad(format!(
+                "{:?} is not a decimal number (digits with at most one `.`)",
+                amount.trim()
+            ))
+        })?;
         if denom.len() < 3
             || !denom
                 .chars()

@@ -46,6 +46,12 @@
 //! [`Keyring::signer`] checks that the mnemonic derives the stored public key, and every read
 //! checks that the address is the public key's.
 //!
+//! A key imported as a bare secp256k1 private key ([`Keyring::import_private_key`], e.g.
+//! from another keyring's export) has `"secret_kind": "private_key"`: its secret is the
+//! 32-byte key in hex instead of a mnemonic (`"private_key": "<hex>"` in a plaintext file),
+//! its `hd_path` is the default and means nothing, and the associated data ends with
+//! `secret_kind=private_key\n`. Files without `secret_kind` hold a mnemonic, as before.
+//!
 //! Readers refuse unknown fields and versions other than 1. Secrets (mnemonics, seeds,
 //! derived keys, decrypted plaintext) are zeroized when dropped where this crate holds them.
 

@@ -659,3 +659,67 @@ fn mnemonic_from_the_environment() {
     );
     std::env::remove_var(var);
 }
+
+#[test]
+fn imported_private_keys_sign_export_and_bind_their_kind() {
+    let (_tmp, keyring) = keyring();
+    let account = &derive_accounts(DEFAULT_MNEMONIC, 1, "wasm").unwrap()[0];
+    let secret: [u8; 32] = {
+        let key = key_from_mnemonic(DEFAULT_MNEMONIC, &HdPath::default()).unwrap();
+        let info = keyring
+            .recover(
+                "m",
+                DEFAULT_MNEMONIC,
+                Protection::UnsafePlaintext,
+                HdPath::default(),
+            )
+            .unwrap();
+        assert!(!info.imported);
+        let exported = keyring.private_key("m", None).unwrap();
+        let again = cosmrs::crypto::secp256k1::SigningKey::from_slice(exported.as_slice()).unwrap();
+        assert_eq!(again.public_key(), key.public_key());
+        *exported
+    };
+
+    let info = keyring
+        .import_private_key("enc", &secret, Protection::Passphrase(PASS))
+        .unwrap();
+    assert!(info.imported && info.encrypted);
+    assert_eq!(info.address("wasm").unwrap(), account.address);
+    assert_eq!(signer_address(&keyring, "enc", Some(PASS)), account.address);
+    assert_eq!(*keyring.private_key("enc", Some(PASS)).unwrap(), secret);
+    assert!(matches!(
+        err(keyring.signer("enc", Some("wrong"))),
+        KeyError::WrongPassphrase { .. }
+    ));
+    // The kind is bound to the ciphertext: a file that says "mnemonic" no longer opens.
+    let e = tamper(&keyring, "enc", |file| {
+        file.as_object_mut().unwrap().remove("secret_kind");
+    });
+    assert!(matches!(e, KeyError::WrongPassphrase { .. }), "{e}");
+
+    let plain = keyring
+        .import_private_key("plain", &secret, Protection::UnsafePlaintext)
+        .unwrap();
+    assert!(plain.imported && !plain.encrypted);
+    assert_eq!(signer_address(&keyring, "plain", None), account.address);
+    let file = read_json(&keyring.key_path("plain").unwrap());
+    assert_eq!(file["secret_kind"], "private_key");
+    assert_eq!(file["secret"]["private_key"], hex::encode(secret));
+    let e = tamper(&keyring, "plain", |file| {
+        file["secret"] = json!({ "type": "unsafe_plaintext", "mnemonic": DEFAULT_MNEMONIC });
+    });
+    assert!(
+        e.to_string().contains("does not match its secret_kind"),
+        "{e}"
+    );
+
+    assert!(matches!(
+        keyring.import_private_key("zero", &[0u8; 32], Protection::UnsafePlaintext),
+        Err(KeyError::InvalidPrivateKey(_))
+    ));
+    assert!(matches!(
+        keyring.import_private_key("enc", &secret, Protection::UnsafePlaintext),
+        Err(KeyError::AlreadyExists { .. })
+    ));
+}

@@ -5,7 +5,6 @@
 //! readable when its provider no longer serves it. A result that does not open or does
 //! not match is grounds for a dispute.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use cosmwasm_std::HexBinary;
@@ -34,17 +33,17 @@ pub async fn result(ctx: &Ctx, task_id: u64, out: Option<PathBuf>) -> CliResult<
 /// verified and stored locally at once, while the provider still serves it. A result
 /// that cannot be had yet is a warning: `task result` tries again.
 pub async fn keep(ctx: &Ctx, client: &Client, deployment: &Deployment, task_id: u64) {
-    if ctx.global.output == crate::args::OutputFormat::Json {
+    if ctx.json() {
         let _ = verified(ctx, client, deployment, task_id).await;
         return;
     }
     match verified(ctx, client, deployment, task_id).await {
-        Ok(result) => eprintln!(
+        Ok(result) => errln!(
             "task {task_id}: result verified (sha256 {}) and stored at {}",
             result.digest.to_hex(),
             result.stored.display()
         ),
-        Err(err) => eprintln!(
+        Err(err) => errln!(
             "task {task_id}: the result could not be fetched yet ({}); `ogpu task result {task_id}` tries again",
             err.line()
         ),
@@ -271,7 +270,7 @@ fn write(
                 summary["out"] = json!(path);
                 return output::json(&summary);
             }
-            println!(
+            outln!(
                 "wrote {} bytes (sha256 {} verified) to {}",
                 bytes.len(),
                 digest.to_hex(),
@@ -285,13 +284,8 @@ fn write(
             output::json(&summary)
         }
         None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(bytes)
-                .and_then(|_| stdout.flush())
-                .map_err(|e| {
-                    CliError::usage(format!("cannot write to stdout: {e}"), "pass --out FILE")
-                })
+            output::stdout_bytes(bytes);
+            Ok(())
         }
     }
 }

@@ -56,7 +56,7 @@ pub async fn show(ctx: &Ctx, task_id: u64) -> CliResult<()> {
     }
     print_task(&details, award.as_ref());
     if !views.is_empty() {
-        println!();
+        outln!();
         print_responses(&details.task, &views);
     }
     Ok(())
@@ -72,7 +72,7 @@ pub async fn responses(ctx: &Ctx, task_id: u64) -> CliResult<()> {
         return output::json(&json!({ "task_id": task_id, "award": award, "responses": views }));
     }
     if views.is_empty() {
-        eprintln!("task {task_id} has no responses yet");
+        errln!("task {task_id} has no responses yet");
         return Ok(());
     }
     print_responses(&task, &views);
@@ -202,7 +202,7 @@ fn print_responses(task: &Task, views: &[ResponseView]) {
 fn print_award(task: &Task, award: &AwardState) {
     let executor = award.ranking.get(award.executor as usize);
     if let Some(offer) = executor {
-        println!(
+        outln!(
             "award:      {} must deliver by {}; delivery pays {}",
             offer.provider,
             output::time(award.delivery_deadline),
@@ -215,7 +215,7 @@ fn print_award(task: &Task, award: &AwardState) {
             std::cmp::Ordering::Equal => " (delivers now)",
             std::cmp::Ordering::Greater => " (stands by)",
         };
-        println!(
+        outln!(
             "  rank {}:   {} at {}{role}",
             i + 1,
             offer.provider,
@@ -226,35 +226,36 @@ fn print_award(task: &Task, award: &AwardState) {
 
 fn print_task(details: &TaskDetails, award: Option<&AwardState>) {
     let t = &details.task;
-    println!("task:       {}", t.id);
-    println!("phase:      {}", follow::phase(t));
-    println!("client:     {}", t.client);
-    println!("reward:     {}", output::asset(&t.reward));
-    println!("collateral: {}", t.collateral);
-    println!("model:      {}", t.model.name());
-    println!(
+    outln!("task:       {}", t.id);
+    outln!("phase:      {}", follow::phase(t));
+    outln!("client:     {}", t.client);
+    outln!("reward:     {}", output::asset(&t.reward));
+    outln!("collateral: {}", t.collateral);
+    outln!("model:      {}", t.model.name());
+    outln!(
         "created:    {} (height {})",
         output::time(t.created_at),
         t.created_height
     );
-    println!("commit by:  {}", output::time(t.commit_deadline));
-    println!("reveal by:  {}", output::time(t.reveal_deadline));
+    outln!("commit by:  {}", output::time(t.commit_deadline));
+    outln!("reveal by:  {}", output::time(t.reveal_deadline));
     if let Some(confirm) = t.confirm_deadline {
-        println!("confirm by: {}", output::time(confirm));
+        outln!("confirm by: {}", output::time(confirm));
     }
-    println!(
+    outln!(
         "responses:  {} committed, {} revealed",
-        t.commit_count, t.reveal_count
+        t.commit_count,
+        t.reveal_count
     );
     match &details.spec.result_key {
-        Some(key) => println!("result:     sealed to the client's key {}", key.to_hex()),
-        None => println!("result:     public"),
+        Some(key) => outln!("result:     sealed to the client's key {}", key.to_hex()),
+        None => outln!("result:     public"),
     }
     if let Some(award) = award {
         print_award(t, award);
     }
     if let Some(outcome) = &t.outcome {
-        println!(
+        outln!(
             "winner:     {} for {} (sha256 {})",
             outcome.winner,
             output::amount(outcome.price, &t.reward.info),
@@ -262,11 +263,11 @@ fn print_task(details: &TaskDetails, award: Option<&AwardState>) {
         );
     }
     if let Some(finished) = t.finished_at {
-        println!("finished:   {}", output::time(finished));
+        outln!("finished:   {}", output::time(finished));
     }
     print_job(&details.spec.job);
     let e = &details.spec.requirements.eligibility;
-    println!(
+    outln!(
         "requires:   device {}, memory ≥ {} MiB, ≥ {} GFLOP/s, reputation ≥ {}, stake ≥ {}{}",
         output::name(&e.device_class),
         e.min_memory_mb,
@@ -296,7 +297,7 @@ fn print_job(job: &Job) {
                 .as_ref()
                 .map(|l| format!(", local {}", output::dims(l)))
                 .unwrap_or_default();
-            println!(
+            outln!(
                 "job:        opencl `{}` ({kernel}), global {}{local}",
                 job.entry_point,
                 output::dims(&job.global_work_size)
@@ -315,11 +316,11 @@ fn print_job(job: &Job) {
                         serde_json::to_string(value).unwrap_or_default()
                     ),
                 };
-                println!("  arg {i}:    {text}");
+                outln!("  arg {i}:    {text}");
             }
         }
         Job::HashSearch(search) => {
-            println!(
+            outln!(
                 "job:        hash search, prefix {}, difficulty {}",
                 search.prefix.to_hex(),
                 search.difficulty

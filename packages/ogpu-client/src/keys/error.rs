@@ -8,7 +8,7 @@ use std::path::PathBuf;
 pub enum KeyError {
     #[error(
         "key {name:?} not found in {}: create it with `ogpu keys add {name}`, recover it with \
-         `ogpu keys recover {name}`, or list keys with `ogpu keys list`",
+         `ogpu keys add {name} --recover`, or list keys with `ogpu keys list`",
         dir.display()
     )]
     NotFound { name: String, dir: PathBuf },
@@ -53,6 +53,10 @@ pub enum KeyError {
          `--unsafe-plaintext` (tests and CI only)"
     )]
     EmptyPassphrase,
+
+    /// An imported private key that is not one.
+    #[error("invalid private key: {0}; export it again from its keyring")]
+    InvalidPrivateKey(String),
 
     /// An HD path that does not parse or is out of range.
     #[error(

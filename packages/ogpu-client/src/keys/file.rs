@@ -47,6 +47,22 @@ pub(crate) fn key_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}.json"))
 }
 
+/// What a key's secret is: the mnemonic it was derived from, or (for a key imported from
+/// another keyring's export) the raw secp256k1 private key, 32 bytes in hex.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum SecretKind {
+    #[default]
+    Mnemonic,
+    PrivateKey,
+}
+
+impl SecretKind {
+    fn is_mnemonic(&self) -> bool {
+        *self == SecretKind::Mnemonic
+    }
+}
+
 /// A key's secret as stored.
 pub(crate) enum StoredSecret {
     Encrypted(Sealed),
@@ -62,18 +78,25 @@ pub(crate) struct Record {
     pub public_key: Vec<u8>,
     /// RIPEMD-160(SHA-256(public key)), 20 bytes: the address under any bech32 prefix.
     pub address: Vec<u8>,
+    pub kind: SecretKind,
     pub secret: StoredSecret,
 }
 
-/// The associated data an encrypted secret is bound to: every public field of the file.
+/// The associated data an encrypted secret is bound to: every public field of the file
+/// (`secret_kind` only when it is not the mnemonic, so older files keep their bytes).
 pub(crate) fn associated_data(
     name: &str,
     hd_path: &HdPath,
     public_key: &[u8],
     address: &[u8],
+    kind: SecretKind,
 ) -> Vec<u8> {
+    let kind = match kind {
+        SecretKind::Mnemonic => "",
+        SecretKind::PrivateKey => "secret_kind=private_key\n",
+    };
     format!(
-        "{AAD_DOMAIN}\nname={name}\nhd_path={hd_path}\npublic_key={}\naddress={}\n",
+        "{AAD_DOMAIN}\nname={name}\nhd_path={hd_path}\npublic_key={}\naddress={}\n{kind}",
         hex::encode(public_key),
         hex::encode(address)
     )
@@ -82,7 +105,13 @@ pub(crate) fn associated_data(
 
 impl Record {
     pub fn associated_data(&self) -> Vec<u8> {
-        associated_data(&self.name, &self.hd_path, &self.public_key, &self.address)
+        associated_data(
+            &self.name,
+            &self.hd_path,
+            &self.public_key,
+            &self.address,
+            self.kind,
+        )
     }
 
     /// The file's JSON text.
@@ -103,9 +132,19 @@ impl Record {
                     ciphertext: hex::encode(&sealed.ciphertext),
                 },
             },
-            StoredSecret::Plaintext(mnemonic) => SecretJson::UnsafePlaintext {
-                mnemonic: mnemonic.to_string(),
-            },
+            StoredSecret::Plaintext(text) => {
+                let text = Some(text.to_string());
+                match self.kind {
+                    SecretKind::Mnemonic => SecretJson::UnsafePlaintext {
+                        mnemonic: text,
+                        private_key: None,
+                    },
+                    SecretKind::PrivateKey => SecretJson::UnsafePlaintext {
+                        mnemonic: None,
+                        private_key: text,
+                    },
+                }
+            }
         };
         let file = KeyFileJson {
             version: FORMAT_VERSION,
@@ -113,6 +152,7 @@ impl Record {
             hd_path: self.hd_path.to_string(),
             public_key: hex::encode(&self.public_key),
             address: hex::encode(&self.address),
+            secret_kind: self.kind,
             secret,
         };
         let mut text = Zeroizing::new(
@@ -171,8 +211,22 @@ impl Record {
         }
 
         let secret = match &mut file.secret {
-            SecretJson::UnsafePlaintext { mnemonic } => {
-                StoredSecret::Plaintext(Zeroizing::new(std::mem::take(mnemonic)))
+            SecretJson::UnsafePlaintext {
+                mnemonic,
+                private_key,
+            } => {
+                let text = match (file.secret_kind, mnemonic.take(), private_key.take()) {
+                    (SecretKind::Mnemonic, Some(text), None)
+                    | (SecretKind::PrivateKey, None, Some(text)) => text,
+                    _ => {
+                        return Err(corrupt(
+                            "its secret does not match its secret_kind (a mnemonic key holds \
+                             \"mnemonic\", an imported one \"private_key\")"
+                                .into(),
+                        ))
+                    }
+                };
+                StoredSecret::Plaintext(Zeroizing::new(text))
             }
             SecretJson::Encrypted { kdf, cipher } => {
                 if kdf.version != ARGON2_VERSION {
@@ -211,6 +265,7 @@ impl Record {
             hd_path,
             public_key,
             address,
+            kind: file.secret_kind,
             secret,
         })
     }
@@ -367,20 +422,35 @@ struct KeyFileJson {
     hd_path: String,
     public_key: String,
     address: String,
+    #[serde(default, skip_serializing_if = "SecretKind::is_mnemonic")]
+    secret_kind: SecretKind,
     secret: SecretJson,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 enum SecretJson {
-    Encrypted { kdf: KdfJson, cipher: CipherJson },
-    UnsafePlaintext { mnemonic: String },
+    Encrypted {
+        kdf: KdfJson,
+        cipher: CipherJson,
+    },
+    UnsafePlaintext {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mnemonic: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        private_key: Option<String>,
+    },
 }
 
 impl Drop for SecretJson {
     fn drop(&mut self) {
-        if let SecretJson::UnsafePlaintext { mnemonic } = self {
+        if let SecretJson::UnsafePlaintext {
+            mnemonic,
+            private_key,
+        } = self
+        {
             mnemonic.zeroize();
+            private_key.zeroize();
         }
     }
 }

@@ -9,7 +9,7 @@ use bip39::Mnemonic;
 use cosmrs::crypto::secp256k1::SigningKey;
 use zeroize::Zeroizing;
 
-use super::file::{self, Record, StoredSecret};
+use super::file::{self, Record, SecretKind, StoredSecret};
 use super::hd::{self, HdPath};
 use super::seal::{self, KdfParams};
 use super::KeyError;
@@ -55,6 +55,10 @@ pub struct KeyInfo {
     pub index: u32,
     /// Whether the mnemonic is encrypted (false: stored with `--unsafe-plaintext`).
     pub encrypted: bool,
+    /// Whether the key was imported as a bare private key ([`Keyring::import_private_key`]):
+    /// it has no mnemonic, and its HD path fields say nothing.
+    #[serde(default)]
+    pub imported: bool,
 }
 
 impl KeyInfo {
@@ -88,6 +92,7 @@ impl Record {
             account: self.hd_path.account,
             index: self.hd_path.index,
             encrypted: matches!(self.secret, StoredSecret::Encrypted(_)),
+            imported: self.kind == SecretKind::PrivateKey,
         }
     }
 }
@@ -155,7 +160,7 @@ impl Keyring {
     ) -> Result<(KeyInfo, Mnemonic), KeyError> {
         self.check_new(name, protection, &path)?;
         let mnemonic = hd::generate_mnemonic()?;
-        let info = self.store(name, &mnemonic, protection, path)?;
+        let info = self.store_mnemonic(name, &mnemonic, protection, path)?;
         Ok((info, mnemonic))
     }
 
@@ -169,7 +174,7 @@ impl Keyring {
     ) -> Result<KeyInfo, KeyError> {
         self.check_new(name, protection, &path)?;
         let mnemonic = hd::parse_mnemonic(mnemonic)?;
-        self.store(name, &mnemonic, protection, path)
+        self.store_mnemonic(name, &mnemonic, protection, path)
     }
 
     /// Every key, sorted by name. Files whose names are not `<valid key name>.json` (such as
@@ -208,20 +213,60 @@ impl Keyring {
     /// Key `name`'s signing key. `passphrase` is needed for an encrypted key and ignored for a
     /// plaintext one.
     pub fn signer(&self, name: &str, passphrase: Option<&str>) -> Result<SigningKey, KeyError> {
-        Ok(SigningKey::from(&self.account(name, passphrase)?))
+        let secret = self.private_key(name, passphrase)?;
+        SigningKey::from_slice(secret.as_slice())
+            .map_err(|e| KeyError::corrupt(file::key_path(&self.dir, name), e.to_string()))
     }
 
     /// The key's result key: the X25519 key its tasks' results are sealed to, derived from
     /// the account key (see [`crate::sealing`]), so a client has nothing more to keep.
     pub fn result_key(&self, name: &str, passphrase: Option<&str>) -> Result<ResultKey, KeyError> {
-        Ok(ResultKey::derive(
-            self.account(name, passphrase)?.private_key(),
+        Ok(ResultKey::derive(&self.account(name, passphrase)?))
+    }
+
+    /// The key's secp256k1 private key (32 bytes, big-endian), for exporting it to another
+    /// keyring (`ogpu keys export`).
+    pub fn private_key(
+        &self,
+        name: &str,
+        passphrase: Option<&str>,
+    ) -> Result<Zeroizing<[u8; 32]>, KeyError> {
+        Ok(Zeroizing::new(
+            self.account(name, passphrase)?.to_bytes().into(),
         ))
     }
 
-    /// The key's BIP-32 account key, decrypted with `passphrase` and checked against the
-    /// stored public key.
-    fn account(&self, name: &str, passphrase: Option<&str>) -> Result<bip32::XPrv, KeyError> {
+    /// Stores `secret`, a secp256k1 private key another keyring exported (it has no
+    /// mnemonic: back up the key file, or export it again).
+    pub fn import_private_key(
+        &self,
+        name: &str,
+        secret: &[u8; 32],
+        protection: Protection,
+    ) -> Result<KeyInfo, KeyError> {
+        let hd_path = HdPath::default();
+        self.check_new(name, protection, &hd_path)?;
+        let key = SigningKey::from_slice(secret).map_err(|_| {
+            KeyError::InvalidPrivateKey("it is not a valid secp256k1 private key".into())
+        })?;
+        let text = Zeroizing::new(hex::encode(secret));
+        self.store(
+            name,
+            &key,
+            &text,
+            SecretKind::PrivateKey,
+            protection,
+            hd_path,
+        )
+    }
+
+    /// The key's account key (the BIP-32 key at its path, or the imported private key),
+    /// decrypted with `passphrase` and checked against the stored public key.
+    fn account(
+        &self,
+        name: &str,
+        passphrase: Option<&str>,
+    ) -> Result<bip32::secp256k1::ecdsa::SigningKey, KeyError> {
         file::validate_name(name)?;
         let path = file::key_path(&self.dir, name);
         let record = file::read(&self.dir, name)?;
@@ -244,21 +289,39 @@ impl Keyring {
                 Zeroizing::new(text.to_owned())
             }
         };
-        let mnemonic = hd::parse_mnemonic(&phrase).map_err(|e| match e {
-            KeyError::InvalidMnemonic(detail) => {
-                KeyError::corrupt(&path, format!("its stored mnemonic is invalid ({detail})"))
+        let account = match record.kind {
+            SecretKind::Mnemonic => {
+                let mnemonic = hd::parse_mnemonic(&phrase).map_err(|e| match e {
+                    KeyError::InvalidMnemonic(detail) => KeyError::corrupt(
+                        &path,
+                        format!("its stored mnemonic is invalid ({detail})"),
+                    ),
+                    other => other,
+                })?;
+                hd::derive_xprv(&mnemonic, &record.hd_path)?
+                    .private_key()
+                    .clone()
             }
-            other => other,
-        })?;
-        let account = hd::derive_xprv(&mnemonic, &record.hd_path)?;
-        if SigningKey::from(&account).public_key().to_bytes() != record.public_key {
-            return Err(KeyError::corrupt(
-                &path,
-                format!(
+            SecretKind::PrivateKey => {
+                let bytes =
+                    Zeroizing::new(hex::decode(phrase.as_str()).map_err(|_| {
+                        KeyError::corrupt(&path, "its stored private key is not hex")
+                    })?);
+                bip32::secp256k1::ecdsa::SigningKey::from_slice(&bytes).map_err(|_| {
+                    KeyError::corrupt(&path, "its stored private key is not a secp256k1 key")
+                })?
+            }
+        };
+        let public_key = account.verifying_key().to_encoded_point(true);
+        if public_key.as_bytes() != record.public_key.as_slice() {
+            let why = match record.kind {
+                SecretKind::Mnemonic => format!(
                     "its mnemonic does not derive its public_key at {}",
                     record.hd_path
                 ),
-            ));
+                SecretKind::PrivateKey => "its private key is not its public_key's".into(),
+            };
+            return Err(KeyError::corrupt(&path, why));
         }
         Ok(account)
     }
@@ -282,7 +345,7 @@ impl Keyring {
         Ok(())
     }
 
-    fn store(
+    fn store_mnemonic(
         &self,
         name: &str,
         mnemonic: &Mnemonic,
@@ -290,19 +353,41 @@ impl Keyring {
         hd_path: HdPath,
     ) -> Result<KeyInfo, KeyError> {
         let key = hd::derive(mnemonic, &hd_path)?;
+        let phrase = Zeroizing::new(mnemonic.to_string());
+        self.store(
+            name,
+            &key,
+            &phrase,
+            SecretKind::Mnemonic,
+            protection,
+            hd_path,
+        )
+    }
+
+    /// Writes a new key file for `key`, whose secret as stored is `phrase` (the mnemonic,
+    /// or the private key in hex).
+    fn store(
+        &self,
+        name: &str,
+        key: &SigningKey,
+        phrase: &Zeroizing<String>,
+        kind: SecretKind,
+        protection: Protection,
+        hd_path: HdPath,
+    ) -> Result<KeyInfo, KeyError> {
         let public_key = key.public_key();
         let address = file::address_bytes(&public_key);
         let public_key = public_key.to_bytes();
-        let phrase = Zeroizing::new(mnemonic.to_string());
+        let phrase = phrase.clone();
         let secret = match protection {
             Protection::Passphrase(passphrase) => {
-                let aad = file::associated_data(name, &hd_path, &public_key, &address);
+                let aad = file::associated_data(name, &hd_path, &public_key, &address, kind);
                 StoredSecret::Encrypted(seal::seal(phrase.as_bytes(), passphrase, &aad, self.kdf)?)
             }
             Protection::UnsafePlaintext => {
                 tracing::warn!(
                     key = name,
-                    "storing the mnemonic unencrypted (--unsafe-plaintext): anyone who can read \
+                    "storing the key unencrypted (--keyring-backend test): anyone who can read \
                      the key file can spend from this key"
                 );
                 StoredSecret::Plaintext(phrase)
@@ -313,6 +398,7 @@ impl Keyring {
             hd_path,
             public_key,
             address,
+            kind,
             secret,
         };
         file::write_new(&self.dir, name, record.to_json().as_bytes())?;
