@@ -38,7 +38,11 @@ mod tests {
 
     /// The variant names of an externally tagged message enum, as its schema lists them.
     fn variants(schema: RootSchema) -> BTreeSet<String> {
-        let one_of = schema.schema.subschemas.and_then(|s| s.one_of).unwrap_or_default();
+        let one_of = schema
+            .schema
+            .subschemas
+            .and_then(|s| s.one_of)
+            .unwrap_or_default();
         one_of
             .into_iter()
             .flat_map(|variant| variant.into_object().object.map(|o| o.required))
@@ -65,7 +69,10 @@ mod tests {
             ),
         ];
         for (execute, query) in contracts {
-            assert!(execute.len() > 3 && query.len() > 3, "{execute:?} {query:?}");
+            assert!(
+                execute.len() > 3 && query.len() > 3,
+                "{execute:?} {query:?}"
+            );
             let shared: Vec<_> = execute.intersection(&query).collect();
             assert!(shared.is_empty(), "named both ways: {shared:?}");
         }
