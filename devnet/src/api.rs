@@ -1,8 +1,9 @@
 //! The Cosmos SDK's API servers beside the CometBFT RPC: gRPC (`:9090` on a chain) and REST
 //! (the API server, `:1317`), which cosmpy, Keplr, explorers and cw-orch use.
 //!
-//! gRPC serves the services cosmos-sdk-proto generates (bank, auth, tx, tendermint) and a
-//! hand-written `cosmwasm.wasm.v1.Query` (cosmos-sdk-proto generates no server for wasmd).
+//! gRPC serves the services cosmos-sdk-proto generates (auth, bank, tx, tendermint) and,
+//! hand-written, the two it has no server for (`cosmwasm.wasm.v1.Query`,
+//! `cosmos.consensus.v1.Query`).
 //! REST is grpc-gateway's transcoding: each route builds the gRPC request from the path and
 //! query string, calls the same gRPC method, and writes its answer as the SDK's JSON.
 //! Queries reach the chain through `abci_query`, the router the RPC serves, so every rule
@@ -11,7 +12,9 @@
 
 mod auth;
 mod bank;
+mod consensus;
 mod grpc;
+mod handwritten;
 pub mod json;
 mod node;
 mod rest;

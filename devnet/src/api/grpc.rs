@@ -10,7 +10,9 @@ use tokio::net::TcpListener;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::Server;
 
-use super::wasm::WasmQueryServer;
+use super::consensus::ConsensusQuery;
+use super::handwritten::Handwritten;
+use super::wasm::WasmQuery;
 use super::Api;
 
 /// Serves gRPC on `listener` until `shutdown` completes, then finishes the calls in progress.
@@ -22,9 +24,10 @@ pub async fn serve(
     Server::builder()
         .add_service(AuthServer::new(api.clone()))
         .add_service(BankServer::new(api.clone()))
+        .add_service(Handwritten::<ConsensusQuery>::new(api.clone()))
         .add_service(NodeServer::new(api.clone()))
         .add_service(TxServer::new(api.clone()))
-        .add_service(WasmQueryServer(api))
+        .add_service(Handwritten::<WasmQuery>::new(api))
         .serve_with_incoming_shutdown(TcpIncoming::from(listener), shutdown)
         .await
 }

@@ -22,7 +22,7 @@ use cosmrs::proto::cosmos::tx::signing::v1beta1::SignMode;
 use cosmrs::proto::cosmos::tx::v1beta1::{self as tx, mode_info};
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
 use cosmrs::proto::tendermint::abci::{Event, EventAttribute};
-use cosmrs::proto::tendermint::google::protobuf::Timestamp;
+use cosmrs::proto::tendermint::google::protobuf::{Duration, Timestamp};
 use cosmrs::proto::tendermint::p2p;
 use cosmrs::proto::tendermint::types as comet;
 use cosmrs::proto::tendermint::version::Consensus;
@@ -102,6 +102,23 @@ impl Gateway for Timestamp {
         tendermint::Time::try_from(*self)
             .map(|time| Value::from(time.to_rfc3339()))
             .unwrap_or(Value::Null)
+    }
+}
+
+/// Seconds with an `s`, the fraction only when there is one (`172800s`, `1.5s`).
+impl Gateway for Duration {
+    fn json(&self) -> Value {
+        let nanos = i128::from(self.seconds) * 1_000_000_000 + i128::from(self.nanos);
+        let (seconds, fraction) = (nanos / 1_000_000_000, (nanos % 1_000_000_000).abs());
+        let text = if fraction == 0 {
+            format!("{seconds}s")
+        } else {
+            format!(
+                "{seconds}.{}s",
+                format!("{fraction:09}").trim_end_matches('0')
+            )
+        };
+        Value::from(text)
     }
 }
 
@@ -274,6 +291,12 @@ messages! {
     comet::Commit { height, round, block_id, signatures }
     comet::CommitSig { block_id_flag as block_id_flag, validator_address, timestamp, signature }
     Consensus { block, app }
+    comet::ConsensusParams { block, evidence, validator, version, abci }
+    comet::BlockParams { max_bytes, max_gas }
+    comet::EvidenceParams { max_age_num_blocks, max_age_duration, max_bytes }
+    comet::ValidatorParams { pub_key_types }
+    comet::VersionParams { app }
+    comet::AbciParams { vote_extensions_enable_height }
 }
 
 /// `type` is a keyword in Rust: prost names the field `r#type`.

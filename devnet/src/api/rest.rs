@@ -26,6 +26,7 @@ pub async fn serve(
     let app = Router::new()
         .merge(super::auth::routes())
         .merge(super::bank::routes())
+        .merge(super::consensus::routes())
         .merge(super::node::routes())
         .merge(super::tx::routes())
         .merge(super::wasm::routes())

@@ -1,6 +1,6 @@
 //! `cosmwasm.wasm.v1.Query`: smart and raw contract state, contract info, codes and the
-//! contracts of a code. cosmos-sdk-proto generates only wasmd's clients, so the gRPC service
-//! is written here as its generator writes the others: route by path, decode, answer.
+//! contracts of a code. cosmos-sdk-proto generates only wasmd's clients: the gRPC service is
+//! hand-written (`handwritten`).
 
 use std::convert::Infallible;
 
@@ -9,12 +9,11 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
-use prost::Message;
-use tonic::codec::ProstCodec;
-use tonic::codegen::{http, Body, BoxFuture, Context, Poll, Service, StdError};
-use tonic::server::{Grpc, NamedService};
+use tonic::body::Body;
+use tonic::codegen::{http, BoxFuture};
 use tonic::Status;
 
+use super::handwritten::{unary, unimplemented, Routes};
 use super::rest::{self, reply, Params};
 use super::Api;
 
@@ -26,81 +25,38 @@ const CODES: &str = "/cosmwasm.wasm.v1.Query/Codes";
 const CONTRACTS_BY_CODE: &str = "/cosmwasm.wasm.v1.Query/ContractsByCode";
 
 /// The gRPC service; every method goes through the ABCI router.
-#[derive(Clone)]
-pub(super) struct WasmQueryServer(pub Api);
+pub(super) struct WasmQuery;
 
-impl NamedService for WasmQueryServer {
+impl Routes for WasmQuery {
     const NAME: &'static str = "cosmwasm.wasm.v1.Query";
-}
 
-impl<B> Service<http::Request<B>> for WasmQueryServer
-where
-    B: Body + Send + 'static,
-    B::Error: Into<StdError> + Send + 'static,
-{
-    type Response = http::Response<tonic::body::Body>;
-    type Error = Infallible;
-    type Future = BoxFuture<Self::Response, Self::Error>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let api = self.0.clone();
+    fn route(
+        api: &Api,
+        request: http::Request<Body>,
+    ) -> BoxFuture<http::Response<Body>, Infallible> {
+        let api = api.clone();
         match request.uri().path() {
-            SMART => unary::<
-                wasm::QuerySmartContractStateRequest,
-                wasm::QuerySmartContractStateResponse,
-                B,
-            >(api, SMART, request),
-            RAW => {
-                unary::<wasm::QueryRawContractStateRequest, wasm::QueryRawContractStateResponse, B>(
-                    api, RAW, request,
-                )
-            }
-            CONTRACT_INFO => unary::<
-                wasm::QueryContractInfoRequest,
-                wasm::QueryContractInfoResponse,
-                B,
-            >(api, CONTRACT_INFO, request),
-            CODE => unary::<wasm::QueryCodeRequest, wasm::QueryCodeResponse, B>(api, CODE, request),
-            CODES => {
-                unary::<wasm::QueryCodesRequest, wasm::QueryCodesResponse, B>(api, CODES, request)
-            }
-            CONTRACTS_BY_CODE => unary::<
-                wasm::QueryContractsByCodeRequest,
-                wasm::QueryContractsByCodeResponse,
-                B,
-            >(api, CONTRACTS_BY_CODE, request),
-            path => {
-                let status = super::status::unimplemented(path);
-                Box::pin(async move { Ok(status.into_http()) })
-            }
+            SMART => unary(request, move |r: wasm::QuerySmartContractStateRequest| {
+                api.abci::<_, wasm::QuerySmartContractStateResponse>(SMART, r)
+            }),
+            RAW => unary(request, move |r: wasm::QueryRawContractStateRequest| {
+                api.abci::<_, wasm::QueryRawContractStateResponse>(RAW, r)
+            }),
+            CONTRACT_INFO => unary(request, move |r: wasm::QueryContractInfoRequest| {
+                api.abci::<_, wasm::QueryContractInfoResponse>(CONTRACT_INFO, r)
+            }),
+            CODE => unary(request, move |r: wasm::QueryCodeRequest| {
+                api.abci::<_, wasm::QueryCodeResponse>(CODE, r)
+            }),
+            CODES => unary(request, move |r: wasm::QueryCodesRequest| {
+                api.abci::<_, wasm::QueryCodesResponse>(CODES, r)
+            }),
+            CONTRACTS_BY_CODE => unary(request, move |r: wasm::QueryContractsByCodeRequest| {
+                api.abci::<_, wasm::QueryContractsByCodeResponse>(CONTRACTS_BY_CODE, r)
+            }),
+            path => unimplemented(path),
         }
     }
-}
-
-/// One unary call: tonic decodes `Req` from the gRPC frame, the ABCI router answers.
-fn unary<Req, Resp, B>(
-    api: Api,
-    path: &'static str,
-    request: http::Request<B>,
-) -> BoxFuture<http::Response<tonic::body::Body>, Infallible>
-where
-    Req: Message + Default + Send + 'static,
-    Resp: Message + Default + Send + 'static,
-    B: Body + Send + 'static,
-    B::Error: Into<StdError> + Send + 'static,
-{
-    let method = tower::service_fn(move |request: tonic::Request<Req>| {
-        let answer = api.abci::<Req, Resp>(path, request.into_inner());
-        std::future::ready(answer.map(tonic::Response::new))
-    });
-    Box::pin(async move {
-        let mut grpc = Grpc::new(ProstCodec::<Resp, Req>::default());
-        Ok(grpc.unary(method, request).await)
-    })
 }
 
 pub(super) fn routes() -> Router<Api> {
