@@ -338,7 +338,7 @@ async fn grpc_serves_accounts_balances_txs_blocks_and_contracts() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(contracts.contracts, [chain.contract.clone()]);
+    assert_eq!(contracts.contracts, std::slice::from_ref(&chain.contract));
 
     // Bad input: the SDK's status codes.
     let malformed = bank.balance(balance("wasm1bad")).await.unwrap_err();

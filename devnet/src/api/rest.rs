@@ -64,9 +64,9 @@ impl Params {
         self.all(field).pop().unwrap_or_default()
     }
 
-    pub fn number<T: std::str::FromStr>(&self, field: &str) -> Result<T, Status>
+    pub fn number<T>(&self, field: &str) -> Result<T, Status>
     where
-        T: Default,
+        T: std::str::FromStr + Default,
         T::Err: std::fmt::Display,
     {
         match self.all(field).pop() {
