@@ -2,7 +2,8 @@
 ogpu-devnet, through its LedgerClient over both gRPC and the REST API: chain id, height and
 node info; the probe contract stored, instantiated and executed (gas estimated by
 Simulate); then on each transport a balance, the account's number and sequence, a bank
-send waited for by GetTx, and a smart query. Exits non-zero on any mismatch.
+send (gas estimated by Simulate, and over REST once more with a named gas limit) waited
+for by GetTx, and a smart query. Exits non-zero on any mismatch.
 
     python check.py http://127.0.0.1:REST http://127.0.0.1:GRPC path/to/ogpu_devnet_probe.wasm
 """
@@ -66,10 +67,11 @@ def main() -> None:
     contract = probe.deploy({}, alice, label="probe", admin_address=alice.address())
     probe.execute({"set": {"key": "k", "value": "v"}}, alice).wait_to_complete()
 
-    # Over gRPC cosmpy estimates gas with Simulate; over REST it would post the `tx` as JSON,
-    # which the devnet reads only over gRPC, so the REST send names its gas.
+    # cosmpy estimates gas with Simulate (over REST it posts the deprecated `tx` as JSON);
+    # a named gas limit skips it.
     check_send_and_query("grpc", over_grpc, alice, str(contract), None)
-    check_send_and_query("rest", over_rest, alice, str(contract), TxFee(gas_limit=200_000))
+    check_send_and_query("rest", over_rest, alice, str(contract), None)
+    check_send_and_query("rest, gas named", over_rest, alice, str(contract), TxFee(gas_limit=200_000))
 
 
 if __name__ == "__main__":

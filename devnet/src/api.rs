@@ -25,6 +25,7 @@ mod rest;
 mod service;
 mod status;
 mod tx;
+mod tx_json;
 mod wasm;
 
 use std::sync::Arc;

@@ -16,6 +16,7 @@ use cosmrs::proto::cosmos::base::tendermint::v1beta1 as node;
 use cosmrs::proto::cosmos::tx::v1beta1 as tx;
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
 use cosmrs::tx::Msg;
+use ogpu_devnet::api::json::Gateway;
 use ogpu_devnet::client::{attributes, bank_send, spawn, TestClient, TxOptions, DENOM};
 use ogpu_devnet::Devnet;
 use prost::Message;
@@ -475,6 +476,18 @@ async fn rest_serves_the_same_as_the_sdks_json() {
         simulated["result"]["msg_responses"][0]["@type"],
         "/cosmos.bank.v1beta1.MsgSendResponse"
     );
+    // The deprecated `tx` as JSON, as cosmpy posts it, simulates the same.
+    let as_json = tx::Tx::decode(signed.as_slice()).unwrap().json();
+    let by_json = http
+        .post(format!("{api}/cosmos/tx/v1beta1/simulate"))
+        .json(&json!({ "tx": as_json }))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(by_json["gas_info"], simulated["gas_info"], "{by_json}");
     let sent = http
         .post(format!("{api}/cosmos/tx/v1beta1/txs"))
         .json(&json!({ "txBytes": B64.encode(&signed), "mode": "BROADCAST_MODE_SYNC" }))

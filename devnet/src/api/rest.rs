@@ -98,7 +98,7 @@ pub(super) fn field<'a>(body: &'a serde_json::Value, name: &str) -> Option<&'a s
 }
 
 /// `pagination.count_total` → `pagination.countTotal`.
-fn lower_camel(field: &str) -> String {
+pub(super) fn lower_camel(field: &str) -> String {
     let mut out = String::with_capacity(field.len());
     let mut upper = false;
     for c in field.chars() {

@@ -16,6 +16,7 @@ use tonic::{Request, Status};
 
 use super::rest::{self, reply, Params};
 use super::service::grpc_service;
+use super::tx_json::read_tx;
 use super::Api;
 use crate::rpc::query::Query as EventQuery;
 use crate::rpc::txs::search;
@@ -200,20 +201,23 @@ pub(super) fn routes() -> Router<Api> {
         .route("/cosmos/tx/v1beta1/txs/{hash}", get(get_tx_rest))
 }
 
-/// `{"tx_bytes": base64}`. The deprecated `tx` as JSON is refused: reading it needs every
-/// message type's JSON form; gRPC takes it.
+/// `{"tx_bytes": base64}`, or the deprecated `{"tx": {...}}` as JSON (what cosmpy posts).
 async fn simulate_rest(State(api): State<Api>, body: Bytes) -> Response {
     reply(
         async {
             let body = json_body(&body)?;
-            let Some(tx_bytes) = body_bytes(&body, "tx_bytes")? else {
-                return Err(Status::invalid_argument(
-                    "send tx_bytes (a signed TxRaw, base64): the JSON `tx` is only read over gRPC",
-                ));
-            };
-            let request = tx::SimulateRequest {
-                tx_bytes,
-                ..Default::default()
+            #[allow(deprecated)]
+            let request = match (body_bytes(&body, "tx_bytes")?, rest::field(&body, "tx")) {
+                (Some(tx_bytes), _) => tx::SimulateRequest { tx_bytes, tx: None },
+                (None, Some(json)) => tx::SimulateRequest {
+                    tx_bytes: Vec::new(),
+                    tx: Some(
+                        read_tx(json).map_err(|e| Status::invalid_argument(format!("tx: {e}")))?,
+                    ),
+                },
+                (None, None) => {
+                    return Err(Status::invalid_argument("empty txBytes is not allowed"))
+                }
             };
             Ok(api.simulate(Request::new(request)).await?.into_inner())
         }
