@@ -634,8 +634,8 @@ async fn rest_serves_the_same_as_the_sdks_json() {
     assert_eq!(status, 400);
     error(3)(body);
     let (status, body) = get("/cosmos/staking/v1beta1/validators".into()).await;
-    assert_eq!(status, 501);
-    error(12)(body);
+    assert_eq!(status, 404);
+    error(5)(body);
     chain.devnet.shutdown().await;
 }
 

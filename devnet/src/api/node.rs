@@ -14,7 +14,6 @@ use tonic::{Request, Status};
 use super::rest::reply;
 use super::service::grpc_service;
 use super::Api;
-use crate::rpc::backend::StoredBlock;
 use crate::rpc::blocks::stored_block;
 
 grpc_service! {
@@ -68,7 +67,7 @@ type BlockParts = (
 /// The block's id, the block as CometBFT's protobuf and as the SDK's `sdk_block`, whose
 /// proposer is a bech32 consensus address.
 fn block(api: &Api, height: Option<u64>) -> Result<BlockParts, Status> {
-    let stored: std::sync::Arc<StoredBlock> =
+    let stored =
         stored_block(&*api.backend, height).map_err(|e| Status::invalid_argument(e.data))?;
     let raw = comet::Block::from(stored.block.clone());
     let sdk_block = base::Block {

@@ -30,7 +30,8 @@ pub async fn serve(
         .merge(super::node::routes())
         .merge(super::tx::routes())
         .merge(super::wasm::routes())
-        .fallback(|| async { rest_error(&Status::unimplemented("Not Implemented")) })
+        // grpc-gateway's answer to a path it does not route.
+        .fallback(|| async { rest_error(&Status::not_found("Not Found")) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(api);
     axum::serve(listener, app)
@@ -98,7 +99,7 @@ pub(super) fn field<'a>(body: &'a serde_json::Value, name: &str) -> Option<&'a s
 }
 
 /// `pagination.count_total` → `pagination.countTotal`.
-pub(super) fn lower_camel(field: &str) -> String {
+fn lower_camel(field: &str) -> String {
     let mut out = String::with_capacity(field.len());
     let mut upper = false;
     for c in field.chars() {

@@ -10,14 +10,14 @@ use cosmrs::proto::cosmos::base::abci::v1beta1::TxResponse;
 use cosmrs::proto::cosmos::tx::v1beta1::{self as tx, service_server::Service as _};
 use prost::{Message, Name};
 use serde_json::Value;
-use tendermint::abci::types::ExecTxResult;
-use tendermint::{block, Hash, Time};
+use tendermint::{Hash, Time};
 use tonic::{Request, Status};
 
 use super::rest::{self, reply, Params};
 use super::service::grpc_service;
 use super::tx_json::read_tx;
 use super::Api;
+use crate::rpc::backend::StoredBlock;
 use crate::rpc::query::Query as EventQuery;
 use crate::rpc::txs::search;
 
@@ -89,7 +89,10 @@ fn get_tx(api: &Api, request: tx::GetTxRequest) -> Result<tx::GetTxResponse, Sta
         .backend
         .tx(&hash)
         .ok_or_else(|| Status::not_found(format!("tx not found: {}", request.hash)))?;
-    let (tx, tx_response) = included(api, &stored.hash, stored.height, &stored.tx, &stored.result);
+    let block = api.backend.block(stored.height.value()).ok_or_else(|| {
+        Status::internal(format!("block {} of tx {hash} is missing", stored.height))
+    })?;
+    let (tx, tx_response) = included(&block, stored.index as usize, &stored.hash);
     Ok(tx::GetTxResponse {
         tx,
         tx_response: Some(tx_response),
@@ -126,16 +129,7 @@ fn get_txs_event(
         .iter()
         .skip(usize::try_from(skip).unwrap_or(usize::MAX))
         .take(limit as usize)
-        .map(|hit| {
-            let block = &hit.block.block;
-            included(
-                api,
-                &hit.hash,
-                block.header.height,
-                &block.data[hit.index],
-                &hit.block.tx_results[hit.index],
-            )
-        })
+        .map(|hit| included(&hit.block, hit.index, &hit.hash))
         .unzip();
     // `pagination` is still in the message; the SDK leaves it empty.
     Ok(tx::GetTxsEventResponse {
@@ -146,23 +140,14 @@ fn get_txs_event(
     })
 }
 
-/// An included transaction as the SDK reports it: the decoded `Tx` and its `TxResponse`
-/// (stamped with its block's time, to the second as the SDK writes it).
-fn included(
-    api: &Api,
-    hash: &Hash,
-    height: block::Height,
-    bytes: &[u8],
-    result: &ExecTxResult,
-) -> (Option<tx::Tx>, TxResponse) {
-    let decoded = tx::Tx::decode(bytes).ok();
-    let timestamp = api
-        .backend
-        .block(height.value())
-        .map(|stored| rfc3339_seconds(stored.block.header.time))
-        .unwrap_or_default();
+/// The `index`th transaction of `block` as the SDK reports it: the decoded `Tx` and its
+/// `TxResponse` (stamped with the block's time, to the second as the SDK writes it).
+fn included(block: &StoredBlock, index: usize, hash: &Hash) -> (Option<tx::Tx>, TxResponse) {
+    let (header, bytes) = (&block.block.header, &block.block.data[index]);
+    let result = &block.tx_results[index];
+    let decoded = tx::Tx::decode(bytes.as_slice()).ok();
     let response = TxResponse {
-        height: height.value() as i64,
+        height: header.height.value() as i64,
         txhash: hash.to_string(),
         codespace: result.codespace.clone(),
         code: result.code.value(),
@@ -175,9 +160,9 @@ fn included(
         // A TxRaw's bytes are the encoding of the Tx it carries.
         tx: decoded.as_ref().map(|_| cosmrs::Any {
             type_url: tx::Tx::type_url(),
-            value: bytes.to_vec(),
+            value: bytes.clone(),
         }),
-        timestamp,
+        timestamp: rfc3339_seconds(header.time),
         events: result.events.iter().cloned().map(Into::into).collect(),
     };
     (decoded, response)

@@ -15,7 +15,7 @@ use cosmrs::Any;
 use prost::{Message, Name};
 use serde_json::Value;
 
-use super::rest::lower_camel;
+use super::rest;
 
 /// The transaction `value` describes.
 pub(super) fn read_tx(value: &Value) -> Result<tx::Tx, String> {
@@ -190,10 +190,7 @@ fn snake_upper(name: &str) -> String {
 
 /// The field `name` of an object, by its proto or its JSON name (`Null` when absent).
 fn field<'a>(object: &'a Value, name: &str) -> &'a Value {
-    object
-        .get(name)
-        .or_else(|| object.get(lower_camel(name)))
-        .unwrap_or(&Value::Null)
+    rest::field(object, name).unwrap_or(&Value::Null)
 }
 
 /// Reads each message's fields by name; `field as f` reads it with `f`.
