@@ -10,13 +10,12 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use cosmrs::proto::tendermint::types::ConsensusParams;
-use serde_json::{json, Value};
 use tonic::body::Body;
 use tonic::codegen::{http, BoxFuture};
 use tonic::Status;
 
 use super::handwritten::{unary, unimplemented, Routes};
-use super::json::Gateway;
+use super::json::{Gateway, Json};
 use super::rest::reply;
 use super::Api;
 
@@ -34,8 +33,8 @@ pub struct QueryParamsResponse {
 }
 
 impl Gateway for QueryParamsResponse {
-    fn json(&self) -> Value {
-        json!({ "params": self.params.json() })
+    fn json(&self) -> Json {
+        Json::Object(vec![("params", self.params.json())])
     }
 }
 

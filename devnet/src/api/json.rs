@@ -1,8 +1,8 @@
 //! Protobuf messages as JSON the way the SDK's REST server writes them: gogoproto's jsonpb
 //! with `OrigName` and `EmitDefaults` (`server/api`, `codec/types/interface_registry.go`).
-//! Field names stay snake_case, every field is written even when empty, 64-bit integers
-//! are strings, bytes are base64 (`null` when empty), enums are their names and an `Any`
-//! is unpacked into `{"@type": url, ...fields}`.
+//! Fields keep the proto's names (snake_case) and order, every field is written even when
+//! empty, 64-bit integers are strings, bytes are base64 (`null` when empty), enums are
+//! their names and an `Any` is unpacked into `{"@type": url, ...fields}`.
 //!
 //! Not pbjson's serde impls (cosmos-sdk-proto's `serde` feature): they write camelCase and
 //! leave out default values, so an account with number 0 would have no `account_number`.
@@ -28,86 +28,119 @@ use cosmrs::proto::tendermint::types as comet;
 use cosmrs::proto::tendermint::version::Consensus;
 use cosmrs::Any;
 use prost::{Message, Name};
-use serde_json::{json, Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+
+/// JSON whose objects keep their fields in the order written (the proto's order, as the SDK
+/// writes them): serde_json's `Value` would sort them by name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// `null`, a boolean, number or string, or JSON a contract wrote.
+    Plain(Value),
+    Array(Vec<Json>),
+    Object(Vec<(&'static str, Json)>),
+}
+
+impl Json {
+    fn plain(value: impl Into<Value>) -> Self {
+        Json::Plain(value.into())
+    }
+
+    const NULL: Json = Json::Plain(Value::Null);
+}
+
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Json::Plain(value) => value.serialize(serializer),
+            Json::Array(items) => serializer.collect_seq(items),
+            Json::Object(fields) => {
+                let mut map = serializer.serialize_map(Some(fields.len()))?;
+                for (name, value) in fields {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
 
 /// A value as the SDK's REST server writes it.
 pub trait Gateway {
-    fn json(&self) -> Value;
+    fn json(&self) -> Json;
 }
 
 impl Gateway for String {
-    fn json(&self) -> Value {
-        Value::from(self.as_str())
+    fn json(&self) -> Json {
+        Json::plain(self.as_str())
     }
 }
 
 impl Gateway for bool {
-    fn json(&self) -> Value {
-        Value::from(*self)
+    fn json(&self) -> Json {
+        Json::plain(*self)
     }
 }
 
 /// 32-bit integers are JSON numbers.
 impl Gateway for u32 {
-    fn json(&self) -> Value {
-        Value::from(*self)
+    fn json(&self) -> Json {
+        Json::plain(*self)
     }
 }
 
 impl Gateway for i32 {
-    fn json(&self) -> Value {
-        Value::from(*self)
+    fn json(&self) -> Json {
+        Json::plain(*self)
     }
 }
 
 /// 64-bit integers are strings: JavaScript's numbers cannot hold them.
 impl Gateway for u64 {
-    fn json(&self) -> Value {
-        Value::from(self.to_string())
+    fn json(&self) -> Json {
+        Json::plain(self.to_string())
     }
 }
 
 impl Gateway for i64 {
-    fn json(&self) -> Value {
-        Value::from(self.to_string())
+    fn json(&self) -> Json {
+        Json::plain(self.to_string())
     }
 }
 
 /// Go's nil byte slice is `null`; the proto decoder gives nil for an empty field.
 impl Gateway for Vec<u8> {
-    fn json(&self) -> Value {
+    fn json(&self) -> Json {
         if self.is_empty() {
-            Value::Null
+            Json::NULL
         } else {
-            Value::from(STANDARD.encode(self))
+            Json::plain(STANDARD.encode(self))
         }
     }
 }
 
 impl<T: Gateway> Gateway for Vec<T> {
-    fn json(&self) -> Value {
-        Value::Array(self.iter().map(Gateway::json).collect())
+    fn json(&self) -> Json {
+        Json::Array(self.iter().map(Gateway::json).collect())
     }
 }
 
 impl<T: Gateway> Gateway for Option<T> {
-    fn json(&self) -> Value {
-        self.as_ref().map_or(Value::Null, Gateway::json)
+    fn json(&self) -> Json {
+        self.as_ref().map_or(Json::NULL, Gateway::json)
     }
 }
 
 /// RFC 3339 with the fraction Go's `time.RFC3339Nano` keeps (trailing zeros dropped).
 impl Gateway for Timestamp {
-    fn json(&self) -> Value {
-        tendermint::Time::try_from(*self)
-            .map(|time| Value::from(time.to_rfc3339()))
-            .unwrap_or(Value::Null)
+    fn json(&self) -> Json {
+        tendermint::Time::try_from(*self).map_or(Json::NULL, |time| Json::plain(time.to_rfc3339()))
     }
 }
 
 /// Seconds with an `s`, the fraction only when there is one (`172800s`, `1.5s`).
 impl Gateway for Duration {
-    fn json(&self) -> Value {
+    fn json(&self) -> Json {
         let nanos = i128::from(self.seconds) * 1_000_000_000 + i128::from(self.nanos);
         let (seconds, fraction) = (nanos / 1_000_000_000, (nanos % 1_000_000_000).abs());
         let text = if fraction == 0 {
@@ -118,28 +151,27 @@ impl Gateway for Duration {
                 format!("{fraction:09}").trim_end_matches('0')
             )
         };
-        Value::from(text)
+        Json::plain(text)
     }
 }
 
 /// Unpacked by type URL as the SDK's interface registry does. A type this chain never
 /// produces is written packed, `{"@type", "value"}`, rather than refused.
 impl Gateway for Any {
-    fn json(&self) -> Value {
-        let fields = unpack(self).unwrap_or_else(|| json!({ "value": self.value.json() }));
-        let mut object =
-            Map::from_iter([("@type".to_string(), Value::from(self.type_url.as_str()))]);
-        if let Value::Object(fields) = fields {
-            object.extend(fields);
+    fn json(&self) -> Json {
+        let mut object = vec![("@type", Json::plain(self.type_url.as_str()))];
+        match unpack(self) {
+            Some(Json::Object(fields)) => object.extend(fields),
+            _ => object.push(("value", self.value.json())),
         }
-        Value::Object(object)
+        Json::Object(object)
     }
 }
 
 /// The message types an `Any` on this chain can hold: accounts, keys, transactions, the
 /// messages it executes and their responses.
-fn unpack(any: &Any) -> Option<Value> {
-    fn as_json<M: Message + Name + Default + Gateway>(any: &Any) -> Option<Value> {
+fn unpack(any: &Any) -> Option<Json> {
+    fn as_json<M: Message + Name + Default + Gateway>(any: &Any) -> Option<Json> {
         (any.type_url == M::type_url())
             .then(|| M::decode(any.value.as_slice()).ok().map(|m| m.json()))?
     }
@@ -165,25 +197,26 @@ fn unpack(any: &Any) -> Option<Value> {
 }
 
 /// wasmd's `RawContractMessage` (contract messages, smart query results) is JSON in JSON.
-fn raw_json(bytes: &Vec<u8>) -> Value {
-    serde_json::from_slice(bytes).unwrap_or_else(|_| bytes.json())
+fn raw_json(bytes: &Vec<u8>) -> Json {
+    serde_json::from_slice(bytes).map_or_else(|_| bytes.json(), Json::Plain)
 }
 
 /// `HexBytes` (wasmd's code hashes) are upper-case hex.
-fn hex_upper(bytes: &Vec<u8>) -> Value {
-    Value::from(hex::encode_upper(bytes))
+fn hex_upper(bytes: &Vec<u8>) -> Json {
+    Json::plain(hex::encode_upper(bytes))
 }
 
-fn sign_mode(mode: &i32) -> Value {
-    SignMode::try_from(*mode).map_or_else(|_| mode.json(), |m| m.as_str_name().into())
+fn sign_mode(mode: &i32) -> Json {
+    SignMode::try_from(*mode).map_or_else(|_| mode.json(), |m| Json::plain(m.as_str_name()))
 }
 
-fn block_id_flag(flag: &i32) -> Value {
-    comet::BlockIdFlag::try_from(*flag).map_or_else(|_| flag.json(), |f| f.as_str_name().into())
+fn block_id_flag(flag: &i32) -> Json {
+    comet::BlockIdFlag::try_from(*flag)
+        .map_or_else(|_| flag.json(), |f| Json::plain(f.as_str_name()))
 }
 
 /// wasmd names access types by their Go constant suffix (`Everybody`, `AnyOfAddresses`).
-fn access_type(permission: &i32) -> Value {
+fn access_type(permission: &i32) -> Json {
     let Ok(access) = wasm::AccessType::try_from(*permission) else {
         return permission.json();
     };
@@ -194,7 +227,7 @@ fn access_type(permission: &i32) -> Value {
     let name: String = words
         .map(|word| word[..1].to_string() + &word[1..].to_lowercase())
         .collect();
-    Value::from(name)
+    Json::plain(name)
 }
 
 /// Writes `{ field: value, ... }` for each message, in field order; `field as f` writes the
@@ -202,12 +235,11 @@ fn access_type(permission: &i32) -> Value {
 macro_rules! messages {
     ($($ty:ty { $($field:ident $(as $with:path)?),* $(,)? })*) => {
         $(impl Gateway for $ty {
-            // The SDK still writes deprecated fields; an empty message has nothing to insert.
-            #[allow(deprecated, unused_mut)]
-            fn json(&self) -> Value {
-                let mut object = Map::new();
-                $(object.insert(stringify!($field).to_string(), messages!(@value self.$field $(, $with)?));)*
-                Value::Object(object)
+            #[allow(deprecated)] // the SDK still writes deprecated fields
+            fn json(&self) -> Json {
+                Json::Object(vec![
+                    $((stringify!($field), messages!(@value self.$field $(, $with)?)),)*
+                ])
             }
         })*
     };
@@ -301,31 +333,63 @@ messages! {
 
 /// `type` is a keyword in Rust: prost names the field `r#type`.
 impl Gateway for Event {
-    fn json(&self) -> Value {
-        json!({ "type": self.r#type, "attributes": self.attributes.json() })
+    fn json(&self) -> Json {
+        Json::Object(vec![
+            ("type", self.r#type.json()),
+            ("attributes", self.attributes.json()),
+        ])
     }
 }
 
 impl Gateway for StringEvent {
-    fn json(&self) -> Value {
-        json!({ "type": self.r#type, "attributes": self.attributes.json() })
+    fn json(&self) -> Json {
+        Json::Object(vec![
+            ("type", self.r#type.json()),
+            ("attributes", self.attributes.json()),
+        ])
     }
 }
 
 /// A oneof is written as its set case (`{"single": {...}}`); the ante handler refuses
 /// multisig signers, so no stored transaction has another.
 impl Gateway for tx::ModeInfo {
-    fn json(&self) -> Value {
+    fn json(&self) -> Json {
         match &self.sum {
-            Some(mode_info::Sum::Single(single)) => json!({ "single": single.json() }),
-            Some(mode_info::Sum::Multi(_)) | None => json!({}),
+            Some(mode_info::Sum::Single(single)) => Json::Object(vec![("single", single.json())]),
+            Some(mode_info::Sum::Multi(_)) | None => Json::Object(Vec::new()),
         }
     }
 }
 
 /// The devnet has one validator and no evidence: the list is always empty.
 impl Gateway for comet::EvidenceList {
-    fn json(&self) -> Value {
-        json!({ "evidence": [] })
+    fn json(&self) -> Json {
+        Json::Object(vec![("evidence", Json::Array(Vec::new()))])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_keep_the_proto_order_and_defaults_are_written() {
+        let account = BaseAccount {
+            address: "wasm1a".into(),
+            ..Default::default()
+        };
+        let any = Any::from_msg(&account).unwrap();
+        assert_eq!(
+            serde_json::to_string(&QueryAccountResponse { account: Some(any) }.json()).unwrap(),
+            r#"{"account":{"@type":"/cosmos.auth.v1beta1.BaseAccount","address":"wasm1a","pub_key":null,"account_number":"0","sequence":"0"}}"#
+        );
+        let coin = Coin {
+            denom: "ustake".into(),
+            amount: "5".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&coin.json()).unwrap(),
+            r#"{"denom":"ustake","amount":"5"}"#
+        );
     }
 }

@@ -289,7 +289,8 @@ mod tests {
             }),
             signatures: vec![vec![1; 64]],
         };
-        assert_eq!(read_tx(&tx.json()).unwrap(), tx);
+        let written = serde_json::to_value(tx.json()).unwrap();
+        assert_eq!(read_tx(&written).unwrap(), tx);
         let camel = serde_json::json!({
             "body": { "messages": [{
                 "@type": "/cosmwasm.wasm.v1.MsgExecuteContract",
