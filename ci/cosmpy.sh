@@ -26,32 +26,8 @@ if [ "$(cat "${stamp}" 2>/dev/null)" != "${want}" ]; then
   "${venv}/bin/pip" install --quiet --disable-pip-version-check -r devnet/cosmpy/requirements.txt
   echo "${want}" >"${stamp}"
 fi
-cargo build -q --locked -p ogpu-devnet
-
-# Three distinct free ports: RPC, REST, gRPC.
-read -r rpc rest grpc < <(python3 -c '
-import socket
-socks = [socket.socket() for _ in range(3)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in socks))')
-log=$(mktemp)
-target/debug/ogpu-devnet start --rpc-addr "127.0.0.1:${rpc}" --api-addr "127.0.0.1:${rest}" \
-  --grpc-addr "127.0.0.1:${grpc}" --block-time 300ms --accounts 2 >"${log}" 2>&1 &
-devnet=$!
-trap 'kill -INT "${devnet}" 2>/dev/null; wait "${devnet}" 2>/dev/null; rm -f "${log}"' EXIT
-ready=false
-for _ in $(seq 50); do
-  if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${rest}/cosmos/base/tendermint/v1beta1/blocks/latest')" 2>/dev/null; then
-    ready=true
-    break
-  fi
-  sleep 0.2
-done
-${ready} || {
-  echo "the devnet did not answer on REST port ${rest}:" >&2
-  cat "${log}" >&2
-  exit 1
-}
-"${venv}/bin/python" devnet/cosmpy/check.py "http://127.0.0.1:${rest}" "http://127.0.0.1:${grpc}" \
+# shellcheck source=ci/lib/devnet.sh
+. ci/lib/devnet.sh
+devnet_up --accounts 2
+"${venv}/bin/python" devnet/cosmpy/check.py "${DEVNET_API}" "${DEVNET_GRPC}" \
   artifacts/ogpu_devnet_probe.wasm

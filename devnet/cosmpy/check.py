@@ -9,6 +9,7 @@ for by GetTx, and a smart query. Exits non-zero on any mismatch.
 """
 
 import sys
+import time
 
 from cosmpy.aerial.client import LedgerClient, NetworkConfig
 from cosmpy.aerial.contract import LedgerContract
@@ -32,6 +33,19 @@ def connect(url: str) -> LedgerClient:
             staking_denomination=DENOM,
         )
     )
+
+
+def first_block(client: LedgerClient) -> None:
+    """Waits for block 1: the latest block is unknown until then."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.query_height()
+            return
+        except Exception:  # noqa: BLE001 (gRPC and REST raise different errors)
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def check_node(name: str, client: LedgerClient) -> None:
@@ -60,6 +74,7 @@ def main() -> None:
     alice = LocalWallet.from_mnemonic(MNEMONIC, prefix="wasm")
     over_grpc = connect(f"grpc+{grpc}")
     over_rest = connect(f"rest+{rest}")
+    first_block(over_grpc)
     for name, client in (("grpc", over_grpc), ("rest", over_rest)):
         check_node(name, client)
 
