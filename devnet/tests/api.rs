@@ -282,6 +282,15 @@ async fn grpc_serves_accounts_balances_txs_blocks_and_contracts() {
         .unwrap()
         .into_inner();
     assert!(at.block.unwrap().data.unwrap().txs.contains(&signed));
+    let with_txs = txs
+        .get_block_with_txs(tx::GetBlockWithTxsRequest {
+            height: response.height,
+            pagination: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(with_txs.txs, [tx::Tx::decode(signed.as_slice()).unwrap()]);
     let sdk_header = at.sdk_block.unwrap().header.unwrap();
     assert!(sdk_header.proposer_address.starts_with("wasmvalcons1"));
 
@@ -560,6 +569,9 @@ async fn rest_serves_the_same_as_the_sdks_json() {
             .unwrap()
             >= height.parse().unwrap()
     );
+    let (_, with_txs) = get(format!("/cosmos/tx/v1beta1/txs/block/{height}")).await;
+    assert_eq!(with_txs["txs"][0]["body"]["messages"][0], *message);
+    assert_eq!(with_txs["pagination"]["total"], "1");
     let (_, block) = get(format!("/cosmos/base/tendermint/v1beta1/blocks/{height}")).await;
     assert_eq!(block["block"]["data"]["txs"][0], B64.encode(&signed));
     assert!(block["sdk_block"]["header"]["proposer_address"]

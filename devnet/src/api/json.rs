@@ -297,6 +297,7 @@ messages! {
     tx::BroadcastTxResponse { tx_response }
     tx::GetTxResponse { tx, tx_response }
     tx::GetTxsEventResponse { txs, tx_responses, pagination, total }
+    tx::GetBlockWithTxsResponse { txs, block_id, block, pagination }
     GasInfo { gas_wanted, gas_used }
     AbciResult { data, log, events, msg_responses }
     TxResponse { height, txhash, codespace, code, data, raw_log, logs, info, gas_wanted, gas_used, tx, timestamp, events }

@@ -58,7 +58,7 @@ fn get_block_by_height(
     })
 }
 
-type BlockParts = (
+pub(super) type BlockParts = (
     Option<comet::BlockId>,
     Option<comet::Block>,
     Option<base::Block>,
@@ -66,7 +66,7 @@ type BlockParts = (
 
 /// The block's id, the block as CometBFT's protobuf and as the SDK's `sdk_block`, whose
 /// proposer is a bech32 consensus address.
-fn block(api: &Api, height: Option<u64>) -> Result<BlockParts, Status> {
+pub(super) fn block(api: &Api, height: Option<u64>) -> Result<BlockParts, Status> {
     let stored =
         stored_block(&*api.backend, height).map_err(|e| Status::invalid_argument(e.data))?;
     let raw = comet::Block::from(stored.block.clone());

@@ -1,5 +1,6 @@
 //! `cosmos.tx.v1beta1.Service`: simulate, broadcast (sync and async), one transaction by
-//! hash and a search by events. Broadcast is CheckTx and the search is the RPC's `tx_search`.
+//! hash, a search by events and a block's transactions. Broadcast is CheckTx and the search
+//! is the RPC's `tx_search`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -7,6 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use cosmrs::proto::cosmos::base::abci::v1beta1::TxResponse;
+use cosmrs::proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmrs::proto::cosmos::tx::v1beta1::{self as tx, service_server::Service as _};
 use prost::{Message, Name};
 use serde_json::Value;
@@ -27,14 +29,14 @@ grpc_service! {
     local get_tx/GetTx(tx::GetTxRequest) -> tx::GetTxResponse;
     local broadcast_tx/BroadcastTx(tx::BroadcastTxRequest) -> tx::BroadcastTxResponse;
     local get_txs_event/GetTxsEvent(tx::GetTxsEventRequest) -> tx::GetTxsEventResponse;
-    none get_block_with_txs/GetBlockWithTxs(tx::GetBlockWithTxsRequest) -> tx::GetBlockWithTxsResponse;
+    local get_block_with_txs/GetBlockWithTxs(tx::GetBlockWithTxsRequest) -> tx::GetBlockWithTxsResponse;
     none tx_decode/TxDecode(tx::TxDecodeRequest) -> tx::TxDecodeResponse;
     none tx_encode/TxEncode(tx::TxEncodeRequest) -> tx::TxEncodeResponse;
     none tx_encode_amino/TxEncodeAmino(tx::TxEncodeAminoRequest) -> tx::TxEncodeAminoResponse;
     none tx_decode_amino/TxDecodeAmino(tx::TxDecodeAminoRequest) -> tx::TxDecodeAminoResponse;
 }
 
-/// `GetTxsEvent`'s page size when none is asked for (the SDK's `query.DefaultLimit`).
+/// A page's size when none is asked for (the SDK's `query.DefaultLimit`).
 const DEFAULT_LIMIT: u64 = 100;
 /// Its largest page: CometBFT's `maxPerPage`, which bounds the SDK's search too.
 const MAX_LIMIT: u64 = 100;
@@ -140,6 +142,44 @@ fn get_txs_event(
     })
 }
 
+/// A block with its transactions decoded, paged by `pagination`'s offset and limit.
+fn get_block_with_txs(
+    api: &Api,
+    request: tx::GetBlockWithTxsRequest,
+) -> Result<tx::GetBlockWithTxsResponse, Status> {
+    let height = u64::try_from(request.height)
+        .map_err(|_| Status::invalid_argument(format!("height {} is negative", request.height)))?;
+    let (block_id, block, _) = super::node::block(api, Some(height))?;
+    let txs = block
+        .as_ref()
+        .and_then(|b| b.data.as_ref())
+        .map_or(&[][..], |d| &d.txs);
+    let (offset, limit) = request.pagination.map_or((0, 0), |p| (p.offset, p.limit));
+    let limit = if limit == 0 { DEFAULT_LIMIT } else { limit };
+    let total = txs.len() as u64;
+    if offset > 0 && offset >= total {
+        return Err(Status::invalid_argument(format!(
+            "out of range: cannot paginate {total} txs with offset {offset} and limit {limit}"
+        )));
+    }
+    let page = txs
+        .iter()
+        .skip(offset as usize)
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .map(|bytes| tx::Tx::decode(bytes.as_slice()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Status::internal(format!("a stored tx does not decode: {e}")))?;
+    Ok(tx::GetBlockWithTxsResponse {
+        txs: page,
+        block_id,
+        block,
+        pagination: Some(PageResponse {
+            next_key: Vec::new(),
+            total,
+        }),
+    })
+}
+
 /// The `index`th transaction of `block` as the SDK reports it: the decoded `Tx` and its
 /// `TxResponse` (stamped with the block's time, to the second as the SDK writes it).
 fn included(block: &StoredBlock, index: usize, hash: &Hash) -> (Option<tx::Tx>, TxResponse) {
@@ -184,6 +224,10 @@ pub(super) fn routes() -> Router<Api> {
             post(broadcast_rest).get(search_rest),
         )
         .route("/cosmos/tx/v1beta1/txs/{hash}", get(get_tx_rest))
+        .route(
+            "/cosmos/tx/v1beta1/txs/block/{height}",
+            get(block_with_txs_rest),
+        )
 }
 
 /// `{"tx_bytes": base64}`, or the deprecated `{"tx": {...}}` as JSON (what cosmpy posts).
@@ -240,6 +284,30 @@ async fn get_tx_rest(State(api): State<Api>, Path(hash): Path<String>) -> Respon
         api.get_tx(Request::new(request))
             .await
             .map(tonic::Response::into_inner),
+    )
+}
+
+async fn block_with_txs_rest(
+    State(api): State<Api>,
+    Path(height): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    reply(
+        async {
+            let request = tx::GetBlockWithTxsRequest {
+                height: height.parse().map_err(|e| {
+                    Status::invalid_argument(format!(
+                        "type mismatch, parameter: height, error: {e}"
+                    ))
+                })?,
+                pagination: Params(params).pagination()?,
+            };
+            Ok(api
+                .get_block_with_txs(Request::new(request))
+                .await?
+                .into_inner())
+        }
+        .await,
     )
 }
 
