@@ -17,10 +17,11 @@ COMPONENTS=(rust-src)
 TARGETS=(wasm32-unknown-unknown)
 APT_PACKAGES=(binaryen ocl-icd-opencl-dev pocl-opencl-icd clinfo)
 # What only the tests need: the linters; Chromium and a font for its screenshots (the
-# explorer's pages are tested in it); cosmwasm-check (the wasm step validates every
-# artifact with it; the devnet the demo runs validates the wasm it stores itself).
+# explorer's pages are tested in it); Python's venv for cosmpy (ci/cosmpy.sh);
+# cosmwasm-check (the wasm step validates every artifact with it; the devnet the demo runs
+# validates the wasm it stores itself).
 TEST_COMPONENTS=(rustfmt clippy)
-TEST_APT_PACKAGES=(chromium fonts-dejavu-core)
+TEST_APT_PACKAGES=(chromium fonts-dejavu-core python3-venv)
 # 2.2.x does not link on Rust 1.95 (wasmer 4.3 needs __rust_probestack); 3.0.10 does and
 # checks 2.x contracts too (shared/BUILDING.md).
 COSMWASM_CHECK_VERSION=3.0.10

@@ -2,8 +2,9 @@
 # The project's test command (README) and what CI runs (.ci/run):
 #   setup (installs what is missing) → rustfmt → clippy -D warnings → wasm build + VM
 #   checks + sizes (the devnet tests run that wasm) → every test → CosmJS against the
-#   devnet → the generated TypeScript clients (fresh, tsc --strict, against the devnet) → the main job (a short market run, the explorer indexing it live) → schema
-#   freshness.
+#   devnet's RPC → cosmpy against its REST API and gRPC → the generated TypeScript clients
+#   (fresh, tsc --strict, against the devnet) → the main job (a short market run, the
+#   explorer indexing it live) → schema freshness.
 # Stops at the first failing step. All host steps share target/ and resolve the same
 # features (clippy and test use --all-targets / the test selection; ci/schema.sh builds its
 # binaries with a matching selection), so no crate is compiled twice for the host. The
@@ -51,6 +52,7 @@ step clippy cargo clippy --workspace --all-targets --locked -- -D warnings
 step wasm bash ci/build-wasm.sh
 step test tests
 step cosmjs bash ci/cosmjs.sh
+step cosmpy bash ci/cosmpy.sh
 step ts bash ci/typescript.sh
 step demo bash ci/demo.sh --providers 4 --tasks 10 --explorer 127.0.0.1:0
 step schema bash ci/schema.sh --check

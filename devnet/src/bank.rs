@@ -54,10 +54,19 @@ pub fn balance(kv: &Kv, address: &[u8], denom: &str) -> ChainResult<Uint256> {
 
 /// Every balance of `address` (queries only: not metered).
 pub fn all_balances(store: &Store, address: &[u8]) -> Vec<Coin> {
-    let prefix = balance_prefix(address);
+    coins_under(store, &balance_prefix(address))
+}
+
+/// The supply of every denom (queries only: not metered).
+pub fn total_supply(store: &Store) -> Vec<Coin> {
+    coins_under(store, SUPPLY)
+}
+
+/// The amounts stored under `prefix ‖ denom`, by denom.
+fn coins_under(store: &Store, prefix: &[u8]) -> Vec<Coin> {
     let mut coins = Vec::new();
-    let mut lower = std::ops::Bound::Included(prefix.clone());
-    let upper = std::ops::Bound::Excluded(prefix_end(&prefix));
+    let mut lower = std::ops::Bound::Included(prefix.to_vec());
+    let upper = std::ops::Bound::Excluded(prefix_end(prefix));
     while let Some((key, value)) = store.next_in_range(lower, upper.clone(), Direction::Ascending) {
         let denom = String::from_utf8_lossy(&key[prefix.len()..]).into_owned();
         coins.push(Coin {

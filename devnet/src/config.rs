@@ -12,6 +12,10 @@ pub struct DevnetConfig {
     pub chain_id: String,
     /// Where the RPC listens; port 0 picks a free one.
     pub rpc_addr: SocketAddr,
+    /// Where the REST API server listens (`None`: not served); port 0 picks a free one.
+    pub api_addr: Option<SocketAddr>,
+    /// Where the gRPC server listens (`None`: not served); port 0 picks a free one.
+    pub grpc_addr: Option<SocketAddr>,
     pub block_time: Duration,
     /// Persist the chain here; `None` keeps it in memory.
     pub home: Option<PathBuf>,
@@ -33,6 +37,9 @@ impl Default for DevnetConfig {
         Self {
             chain_id: "ogpu-devnet-1".to_string(),
             rpc_addr: SocketAddr::from(([127, 0, 0, 1], 26657)),
+            // A chain's defaults (app.toml `[api]` and `[grpc]`).
+            api_addr: Some(SocketAddr::from(([127, 0, 0, 1], 1317))),
+            grpc_addr: Some(SocketAddr::from(([127, 0, 0, 1], 9090))),
             block_time: Duration::from_secs(1),
             home: None,
             mnemonic: DEFAULT_MNEMONIC.to_string(),
@@ -47,10 +54,13 @@ impl Default for DevnetConfig {
 }
 
 impl DevnetConfig {
-    /// The defaults on a free local port with fast blocks: what tests and the demo use.
+    /// The defaults on free local ports with fast blocks: what tests and the demo use.
     pub fn for_tests() -> Self {
+        let free = SocketAddr::from(([127, 0, 0, 1], 0));
         Self {
-            rpc_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            rpc_addr: free,
+            api_addr: Some(free),
+            grpc_addr: Some(free),
             block_time: Duration::from_millis(200),
             ..Self::default()
         }

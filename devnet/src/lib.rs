@@ -4,6 +4,7 @@
 //! clients speak.
 
 pub mod address;
+pub mod api;
 pub mod app;
 pub mod auth;
 pub mod bank;
@@ -26,6 +27,9 @@ pub mod wasm;
 
 /// The CometBFT version the RPC imitates (reported by `status` and `GetNodeInfo`).
 pub const COMETBFT_VERSION: &str = "0.38.17";
+/// The Cosmos SDK line whose behaviour the devnet follows (events with `msg_index`, the
+/// API's paths), reported by `GetNodeInfo` (cosmpy reads it).
+pub const COSMOS_SDK_VERSION: &str = "v0.50.13";
 
 pub use config::DevnetConfig;
 pub use devnet::Devnet;

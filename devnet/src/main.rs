@@ -12,7 +12,7 @@ use ogpu_devnet::{Devnet, DevnetConfig};
 #[command(
     name = "ogpu-devnet",
     version,
-    about = "A single-node CosmWasm dev chain with CometBFT RPC"
+    about = "A single-node CosmWasm dev chain with CometBFT RPC, REST API and gRPC"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -21,15 +21,27 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Start the chain and serve its RPC until Ctrl-C.
+    /// Start the chain and serve its RPC, REST API and gRPC until Ctrl-C.
     Start(StartArgs),
 }
 
 #[derive(clap::Args)]
 struct StartArgs {
-    /// Where the CometBFT RPC listens.
-    #[arg(long, default_value = "127.0.0.1:26657")]
+    /// Where the CometBFT RPC listens (HOST:PORT; port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:26657", value_parser = parse_addr)]
     rpc_addr: SocketAddr,
+    /// Where the REST API server listens (wasmd's `--api.address`, e.g. tcp://0.0.0.0:1317).
+    #[arg(long, default_value = "127.0.0.1:1317", value_parser = parse_addr)]
+    api_addr: SocketAddr,
+    /// Do not serve the REST API (wasmd's `--api.enable=false`).
+    #[arg(long)]
+    no_api: bool,
+    /// Where the gRPC server listens (wasmd's `--grpc.address`).
+    #[arg(long, default_value = "127.0.0.1:9090", value_parser = parse_addr)]
+    grpc_addr: SocketAddr,
+    /// Do not serve gRPC (wasmd's `--grpc.enable=false`).
+    #[arg(long)]
+    no_grpc: bool,
     /// Time between blocks, e.g. 1s or 200ms.
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
     block_time: Duration,
@@ -58,6 +70,14 @@ struct StartArgs {
     pin_codes: bool,
 }
 
+/// `HOST:PORT`, also written `tcp://HOST:PORT` as in wasmd's app.toml.
+fn parse_addr(s: &str) -> Result<SocketAddr, String> {
+    s.strip_prefix("tcp://")
+        .unwrap_or(s)
+        .parse()
+        .map_err(|e| format!("{s:?}: {e} (write HOST:PORT, e.g. 127.0.0.1:1317)"))
+}
+
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let parse = |n: &str| {
         n.parse::<u64>()
@@ -79,6 +99,8 @@ impl StartArgs {
         Ok(DevnetConfig {
             chain_id: self.chain_id,
             rpc_addr: self.rpc_addr,
+            api_addr: (!self.no_api).then_some(self.api_addr),
+            grpc_addr: (!self.no_grpc).then_some(self.grpc_addr),
             block_time: self.block_time,
             home: self.home,
             mnemonic: self.mnemonic.unwrap_or(defaults.mnemonic),
@@ -160,4 +182,7 @@ fn print_banner(devnet: &Devnet) {
     }
     println!("RPC:      {}", devnet.rpc_url());
     println!("WS:       {}", devnet.websocket_url());
+    let off = || "off".to_string();
+    println!("REST API: {}", devnet.api_url().unwrap_or_else(off));
+    println!("gRPC:     {}", devnet.grpc_url().unwrap_or_else(off));
 }

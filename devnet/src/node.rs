@@ -40,11 +40,11 @@ pub enum StartError {
     Vm(std::io::Error),
     #[error("genesis: {0}")]
     Genesis(String),
-    #[error(
-        "cannot listen on {addr}: {source} (is another node running? pick another --rpc-addr)"
-    )]
+    #[error("cannot listen on {addr}: {source} (is another node running? pick another {flag})")]
     Bind {
         addr: String,
+        /// The flag that sets the address (`--rpc-addr`, `--api-addr`, `--grpc-addr`).
+        flag: &'static str,
         source: std::io::Error,
     },
 }
@@ -372,7 +372,12 @@ impl RpcBackend for Node {
 
     fn abci_query(&self, path: &str, data: &[u8], _height: Option<u64>) -> QueryOutcome {
         let height = self.latest_height();
-        match crate::query::route(&mut self.app(), path, data) {
+        let answer = if path == crate::query::GET_NODE_INFO {
+            crate::query::node_info(&self.node_info(), data)
+        } else {
+            crate::query::route(&mut self.app(), path, data)
+        };
+        match answer {
             Ok(value) => QueryOutcome {
                 value,
                 height,

@@ -1,10 +1,11 @@
 //! The gRPC query services clients reach through `abci_query` (the SDK's gRPC-over-ABCI
-//! router): auth accounts, bank balances, wasm contract state and codes, tx simulation
-//! and node info. Requests and responses are the SDK's own protobufs.
+//! router): auth accounts, bank balances and supply, wasm contract state and codes, tx
+//! simulation and node info. The API's gRPC services answer through it too. Requests and responses are the SDK's own protobufs.
 
 use cosmrs::proto::cosmos::auth::v1beta1::{QueryAccountRequest, QueryAccountResponse};
 use cosmrs::proto::cosmos::bank::v1beta1::{
     QueryAllBalancesRequest, QueryAllBalancesResponse, QueryBalanceRequest, QueryBalanceResponse,
+    QuerySupplyOfRequest, QuerySupplyOfResponse, QueryTotalSupplyRequest, QueryTotalSupplyResponse,
 };
 use cosmrs::proto::cosmos::base::abci::v1beta1::{GasInfo, Result as AbciResult};
 use cosmrs::proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
@@ -14,7 +15,7 @@ use cosmrs::proto::cosmos::base::tendermint::v1beta1::{
 use cosmrs::proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use cosmrs::proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
 use cosmrs::proto::cosmwasm::wasm::v1 as wasm;
-use cosmrs::proto::tendermint::p2p::DefaultNodeInfo;
+use cosmrs::proto::tendermint::p2p::{DefaultNodeInfo, DefaultNodeInfoOther, ProtocolVersion};
 use cosmwasm_std::Coin;
 use prost::Message;
 
@@ -47,6 +48,7 @@ pub fn route(app: &mut App, path: &str, data: &[u8]) -> ChainResult<Vec<u8>> {
         "/cosmos.bank.v1beta1.Query/Balance" => {
             let req: QueryBalanceRequest = decode(data)?;
             let address = bech32.decode(&req.address)?;
+            valid_denom(&req.denom)?;
             let ctx = app.query_ctx(u64::MAX);
             let amount = crate::bank::balance(&ctx.kv(), &address, &req.denom)?;
             let balance = proto_coin(&Coin {
@@ -70,9 +72,36 @@ pub fn route(app: &mut App, path: &str, data: &[u8]) -> ChainResult<Vec<u8>> {
             }
             .encode_to_vec())
         }
+        "/cosmos.bank.v1beta1.Query/TotalSupply" => {
+            let req: QueryTotalSupplyRequest = decode(data)?;
+            let supply = crate::bank::total_supply(&store.lock());
+            let (page, pagination) = paginate(supply, req.pagination.as_ref());
+            Ok(QueryTotalSupplyResponse {
+                supply: page.iter().map(proto_coin).collect(),
+                pagination: Some(pagination),
+            }
+            .encode_to_vec())
+        }
+        "/cosmos.bank.v1beta1.Query/SupplyOf" => {
+            let req: QuerySupplyOfRequest = decode(data)?;
+            valid_denom(&req.denom)?;
+            let amount = crate::bank::supply(&store.lock(), &req.denom);
+            let amount = proto_coin(&Coin {
+                denom: req.denom,
+                amount,
+            });
+            Ok(QuerySupplyOfResponse {
+                amount: Some(amount),
+            }
+            .encode_to_vec())
+        }
         "/cosmwasm.wasm.v1.Query/SmartContractState" => {
             let req: wasm::QuerySmartContractStateRequest = decode(data)?;
             let contract = bech32.decode(&req.address)?;
+            // wasmd checks before it calls the contract (`grpc_query.go`).
+            if serde_json::from_slice::<serde::de::IgnoredAny>(&req.query_data).is_err() {
+                return Err(ChainError::invalid_request("invalid query data"));
+            }
             let ctx = app.query_ctx(SMART_QUERY_GAS_LIMIT);
             let data = keeper::query_smart(&ctx, &contract, &req.query_data)?;
             Ok(wasm::QuerySmartContractStateResponse { data }.encode_to_vec())
@@ -139,7 +168,15 @@ pub fn route(app: &mut App, path: &str, data: &[u8]) -> ChainResult<Vec<u8>> {
         }
         "/cosmos.tx.v1beta1.Service/Simulate" => {
             let req: SimulateRequest = decode(data)?;
-            let outcome = app.simulate(&req.tx_bytes);
+            // The deprecated `tx` field (cosmpy still sends it): a `Tx` encodes to the same
+            // bytes as the `TxRaw` of its body and auth info.
+            #[allow(deprecated)]
+            let tx_bytes = match (req.tx_bytes, req.tx) {
+                (bytes, _) if !bytes.is_empty() => bytes,
+                (_, Some(tx)) => tx.encode_to_vec(),
+                _ => return Err(ChainError::invalid_request("empty txBytes is not allowed")),
+            };
+            let outcome = app.simulate(&tx_bytes);
             if outcome.code != 0 {
                 let log = format!(
                     "{} With gas wanted: '{}' and gas used: '{}'",
@@ -166,33 +203,59 @@ pub fn route(app: &mut App, path: &str, data: &[u8]) -> ChainResult<Vec<u8>> {
             };
             Ok(response.encode_to_vec())
         }
-        "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo" => {
-            let _: GetNodeInfoRequest = decode(data)?;
-            let response = GetNodeInfoResponse {
-                default_node_info: Some(DefaultNodeInfo {
-                    network: app.params.chain_id.clone(),
-                    moniker: "ogpu-devnet".to_string(),
-                    version: crate::COMETBFT_VERSION.to_string(),
-                    ..Default::default()
-                }),
-                application_version: Some(VersionInfo {
-                    name: "ogpu-devnet".to_string(),
-                    app_name: "ogpu-devnet".to_string(),
-                    version: env!("CARGO_PKG_VERSION").to_string(),
-                    ..Default::default()
-                }),
-            };
-            Ok(response.encode_to_vec())
-        }
         other => Err(ChainError::unknown_request(format!(
             "unknown query path {other}"
         ))),
     }
 }
 
+/// Node info is the node's, not the application's: the node answers this path itself.
+pub const GET_NODE_INFO: &str = "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo";
+
+/// `GetNodeInfo`: the node info CometBFT's `status` reports, and this application's version.
+pub fn node_info(info: &tendermint::node::Info, data: &[u8]) -> ChainResult<Vec<u8>> {
+    let _: GetNodeInfoRequest = decode(data)?;
+    let response = GetNodeInfoResponse {
+        default_node_info: Some(DefaultNodeInfo {
+            protocol_version: Some(ProtocolVersion {
+                p2p: info.protocol_version.p2p,
+                block: info.protocol_version.block,
+                app: info.protocol_version.app,
+            }),
+            default_node_id: info.id.to_string(),
+            listen_addr: info.listen_addr.to_string(),
+            network: info.network.to_string(),
+            version: info.version.to_string(),
+            channels: hex::decode(info.channels.to_string()).unwrap_or_default(),
+            moniker: info.moniker.to_string(),
+            other: Some(DefaultNodeInfoOther {
+                tx_index: if bool::from(info.other.tx_index) {
+                    "on"
+                } else {
+                    "off"
+                }
+                .to_string(),
+                rpc_address: info.other.rpc_address.clone(),
+            }),
+        }),
+        application_version: Some(VersionInfo {
+            name: "ogpu-devnet".to_string(),
+            app_name: "ogpu-devnet".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            cosmos_sdk_version: crate::COSMOS_SDK_VERSION.to_string(),
+            ..Default::default()
+        }),
+    };
+    Ok(response.encode_to_vec())
+}
+
 fn decode<M: Message + Default>(data: &[u8]) -> ChainResult<M> {
     M::decode(data).map_err(|e| ChainError::tx_decode(format!("query request: {e}")))
 }
+
+/// How the SDK words a gRPC `NotFound` passed through ABCI: `{PREFIX}{what}{SUFFIX}`.
+pub const NOT_FOUND_PREFIX: &str = "rpc error: code = NotFound desc = ";
+pub const NOT_FOUND_SUFFIX: &str = ": key not found";
 
 /// The SDK turns gRPC `NotFound` into `ErrKeyNotFound` (code 22) with this wording, which
 /// CosmJS recognises.
@@ -200,7 +263,18 @@ fn not_found(what: String) -> ChainError {
     ChainError {
         codespace: "sdk",
         code: 22,
-        log: format!("rpc error: code = NotFound desc = {what}: key not found"),
+        log: format!("{NOT_FOUND_PREFIX}{what}{NOT_FOUND_SUFFIX}"),
+    }
+}
+
+/// The bank queries refuse a malformed denom, as the SDK's (`sdk.ValidateDenom`).
+fn valid_denom(denom: &str) -> ChainResult<()> {
+    if crate::bank::valid_denom(denom) {
+        Ok(())
+    } else {
+        Err(ChainError::invalid_coins(format!(
+            "invalid denom: {denom:?}"
+        )))
     }
 }
 

@@ -6,7 +6,7 @@
 //! serde impls: the JSON is what those clients parse, not a hand-written look-alike.
 
 pub mod backend;
-mod blocks;
+pub(crate) mod blocks;
 mod broadcast;
 mod compat;
 mod dispatch;
@@ -15,9 +15,9 @@ mod http;
 mod info;
 mod jsonrpc;
 mod params;
-mod query;
-mod server;
-mod txs;
+pub(crate) mod query;
+pub(crate) mod server;
+pub(crate) mod txs;
 mod websocket;
 
 #[cfg(test)]

@@ -92,10 +92,10 @@ pub(crate) fn tx_search(
 }
 
 /// A matching transaction: its block and its position there.
-struct Hit {
-    block: Arc<StoredBlock>,
-    index: usize,
-    hash: Hash,
+pub(crate) struct Hit {
+    pub block: Arc<StoredBlock>,
+    pub index: usize,
+    pub hash: Hash,
 }
 
 impl Hit {
@@ -111,8 +111,8 @@ impl Hit {
     }
 }
 
-/// Every matching transaction, oldest first.
-fn search(backend: &dyn RpcBackend, query: &Query) -> Vec<Hit> {
+/// Every matching transaction, oldest first (also the API's `GetTxsEvent`).
+pub(crate) fn search(backend: &dyn RpcBackend, query: &Query) -> Vec<Hit> {
     let mut hits = Vec::new();
     let heights = candidate_heights(backend, query).into_iter().flatten();
     for block in heights.filter_map(|h| backend.block(h)) {
