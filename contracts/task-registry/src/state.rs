@@ -6,7 +6,9 @@ use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Empty, HexBinary, Uint128};
 use cw_storage_plus::Map;
 use ogpu_store::{Record, Table};
-use ogpu_types::registry::{AcceptedAsset, AwardState, DisputeState, ProviderSync, TaskLimits};
+use ogpu_types::registry::{
+    AcceptedAsset, AwardState, Child, DisputeState, ProviderSync, TaskLimits,
+};
 use ogpu_types::{
     DeviceProfile, DisputeTerms, HashSearch, OpenClJob, Reputation, Requirements, Task,
     TaskResponseRecord,
@@ -25,6 +27,16 @@ pub struct Config {
     /// Staking's minimum stake, mirrored (it changes only through this contract's
     /// `UpdateConfig`): below it a provider is jailed and may not commit.
     pub min_stake: Uint128,
+}
+
+impl Config {
+    /// The address of a child contract.
+    pub fn child(&self, child: Child) -> &Addr {
+        match child {
+            Child::Staking => &self.staking,
+            Child::Settlement => &self.settlement,
+        }
+    }
 }
 
 /// Staking's word on a provider, sent whenever its registration or stake changes

@@ -127,10 +127,7 @@ pub fn migrate_child(
         });
     }
     let config = CONFIG.load(deps.storage)?;
-    let contract = match child {
-        Child::Staking => config.staking,
-        Child::Settlement => config.settlement,
-    };
+    let contract = config.child(child);
     Ok(Response::new()
         .add_message(WasmMsg::Migrate {
             contract_addr: contract.to_string(),

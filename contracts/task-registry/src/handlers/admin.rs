@@ -130,10 +130,7 @@ pub fn migrate_child(
     nonpayable(&info)?;
     ensure_owner(deps.storage, &info.sender)?;
     let config = CONFIG.load(deps.storage)?;
-    let contract = match child {
-        Child::Staking => config.staking,
-        Child::Settlement => config.settlement,
-    };
+    let contract = config.child(child);
     Ok(Response::new()
         .add_message(WasmMsg::Migrate {
             contract_addr: contract.to_string(),
