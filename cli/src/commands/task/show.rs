@@ -127,11 +127,15 @@ async fn views(
 /// share of the reward; the other models its revealed price (a bid, an offer, the reward).
 pub fn pays(task: &Task, response: &TaskResponseRecord) -> Option<Uint128> {
     match task.model {
-        CompetitionModel::Consensus { replicas, .. } => {
-            Some(task.reward.amount.multiply_ratio(1u128, replicas.max(1)))
-        }
+        CompetitionModel::Consensus { replicas, .. } => Some(share(task.reward.amount, replicas)),
         _ => response.price,
     }
+}
+
+/// What one agreeing Consensus replica is paid, gross: `reward / replicas` rounded down,
+/// as the registry's tally computes it.
+pub fn share(reward: Uint128, replicas: u32) -> Uint128 {
+    reward.multiply_ratio(1u128, replicas.max(1))
 }
 
 /// A provider's record, `None` when staking no longer knows it.
@@ -199,7 +203,7 @@ fn print_responses(task: &Task, views: &[ResponseView]) {
 }
 
 /// Who must deliver, for what, by when, and who stands by.
-fn print_award(task: &Task, award: &AwardState) {
+pub fn print_award(task: &Task, award: &AwardState) {
     let executor = award.ranking.get(award.executor as usize);
     if let Some(offer) = executor {
         outln!(
