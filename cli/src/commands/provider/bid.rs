@@ -248,10 +248,10 @@ pub async fn reveal(ctx: &Ctx, task_id: u64, flags: Option<(String, String)>) ->
     if now <= task.commit_deadline {
         return Err(CliError::usage(
             format!(
-                "task {task_id}'s bid window is open until {}: bids open after it",
+                "task {task_id}'s bid window is open until {}",
                 output::time(task.commit_deadline)
             ),
-            "reveal it after the bid deadline",
+            "bids are opened after it: run this again then",
         ));
     }
     if now > task.reveal_deadline {

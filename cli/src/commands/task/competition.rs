@@ -102,7 +102,10 @@ pub async fn auction(ctx: &Ctx, task_id: u64) -> CliResult<()> {
     if rows.is_empty() {
         outln!("bids:       none yet");
     } else {
-        output::table(&["BIDDER", "STATUS", "BID", "BID AT", "OPENED AT"], &rows);
+        output::table(
+            &["BIDDER", "STATUS", "BID", "BID HEIGHT", "OPENED HEIGHT"],
+            &rows,
+        );
     }
     match &c.award {
         Some(award) => print_award(t, award),

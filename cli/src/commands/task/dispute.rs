@@ -48,19 +48,33 @@ async fn disputable(
 }
 
 impl Disputable {
-    /// The dispute, or an error saying there is none yet.
-    fn state(&self) -> CliResult<&DisputeState> {
-        let task = &self.details.task;
-        self.state.as_ref().ok_or_else(|| {
-            CliError::usage(
+    /// The dispute while its window is undecided (open, or passed and not closed), or an
+    /// error saying why there is nothing to dispute or close.
+    fn undecided(&self) -> CliResult<&DisputeState> {
+        let task_id = self.details.task.id;
+        let Some(state) = &self.state else {
+            return Err(CliError::usage(
                 format!(
-                    "task {} has no accepted result yet (it is {}): its dispute window opens when it completes",
-                    task.id,
-                    follow::phase(task)
+                    "task {task_id} has no accepted result yet (it is {}): its dispute window opens when it completes",
+                    follow::phase(&self.details.task)
                 ),
-                format!("follow it with `ogpu task watch {}`", task.id),
-            )
-        })
+                format!("follow it with `ogpu task watch {task_id}`"),
+            ));
+        };
+        match state.status {
+            DisputeStatus::Open => Ok(state),
+            DisputeStatus::Disputed { round } => Err(CliError::usage(
+                format!("task {task_id} is disputed: the re-run round, task {round}, decides it"),
+                format!("follow the round with `ogpu task watch {round}`"),
+            )),
+            DisputeStatus::Upheld | DisputeStatus::Overturned => Err(CliError::usage(
+                format!(
+                    "task {task_id}'s dispute is already settled ({})",
+                    output::name(&state.status)
+                ),
+                format!("see `ogpu task dispute-state {task_id}`"),
+            )),
+        }
     }
 }
 
@@ -71,7 +85,17 @@ pub async fn dispute(ctx: &Ctx, task_id: u64) -> CliResult<()> {
     let mut signer = ctx.signer()?;
     let client = ctx.connect().await?;
     let found = disputable(&client, &deployment, task_id).await?;
-    found.state()?;
+    let state = found.undecided()?;
+    let (_, now) = follow::tip(&client).await?;
+    if now > state.window_end {
+        return Err(CliError::usage(
+            format!(
+                "task {task_id}'s dispute window closed at {}",
+                output::time(state.window_end)
+            ),
+            format!("the result stands; `ogpu task close-dispute {task_id}` releases the winner's collateral"),
+        ));
+    }
     let bond = found.terms.bond;
     let any = deployment.dispute(
         signer.address(),
@@ -100,25 +124,7 @@ pub async fn close(ctx: &Ctx, task_id: u64) -> CliResult<()> {
     let mut signer = ctx.signer()?;
     let client = ctx.connect().await?;
     let found = disputable(&client, &deployment, task_id).await?;
-    let state = found.state()?;
-    match state.status {
-        DisputeStatus::Open => {}
-        DisputeStatus::Disputed { round } => {
-            return Err(CliError::usage(
-                format!("task {task_id} is disputed: the re-run round, task {round}, decides it"),
-                format!("follow the round with `ogpu task watch {round}`"),
-            ))
-        }
-        DisputeStatus::Upheld | DisputeStatus::Overturned => {
-            return Err(CliError::usage(
-                format!(
-                    "task {task_id}'s dispute is already settled ({})",
-                    output::name(&state.status)
-                ),
-                format!("see `ogpu task dispute-state {task_id}`"),
-            ))
-        }
-    }
+    let state = found.undecided()?;
     let (_, now) = follow::tip(&client).await?;
     if now <= state.window_end {
         return Err(CliError::usage(

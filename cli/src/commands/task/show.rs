@@ -188,11 +188,16 @@ fn print_responses(task: &Task, views: &[ResponseView]) {
             ]
         })
         .collect::<Vec<_>>();
+    // Consensus pays each agreeing replica a share, not the price its commitment binds.
+    let pays = match task.model {
+        CompetitionModel::Consensus { .. } => "SHARE",
+        _ => "PRICE",
+    };
     output::table(
         &[
             "PROVIDER",
             "STATUS",
-            "PRICE",
+            pays,
             "SCORE",
             "COMPLETED",
             "SLASHED",
@@ -259,8 +264,12 @@ fn print_task(details: &TaskDetails, award: Option<&AwardState>) {
         print_award(t, award);
     }
     if let Some(outcome) = &t.outcome {
+        let paid = match t.model {
+            CompetitionModel::Consensus { .. } => "delivered; each agreeing provider was paid",
+            _ => "for",
+        };
         outln!(
-            "winner:     {} for {} (sha256 {})",
+            "winner:     {} {paid} {} (sha256 {})",
             outcome.winner,
             output::amount(outcome.price, &t.reward.info),
             outcome.digest.to_hex()
