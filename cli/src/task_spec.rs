@@ -1307,6 +1307,22 @@ min_memory_mb = 1024
                 reveal_window: 300,
             }
         );
+        std::fs::write(
+            dir.path().join("task.toml"),
+            "kernel = \"k.cl\"\nargs = [{ output = 4 }]\nglobal = [1]\n\
+             [dispute]\nwindow = 90\nbond = \"3000ustake\"\nreplicas = 5\n",
+        )
+        .unwrap();
+        let file = finished(&publish_args(&dir.path().join("task.toml"))).unwrap();
+        assert_eq!(
+            file.spec.dispute,
+            Some(DisputeTerms {
+                window: 90,
+                replicas: 5,
+                quorum: 3,
+                bond: Uint128::new(3000),
+            })
+        );
     }
 
     #[test]
