@@ -151,6 +151,7 @@ pub struct Draft {
     collateral: Option<String>,
     /// Collateral from a raw spec file (already an amount).
     spec_collateral: Option<Uint128>,
+    /// Dispute terms, their bond not yet read in the reward's asset.
     dispute: Option<DraftTerms>,
     /// A raw spec file, and the parts of the spec it gave as they are.
     spec_file: Option<PathBuf>,
