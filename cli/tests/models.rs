@@ -217,6 +217,11 @@ fn an_auction_from_flags_is_bid_on_opened_and_shown() {
     let bids = state["bids"].as_array().unwrap();
     assert_eq!(bids.len(), 2);
     assert!(bids.iter().all(|b| b["status"] == "revealed"));
+    let shown = net.ogpu(&["task", "show", &id]).ok().stdout;
+    assert!(
+        shown.contains("sealed_bid_auction (bids: `ogpu task auction 1`)"),
+        "{shown}"
+    );
     let text = net.ogpu(&["task", "auction", &id]).ok().stdout;
     assert!(
         text.contains(&format!("{p1} must deliver by"))
@@ -380,6 +385,10 @@ fn a_disputable_task_from_flags_has_its_window_closed() {
     // A completed First Response task counts its winning reveal.
     let shown = net.ogpu(&["task", "show", "1"]).ok().stdout;
     assert!(shown.contains("1 committed, 1 revealed"), "{shown}");
+    assert!(
+        shown.contains("dispute:    within 6s of completion, for a bond of 2000ustake"),
+        "{shown}"
+    );
     let listed = net.ogpu(&["task", "list", "-o", "json"]).ok().json();
     assert_eq!(listed["tasks"][0]["reveal_count"], 1);
 

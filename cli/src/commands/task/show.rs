@@ -240,7 +240,23 @@ fn print_task(details: &TaskDetails, award: Option<&AwardState>) {
     outln!("client:     {}", t.client);
     outln!("reward:     {}", output::asset(&t.reward));
     outln!("collateral: {}", t.collateral);
-    outln!("model:      {}", t.model.name());
+    // Where the model's own state is shown in full.
+    let more = match t.model {
+        CompetitionModel::SealedBidAuction { .. } => {
+            format!(" (bids: `ogpu task auction {}`)", t.id)
+        }
+        CompetitionModel::Consensus { .. } => format!(" (votes: `ogpu task consensus {}`)", t.id),
+        _ => String::new(),
+    };
+    outln!("model:      {}{more}", t.model.name());
+    if let Some(terms) = &details.spec.dispute {
+        outln!(
+            "dispute:    within {}s of completion, for a bond of {} (`ogpu task dispute-state {}`)",
+            terms.window,
+            output::amount(terms.bond, &t.reward.info),
+            t.id
+        );
+    }
     outln!(
         "created:    {} (height {})",
         output::time(t.created_at),
