@@ -314,6 +314,13 @@ pub enum ModelKind {
     #[value(alias = "manual_confirmation", alias = "mc")]
     #[serde(alias = "manual_confirmation")]
     ManualConfirmation,
+    /// Providers bid sealed prices; the lowest runs the job, paid the second-lowest bid
+    #[value(alias = "sealed_bid_auction", alias = "auction")]
+    #[serde(alias = "sealed_bid_auction", alias = "auction")]
+    SealedBidAuction,
+    /// Several providers run the job; a strict majority of equal results is accepted and
+    /// each agreeing provider is paid an equal share
+    Consensus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
@@ -360,18 +367,31 @@ pub struct PublishArgs {
     /// Competition model [default: first-response]
     #[arg(long, value_enum)]
     pub model: Option<ModelKind>,
-    /// Seconds providers may commit [default: 600]
+    /// Seconds providers may commit (all models but the auction) [default: 600]
     #[arg(long, value_name = "SECS")]
     pub commit_window: Option<u64>,
-    /// Seconds to reveal [default: 60 in first-response, 300 in manual-confirmation]
+    /// Seconds to reveal [default: 60 in first-response, 300 in the other models]
     #[arg(long, value_name = "SECS")]
     pub reveal_window: Option<u64>,
     /// Manual confirmation: seconds the client may confirm [default: 300]
     #[arg(long, value_name = "SECS")]
     pub confirm_window: Option<u64>,
-    /// Manual confirmation: seconds the chosen provider has to deliver [default: 120]
+    /// Manual confirmation and auction: seconds the chosen provider has to deliver
+    /// [default: 120]
     #[arg(long, value_name = "SECS")]
     pub delivery_window: Option<u64>,
+    /// Auction: seconds providers may bid [default: 600]
+    #[arg(long, value_name = "SECS")]
+    pub bid_window: Option<u64>,
+    /// Consensus: how many providers run the job [default: 3]
+    #[arg(long, value_name = "N")]
+    pub replicas: Option<u32>,
+    /// Consensus: equal results that accept one, more than half the replicas [default: the
+    /// smallest majority]
+    #[arg(long, value_name = "N")]
+    pub quorum: Option<u32>,
+    #[command(flatten)]
+    pub dispute: DisputeArgs,
     /// Publish an OpenCL task without the client's result key: its result is then public
     /// (by default it is sealed so that only the client can read it)
     #[arg(long)]
@@ -409,6 +429,26 @@ pub struct PublishArgs {
     /// With --wait: never send `finalize`, only watch
     #[arg(long, requires = "wait")]
     pub no_finalize: bool,
+}
+
+/// Dispute terms of a First Response or Manual Confirmation OpenCL task: any of them turns
+/// disputes on, and then the window and the bond are required.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DisputeArgs {
+    /// Seconds after completion the client may dispute the result
+    #[arg(long, value_name = "SECS")]
+    pub dispute_window: Option<u64>,
+    /// Bond the client posts to dispute, in the reward's asset: 5000ustake, or an amount
+    /// with --cw20
+    #[arg(long, value_name = "AMOUNT")]
+    pub dispute_bond: Option<String>,
+    /// Providers that re-run a disputed result [default: 3, the least allowed]
+    #[arg(long, value_name = "N")]
+    pub dispute_replicas: Option<u32>,
+    /// Equal results of the re-run that decide it, more than half [default: the smallest
+    /// majority]
+    #[arg(long, value_name = "N")]
+    pub dispute_quorum: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -471,6 +511,17 @@ pub enum TaskCmd {
     Finalize { task_id: u64 },
     /// Dispute a result published with dispute terms: posts the bond, opens a re-run round
     Dispute { task_id: u64 },
+    /// Close the dispute window of an undisputed result once it passed: releases the
+    /// winner's collateral (anyone may)
+    CloseDispute { task_id: u64 },
+    /// A sealed-bid auction's bids (sealed or opened, with their prices) and its award
+    Auction { task_id: u64 },
+    /// A Consensus task's replicas, the digests they revealed with their votes, and its
+    /// award (each agreeing provider's share)
+    Consensus { task_id: u64 },
+    /// The dispute terms of a task, its window and where its dispute stands (with the
+    /// re-run round's task once disputed)
+    DisputeState { task_id: u64 },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -519,6 +570,24 @@ pub enum ProviderCmd {
     Claim,
     /// Leave: all stake starts unbonding
     Deregister,
+    /// Sealed-bid auction: bid PRICE for the right to run a task (locks the collateral);
+    /// the bid's salt is kept in <home>/bids until `reveal-bid` opens it
+    Bid {
+        task_id: u64,
+        /// The price asked, in the reward's asset: at most the reward
+        price: String,
+    },
+    /// Sealed-bid auction: open a bid after the bid window (the one `provider bid` kept,
+    /// or the one given by --price and --salt)
+    RevealBid {
+        task_id: u64,
+        /// The price the bid was sealed with (with --salt; for a bid made elsewhere)
+        #[arg(long, value_name = "AMOUNT", requires = "salt")]
+        price: Option<String>,
+        /// The bid's 32-byte salt, hex (with --price)
+        #[arg(long, value_name = "HEX", requires = "price")]
+        salt: Option<String>,
+    },
     /// Show a provider [default: --from]
     Show { address: Option<String> },
     /// List providers

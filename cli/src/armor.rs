@@ -177,7 +177,8 @@ fn scrypt_cipher(
     Ok(XSalsa20Poly1305::new(Key::from_slice(key.as_slice())))
 }
 
-fn random<const N: usize>() -> CliResult<[u8; N]> {
+/// `N` bytes from the system's random number generator (salts, nonces).
+pub fn random<const N: usize>() -> CliResult<[u8; N]> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| {
         CliError::chain(format!("the system's random number generator failed: {e}"))

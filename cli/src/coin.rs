@@ -1,6 +1,8 @@
 //! Amounts on the command line: `1000ustake` (amount and SDK denom), or a bare `1000` where
 //! the denom is implied.
 
+use ogpu_types::AssetInfo;
+
 use crate::error::{CliError, CliResult};
 
 /// An amount with an optional denom.
@@ -73,6 +75,26 @@ pub fn parse_in(what: &str, text: &str, denom: &str) -> CliResult<u128> {
     }
 }
 
+/// Parses an amount of a reward asset: in a native coin's denom (or bare, meaning it), or a
+/// bare amount of a cw20 token.
+pub fn parse_asset(what: &str, text: &str, asset: &AssetInfo) -> CliResult<u128> {
+    match asset {
+        AssetInfo::Native { denom } => parse_in(what, text, denom),
+        AssetInfo::Cw20 { .. } => match parse(what, text)? {
+            Amount {
+                amount,
+                denom: None,
+            } => Ok(amount),
+            Amount {
+                denom: Some(denom), ..
+            } => Err(CliError::usage(
+                format!("{what} {text:?} has a denom ({denom}) but the reward is a cw20 token"),
+                format!("give a bare amount of the token, e.g. {what} 5000"),
+            )),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +138,15 @@ mod tests {
             .unwrap_err()
             .message
             .contains("must be in ustake"));
+        let token = AssetInfo::cw20("wasm1token");
+        assert_eq!(parse_asset("--price", "5", &token).unwrap(), 5);
+        assert!(parse_asset("--price", "5ustake", &token)
+            .unwrap_err()
+            .message
+            .contains("the reward is a cw20 token"));
+        assert_eq!(
+            parse_asset("--price", "5ustake", &AssetInfo::native("ustake")).unwrap(),
+            5
+        );
     }
 }

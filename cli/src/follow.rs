@@ -106,6 +106,20 @@ pub async fn award(
         .await?)
 }
 
+/// The latest block's height and time: what the registry's deadlines are compared with.
+pub async fn tip(client: &Client) -> CliResult<(u64, Timestamp)> {
+    let status = client
+        .rpc()
+        .status()
+        .await
+        .map_err(|e| crate::error::unreachable(&client.config().node, &e))?;
+    let now = status.sync_info.latest_block_time.unix_timestamp_nanos();
+    Ok((
+        status.sync_info.latest_block_height.value(),
+        Timestamp::from_nanos(u64::try_from(now).unwrap_or(0)),
+    ))
+}
+
 /// "task N not found" as a usage error; anything else as it is.
 pub fn unknown_task(err: ClientError, task_id: u64) -> CliError {
     if crate::error::contract_log(&err)
@@ -145,17 +159,10 @@ pub async fn follow(
         // The latest block, then the task (and its award once awarded): a node that stops
         // answering for a while (a long wait on a public RPC) is retried, not fatal.
         let observed: CliResult<Option<Observed>> = async {
-            let status = client
-                .rpc()
-                .status()
-                .await
-                .map_err(|e| crate::error::unreachable(&client.config().node, &e))?;
-            let height = status.sync_info.latest_block_height.value();
+            let (height, now) = tip(client).await?;
             if height == last_height {
                 return Ok(None);
             }
-            let now = status.sync_info.latest_block_time.unix_timestamp_nanos();
-            let now = Timestamp::from_nanos(u64::try_from(now).unwrap_or(0));
             let task = task(client, deployment, task_id).await?.task;
             let award = match (&task.best, task.status) {
                 (Some(_), TaskStatus::Open) => award(client, deployment, task_id).await?,

@@ -8,33 +8,34 @@
 //! OpenCL results are sealed to the client by default: the spec names the client's result
 //! key (`TaskSpec::result_key`, see `ogpu_client::sealing`) unless `--public-result` is
 //! given. Hash searches take none: the registry verifies their answers, which are public.
+//!
+//! The competition model ([`model`]) and the dispute terms ([`dispute`]) come from flags,
+//! the task file or a raw spec file; a rule the spec breaks is reported by [`rules`].
+
+mod dispute;
+mod model;
+mod rules;
 
 use std::path::{Path, PathBuf};
 
 use cosmwasm_std::{Binary, HexBinary, Int64, Uint128, Uint64};
-use ogpu_types::registry::{AcceptedAsset, ConfigResponse, TaskLimits};
-use ogpu_types::validate::{self, SpecError};
+use ogpu_types::registry::{AcceptedAsset, ConfigResponse};
 use ogpu_types::{
-    AssetInfo, CompetitionModel, DeviceClass, DisputeTerms, Eligibility, HashSearch, Job,
-    KernelArg, KernelSource, OpenClJob, Payload, Requirements, Scalar, TaskSpec,
+    AssetInfo, CompetitionModel, DeviceClass, Eligibility, HashSearch, Job, KernelArg,
+    KernelSource, OpenClJob, Payload, Requirements, Scalar, TaskSpec,
 };
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use self::dispute::{DisputeFile, DraftTerms};
+use self::model::ModelInput;
+use self::rules::Part;
 use crate::args::{DeviceClassArg, ModelKind, PublishArgs};
 use crate::coin;
 use crate::context::check_address;
 use crate::error::{CliError, CliResult};
 use crate::output;
-
-/// Default windows, seconds (those of the contract tests' fixtures).
-const COMMIT_WINDOW: u64 = 600;
-const REVEAL_WINDOW_FR: u64 = 60;
-const REVEAL_WINDOW_MC: u64 = 300;
-const CONFIRM_WINDOW: u64 = 300;
-const DELIVERY_WINDOW: u64 = 120;
-/// The windows the flags set (`--commit-window` …); the others are set in a spec file.
-const FLAG_WINDOWS: [&str; 4] = ["commit", "reveal", "confirm", "delivery"];
 
 /// The friendly task file. Paths are relative to the file.
 #[derive(Debug, Default, Deserialize)]
@@ -52,6 +53,10 @@ pub struct TaskFile {
     reveal_window: Option<u64>,
     confirm_window: Option<u64>,
     delivery_window: Option<u64>,
+    bid_window: Option<u64>,
+    replicas: Option<u32>,
+    quorum: Option<u32>,
+    dispute: Option<DisputeFile>,
     /// Publish without the client's result key (the result is then public).
     public_result: Option<bool>,
     reward: Option<NumberOrText>,
@@ -146,8 +151,11 @@ pub struct Draft {
     collateral: Option<String>,
     /// Collateral from a raw spec file (already an amount).
     spec_collateral: Option<Uint128>,
-    /// Dispute terms from a raw spec file, kept as they are.
-    dispute: Option<DisputeTerms>,
+    /// Dispute terms, their bond not yet read in the reward's asset.
+    dispute: Option<DraftTerms>,
+    /// A raw spec file, and the parts of the spec it gave as they are.
+    spec_file: Option<PathBuf>,
+    from_spec: Vec<Part>,
     /// A raw spec file's own result key, kept as it is.
     spec_result_key: Option<HexBinary>,
     /// `--public-result`: no result key at all.
@@ -199,33 +207,50 @@ fn parse_file(path: &Path) -> CliResult<serde_json::Value> {
     })
 }
 
+/// `value` read as a `T`; a mistake names its field's path under `root` (`spec.model.
+/// consensus: missing field `quorum``).
+fn read_value<T: DeserializeOwned>(
+    path: &Path,
+    root: &str,
+    value: serde_json::Value,
+) -> CliResult<T> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let at = match (root, err.path().to_string()) {
+            (root, at) if at == "." => root.to_string(),
+            ("", at) => at,
+            (root, at) => format!("{root}.{at}"),
+        };
+        let at = if at.is_empty() { at } else { format!("{at}: ") };
+        CliError::usage(
+            format!("task file {}: {at}{}", path.display(), err.inner()),
+            "fix it (format in docs/cli.md)",
+        )
+    })
+}
+
 /// Reads the task file and the local files, and checks the flags.
 pub fn draft(args: &PublishArgs, prefix: &str) -> CliResult<Draft> {
     let (file, spec, base) = match &args.file {
         Some(path) => {
             let value = parse_file(path)?;
             let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            let bad = |e: serde_json::Error| {
-                CliError::usage(
-                    format!("task file {}: {e}", path.display()),
-                    "fix it (format in docs/cli.md)",
-                )
-            };
             if value.get("job").is_some() {
-                let spec: TaskSpec = serde_json::from_value(value).map_err(bad)?;
+                let spec: TaskSpec = read_value(path, "spec", value)?;
                 (TaskFile::default(), Some(spec), base)
             } else {
-                (
-                    serde_json::from_value::<TaskFile>(value).map_err(bad)?,
-                    None,
-                    base,
-                )
+                (read_value(path, "", value)?, None, base)
             }
         }
         None => (TaskFile::default(), None, PathBuf::new()),
     };
     let job = draft_job(args, &file, spec.as_ref().map(|s| &s.job), &base)?;
-    let model = model(args, &file, spec.as_ref().map(|s| s.model))?;
+    let model_input = ModelInput::new(args, &file);
+    let model = model_input.build(spec.as_ref().map(|s| s.model))?;
+    let dispute = dispute::draft(
+        &args.dispute,
+        file.dispute.as_ref(),
+        spec.as_ref().and_then(|s| s.dispute),
+    )?;
     let reward = args
         .reward
         .clone()
@@ -258,6 +283,25 @@ pub fn draft(args: &PublishArgs, prefix: &str) -> CliResult<Draft> {
             "drop one of them",
         ));
     }
+    let from_spec = match &spec {
+        None => vec![],
+        Some(spec) => [
+            (
+                Part::Job,
+                matches!(&job, DraftJob::Ready(j) if *j == spec.job),
+            ),
+            (Part::Model, model_input.is_empty()),
+            (
+                Part::Dispute,
+                !dispute::flagged(&args.dispute) && file.dispute.is_none(),
+            ),
+            (Part::Collateral, args.collateral.is_none()),
+            (Part::Requirements, args.allow.is_empty()),
+        ]
+        .into_iter()
+        .filter_map(|(part, kept)| kept.then_some(part))
+        .collect(),
+    };
     Ok(Draft {
         job,
         input_uris: args.input_uris.clone(),
@@ -269,7 +313,9 @@ pub fn draft(args: &PublishArgs, prefix: &str) -> CliResult<Draft> {
             .clone()
             .or(file.collateral.as_ref().map(NumberOrText::text)),
         spec_collateral: spec.as_ref().map(|s| s.collateral),
-        dispute: spec.as_ref().and_then(|s| s.dispute),
+        dispute,
+        spec_file: spec.is_some().then(|| args.file.clone()).flatten(),
+        from_spec,
         spec_result_key,
         public_result,
         requirements,
@@ -508,89 +554,6 @@ fn file_arg(index: usize, arg: &FileArg, base: &Path) -> CliResult<DraftArg> {
     }
 }
 
-fn model(
-    args: &PublishArgs,
-    file: &TaskFile,
-    spec: Option<CompetitionModel>,
-) -> CliResult<CompetitionModel> {
-    let kind = args.model.or(file.model).unwrap_or(match spec {
-        Some(CompetitionModel::ManualConfirmation { .. }) => ModelKind::ManualConfirmation,
-        _ => ModelKind::FirstResponse,
-    });
-    let commit = args.commit_window.or(file.commit_window);
-    let reveal = args.reveal_window.or(file.reveal_window);
-    let confirm = args.confirm_window.or(file.confirm_window);
-    let delivery = args.delivery_window.or(file.delivery_window);
-    // A raw spec's auction or consensus model is published as written: the flags only
-    // build the first two models.
-    if let Some(
-        raw @ (CompetitionModel::SealedBidAuction { .. } | CompetitionModel::Consensus { .. }),
-    ) = spec
-    {
-        let windows = [commit, reveal, confirm, delivery];
-        if args.model.is_some() || windows.iter().any(Option::is_some) {
-            return Err(CliError::usage(
-                format!(
-                    "the spec file's model is {}: --model and the window flags only build first response and manual confirmation",
-                    raw.name()
-                ),
-                "set the windows in the spec file, or drop the flags",
-            ));
-        }
-        return Ok(raw);
-    }
-    Ok(match kind {
-        ModelKind::FirstResponse => {
-            for (name, value) in [("confirm", confirm), ("delivery", delivery)] {
-                if value.is_some() {
-                    return Err(CliError::usage(
-                        format!("a {name} window only exists in manual confirmation"),
-                        format!("drop --{name}-window, or pass --model manual-confirmation"),
-                    ));
-                }
-            }
-            let (c, r) = match spec {
-                Some(CompetitionModel::FirstResponse {
-                    commit_window,
-                    reveal_window,
-                }) => (commit_window, reveal_window),
-                _ => (COMMIT_WINDOW, REVEAL_WINDOW_FR),
-            };
-            CompetitionModel::FirstResponse {
-                commit_window: commit.unwrap_or(c),
-                reveal_window: reveal.unwrap_or(r),
-            }
-        }
-        ModelKind::ManualConfirmation => {
-            let (c, r, f, d) = match spec {
-                Some(CompetitionModel::ManualConfirmation {
-                    commit_window,
-                    reveal_window,
-                    confirm_window,
-                    delivery_window,
-                }) => (
-                    commit_window,
-                    reveal_window,
-                    confirm_window,
-                    delivery_window,
-                ),
-                _ => (
-                    COMMIT_WINDOW,
-                    REVEAL_WINDOW_MC,
-                    CONFIRM_WINDOW,
-                    DELIVERY_WINDOW,
-                ),
-            };
-            CompetitionModel::ManualConfirmation {
-                commit_window: commit.unwrap_or(c),
-                reveal_window: reveal.unwrap_or(r),
-                confirm_window: confirm.unwrap_or(f),
-                delivery_window: delivery.unwrap_or(d),
-            }
-        }
-    })
-}
-
 fn requirements(
     args: &PublishArgs,
     file: Option<&RequirementsFile>,
@@ -650,7 +613,8 @@ impl Draft {
         client_key: impl FnOnce() -> CliResult<[u8; 32]>,
     ) -> CliResult<Publish> {
         let limits = &config.limits;
-        let (asset, reward) = self.reward(&config.accepted_assets)?;
+        let (asset, reward, min_reward) = self.reward(&config.accepted_assets)?;
+        let dispute = self.dispute.map(|terms| terms.finish(&asset)).transpose()?;
         let collateral = match (&self.collateral, self.spec_collateral) {
             (Some(text), _) => Uint128::new(coin::parse_in("--collateral", text, bond_denom)?),
             (None, Some(amount)) => amount,
@@ -717,10 +681,15 @@ impl Draft {
             requirements,
             model: self.model,
             collateral,
-            dispute: self.dispute,
+            dispute,
             result_key,
         };
-        follows_the_rules(limits, &spec, bond_denom)?;
+        let from_spec = rules::FromSpec {
+            file: self.spec_file.as_deref(),
+            parts: self.from_spec,
+        };
+        rules::check(limits, &spec, bond_denom, &from_spec)?;
+        rules::bond(&spec, &asset, min_reward, &from_spec)?;
         Ok(Publish {
             spec,
             asset,
@@ -728,7 +697,8 @@ impl Draft {
         })
     }
 
-    fn reward(&self, accepted: &[AcceptedAsset]) -> CliResult<(AssetInfo, u128)> {
+    /// The reward's asset and amount, and the asset's minimum reward.
+    fn reward(&self, accepted: &[AcceptedAsset]) -> CliResult<(AssetInfo, u128, Uint128)> {
         let parsed = coin::parse("--reward", &self.reward)?;
         let info = match (&self.cw20, parsed.denom) {
             (Some(token), None) => AssetInfo::cw20(token),
@@ -781,34 +751,8 @@ impl Draft {
                 "raise --reward",
             ));
         }
-        Ok((info, parsed.amount))
+        Ok((info, parsed.amount, entry.min_reward))
     }
-}
-
-/// The registry's own rules (`ogpu_types::validate`), applied before anything is sent: a
-/// spec it would refuse is reported here, with what fixes it, and costs no fee.
-fn follows_the_rules(limits: &TaskLimits, spec: &TaskSpec, bond_denom: &str) -> CliResult<()> {
-    validate::task_spec(limits, spec).map_err(|err| {
-        let fix = match &err {
-            SpecError::InvalidWindow { window, .. } if FLAG_WINDOWS.contains(&window.as_str()) => {
-                format!("pass --{window}-window within it (or set it in the task file)")
-            }
-            SpecError::InvalidWindow { window, .. } => {
-                format!("set the {window} window in the spec file within it")
-            }
-            SpecError::CollateralTooLow { .. } => format!("raise --collateral (in {bond_denom})"),
-            SpecError::InvalidPrefix { max, .. } => format!("give 1 to {max} bytes with --hash-prefix"),
-            SpecError::InvalidDifficulty { min, max, .. } => {
-                format!("give --difficulty {min} to {max}")
-            }
-            SpecError::TooManyAllowedProviders { .. } | SpecError::DuplicateProvider { .. } => {
-                "list each provider once with --allow, within this deployment's limit".into()
-            }
-            _ => "fix the task file or the flags (`ogpu query config` shows this deployment's limits)"
-                .into(),
-        };
-        CliError::usage(err, fix)
-    })
 }
 
 fn describe_asset(info: &AssetInfo) -> String {
@@ -940,6 +884,7 @@ fn payloads(
 mod tests {
     use super::*;
     use clap::Parser;
+    use ogpu_types::DisputeTerms;
 
     fn publish(args: &[&str]) -> PublishArgs {
         let mut argv = vec!["ogpu", "task", "publish"];
@@ -1126,8 +1071,8 @@ min_memory_mb = 1024
         publish(&[file.to_str().unwrap(), "--reward", "1000ustake"])
     }
 
-    /// A raw spec's consensus model and dispute terms are published as written; window
-    /// flags, which only build the first two models, are refused rather than applied.
+    /// A raw spec's consensus model and dispute terms are published as written, flags
+    /// override their fields, and a broken rule names the spec's field or the flag.
     #[test]
     fn a_raw_spec_keeps_its_consensus_model_and_breaking_the_rules_costs_no_fee() {
         let dir = tempfile::tempdir().unwrap();
@@ -1163,18 +1108,222 @@ min_memory_mb = 1024
                 quorum: 2,
                 bond: Uint128::new(500),
             }),
-            ..spec
+            ..spec.clone()
         };
         let err = publish_file(&disputed).unwrap_err();
         assert!(
-            err.line().contains("disputes are not available"),
+            err.line()
+                .contains("spec.dispute: disputes are not available here"),
             "{}",
             err.line()
         );
         let flagged = [path.to_str().unwrap(), "--reward", "1000ustake"];
+        std::fs::write(&path, serde_json::to_string(&spec).unwrap()).unwrap();
         let args = publish(&[&flagged[..], &["--commit-window", "30"]].concat());
-        let err = draft(&args, "wasm").unwrap_err();
-        assert!(err.line().contains("model is consensus"), "{}", err.line());
+        let model = finished(&args).unwrap().spec.model;
+        assert_eq!(model.windows()[0], ("commit", 30));
+        assert_eq!(model.name(), "consensus");
+        let bad_quorum = TaskSpec {
+            model: CompetitionModel::Consensus {
+                replicas: 4,
+                quorum: 2,
+                commit_window: 20,
+                reveal_window: 20,
+            },
+            ..spec.clone()
+        };
+        let err = publish_file(&bad_quorum).unwrap_err();
+        assert!(
+            err.line()
+                .starts_with("spec.model.consensus.quorum: consensus needs a strict majority"),
+            "{}",
+            err.line()
+        );
+        assert!(
+            err.line()
+                .contains("or override it with --replicas and --quorum"),
+            "{}",
+            err.line()
+        );
+        let args = publish(&[&flagged[..], &["--quorum", "3"]].concat());
+        assert_eq!(
+            finished(&args).unwrap().spec.model,
+            CompetitionModel::Consensus {
+                replicas: 4,
+                quorum: 3,
+                commit_window: 20,
+                reveal_window: 20,
+            }
+        );
+        let short = TaskSpec {
+            model: CompetitionModel::SealedBidAuction {
+                bid_window: 20,
+                reveal_window: 1,
+                delivery_window: 20,
+            },
+            ..spec
+        };
+        let err = publish_file(&short).unwrap_err();
+        assert!(
+            err.line().starts_with(
+                "spec.model.sealed_bid_auction.reveal_window: reveal window 1s is outside 10..="
+            ),
+            "{}",
+            err.line()
+        );
+    }
+
+    /// A raw spec that does not parse names the field.
+    #[test]
+    fn a_raw_spec_mistake_names_its_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spec.json");
+        let spec = serde_json::json!({
+            "job": { "hash_search": { "prefix": "6f677075", "difficulty": 4 } },
+            "requirements": Requirements::default(),
+            "model": { "sealed_bid_auction": { "bid_window": 20, "reveal_window": "soon", "delivery_window": 20 } },
+            "collateral": "300",
+        });
+        std::fs::write(&path, spec.to_string()).unwrap();
+        let err = draft(&publish_args(&path), "wasm").unwrap_err();
+        assert!(
+            err.line().contains(
+                "spec.model.sealed_bid_auction.reveal_window: invalid type: string \"soon\""
+            ),
+            "{}",
+            err.line()
+        );
+        let mut missing = spec.clone();
+        missing["model"] = serde_json::json!({ "consensus": { "replicas": 3, "commit_window": 20, "reveal_window": 20 } });
+        std::fs::write(&path, missing.to_string()).unwrap();
+        let err = draft(&publish_args(&path), "wasm").unwrap_err();
+        assert!(
+            err.line()
+                .contains("spec.model.consensus: missing field `quorum`"),
+            "{}",
+            err.line()
+        );
+    }
+
+    /// Auction, consensus and dispute terms from flags; the terms' rules name the flags.
+    #[test]
+    fn every_model_and_dispute_terms_from_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let auction = [
+            "--model",
+            "auction",
+            "--bid-window",
+            "30",
+            "--delivery-window",
+            "40",
+        ];
+        let model = finished(&kernel_args(dir.path(), &auction))
+            .unwrap()
+            .spec
+            .model;
+        assert_eq!(
+            model,
+            CompetitionModel::SealedBidAuction {
+                bid_window: 30,
+                reveal_window: 300,
+                delivery_window: 40,
+            }
+        );
+        let consensus = [
+            "--model",
+            "consensus",
+            "--replicas",
+            "3",
+            "--reveal-window",
+            "50",
+        ];
+        let model = finished(&kernel_args(dir.path(), &consensus))
+            .unwrap()
+            .spec
+            .model;
+        assert_eq!(
+            model,
+            CompetitionModel::Consensus {
+                replicas: 3,
+                quorum: 2,
+                commit_window: 600,
+                reveal_window: 50,
+            }
+        );
+        let bad = ["--model", "consensus", "--replicas", "4", "--quorum", "2"];
+        let err = finished(&kernel_args(dir.path(), &bad)).unwrap_err();
+        assert!(
+            err.line()
+                .contains("pass --replicas and --quorum that satisfy it"),
+            "{}",
+            err.line()
+        );
+        let disputed = ["--dispute-window", "60", "--dispute-bond", "2000ustake"];
+        let spec = finished(&kernel_args(dir.path(), &disputed)).unwrap().spec;
+        assert_eq!(
+            spec.dispute,
+            Some(DisputeTerms {
+                window: 60,
+                replicas: 3,
+                quorum: 2,
+                bond: Uint128::new(2000),
+            })
+        );
+        let low = ["--dispute-window", "60", "--dispute-bond", "10"];
+        let err = finished(&kernel_args(dir.path(), &low)).unwrap_err();
+        assert!(
+            err.line().contains(
+                "dispute bond 10ustake is below this deployment's minimum reward of 1000ustake: raise --dispute-bond"
+            ),
+            "{}",
+            err.line()
+        );
+        let few = [&disputed[..], &["--dispute-replicas", "2"]].concat();
+        let err = finished(&kernel_args(dir.path(), &few)).unwrap_err();
+        assert!(
+            err.line().contains("pass --dispute-replicas 3 or more"),
+            "{}",
+            err.line()
+        );
+        let on_auction = [&disputed[..], &auction[..]].concat();
+        let err = finished(&kernel_args(dir.path(), &on_auction)).unwrap_err();
+        assert!(
+            err.line().contains("drop the --dispute-* flags"),
+            "{}",
+            err.line()
+        );
+        std::fs::write(
+            dir.path().join("task.toml"),
+            "kernel = \"k.cl\"\nargs = [{ output = 4 }]\nglobal = [1]\n\
+             model = \"consensus\"\nreplicas = 5\n",
+        )
+        .unwrap();
+        let file = finished(&publish_args(&dir.path().join("task.toml"))).unwrap();
+        assert_eq!(
+            file.spec.model,
+            CompetitionModel::Consensus {
+                replicas: 5,
+                quorum: 3,
+                commit_window: 600,
+                reveal_window: 300,
+            }
+        );
+        std::fs::write(
+            dir.path().join("task.toml"),
+            "kernel = \"k.cl\"\nargs = [{ output = 4 }]\nglobal = [1]\n\
+             [dispute]\nwindow = 90\nbond = \"3000ustake\"\nreplicas = 5\n",
+        )
+        .unwrap();
+        let file = finished(&publish_args(&dir.path().join("task.toml"))).unwrap();
+        assert_eq!(
+            file.spec.dispute,
+            Some(DisputeTerms {
+                window: 90,
+                replicas: 5,
+                quorum: 3,
+                bond: Uint128::new(3000),
+            })
+        );
     }
 
     #[test]
@@ -1369,7 +1518,7 @@ min_memory_mb = 1024
         .unwrap_err();
         assert!(
             err.line()
-                .contains("a delivery window only exists in manual confirmation"),
+                .contains("--delivery-window only applies to manual-confirmation, sealed-bid-auction; the model is first-response"),
             "{}",
             err.line()
         );

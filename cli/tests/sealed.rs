@@ -19,22 +19,6 @@ use support::{wait, Net, CLIENT, PROVIDER, PROVIDER2};
 
 const KERNEL: &str = "__kernel void one(__global uint* out) { out[get_global_id(0)] = 1; }";
 
-/// Registers key `key` as a provider.
-fn register(net: &Net, key: &str) {
-    net.ogpu(&[
-        "provider",
-        "register",
-        "--moniker",
-        key,
-        "--device",
-        "gpu:AMD:MI300:196608:80000",
-        "--from",
-        key,
-        "-y",
-    ])
-    .ok();
-}
-
 #[test]
 fn wait_follows_the_award_a_missed_delivery_and_the_promoted_delivery() {
     let net = Net::spawn();
@@ -42,8 +26,8 @@ fn wait_follows_the_award_a_missed_delivery_and_the_promoted_delivery() {
     net.recover_key("provider2", PROVIDER2);
     let deployment = net.deploy();
     let client = net.client();
-    register(&net, "provider");
-    register(&net, "provider2");
+    net.register("provider");
+    net.register("provider2");
     let (p1, p2) = (net.address(PROVIDER), net.address(PROVIDER2));
     let kernel = net.write("one.cl", KERNEL);
     let child = net.spawn_ogpu(&[
@@ -216,7 +200,7 @@ fn results_are_checked_against_their_digest_fetched_by_reference_or_public() {
     net.recover_keys();
     let deployment = net.deploy();
     let client = net.client();
-    register(&net, "provider");
+    net.register("provider");
     let mut provider = net.signer(PROVIDER);
 
     // Published with the key in an environment variable (CI): the spec gets its result key.

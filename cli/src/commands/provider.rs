@@ -1,4 +1,6 @@
-//! `ogpu provider register|update|bond|unbond|claim|deregister|show|list`.
+//! `ogpu provider register|update|bond|unbond|claim|deregister|bid|reveal-bid|show|list`.
+
+mod bid;
 
 use cosmwasm_std::Uint128;
 use ogpu_client::deployment::{coin, execute};
@@ -140,6 +142,12 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> CliResult<()> {
             )
             .await
         }
+        ProviderCmd::Bid { task_id, price } => bid::bid(ctx, task_id, &price).await,
+        ProviderCmd::RevealBid {
+            task_id,
+            price,
+            salt,
+        } => bid::reveal(ctx, task_id, price.zip(salt)).await,
         ProviderCmd::Show { address } => {
             let address = match address {
                 Some(a) => ctx.address("provider", &a)?,

@@ -1,5 +1,8 @@
-//! `ogpu task publish|list|show|responses|result|watch|confirm|cancel|finalize|dispute`.
+//! `ogpu task publish|list|show|responses|result|watch|confirm|cancel|finalize|dispute|
+//! close-dispute|dispute-state|auction|consensus`.
 
+mod competition;
+mod dispute;
 mod result;
 mod show;
 
@@ -8,9 +11,9 @@ use ogpu_client::deployment::execute;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::events;
 use ogpu_types::page::MAX_PAGE as PAGE;
-use ogpu_types::registry::{ConfigResponse, DisputeState, ExecuteMsg, QueryMsg, TasksResponse};
+use ogpu_types::registry::{ConfigResponse, ExecuteMsg, QueryMsg, TasksResponse};
 use ogpu_types::staking;
-use ogpu_types::{AssetInfo, Task, TaskStatus};
+use ogpu_types::{AssetInfo, CompetitionModel, Task, TaskStatus};
 use serde_json::json;
 
 use crate::args::{PublishArgs, StatusArg, TaskCmd};
@@ -143,7 +146,11 @@ pub async fn run(ctx: &Ctx, cmd: TaskCmd) -> CliResult<()> {
             )
             .await
         }
-        TaskCmd::Dispute { task_id } => dispute(ctx, task_id).await,
+        TaskCmd::Dispute { task_id } => dispute::dispute(ctx, task_id).await,
+        TaskCmd::CloseDispute { task_id } => dispute::close(ctx, task_id).await,
+        TaskCmd::DisputeState { task_id } => dispute::show(ctx, task_id).await,
+        TaskCmd::Auction { task_id } => competition::auction(ctx, task_id).await,
+        TaskCmd::Consensus { task_id } => competition::consensus(ctx, task_id).await,
     }
 }
 
@@ -268,8 +275,13 @@ fn print_outcome(ctx: &Ctx, task: &Task, sealed: bool, doc: serde_json::Value) -
         return output::json(&doc);
     }
     if let (TaskStatus::Completed, Some(outcome)) = (&task.status, &task.outcome) {
+        // Consensus pays every agreeing replica the same share; the winner delivered.
+        let paid = match task.model {
+            CompetitionModel::Consensus { .. } => "delivered; every agreeing provider was paid",
+            _ => "was paid",
+        };
         outln!(
-            "task {} completed: {} was paid {} (result sha256 {})",
+            "task {} completed: {} {paid} {} (result sha256 {})",
             task.id,
             outcome.winner,
             output::amount(outcome.price, &task.reward.info),
@@ -355,40 +367,4 @@ async fn task_tx(ctx: &Ctx, task_id: u64, msg: ExecuteMsg) -> CliResult<Option<T
         deployment,
         task: details.task,
     }))
-}
-
-/// Disputes a result published with dispute terms: posts the terms' bond in the reward's
-/// asset, which opens a consensus re-run round (a new task).
-async fn dispute(ctx: &Ctx, task_id: u64) -> CliResult<()> {
-    let deployment = ctx.deployment()?;
-    let mut signer = ctx.signer()?;
-    let client = ctx.connect().await?;
-    let details = follow::task(&client, &deployment, task_id).await?;
-    let state: Option<DisputeState> = client
-        .smart(&deployment.registry, &QueryMsg::DisputeState { task_id })
-        .await?;
-    let Some(state) = state else {
-        return Err(CliError::usage(
-            format!("task {task_id} cannot be disputed: it was published without dispute terms or has no accepted result yet"),
-            "publish with `dispute` terms in a raw spec file (see docs/cli.md) to be able to dispute a result",
-        ));
-    };
-    let any = deployment.dispute(
-        signer.address(),
-        task_id,
-        &details.task.reward.info,
-        state.terms.bond.u128(),
-    )?;
-    match tx::submit(ctx, &client, &mut signer, vec![any]).await? {
-        Some(sent) => tx::print(
-            ctx,
-            &sent,
-            json!({ "task_id": task_id, "bond": state.terms.bond }),
-            &[format!(
-                "task {task_id}: disputed with a bond of {}; a consensus round re-runs it",
-                state.terms.bond
-            )],
-        ),
-        None => Ok(()),
-    }
 }

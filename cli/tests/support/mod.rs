@@ -15,7 +15,7 @@ use ogpu_client::keys::{key_from_mnemonic, HdPath};
 use ogpu_client::sealing::{self, SealContext};
 use ogpu_client::{ChainConfig, Client, Deployment, Gas, ResultKey, Signer};
 use ogpu_devnet::{Devnet, DevnetConfig};
-use ogpu_testing::Sealed;
+use ogpu_testing::{Sealed, SealedBid};
 use ogpu_types::registry::{ExecuteMsg, QueryMsg, TaskDetails};
 use ogpu_types::Payload;
 use serde_json::Value;
@@ -412,9 +412,36 @@ impl Net {
             committed_price,
             price,
         );
+        self.send_commitment(client, deployment, signer, task_id, &sealed.commitment);
+        sealed
+    }
+
+    /// The provider's sealed bid of `price` on auction `task_id`, made with any Cosmos
+    /// client (not `ogpu provider bid`).
+    pub fn bid(
+        &self,
+        client: &Client,
+        deployment: &Deployment,
+        signer: &mut Signer,
+        task_id: u64,
+        price: u128,
+    ) -> SealedBid {
+        let bid = SealedBid::new(task_id, &Addr::unchecked(signer.address()), price);
+        self.send_commitment(client, deployment, signer, task_id, &bid.commitment);
+        bid
+    }
+
+    fn send_commitment(
+        &self,
+        client: &Client,
+        deployment: &Deployment,
+        signer: &mut Signer,
+        task_id: u64,
+        commitment: &HexBinary,
+    ) {
         let msg = ExecuteMsg::Commit {
             task_id,
-            commitment: sealed.commitment.clone(),
+            commitment: commitment.clone(),
         };
         let any = execute(signer.address(), &deployment.registry, &msg, vec![]).unwrap();
         let outcome = self
@@ -425,7 +452,22 @@ impl Net {
         while self.devnet.height() <= outcome.height {
             std::thread::sleep(Duration::from_millis(50));
         }
-        sealed
+    }
+
+    /// Registers key `key` as a provider with the minimum stake.
+    pub fn register(&self, key: &str) {
+        self.ogpu(&[
+            "provider",
+            "register",
+            "--moniker",
+            key,
+            "--device",
+            "gpu:AMD:MI300:196608:80000",
+            "--from",
+            key,
+            "-y",
+        ])
+        .ok();
     }
 
     /// Opens a commitment: its digest and price, with `result` in First Response.

@@ -127,11 +127,15 @@ async fn views(
 /// share of the reward; the other models its revealed price (a bid, an offer, the reward).
 pub fn pays(task: &Task, response: &TaskResponseRecord) -> Option<Uint128> {
     match task.model {
-        CompetitionModel::Consensus { replicas, .. } => {
-            Some(task.reward.amount.multiply_ratio(1u128, replicas.max(1)))
-        }
+        CompetitionModel::Consensus { replicas, .. } => Some(share(task.reward.amount, replicas)),
         _ => response.price,
     }
+}
+
+/// What one agreeing Consensus replica is paid, gross: `reward / replicas` rounded down,
+/// as the registry's tally computes it.
+pub fn share(reward: Uint128, replicas: u32) -> Uint128 {
+    reward.multiply_ratio(1u128, replicas.max(1))
 }
 
 /// A provider's record, `None` when staking no longer knows it.
@@ -184,11 +188,16 @@ fn print_responses(task: &Task, views: &[ResponseView]) {
             ]
         })
         .collect::<Vec<_>>();
+    // Consensus pays each agreeing replica a share, not the price its commitment binds.
+    let pays = match task.model {
+        CompetitionModel::Consensus { .. } => "SHARE",
+        _ => "PRICE",
+    };
     output::table(
         &[
             "PROVIDER",
             "STATUS",
-            "PRICE",
+            pays,
             "SCORE",
             "COMPLETED",
             "SLASHED",
@@ -199,7 +208,7 @@ fn print_responses(task: &Task, views: &[ResponseView]) {
 }
 
 /// Who must deliver, for what, by when, and who stands by.
-fn print_award(task: &Task, award: &AwardState) {
+pub fn print_award(task: &Task, award: &AwardState) {
     let executor = award.ranking.get(award.executor as usize);
     if let Some(offer) = executor {
         outln!(
@@ -231,7 +240,23 @@ fn print_task(details: &TaskDetails, award: Option<&AwardState>) {
     outln!("client:     {}", t.client);
     outln!("reward:     {}", output::asset(&t.reward));
     outln!("collateral: {}", t.collateral);
-    outln!("model:      {}", t.model.name());
+    // Where the model's own state is shown in full.
+    let more = match t.model {
+        CompetitionModel::SealedBidAuction { .. } => {
+            format!(" (bids: `ogpu task auction {}`)", t.id)
+        }
+        CompetitionModel::Consensus { .. } => format!(" (votes: `ogpu task consensus {}`)", t.id),
+        _ => String::new(),
+    };
+    outln!("model:      {}{more}", t.model.name());
+    if let Some(terms) = &details.spec.dispute {
+        outln!(
+            "dispute:    within {}s of completion, for a bond of {} (`ogpu task dispute-state {}`)",
+            terms.window,
+            output::amount(terms.bond, &t.reward.info),
+            t.id
+        );
+    }
     outln!(
         "created:    {} (height {})",
         output::time(t.created_at),
@@ -255,8 +280,12 @@ fn print_task(details: &TaskDetails, award: Option<&AwardState>) {
         print_award(t, award);
     }
     if let Some(outcome) = &t.outcome {
+        let paid = match t.model {
+            CompetitionModel::Consensus { .. } => "delivered; each agreeing provider was paid",
+            _ => "for",
+        };
         outln!(
-            "winner:     {} for {} (sha256 {})",
+            "winner:     {} {paid} {} (sha256 {})",
             outcome.winner,
             output::amount(outcome.price, &t.reward.info),
             outcome.digest.to_hex()
