@@ -1,7 +1,7 @@
 //! `ogpu provider register|update|bond|unbond|claim|deregister|show|list`.
 
 use cosmwasm_std::Uint128;
-use ogpu_client::deployment::{coin, execute};
+use ogpu_client::deployment::coin;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::staking::{
     ConfigResponse, ExecuteMsg, ProviderResponse, ProvidersResponse, QueryMsg,
@@ -292,7 +292,7 @@ async fn send(
         Some((denom, value)) => vec![coin(denom, value)?],
         None => vec![],
     };
-    let any = execute(signer.address(), &deployment.staking, msg, funds)?;
+    let any = deployment.staking().execute(signer.address(), msg, funds)?;
     match tx::submit(ctx, client, &mut signer, vec![any]).await? {
         Some(sent) => tx::print(ctx, &sent, json!({ "provider": signer.address() }), &[done]),
         None => Ok(()),

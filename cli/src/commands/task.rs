@@ -4,7 +4,6 @@ mod result;
 mod show;
 
 use cosmwasm_std::Uint128;
-use ogpu_client::deployment::execute;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::events;
 use ogpu_types::page::MAX_PAGE as PAGE;
@@ -203,7 +202,7 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
             output::amount(publish.reward.into(), &publish.asset)
         )));
     }
-    let msg = deployment.publish(
+    let msg = deployment.registry().publish(
         signer.address(),
         publish.spec,
         &publish.asset,
@@ -347,7 +346,9 @@ async fn task_tx(ctx: &Ctx, task_id: u64, msg: ExecuteMsg) -> CliResult<Option<T
             "nothing left to do (see `ogpu task show`)",
         ));
     }
-    let any = execute(signer.address(), &deployment.registry, &msg, vec![])?;
+    let any = deployment
+        .registry()
+        .execute(signer.address(), &msg, vec![])?;
     let sent = tx::submit(ctx, &client, &mut signer, vec![any]).await?;
     Ok(sent.map(|sent| TaskTx {
         sent,
@@ -373,7 +374,7 @@ async fn dispute(ctx: &Ctx, task_id: u64) -> CliResult<()> {
             "publish with `dispute` terms in a raw spec file (see docs/cli.md) to be able to dispute a result",
         ));
     };
-    let any = deployment.dispute(
+    let any = deployment.registry().dispute(
         signer.address(),
         task_id,
         &details.task.reward.info,
