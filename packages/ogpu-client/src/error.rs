@@ -105,3 +105,23 @@ impl ClientError {
 }
 
 pub type ClientResult<T> = Result<T, ClientError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sequence_mismatch_is_recognized_at_check_tx_and_in_simulation() {
+        let check_tx = ClientError::rejected("CheckTx", "AB".into(), 32, "sdk", "x".into());
+        assert!(check_tx.is_sequence_mismatch());
+        let simulation = ClientError::Query {
+            path: "/cosmos.tx.v1beta1.Service/Simulate".into(),
+            code: 32,
+            codespace: ", sdk".into(),
+            log: "account sequence mismatch, expected 3, got 2: incorrect account sequence".into(),
+        };
+        assert!(simulation.is_sequence_mismatch());
+        let other = ClientError::rejected("CheckTx", "AB".into(), 5, "sdk", "x".into());
+        assert!(!other.is_sequence_mismatch());
+    }
+}

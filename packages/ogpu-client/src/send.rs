@@ -146,3 +146,24 @@ impl Client {
         self.wait(hash).await?.into_result()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mismatch_is_retried_a_few_times_then_given_up() {
+        let key = cosmrs::crypto::secp256k1::SigningKey::from_slice(&[7; 32]).unwrap();
+        let mut signer = Signer::new(key, "wasm").unwrap();
+        let mismatch = ClientError::rejected("CheckTx", "AB".into(), 32, "sdk", "x".into());
+        let out_of_gas = ClientError::rejected("CheckTx", "AB".into(), 11, "sdk", "x".into());
+        let mut resequence = Resequence::default();
+        assert!(!resequence.retry(&out_of_gas, &mut signer));
+        for _ in 0..SEQUENCE_RETRIES {
+            signer.set_account(1, 5);
+            assert!(resequence.retry(&mismatch, &mut signer));
+            assert_eq!(signer.account(), None, "the cached sequence is forgotten");
+        }
+        assert!(!resequence.retry(&mismatch, &mut signer));
+    }
+}

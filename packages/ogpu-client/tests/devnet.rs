@@ -1,7 +1,7 @@
 //! The client library against a spawned devnet running the real contract wasm: deploy (and
 //! redeploy reusing the stored codes), both competition models driven by two keys through
 //! the typed contract handles, gas auto, gas above `max_gas` refused with nothing sent,
-//! sequence-mismatch recovery (at CheckTx and in simulation), typed events, the event
+//! sequence-mismatch recovery, typed events, the event
 //! stream, and clear errors for a wrong chain id and an unreachable node.
 
 use std::path::PathBuf;
@@ -352,8 +352,8 @@ async fn a_stale_sequence_is_refreshed_and_retried() {
         .await
         .unwrap();
     assert_eq!(outcome.code, 0);
-    // The first one's cached sequence is now stale too: with gas auto its simulation
-    // meets the mismatch first; the pipeline refreshes there as well.
+    // The first one's cached sequence is now stale too: with gas auto the same (an SDK
+    // node's simulation reports the mismatch, the devnet's CheckTx; both are retried).
     let three = send(first.address(), 3);
     let outcome = client
         .send(&mut first, vec![three], Gas::Auto)
