@@ -4,19 +4,18 @@
 //!
 //! Nothing is sent that a simulation shows would fail. Messages that can be simulated are
 //! simulated together, and their transaction gets the simulated gas times the margin; a
-//! batch whose gas comes out above the configured `max_gas` is halved, each half simulated
-//! and sent on its own, and a lone message above it is refused unsent (a limit cut down to
-//! `max_gas` would run out of gas in its block and pay all the same); a
 //! batch whose simulation fails — or that fails in its block after all, the chain having
 //! moved on — is split by simulating each message alone: those that would fail are
 //! answered as refused without being sent, the rest go out. A message that cannot be
 //! simulated (a First Response reveal right after its commitment) goes alone, with the gas
-//! this daemon measured for its kind ([`GasBook`]). A sequence mismatch is refreshed and
-//! retried ([`Resequence`]); out of gas is retried with twice the gas while that is within
-//! `max_gas`; an
-//! unreachable node is retried with backoff — the same signed bytes re-broadcast and their
-//! hash polled, so an outage never duplicates a transaction. Every included transaction
-//! teaches the gas book what its kind of message costs.
+//! this daemon measured for its kind ([`GasBook`]). No limit is cut down to the configured
+//! `max_gas` (the transaction would run out of gas in its block and pay all the same): a
+//! batch above it is halved, each half simulated and sent on its own, and a lone message
+//! above it is refused unsent. A sequence mismatch is refreshed and retried
+//! ([`Resequence`]); out of gas is retried with twice the gas while that is within
+//! `max_gas`; an unreachable node is retried with backoff — the same signed bytes
+//! re-broadcast and their hash polled, so an outage never duplicates a transaction. Every
+//! included transaction teaches the gas book what its kind of message costs.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -280,9 +279,11 @@ impl Sender<'_> {
             }
         };
         let gas = self.env.gas.with_margin(gas.max(self.floor(&batch)));
+        if batch.len() > 1 && within(gas, self.client.config().max_gas).is_err() {
+            return Box::pin(self.halve(batch)).await;
+        }
         let limit = match self.limit(gas, &what) {
             Ok(limit) => limit,
-            Err(_) if batch.len() > 1 => return Box::pin(self.halve(batch)).await,
             Err(refused) => {
                 for request in batch {
                     request.answer(Err(refused.clone()));
