@@ -37,7 +37,7 @@ use crate::error::{ClientError, ClientResult};
 pub struct Contract<'a, E, Q> {
     address: &'a str,
     /// `fn` pointers: the handle owns no message, and is `Send`, `Sync` and `Copy`.
-    messages: PhantomData<(fn(&E), fn(&Q))>,
+    messages: PhantomData<fn(E, Q)>,
 }
 
 // Derived, these would require `E` and `Q` to be `Clone` too.
