@@ -88,8 +88,8 @@ impl Deployment {
     }
 }
 
-/// A `MsgExecuteContract` of `msg` (JSON) from `sender` to `contract`, untyped: for a
-/// contract outside the suite; the suite's go through their [`Contract`] handles.
+/// A `MsgExecuteContract` of `msg` (JSON) from `sender` to `contract`, any message to any
+/// contract: what the [`Contract`] handles build on, which check the message's type.
 pub fn execute(
     sender: &str,
     contract: &str,
