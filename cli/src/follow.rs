@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use cosmrs::rpc::Client as _;
 use cosmwasm_std::Timestamp;
-use ogpu_client::deployment::execute;
 use ogpu_client::{Client, ClientError, Deployment, Gas, Signer};
 use ogpu_types::finalize;
 use ogpu_types::registry::{AwardState, ExecuteMsg, QueryMsg, TaskDetails};
@@ -225,9 +224,8 @@ pub async fn follow(
             if finalizable(&task, award.as_ref(), now) {
                 attempts += 1;
                 errln!("task {task_id}: deadlines passed, sending finalize");
-                let msg = execute(
+                let msg = deployment.registry().execute(
                     signer.address(),
-                    &deployment.registry,
                     &ExecuteMsg::Finalize { task_id },
                     vec![],
                 )?;

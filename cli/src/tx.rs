@@ -1,6 +1,7 @@
-//! Sending a transaction the way every command does: gas (`--gas`), fee (`--gas-prices` or
-//! a fixed `--fees`), the confirmation prompt (`-y` skips it), `--dry-run` (sign and print,
-//! never broadcast), then broadcast and wait for the block.
+//! Sending a transaction the way every command does, through `ogpu-client`'s one send
+//! pipeline (estimate, sign, broadcast, sequence retry, wait): gas (`--gas`; a limit above
+//! `max_gas` is refused), fee (`--gas-prices` or a fixed `--fees`), the confirmation prompt
+//! (`-y` skips it), `--dry-run` (sign and print, never broadcast), `--broadcast-mode`.
 
 use base64::Engine as _;
 use cosmrs::proto::cosmwasm::wasm::v1::{
@@ -63,7 +64,7 @@ pub async fn submit(
     let mut gas = gas;
     if ctx.global.dry_run || !ctx.global.yes {
         let signed = client.sign(signer, &msgs, gas).await.map_err(failed)?;
-        let fee = format!("{}{}", signed.fee.amount, signed.fee.denom);
+        let fee = coin_text(&signed.fee);
         let messages = msgs.iter().map(describe).collect::<Vec<_>>();
         if ctx.global.dry_run {
             let dry = DryRun {
@@ -104,9 +105,7 @@ pub async fn submit(
         gas = Gas::Fixed(signed.gas);
     }
     if ctx.broadcast_mode != BroadcastMode::Wait {
-        let signed = client.sign(signer, &msgs, gas).await.map_err(failed)?;
-        let fee = format!("{}{}", signed.fee.amount, signed.fee.denom);
-        let response = broadcast(ctx, client, signed.bytes).await?;
+        let (response, fee) = broadcast(ctx, client, signer, &msgs, gas).await?;
         print_broadcast(ctx, &response, &fee)?;
         return Ok(None);
     }
@@ -114,34 +113,43 @@ pub async fn submit(
     let fee = client.fee_for(outcome.gas_wanted)?;
     let response = included(client, &outcome.hash).await?;
     Ok(Some(Sent {
-        fee: format!("{}{}", fee.amount, fee.denom),
+        fee: coin_text(&fee),
         response,
         outcome,
     }))
 }
 
-/// `--broadcast-mode sync` (the node's CheckTx passed) or `async` (sent, unchecked).
-async fn broadcast(ctx: &Ctx, client: &Client, tx: Vec<u8>) -> CliResult<TxResponse> {
+/// `--broadcast-mode sync` (the send pipeline up to the node's CheckTx) or `async` (signed
+/// and sent, unchecked): the SDK's response and the fee.
+async fn broadcast(
+    ctx: &Ctx,
+    client: &Client,
+    signer: &mut Signer,
+    msgs: &[Any],
+    gas: Gas,
+) -> CliResult<(TxResponse, String)> {
     if ctx.broadcast_mode == BroadcastMode::Sync {
-        let hash = client.broadcast(tx).await?;
-        return Ok(TxResponse::broadcast(
-            hash.to_string(),
-            0,
-            String::new(),
-            String::new(),
-        ));
+        let (hash, signed) = client.submit(signer, msgs, gas).await.map_err(failed)?;
+        let response = TxResponse::broadcast(hash.to_string(), 0, String::new(), String::new());
+        return Ok((response, coin_text(&signed.fee)));
     }
+    let signed = client.sign(signer, msgs, gas).await.map_err(failed)?;
     let answer = client
         .rpc()
-        .broadcast_tx_async(tx)
+        .broadcast_tx_async(signed.bytes)
         .await
         .map_err(|e| crate::error::unreachable(&client.config().node, &e))?;
-    Ok(TxResponse::broadcast(
+    let response = TxResponse::broadcast(
         answer.hash.to_string(),
         answer.code.value(),
         answer.codespace,
         answer.log,
-    ))
+    );
+    Ok((response, coin_text(&signed.fee)))
+}
+
+fn coin_text(coin: &cosmrs::Coin) -> String {
+    format!("{}{}", coin.amount, coin.denom)
 }
 
 fn print_broadcast(ctx: &Ctx, response: &TxResponse, fee: &str) -> CliResult<()> {
@@ -185,14 +193,10 @@ async fn fixed_fee(
             format!("write it like {fees}{}", fee_denom(client)),
         )
     })?;
-    let gas = match ctx.gas() {
-        Gas::Fixed(gas) => gas,
-        Gas::Auto => {
-            let simulated = client.simulate(signer, msgs).await.map_err(failed)?;
-            ((simulated as f64 * client.config().gas_adjustment).ceil() as u64)
-                .min(client.config().max_gas)
-        }
-    };
+    let gas = client
+        .estimate(signer, msgs, ctx.gas())
+        .await
+        .map_err(failed)?;
     if gas == 0 {
         return Err(CliError::usage(
             "--gas 0",

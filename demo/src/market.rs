@@ -9,7 +9,7 @@ use cosmrs::crypto::secp256k1::SigningKey;
 use cosmrs::Any;
 use cosmwasm_std::{Addr, Binary, HexBinary};
 use ogpu_client::deploy::deploy;
-use ogpu_client::deployment::{coin, execute};
+use ogpu_client::deployment::coin;
 use ogpu_client::keys::HdPath;
 use ogpu_client::sealing::{self, ResultKey, SealContext};
 use ogpu_client::{
@@ -125,9 +125,8 @@ impl Market {
         stake: u128,
     ) -> DemoResult<TxOutcome> {
         let provider = &mut self.providers[index];
-        let msg = execute(
+        let msg = self.deployment.staking().execute(
             provider.address(),
-            &self.deployment.staking,
             &staking::ExecuteMsg::Register { metadata },
             vec![coin(DENOM, stake)?],
         )?;
@@ -150,7 +149,10 @@ impl Market {
                 if matches!(spec.job, Job::OpenCl(_)) && spec.result_key.is_none() {
                     spec.result_key = Some(key.clone());
                 }
-                Ok(self.deployment.publish(sender, spec, &native(), reward)?)
+                Ok(self
+                    .deployment
+                    .registry()
+                    .publish(sender, spec, &native(), reward)?)
             })
             .collect()
     }
@@ -252,12 +254,10 @@ impl Market {
 
     /// A registry message from provider `index` (no funds).
     pub fn registry_msg(&self, signer: &Signer, msg: &registry::ExecuteMsg) -> DemoResult<Any> {
-        Ok(execute(
-            signer.address(),
-            &self.deployment.registry,
-            msg,
-            vec![],
-        )?)
+        Ok(self
+            .deployment
+            .registry()
+            .execute(signer.address(), msg, vec![])?)
     }
 
     /// Sends `msgs` from provider `index`.
@@ -281,7 +281,7 @@ impl Market {
         funds: Vec<cosmrs::Coin>,
     ) -> DemoResult<TxOutcome> {
         let sender = self.clients[index].address().to_string();
-        let any = execute(&sender, &self.deployment.registry, msg, funds)?;
+        let any = self.deployment.registry().execute(&sender, msg, funds)?;
         Ok(self
             .client
             .send(&mut self.clients[index], vec![any], Gas::Auto)
@@ -297,7 +297,10 @@ impl Market {
         bond: u128,
     ) -> DemoResult<(u64, TxOutcome)> {
         let sender = self.clients[index].address().to_string();
-        let msg = self.deployment.dispute(&sender, task_id, &native(), bond)?;
+        let msg = self
+            .deployment
+            .registry()
+            .dispute(&sender, task_id, &native(), bond)?;
         let outcome = self
             .client
             .send(&mut self.clients[index], vec![msg], Gas::Auto)

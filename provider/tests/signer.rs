@@ -134,3 +134,73 @@ async fn batches_are_split_by_simulation_and_nothing_that_would_fail_is_sent() {
     task.await.unwrap();
     market.devnet.shutdown().await;
 }
+
+// A batch whose gas is above max_gas is halved, each half sent on its own; a lone message
+// above it is refused and never sent, where a limit cut down to max_gas would run out of gas
+// in its block and still pay.
+#[tokio::test]
+async fn a_batch_above_max_gas_is_halved_and_a_lone_message_above_it_is_refused_unsent() {
+    let market = Market::start(None).await;
+    let from = market.account(PROVIDERS[0]).address.clone();
+    let to = market.account(PROVIDERS[1]).address.clone();
+    let mut probe = signer(market.account(PROVIDERS[0]));
+    let one = market
+        .client
+        .simulate(&mut probe, &[send(&from, &to, 1)])
+        .await
+        .unwrap();
+    let two = market
+        .client
+        .simulate(&mut probe, &[send(&from, &to, 1), send(&from, &to, 2)])
+        .await
+        .unwrap();
+    let book = Arc::new(GasBook::new(1.2, Default::default()));
+    let max_gas = book.with_margin(one) + 2_000;
+    assert!(
+        book.with_margin(two) > max_gas,
+        "two messages need more: {one} {two}"
+    );
+    let client = Arc::new(
+        Client::connect(ogpu_client::ChainConfig {
+            max_gas,
+            ..market.client.config().clone()
+        })
+        .await
+        .unwrap(),
+    );
+    let stats = Arc::new(Stats::default());
+    let env = SignerEnv {
+        stats: stats.clone(),
+        gas: book,
+        health: Default::default(),
+    };
+    let (handle, task) = signer::spawn(client, signer(market.account(PROVIDERS[0])), env);
+    let submit = |amount: u128, gas: GasPlan| {
+        handle.submit(send(&from, &to, amount), Op::Other, gas, amount.to_string())
+    };
+    let before = market.balance(&to).await;
+
+    let (a, b) = tokio::join!(submit(1, GasPlan::Simulate), submit(2, GasPlan::Simulate));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_ne!(a.hash, b.hash, "one transaction each");
+    assert!(a.gas_wanted <= max_gas && b.gas_wanted <= max_gas);
+
+    let refused = submit(3, GasPlan::Fixed(max_gas + 1)).await;
+    let Err(TxError::Refused(why)) = refused else {
+        panic!("{refused:?}");
+    };
+    assert!(
+        why.contains("max_gas") && why.contains(&max_gas.to_string()),
+        "{why}"
+    );
+    assert_eq!(
+        market.balance(&to).await,
+        before + 1 + 2,
+        "the refused one was not sent"
+    );
+    let snapshot = stats.snapshot();
+    assert_eq!((snapshot.txs, snapshot.tx_errors), (2, 0), "{snapshot:?}");
+    drop(handle);
+    task.await.unwrap();
+    market.devnet.shutdown().await;
+}

@@ -3,7 +3,7 @@
 mod bid;
 
 use cosmwasm_std::Uint128;
-use ogpu_client::deployment::{coin, execute};
+use ogpu_client::deployment::coin;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::staking::{
     ConfigResponse, ExecuteMsg, ProviderResponse, ProvidersResponse, QueryMsg,
@@ -300,7 +300,7 @@ async fn send(
         Some((denom, value)) => vec![coin(denom, value)?],
         None => vec![],
     };
-    let any = execute(signer.address(), &deployment.staking, msg, funds)?;
+    let any = deployment.staking().execute(signer.address(), msg, funds)?;
     match tx::submit(ctx, client, &mut signer, vec![any]).await? {
         Some(sent) => tx::print(ctx, &sent, json!({ "provider": signer.address() }), &[done]),
         None => Ok(()),

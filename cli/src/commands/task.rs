@@ -7,7 +7,6 @@ mod result;
 mod show;
 
 use cosmwasm_std::Uint128;
-use ogpu_client::deployment::execute;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::events;
 use ogpu_types::page::MAX_PAGE as PAGE;
@@ -210,7 +209,7 @@ async fn publish(ctx: &Ctx, args: PublishArgs) -> CliResult<()> {
             output::amount(publish.reward.into(), &publish.asset)
         )));
     }
-    let msg = deployment.publish(
+    let msg = deployment.registry().publish(
         signer.address(),
         publish.spec,
         &publish.asset,
@@ -359,7 +358,9 @@ async fn task_tx(ctx: &Ctx, task_id: u64, msg: ExecuteMsg) -> CliResult<Option<T
             "nothing left to do (see `ogpu task show`)",
         ));
     }
-    let any = execute(signer.address(), &deployment.registry, &msg, vec![])?;
+    let any = deployment
+        .registry()
+        .execute(signer.address(), &msg, vec![])?;
     let sent = tx::submit(ctx, &client, &mut signer, vec![any]).await?;
     Ok(sent.map(|sent| TaskTx {
         sent,

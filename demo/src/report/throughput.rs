@@ -3,7 +3,6 @@
 
 use std::time::Instant;
 
-use ogpu_client::deployment::execute;
 use ogpu_client::{ogpu_events, Gas};
 use ogpu_fixtures as fixtures;
 use ogpu_types::events as names;
@@ -61,7 +60,7 @@ pub async fn measure(market: &mut Market, tasks: usize) -> DemoResult<Throughput
             .collect::<DemoResult<Vec<_>>>()?;
         work.push(sealed);
     }
-    let (chain, registry) = (&market.client, &market.deployment.registry);
+    let (chain, registry) = (&market.client, market.deployment.registry());
     let runs = market
         .providers
         .iter_mut()
@@ -72,13 +71,13 @@ pub async fn measure(market: &mut Market, tasks: usize) -> DemoResult<Throughput
                 let address = signer.address().to_string();
                 let commits = chunk
                     .iter()
-                    .map(|(id, seal)| execute(&address, registry, &commit_msg(*id, seal), vec![]))
+                    .map(|(id, seal)| registry.execute(&address, &commit_msg(*id, seal), vec![]))
                     .collect::<Result<Vec<_>, _>>()?;
                 gas += chain.send(signer, commits, Gas::Auto).await?.gas_used;
                 let reveals = chunk
                     .iter()
                     .map(|(id, seal)| {
-                        execute(&address, registry, &reveal_msg(*id, seal, true), vec![])
+                        registry.execute(&address, &reveal_msg(*id, seal, true), vec![])
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 let outcome = chain.send(signer, reveals, reveal_gas(chunk.len())).await?;

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use cosmwasm_std::Decimal;
+use cosmwasm_std::{Decimal, Uint128};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ClientError;
@@ -22,7 +22,8 @@ pub struct ChainConfig {
     pub gas_prices: String,
     /// Multiplier applied to simulated gas (`--gas auto`).
     pub gas_adjustment: f64,
-    /// Upper bound on any transaction's gas.
+    /// Most gas any transaction may ask for: one whose limit comes out above it is refused,
+    /// not cut down (see [`crate::gas`]).
     pub max_gas: u64,
     /// How long to wait for a broadcast transaction to be included, seconds.
     pub timeout_secs: u64,
@@ -77,6 +78,13 @@ impl std::str::FromStr for GasPrice {
             amount,
             denom: denom.to_string(),
         })
+    }
+}
+
+impl GasPrice {
+    /// The fee of `gas` at this price, rounded up as the chain's fee check demands.
+    pub fn fee(&self, gas: u64) -> Uint128 {
+        Uint128::from(gas).mul_ceil(self.amount)
     }
 }
 
@@ -177,5 +185,6 @@ mod tests {
         let price: GasPrice = "0.025ustake".parse().unwrap();
         assert_eq!(price.denom, "ustake");
         assert_eq!(price.amount, Decimal::permille(25));
+        assert_eq!(price.fee(100_001), Uint128::new(2_501), "rounded up");
     }
 }

@@ -12,9 +12,10 @@ use cosmrs::tx::Msg as _;
 use ogpu_types::registry::{self, Child};
 use sha2::{Digest, Sha256};
 
-use crate::client::{Client, Gas};
-use crate::deployment::{account_id, execute, CodeRecord, Codes, Deployment};
+use crate::client::Client;
+use crate::deployment::{account_id, CodeRecord, Codes, Deployment};
 use crate::error::{ClientError, ClientResult};
+use crate::gas::Gas;
 use crate::signer::Signer;
 
 /// The artifacts `ci/build-wasm.sh` writes, in (registry, staking, settlement) order.
@@ -217,7 +218,9 @@ pub async fn migrate(
                     new_code_id: record.code_id,
                     msg: cosmwasm_std::Binary::from(b"{}".to_vec()),
                 };
-                execute(signer.address(), &deployment.registry, &migrate, vec![])?
+                deployment
+                    .registry()
+                    .execute(signer.address(), &migrate, vec![])?
             }
         };
         client.send(signer, vec![msg], Gas::Auto).await?;

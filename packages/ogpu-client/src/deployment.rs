@@ -6,9 +6,9 @@ use std::path::Path;
 use cosmrs::cosmwasm::MsgExecuteContract;
 use cosmrs::tx::Msg as _;
 use cosmrs::{AccountId, Any};
-use ogpu_types::{registry, AssetInfo};
 use serde::{Deserialize, Serialize};
 
+use crate::contract::{Contract, Registry, Settlement, Staking};
 use crate::error::{ClientError, ClientResult};
 
 /// One stored code.
@@ -72,61 +72,24 @@ impl Deployment {
         Ok(())
     }
 
-    /// `PublishTask` paying `reward` of `asset`: native coins ride along; a cw20 reward is a
-    /// `Send` to the registry through the token contract.
-    pub fn publish(
-        &self,
-        sender: &str,
-        spec: ogpu_types::TaskSpec,
-        asset: &AssetInfo,
-        reward: u128,
-    ) -> ClientResult<Any> {
-        let native = registry::ExecuteMsg::PublishTask { spec: spec.clone() };
-        let cw20 = registry::ReceiveMsg::PublishTask { spec };
-        self.pay(sender, asset, reward, &native, &cw20)
+    /// The registry's typed handle (the `registry` field is its address).
+    pub fn registry(&self) -> Registry<'_> {
+        Contract::new(&self.registry)
     }
 
-    /// `Dispute` of `task_id` posting `bond` of the task's reward `asset`, as `publish` pays.
-    pub fn dispute(
-        &self,
-        sender: &str,
-        task_id: u64,
-        asset: &AssetInfo,
-        bond: u128,
-    ) -> ClientResult<Any> {
-        let native = registry::ExecuteMsg::Dispute { task_id };
-        let cw20 = registry::ReceiveMsg::Dispute { task_id };
-        self.pay(sender, asset, bond, &native, &cw20)
+    /// Staking's typed handle.
+    pub fn staking(&self) -> Staking<'_> {
+        Contract::new(&self.staking)
     }
 
-    /// `native` with `amount` of the coin along, or a cw20 `Send` of `amount` to the
-    /// registry carrying `hook`.
-    fn pay(
-        &self,
-        sender: &str,
-        asset: &AssetInfo,
-        amount: u128,
-        native: &registry::ExecuteMsg,
-        hook: &registry::ReceiveMsg,
-    ) -> ClientResult<Any> {
-        match asset {
-            AssetInfo::Native { denom } => {
-                execute(sender, &self.registry, native, vec![coin(denom, amount)?])
-            }
-            AssetInfo::Cw20 { contract_addr } => {
-                let send = cw20::Cw20ExecuteMsg::Send {
-                    contract: self.registry.clone(),
-                    amount: amount.into(),
-                    msg: cosmwasm_std::to_json_binary(hook)
-                        .map_err(|e| ClientError::invalid("registry message", e))?,
-                };
-                execute(sender, contract_addr.as_str(), &send, vec![])
-            }
-        }
+    /// Settlement's typed handle.
+    pub fn settlement(&self) -> Settlement<'_> {
+        Contract::new(&self.settlement)
     }
 }
 
-/// A `MsgExecuteContract` of `msg` (JSON) from `sender` to `contract`.
+/// A `MsgExecuteContract` of `msg` (JSON) from `sender` to `contract`, any message to any
+/// contract: what the [`Contract`] handles build on, which check the message's type.
 pub fn execute(
     sender: &str,
     contract: &str,

@@ -40,6 +40,13 @@ pub enum ClientError {
         /// What to do about it, when the code says (`""` otherwise).
         hint: String,
     },
+    #[error(
+        "the transaction needs {gas} gas, above the configured max_gas of {max_gas}: nothing was \
+         sent; raise `max_gas` in the chain config (ogpu's config.toml or --config file, the \
+         provider's [chain] table) if the chain's block gas limit allows, or send fewer \
+         messages in one transaction"
+    )]
+    GasAboveMax { gas: u64, max_gas: u64 },
     #[error("tx {hash} was not included within {secs} s: it may still land; look it up with `ogpu query tx {hash}`")]
     Timeout { hash: String, secs: u64 },
     #[error("{what}: {detail}")]
@@ -80,10 +87,41 @@ impl ClientError {
         }
     }
 
-    /// An SDK sequence mismatch (code 32): worth refreshing the account and retrying.
+    /// An SDK sequence mismatch (code 32) at CheckTx, or in a simulation's log: worth
+    /// refreshing the account and retrying.
     pub fn is_sequence_mismatch(&self) -> bool {
-        matches!(self, Self::Rejected { code: 32, codespace, .. } if codespace == "sdk")
+        match self {
+            Self::Rejected {
+                code: 32,
+                codespace,
+                ..
+            } => codespace == "sdk",
+            Self::Query { path, log, .. } => {
+                path.ends_with("/Simulate") && log.contains("account sequence mismatch")
+            }
+            _ => false,
+        }
     }
 }
 
 pub type ClientResult<T> = Result<T, ClientError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sequence_mismatch_is_recognized_at_check_tx_and_in_simulation() {
+        let check_tx = ClientError::rejected("CheckTx", "AB".into(), 32, "sdk", "x".into());
+        assert!(check_tx.is_sequence_mismatch());
+        let simulation = ClientError::Query {
+            path: "/cosmos.tx.v1beta1.Service/Simulate".into(),
+            code: 32,
+            codespace: ", sdk".into(),
+            log: "account sequence mismatch, expected 3, got 2: incorrect account sequence".into(),
+        };
+        assert!(simulation.is_sequence_mismatch());
+        let other = ClientError::rejected("CheckTx", "AB".into(), 5, "sdk", "x".into());
+        assert!(!other.is_sequence_mismatch());
+    }
+}

@@ -14,16 +14,22 @@ use cosmwasm_std::Binary;
 use ogpu_types::registry::Child;
 use ogpu_upgrade_v2::msg::{ExecuteMsg, ProgressResponse, QueryMsg};
 
-use crate::client::{Client, Gas};
+use crate::client::Client;
+use crate::contract::Contract;
 use crate::deploy::{read_artifact, store_or_reuse};
-use crate::deployment::{account_id, execute, Deployment};
+use crate::deployment::{account_id, Deployment};
 use crate::error::{ClientError, ClientResult};
+use crate::gas::Gas;
 use crate::signer::Signer;
 
 /// The upgrade code's artifact, built by `ci/build-wasm.sh` beside the contracts.
 pub const UPGRADE_ARTIFACT: &str = "ogpu_upgrade_v2.wasm";
 /// Steps sent to one contract before giving up: each converts up to 500 records.
 const MAX_STEPS: usize = 10_000;
+
+/// A contract of the suite while it runs the upgrade code (the v1 registry's
+/// `MigrateChild` is one of the upgrade code's messages).
+type Upgrading<'a> = Contract<'a, ExecuteMsg, QueryMsg>;
 
 /// The version a contract's `cw2` record names (`contract_info`, JSON).
 pub async fn contract_version(client: &Client, contract: &str) -> ClientResult<String> {
@@ -71,7 +77,7 @@ pub async fn convert(
             new_code_id: code.code_id,
             msg: Binary::from(b"{}".to_vec()),
         };
-        let any = execute(signer.address(), &deployment.registry, &msg, vec![])?;
+        let any = Upgrading::new(&deployment.registry).execute(signer.address(), &msg, vec![])?;
         client.send(signer, vec![any], Gas::Auto).await?;
     }
     // The registry last: it is done once both children are.
@@ -89,12 +95,13 @@ async fn step_until_done(client: &Client, signer: &mut Signer, contract: &str) -
     let step = ExecuteMsg::Step {
         limit: Some(ogpu_upgrade_v2::msg::MAX_STEP),
     };
+    let upgrading = Upgrading::new(contract);
     for _ in 0..MAX_STEPS {
-        let progress: ProgressResponse = client.smart(contract, &QueryMsg::Progress {}).await?;
+        let progress: ProgressResponse = upgrading.query(client, &QueryMsg::Progress {}).await?;
         if progress.done {
             return Ok(());
         }
-        let any = execute(signer.address(), contract, &step, vec![])?;
+        let any = upgrading.execute(signer.address(), &step, vec![])?;
         client.send(signer, vec![any], Gas::Auto).await?;
     }
     Err(ClientError::invalid(

@@ -1,14 +1,14 @@
 //! The client library against a spawned devnet running the real contract wasm: deploy (and
-//! redeploy reusing the stored codes), both competition models driven by two keys, gas
-//! auto, sequence-mismatch recovery, typed events, the event stream, and clear errors for a
-//! wrong chain id and an unreachable node.
+//! redeploy reusing the stored codes), both competition models driven by two keys through
+//! the typed contract handles, gas auto, gas above `max_gas` refused with nothing sent,
+//! sequence-mismatch recovery, typed events, the event
+//! stream, and clear errors for a wrong chain id and an unreachable node.
 
 use std::path::PathBuf;
 
 use cosmrs::crypto::secp256k1::SigningKey;
 use cosmwasm_std::{Addr, Uint128};
 use ogpu_client::deploy::deploy;
-use ogpu_client::deployment::execute;
 use ogpu_client::stream::{events_of, EventStream};
 use ogpu_client::{
     dispute_round, ogpu_events, ChainConfig, Client, ClientError, Deployment, Gas, Signer,
@@ -54,8 +54,9 @@ async fn start() -> (Devnet, Client) {
 }
 
 async fn task_status(client: &Client, deployment: &Deployment, task_id: u64) -> TaskStatus {
-    let details: registry::TaskDetails = client
-        .smart(&deployment.registry, &registry::QueryMsg::Task { task_id })
+    let details: registry::TaskDetails = deployment
+        .registry()
+        .query(client, &registry::QueryMsg::Task { task_id })
         .await
         .unwrap();
     details.task.status
@@ -72,6 +73,7 @@ async fn publish(
         denom: DENOM.into(),
     };
     let msg = deployment
+        .registry()
         .publish(key.address(), spec, &asset, REWARD)
         .unwrap();
     let outcome = client.send(key, vec![msg], Gas::Auto).await.unwrap();
@@ -93,7 +95,10 @@ async fn register_provider(
         metadata: fixtures::metadata(moniker),
     };
     let funds = vec![ogpu_client::deployment::coin(DENOM, fixtures::STAKE).unwrap()];
-    let msg = execute(provider.address(), &deployment.staking, &register, funds).unwrap();
+    let msg = deployment
+        .staking()
+        .execute(provider.address(), &register, funds)
+        .unwrap();
     client.send(provider, vec![msg], Gas::Auto).await.unwrap();
 }
 
@@ -118,7 +123,10 @@ async fn win_first_response(
         task_id,
         commitment: sealed.commitment.clone(),
     };
-    let msg = execute(provider.address(), &deployment.registry, &commit, vec![]).unwrap();
+    let msg = deployment
+        .registry()
+        .execute(provider.address(), &commit, vec![])
+        .unwrap();
     client.send(provider, vec![msg], Gas::Auto).await.unwrap();
     let reveal = registry::ExecuteMsg::Reveal {
         task_id,
@@ -127,7 +135,10 @@ async fn win_first_response(
         price: None,
         result: Some(sealed.result),
     };
-    let msg = execute(provider.address(), &deployment.registry, &reveal, vec![]).unwrap();
+    let msg = deployment
+        .registry()
+        .execute(provider.address(), &reveal, vec![])
+        .unwrap();
     client.send(provider, vec![msg], REVEAL_GAS).await.unwrap()
 }
 
@@ -198,7 +209,10 @@ async fn deploy_and_run_both_models_with_two_keys() {
         task_id,
         commitment: sealed.commitment.clone(),
     };
-    let msg = execute(provider.address(), &deployment.registry, &commit, vec![]).unwrap();
+    let msg = deployment
+        .registry()
+        .execute(provider.address(), &commit, vec![])
+        .unwrap();
     client
         .send(&mut provider, vec![msg], Gas::Auto)
         .await
@@ -212,7 +226,10 @@ async fn deploy_and_run_both_models_with_two_keys() {
         price: sealed.price,
         result: None,
     };
-    let msg = execute(provider.address(), &deployment.registry, &reveal, vec![]).unwrap();
+    let msg = deployment
+        .registry()
+        .execute(provider.address(), &reveal, vec![])
+        .unwrap();
     client
         .send(&mut provider, vec![msg], REVEAL_GAS)
         .await
@@ -221,7 +238,10 @@ async fn deploy_and_run_both_models_with_two_keys() {
         task_id,
         provider: provider.address().to_string(),
     };
-    let msg = execute(buyer.address(), &deployment.registry, &confirm, vec![]).unwrap();
+    let msg = deployment
+        .registry()
+        .execute(buyer.address(), &confirm, vec![])
+        .unwrap();
     client.send(&mut buyer, vec![msg], Gas::Auto).await.unwrap();
     let provider_before = client.balance(provider.address(), DENOM).await.unwrap();
     let deliver = registry::ExecuteMsg::Deliver {
@@ -229,7 +249,10 @@ async fn deploy_and_run_both_models_with_two_keys() {
         digest: sealed.digest,
         result: sealed.result,
     };
-    let msg = execute(provider.address(), &deployment.registry, &deliver, vec![]).unwrap();
+    let msg = deployment
+        .registry()
+        .execute(provider.address(), &deliver, vec![])
+        .unwrap();
     let delivered = client
         .send(&mut provider, vec![msg], Gas::Auto)
         .await
@@ -267,6 +290,7 @@ async fn deploy_and_run_both_models_with_two_keys() {
         denom: DENOM.into(),
     };
     let msg = deployment
+        .registry()
         .dispute(buyer.address(), task_id, &asset, BOND)
         .unwrap();
     let disputed = client.send(&mut buyer, vec![msg], Gas::Auto).await.unwrap();
@@ -277,7 +301,10 @@ async fn deploy_and_run_both_models_with_two_keys() {
     );
 
     // A stranger's confirm is refused with the contract's error, as a DeliverTx rejection.
-    let msg = execute(provider.address(), &deployment.registry, &confirm, vec![]).unwrap();
+    let msg = deployment
+        .registry()
+        .execute(provider.address(), &confirm, vec![])
+        .unwrap();
     let err = client
         .send(&mut provider, vec![msg], Gas::Fixed(500_000))
         .await
@@ -325,6 +352,14 @@ async fn a_stale_sequence_is_refreshed_and_retried() {
         .await
         .unwrap();
     assert_eq!(outcome.code, 0);
+    // The first one's cached sequence is now stale too: with gas auto the same (an SDK
+    // node's simulation reports the mismatch, the devnet's CheckTx; both are retried).
+    let three = send(first.address(), 3);
+    let outcome = client
+        .send(&mut first, vec![three], Gas::Auto)
+        .await
+        .unwrap();
+    assert_eq!(outcome.code, 0);
     assert_eq!(
         client
             .account(second.address())
@@ -332,8 +367,76 @@ async fn a_stale_sequence_is_refreshed_and_retried() {
             .unwrap()
             .unwrap()
             .sequence,
-        2
+        3
     );
+    devnet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gas_above_max_gas_is_refused_and_nothing_is_sent() {
+    let (devnet, client) = start().await;
+    let account = &devnet.accounts()[3];
+    let mut key = signer(account);
+    let to = devnet.accounts()[4].address.clone();
+    let msg = ogpu_client::deployment::bank_send(key.address(), &to, DENOM, 1).unwrap();
+    let simulated = client
+        .simulate(&mut key, std::slice::from_ref(&msg))
+        .await
+        .unwrap();
+    let estimate = ogpu_client::gas::adjusted(simulated, client.config().gas_adjustment);
+    // A limit between the simulated gas and its adjusted estimate: a cut-down limit might
+    // even have passed, but the rule refuses rather than guesses.
+    let max_gas = simulated + (estimate - simulated) / 2;
+    let tight = Client::connect(ChainConfig {
+        max_gas,
+        ..client.config().clone()
+    })
+    .await
+    .unwrap();
+    let before = client.balance(&to, DENOM).await.unwrap();
+    let err = tight
+        .send(&mut key, vec![msg.clone()], Gas::Auto)
+        .await
+        .unwrap_err();
+    match &err {
+        ClientError::GasAboveMax { gas, max_gas: max } => {
+            assert_eq!((*gas, *max), (estimate, max_gas));
+        }
+        other => panic!("{other}"),
+    }
+    let text = err.to_string();
+    for needed in [
+        estimate.to_string(),
+        max_gas.to_string(),
+        "raise `max_gas`".into(),
+        "nothing was sent".into(),
+    ] {
+        assert!(text.contains(&needed), "{text}");
+    }
+    // A fixed limit above it is refused the same way, and signing alone as well.
+    let fixed = Gas::Fixed(max_gas + 1);
+    let err = tight.send(&mut key, vec![msg.clone()], fixed).await;
+    assert!(
+        matches!(err, Err(ClientError::GasAboveMax { .. })),
+        "{err:?}"
+    );
+    let err = tight
+        .sign(&mut key, std::slice::from_ref(&msg), fixed)
+        .await;
+    assert!(
+        matches!(err, Err(ClientError::GasAboveMax { .. })),
+        "{err:?}"
+    );
+    // Nothing reached the chain: no transfer, the account's sequence unmoved.
+    assert_eq!(client.balance(&to, DENOM).await.unwrap(), before);
+    let account = client.account(key.address()).await.unwrap().unwrap();
+    assert_eq!(account.sequence, 0);
+    // Within the limit the same client sends.
+    let outcome = tight
+        .send(&mut key, vec![msg], Gas::Fixed(max_gas))
+        .await
+        .unwrap();
+    assert_eq!(outcome.gas_wanted, max_gas);
     devnet.shutdown().await;
 }
 
@@ -471,6 +574,7 @@ async fn a_cw20_reward_is_escrowed_and_paid_in_the_token() {
     register_provider(&client, &deployment, &mut provider, "cw20-test").await;
 
     let publish = deployment
+        .registry()
         .publish(
             buyer.address(),
             fixtures::spec(fixtures::first_response()),

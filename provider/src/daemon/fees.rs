@@ -53,7 +53,7 @@ impl Terms {
 
     /// The fee of `gas`, rounded up as the chain charges it.
     pub fn fee(&self, gas: u64) -> u128 {
-        Uint128::from(gas).mul_ceil(self.gas_price.amount).u128()
+        self.gas_price.fee(gas).u128()
     }
 
     /// What winning `task` at `price` brings, its result being `result_bytes` long;

@@ -194,7 +194,7 @@ impl GasBook {
 
     /// `gas` × the margin, rounded up.
     pub fn with_margin(&self, gas: u64) -> u64 {
-        (gas as f64 * self.margin).ceil() as u64
+        ogpu_client::gas::adjusted(gas, self.margin)
     }
 
     /// What the state keeps.

@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cosmwasm_std::{Binary, HexBinary, Uint128};
-use ogpu_client::deployment::execute;
 use ogpu_client::sealing::{self, SealContext};
 use ogpu_client::ClientError;
 use ogpu_types::commitment::result_commitment;
@@ -641,7 +640,9 @@ pub(super) async fn send(
     task_id: u64,
 ) -> Result<String, TxError> {
     let deployment = s.chain.deployment();
-    let any = execute(s.me(), &deployment.registry, msg, vec![])
+    let any = deployment
+        .registry()
+        .execute(s.me(), msg, vec![])
         .map_err(|e| TxError::Refused(e.to_string()))?;
     s.signer
         .submit(any, op, gas, format!("{} {task_id}", op.name()))

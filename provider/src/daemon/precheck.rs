@@ -10,8 +10,7 @@
 use std::sync::Arc;
 
 use cosmwasm_std::HexBinary;
-use ogpu_client::deployment::execute;
-use ogpu_client::{Client, ClientError, Signer, SEALED_OVERHEAD};
+use ogpu_client::{Client, ClientError, Registry, Signer, SEALED_OVERHEAD};
 use ogpu_types::registry::{ExecuteMsg, TaskDetails, TaskLimits};
 use ogpu_types::{CompetitionModel, Job, KernelArg, ResponseStatus, TaskResponseRecord};
 use tokio::sync::Mutex;
@@ -45,7 +44,7 @@ impl DryRun {
             task_id,
             commitment: HexBinary::from([0u8; 32]),
         };
-        let any = execute(signer.address(), &self.registry, &msg, vec![])?;
+        let any = Registry::new(&self.registry).execute(signer.address(), &msg, vec![])?;
         match self.client.simulate(&mut signer, &[any]).await {
             Ok(gas) => Ok(Ok(gas)),
             Err(ClientError::Query { log, .. }) => Ok(Err(Decline::refused(&log))),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use cosmrs::crypto::secp256k1::SigningKey;
 use cosmwasm_std::Uint128;
-use ogpu_client::deployment::{coin, execute};
+use ogpu_client::deployment::coin;
 use ogpu_client::{Client, Deployment, Gas, Signer};
 use ogpu_types::staking::{ConfigResponse, ExecuteMsg, QueryMsg};
 use ogpu_types::ProviderMetadata;
@@ -92,9 +92,8 @@ pub async fn register(
                 )));
             }
             let funds = vec![coin(&denom, stake.u128())?];
-            let msg = execute(
+            let msg = deployment.staking().execute(
                 &address,
-                &deployment.staking,
                 &ExecuteMsg::Register { metadata },
                 funds,
             )?;
@@ -102,16 +101,15 @@ pub async fn register(
         }
         Some(current) => {
             let update = ExecuteMsg::UpdateMetadata { metadata };
-            let mut msgs = vec![execute(&address, &deployment.staking, &update, vec![])?];
+            let mut msgs = vec![deployment.staking().execute(&address, &update, vec![])?];
             let more = stake.map_or(0, |s| s.saturating_sub(current.bonded).u128());
             if more > 0 {
                 let funds = vec![coin(&denom, more)?];
-                msgs.push(execute(
-                    &address,
-                    &deployment.staking,
-                    &ExecuteMsg::Bond {},
-                    funds,
-                )?);
+                msgs.push(
+                    deployment
+                        .staking()
+                        .execute(&address, &ExecuteMsg::Bond {}, funds)?,
+                );
             }
             (msgs, more)
         }

@@ -8,18 +8,22 @@
 //! moved on — is split by simulating each message alone: those that would fail are
 //! answered as refused without being sent, the rest go out. A message that cannot be
 //! simulated (a First Response reveal right after its commitment) goes alone, with the gas
-//! this daemon measured for its kind ([`GasBook`]). A sequence mismatch is refreshed and
-//! retried; out of gas is retried with twice the gas (up to the configured maximum); an
-//! unreachable node is retried with backoff — the same signed bytes re-broadcast and their
-//! hash polled, so an outage never duplicates a transaction. Every included transaction
-//! teaches the gas book what its kind of message costs.
+//! this daemon measured for its kind ([`GasBook`]). No limit is cut down to the configured
+//! `max_gas` (the transaction would run out of gas in its block and pay all the same): a
+//! batch above it is halved, each half simulated and sent on its own, and a lone message
+//! above it is refused unsent. A sequence mismatch is refreshed and retried
+//! ([`Resequence`]); out of gas is retried with twice the gas while that is within
+//! `max_gas`; an unreachable node is retried with backoff — the same signed bytes
+//! re-broadcast and their hash polled, so an outage never duplicates a transaction. Every
+//! included transaction teaches the gas book what its kind of message costs.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use cosmrs::Any;
-use ogpu_client::{Client, ClientError, ClientResult, Gas, Signer, TxOutcome};
+use ogpu_client::gas::within;
+use ogpu_client::{Client, ClientError, ClientResult, Gas, Resequence, Signer, TxOutcome};
 use ogpu_types::commitment::sha256;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -39,8 +43,6 @@ const MAX_BACKOFF: Duration = Duration::from_secs(15);
 /// How long an unreachable node is retried before the requests fail (their tasks then
 /// check the chain once it answers again).
 const GIVE_UP_AFTER: Duration = Duration::from_secs(300);
-/// Sequence-mismatch refreshes of one transaction (or simulation).
-const SEQUENCE_RETRIES: usize = 3;
 
 /// How a message gets its gas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,12 +278,19 @@ impl Sender<'_> {
                 return;
             }
         };
-        let gas = gas.max(self.floor(&batch));
-        let limit = self
-            .env
-            .gas
-            .with_margin(gas)
-            .min(self.client.config().max_gas);
+        let gas = self.env.gas.with_margin(gas.max(self.floor(&batch)));
+        if batch.len() > 1 && within(gas, self.client.config().max_gas).is_err() {
+            return Box::pin(self.halve(batch)).await;
+        }
+        let limit = match self.limit(gas, &what) {
+            Ok(limit) => limit,
+            Err(refused) => {
+                for request in batch {
+                    request.answer(Err(refused.clone()));
+                }
+                return;
+            }
+        };
         match self.send(msgs, limit, &what).await {
             Ok(outcome) => {
                 self.learn(&batch, &outcome);
@@ -327,6 +336,27 @@ impl Sender<'_> {
         }
     }
 
+    /// A batch too large for `max_gas`: each half goes out on its own, simulated again.
+    async fn halve(&mut self, mut batch: Vec<Request>) {
+        let second = batch.split_off(batch.len() / 2);
+        debug!(
+            first = batch.len(),
+            second = second.len(),
+            "a batch's gas is above max_gas; halving it"
+        );
+        self.simulated(batch).await;
+        self.simulated(second).await;
+    }
+
+    /// `gas` if it is within the configured `max_gas`, else the refusal the messages are
+    /// answered with, none of them sent.
+    fn limit(&self, gas: u64, what: &str) -> Result<u64, TxError> {
+        within(gas, self.client.config().max_gas).map_err(|err| {
+            warn!(msgs = %what, %err, "not sent");
+            TxError::Refused(err.to_string())
+        })
+    }
+
     /// A message that cannot be simulated, in a transaction of its own.
     async fn alone(&mut self, request: Request) {
         let gas = match request.gas {
@@ -336,10 +366,13 @@ impl Sender<'_> {
                 .gas
                 .estimate(request.op, request.msg.value.len() as u64),
         };
-        let limit = gas.min(self.client.config().max_gas);
-        let result = self
-            .send(vec![request.msg.clone()], limit, &request.what)
-            .await;
+        let result = match self.limit(gas, &request.what) {
+            Ok(limit) => {
+                self.send(vec![request.msg.clone()], limit, &request.what)
+                    .await
+            }
+            Err(refused) => Err(refused),
+        };
         if let Ok(outcome) = &result {
             self.learn(std::slice::from_ref(&request), outcome);
         }
@@ -382,7 +415,7 @@ impl Sender<'_> {
     async fn simulate(&mut self, msgs: &[Any]) -> Simulated {
         let (health, chain) = (self.env.health.clone(), self.chain.clone());
         let mut outage = Outage::new(&health, &chain);
-        let mut sequence_retries = 0;
+        let mut resequence = Resequence::default();
         loop {
             if outage.chain_changed() {
                 return Simulated::Uncertain("the chain changed".into());
@@ -394,13 +427,10 @@ impl Sender<'_> {
                 }
                 Err(err) => err,
             };
+            if resequence.retry(&err, self.signer) {
+                continue;
+            }
             match &err {
-                ClientError::Query { log, .. }
-                    if log.contains("sequence mismatch") && sequence_retries < SEQUENCE_RETRIES =>
-                {
-                    sequence_retries += 1;
-                    self.signer.forget();
-                }
                 ClientError::Query { log, .. } => return Simulated::Refused(log.clone()),
                 ClientError::Unreachable { .. } => {
                     if !outage.wait(&err).await {
@@ -420,7 +450,7 @@ impl Sender<'_> {
         what: &str,
     ) -> Result<TxOutcome, TxError> {
         let mut gas_retries = 0;
-        let mut sequence_retries = 0;
+        let mut resequence = Resequence::default();
         let (health, chain) = (self.env.health.clone(), self.chain.clone());
         let mut outage = Outage::new(&health, &chain);
         loop {
@@ -448,6 +478,9 @@ impl Sender<'_> {
                     self.env.stats.tx_rejected.inc();
                 }
             }
+            if resequence.retry(&err, self.signer) {
+                continue;
+            }
             match &err {
                 ClientError::Rejected {
                     code: 11,
@@ -455,13 +488,8 @@ impl Sender<'_> {
                     ..
                 } if codespace == "sdk" && gas_retries < GAS_RETRIES => {
                     gas_retries += 1;
-                    gas = gas.saturating_mul(2).min(self.client.config().max_gas);
+                    gas = self.limit(gas.saturating_mul(2), what)?;
                     warn!(msgs = %what, gas, "out of gas; retrying with more");
-                }
-                _ if err.is_sequence_mismatch() && sequence_retries < SEQUENCE_RETRIES => {
-                    debug!(msgs = %what, "sequence mismatch: refreshing the account");
-                    sequence_retries += 1;
-                    self.signer.forget();
                 }
                 ClientError::Rejected { stage, hash, .. } => {
                     warn!(tx_hash = %hash, stage, msgs = %what, %err, "tx refused by the chain");

@@ -275,6 +275,7 @@ impl Market {
         };
         let msg = self
             .deployment
+            .registry()
             .publish(self.buyer.address(), spec, &asset, reward)
             .unwrap();
         let outcome = self

@@ -12,7 +12,6 @@
 use std::path::PathBuf;
 
 use cosmwasm_std::{HexBinary, Uint128};
-use ogpu_client::deployment::execute;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::commitment::{bid_commitment, to_hash32, Hash32};
 use ogpu_types::registry::{ExecuteMsg, QueryMsg};
@@ -135,7 +134,7 @@ pub async fn bid(ctx: &Ctx, task_id: u64, price: &str) -> CliResult<()> {
         task_id,
         commitment: kept.commitment.clone(),
     };
-    let any = execute(&me, &deployment.registry, &msg, vec![])?;
+    let any = deployment.registry().execute(&me, &msg, vec![])?;
     match tx::submit(ctx, &client, &mut signer, vec![any]).await? {
         Some(sent) => tx::print(
             ctx,
@@ -268,7 +267,7 @@ pub async fn reveal(ctx: &Ctx, task_id: u64, flags: Option<(String, String)>) ->
         price,
         salt: HexBinary::from(salt),
     };
-    let any = execute(&me, &deployment.registry, &msg, vec![])?;
+    let any = deployment.registry().execute(&me, &msg, vec![])?;
     let Some(sent) = tx::submit(ctx, &client, &mut signer, vec![any]).await? else {
         return Ok(());
     };

@@ -4,7 +4,6 @@
 //! terms, the window and where the dispute stands). Each checks the registry's
 //! `dispute_state` first, so a dispute that cannot happen costs no fee.
 
-use ogpu_client::deployment::execute;
 use ogpu_client::{Client, Deployment};
 use ogpu_types::registry::{DisputeState, DisputeStatus, ExecuteMsg, QueryMsg, TaskDetails};
 use ogpu_types::{DisputeTerms, Task};
@@ -97,7 +96,7 @@ pub async fn dispute(ctx: &Ctx, task_id: u64) -> CliResult<()> {
         ));
     }
     let bond = found.terms.bond;
-    let any = deployment.dispute(
+    let any = deployment.registry().dispute(
         signer.address(),
         task_id,
         &found.details.task.reward.info,
@@ -136,7 +135,9 @@ pub async fn close(ctx: &Ctx, task_id: u64) -> CliResult<()> {
         ));
     }
     let msg = ExecuteMsg::CloseDispute { task_id };
-    let any = execute(signer.address(), &deployment.registry, &msg, vec![])?;
+    let any = deployment
+        .registry()
+        .execute(signer.address(), &msg, vec![])?;
     match tx::submit(ctx, &client, &mut signer, vec![any]).await? {
         Some(sent) => tx::print(
             ctx,
