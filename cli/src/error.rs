@@ -71,6 +71,11 @@ impl From<ClientError> for CliError {
                 message,
             },
             ClientError::Key(key) => key.into(),
+            // Fixed by the user's settings (--gas, max_gas), not by the chain.
+            err @ ClientError::GasAboveMax { .. } => Self {
+                code: EXIT_USAGE,
+                message: err.to_string(),
+            },
             ClientError::Unreachable { node, source } => unreachable(&node, &source),
             other => Self::chain(other),
         }
