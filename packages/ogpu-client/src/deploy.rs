@@ -9,6 +9,7 @@ use cosmrs::cosmwasm::{MsgInstantiateContract, MsgMigrateContract, MsgStoreCode}
 use cosmrs::proto::cosmos::base::query::v1beta1::PageRequest;
 use cosmrs::proto::cosmwasm::wasm::v1::{QueryCodesRequest, QueryCodesResponse};
 use cosmrs::tx::Msg as _;
+use cosmrs::Any;
 use ogpu_types::registry::{self, Child};
 use sha2::{Digest, Sha256};
 
@@ -173,6 +174,41 @@ pub async fn deploy(
     })
 }
 
+/// `MsgMigrateContract` of the registry to `code_id` (the signer must be its wasm admin),
+/// with an empty migrate message.
+pub(crate) fn migrate_registry(
+    signer: &Signer,
+    deployment: &Deployment,
+    code_id: u64,
+) -> ClientResult<Any> {
+    MsgMigrateContract {
+        sender: account_id(signer.address())?,
+        contract: account_id(&deployment.registry)?,
+        code_id,
+        msg: b"{}".to_vec(),
+    }
+    .to_any()
+    .map_err(|e| ClientError::invalid("migrate", e))
+}
+
+/// The registry's `MigrateChild` of `child` to `code_id` (the signer must be the suite's
+/// owner), with an empty migrate message. v1, v2 and the upgrade code all take it.
+pub(crate) fn migrate_child(
+    signer: &Signer,
+    deployment: &Deployment,
+    child: Child,
+    code_id: u64,
+) -> ClientResult<Any> {
+    let migrate = registry::ExecuteMsg::MigrateChild {
+        child,
+        new_code_id: code_id,
+        msg: cosmwasm_std::Binary::from(b"{}".to_vec()),
+    };
+    deployment
+        .registry()
+        .execute(signer.address(), &migrate, vec![])
+}
+
 /// Upgrades a deployment to the artifacts' codes: the registry by `MsgMigrateContract`
 /// (the signer must be its admin), each child through the registry's `MigrateChild` (the
 /// signer must be the suite's owner). Unchanged codes are left alone. A v1 deployment
@@ -199,29 +235,9 @@ pub async fn migrate(
         }
         let (record, _) = store_or_reuse(client, signer, &wasm).await?;
         let msg = match index {
-            0 => MsgMigrateContract {
-                sender: account_id(signer.address())?,
-                contract: account_id(&deployment.registry)?,
-                code_id: record.code_id,
-                msg: b"{}".to_vec(),
-            }
-            .to_any()
-            .map_err(|e| ClientError::invalid("migrate", e))?,
-            _ => {
-                let child = if index == 1 {
-                    Child::Staking
-                } else {
-                    Child::Settlement
-                };
-                let migrate = registry::ExecuteMsg::MigrateChild {
-                    child,
-                    new_code_id: record.code_id,
-                    msg: cosmwasm_std::Binary::from(b"{}".to_vec()),
-                };
-                deployment
-                    .registry()
-                    .execute(signer.address(), &migrate, vec![])?
-            }
+            0 => migrate_registry(signer, deployment, record.code_id)?,
+            1 => migrate_child(signer, deployment, Child::Staking, record.code_id)?,
+            _ => migrate_child(signer, deployment, Child::Settlement, record.code_id)?,
         };
         client.send(signer, vec![msg], Gas::Auto).await?;
         match index {

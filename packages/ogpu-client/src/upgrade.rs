@@ -5,19 +5,16 @@
 
 use std::path::Path;
 
-use cosmrs::cosmwasm::MsgMigrateContract;
 use cosmrs::proto::cosmwasm::wasm::v1::{
     QueryRawContractStateRequest, QueryRawContractStateResponse,
 };
-use cosmrs::tx::Msg as _;
-use cosmwasm_std::Binary;
 use ogpu_types::registry::Child;
 use ogpu_upgrade_v2::msg::{ExecuteMsg, ProgressResponse, QueryMsg};
 
 use crate::client::Client;
 use crate::contract::Contract;
-use crate::deploy::{read_artifact, store_or_reuse};
-use crate::deployment::{account_id, Deployment};
+use crate::deploy::{migrate_child, migrate_registry, read_artifact, store_or_reuse};
+use crate::deployment::Deployment;
 use crate::error::{ClientError, ClientResult};
 use crate::gas::Gas;
 use crate::signer::Signer;
@@ -27,15 +24,14 @@ pub const UPGRADE_ARTIFACT: &str = "ogpu_upgrade_v2.wasm";
 /// Steps sent to one contract before giving up: each converts up to 500 records.
 const MAX_STEPS: usize = 10_000;
 
-/// A contract of the suite while it runs the upgrade code (the v1 registry's
-/// `MigrateChild` is one of the upgrade code's messages).
+/// A contract of the suite while it runs the upgrade code.
 type Upgrading<'a> = Contract<'a, ExecuteMsg, QueryMsg>;
 
 /// The version a contract's `cw2` record names (`contract_info`, JSON).
 pub async fn contract_version(client: &Client, contract: &str) -> ClientResult<String> {
     let req = QueryRawContractStateRequest {
         address: contract.to_string(),
-        query_data: b"contract_info".to_vec(),
+        query_data: cw2::CONTRACT.as_slice().to_vec(),
     };
     let resp: QueryRawContractStateResponse = client
         .query("/cosmwasm.wasm.v1.Query/RawContractState", &req)
@@ -62,22 +58,10 @@ pub async fn convert(
 ) -> ClientResult<()> {
     let wasm = read_artifact(artifacts, UPGRADE_ARTIFACT)?;
     let (code, _) = store_or_reuse(client, signer, &wasm).await?;
-    let to_upgrade = MsgMigrateContract {
-        sender: account_id(signer.address())?,
-        contract: account_id(&deployment.registry)?,
-        code_id: code.code_id,
-        msg: b"{}".to_vec(),
-    }
-    .to_any()
-    .map_err(|e| ClientError::invalid("migrate", e))?;
+    let to_upgrade = migrate_registry(signer, deployment, code.code_id)?;
     client.send(signer, vec![to_upgrade], Gas::Auto).await?;
     for child in [Child::Staking, Child::Settlement] {
-        let msg = ExecuteMsg::MigrateChild {
-            child,
-            new_code_id: code.code_id,
-            msg: Binary::from(b"{}".to_vec()),
-        };
-        let any = Upgrading::new(&deployment.registry).execute(signer.address(), &msg, vec![])?;
+        let any = migrate_child(signer, deployment, child, code.code_id)?;
         client.send(signer, vec![any], Gas::Auto).await?;
     }
     // The registry last: it is done once both children are.
