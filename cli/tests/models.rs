@@ -29,13 +29,7 @@ fn tasks(net: &Net) -> usize {
 #[test]
 fn an_auction_from_flags_is_bid_on_opened_and_shown() {
     let net = Net::spawn();
-    net.recover_keys();
-    net.recover_key("provider2", PROVIDER2);
-    let deployment = net.deploy();
-    let client = net.client();
-    net.register("provider");
-    net.register("provider2");
-    let (p1, p2) = (net.address(PROVIDER), net.address(PROVIDER2));
+    let (deployment, client, p1, p2) = net.with_two_providers();
     let kernel = net.write("one.cl", KERNEL);
 
     // Bad combinations are refused before anything is sent, naming the flag.
@@ -239,13 +233,7 @@ fn an_auction_from_flags_is_bid_on_opened_and_shown() {
 #[test]
 fn a_consensus_task_from_flags_shows_each_share() {
     let net = Net::spawn();
-    net.recover_keys();
-    net.recover_key("provider2", PROVIDER2);
-    let deployment = net.deploy();
-    let client = net.client();
-    net.register("provider");
-    net.register("provider2");
-    let (p1, p2) = (net.address(PROVIDER), net.address(PROVIDER2));
+    let (deployment, client, p1, p2) = net.with_two_providers();
     let id = publish(
         &net,
         &[

@@ -22,13 +22,7 @@ const KERNEL: &str = "__kernel void one(__global uint* out) { out[get_global_id(
 #[test]
 fn wait_follows_the_award_a_missed_delivery_and_the_promoted_delivery() {
     let net = Net::spawn();
-    net.recover_keys();
-    net.recover_key("provider2", PROVIDER2);
-    let deployment = net.deploy();
-    let client = net.client();
-    net.register("provider");
-    net.register("provider2");
-    let (p1, p2) = (net.address(PROVIDER), net.address(PROVIDER2));
+    let (deployment, client, p1, p2) = net.with_two_providers();
     let kernel = net.write("one.cl", KERNEL);
     let child = net.spawn_ogpu(&[
         "task",

@@ -454,6 +454,19 @@ impl Net {
         }
     }
 
+    /// The keys recovered, the suite deployed and two providers (`provider`,
+    /// `provider2`) registered: the deployment, a client and the providers' addresses.
+    pub fn with_two_providers(&self) -> (Deployment, Client, String, String) {
+        self.recover_keys();
+        self.recover_key("provider2", PROVIDER2);
+        let deployment = self.deploy();
+        let client = self.client();
+        self.register("provider");
+        self.register("provider2");
+        let providers = (self.address(PROVIDER), self.address(PROVIDER2));
+        (deployment, client, providers.0, providers.1)
+    }
+
     /// Registers key `key` as a provider with the minimum stake.
     pub fn register(&self, key: &str) {
         self.ogpu(&[
